@@ -1,0 +1,116 @@
+package io.viewpush.expression;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The expression language's entry points: parse, type-check, evaluate, and the small tree
+ * utilities that adapters need. All methods are pure and thread-safe.
+ *
+ * <p>The language: field references in braces ({@code {last modified [auto]}}; a name may hold
+ * spaces and brackets, and {@code }} inside a name is written {@code }}}), literals ({@code 'text'}
+ * with {@code ''} for a quote, numbers such as {@code 12}, {@code -3.50}, {@code true} /
+ * {@code false}), {@code now()}, comparisons ({@code = != < <= > >=}), {@code is empty} /
+ * {@code is not empty}, {@code contains}, {@code starts with}, {@code and} / {@code or} /
+ * {@code not}, parentheses. Keywords are case-insensitive. Precedence, loosest first: {@code or},
+ * {@code and}, {@code not}, then comparisons and the postfix/infix text operators.
+ */
+public final class Expressions {
+    private Expressions() {
+    }
+
+    /**
+     * Parses an expression.
+     *
+     * @param source the expression text
+     * @return the untyped tree
+     * @throws ExpressionException naming the position and what was expected
+     */
+    public static Expression parse(String source) {
+        return new Parser(source).parse();
+    }
+
+    /**
+     * Type-checks a parsed expression against the types of the fields it may reference, and
+     * returns the tree ready to evaluate or translate: {@link Expression.Now} nodes carry the type
+     * they are compared with, and text literals compared with a date or timestamp are converted
+     * to it (ISO-8601).
+     *
+     * @param source     the expression text, for error messages
+     * @param expression the parsed tree
+     * @param fieldTypes the type of every field and calculation the expression may reference
+     * @return the checked tree
+     * @throws ExpressionException on an unknown field, operands of different types, a non-text
+     *                             operand of {@code contains}, a non-boolean operand of
+     *                             {@code and}/{@code or}/{@code not}, or a bad date literal
+     */
+    public static Expression check(String source, Expression expression, Map<String, ValueType> fieldTypes) {
+        return TypeChecker.check(source, expression, fieldTypes);
+    }
+
+    /**
+     * The type of a checked expression.
+     *
+     * @param expression a tree returned by {@link #check}
+     * @param fieldTypes the types of the fields it references
+     * @return its type; comparisons, {@code is empty}, text matches and logic are boolean
+     */
+    public static ValueType typeOf(Expression expression, Map<String, ValueType> fieldTypes) {
+        return TypeChecker.typeOf(expression, fieldTypes);
+    }
+
+    /**
+     * Evaluates a checked expression over one row.
+     *
+     * @param expression a checked tree whose field references are all resolvable by {@code fields}
+     * @param fields     the value of each referenced field ({@code null} is empty)
+     * @param snapshot   the time {@code now()} stands for
+     * @return the value: {@code null} for empty, else an instance of the expression's type's Java
+     *         class; a boolean expression is never empty
+     */
+    public static Object evaluate(Expression expression, Function<String, Object> fields, Snapshot snapshot) {
+        return Evaluator.evaluate(expression, fields, snapshot);
+    }
+
+    /**
+     * Evaluates a boolean expression as a filter: an empty boolean counts as false.
+     *
+     * @see #evaluate
+     */
+    public static boolean test(Expression expression, Function<String, Object> fields, Snapshot snapshot) {
+        return Boolean.TRUE.equals(evaluate(expression, fields, snapshot));
+    }
+
+    /**
+     * The two-valued total order of the language over values of one type: empty first, text in
+     * code-point order, numbers by value, booleans false before true, timestamps with zone as instants.
+     *
+     * @return negative, zero or positive
+     */
+    public static int compare(Object a, Object b) {
+        return Evaluator.compare(a, b);
+    }
+
+    /** @return the names of the fields and calculations the expression references directly */
+    public static Set<String> references(Expression expression) {
+        return Trees.references(expression);
+    }
+
+    /**
+     * Replaces references to calculations by the calculations' own (checked) expressions,
+     * recursively, so that only plain fields remain: what a SQL translation needs.
+     *
+     * @param expression   a checked tree
+     * @param calculations checked expression of each calculation, by name (acyclic)
+     * @return a tree that references plain fields only
+     */
+    public static Expression inline(Expression expression, Map<String, Expression> calculations) {
+        return Trees.inline(expression, calculations);
+    }
+
+    /** @return the expression written back in the language (canonical spacing, fully parenthesised) */
+    public static String format(Expression expression) {
+        return Trees.format(expression);
+    }
+}

@@ -1,0 +1,24 @@
+package io.viewpush.port;
+
+import io.viewpush.push.Delivery;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.StampResult;
+
+/**
+ * Port: events for metrics and logs. Called on the pushing thread; must be quick and must not
+ * throw (an exception is caught and ignored by the engine). Every method does nothing by default.
+ */
+public interface PushListener {
+
+    /** A listener that does nothing. */
+    PushListener NONE = new PushListener() {
+    };
+
+    /** A batch was sent and answered (or failed); {@code stamp} is empty-counted for failures. */
+    default void batchFinished(String view, Delivery delivery, StampResult stamp) {
+    }
+
+    /** A push finished (including "nothing to send" and skipped pushes). */
+    default void pushFinished(PushAttempt attempt) {
+    }
+}

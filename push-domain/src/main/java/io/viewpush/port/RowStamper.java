@@ -1,0 +1,19 @@
+package io.viewpush.port;
+
+import io.viewpush.expression.Snapshot;
+import io.viewpush.view.View;
+
+/** Port: stamps the rows of delivered batches, never losing an update made after they were read. */
+public interface RowStamper {
+
+    /**
+     * Begins a batch of rows to stamp on delivery. Called before the batch's rows are read.
+     *
+     * @param view     the view, which must have a push policy
+     * @param snapshot the push's snapshot
+     * @param lease    the lease the push holds; the stamp is refused if it is lost meanwhile
+     * @return an empty batch
+     * @throws StorageException when the database fails
+     */
+    StampBatch begin(View view, Snapshot snapshot, LeaseToken lease);
+}

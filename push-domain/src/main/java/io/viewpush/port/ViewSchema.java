@@ -1,0 +1,23 @@
+package io.viewpush.port;
+
+import io.viewpush.expression.ValueType;
+import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.ViewDefinition;
+
+import java.util.Map;
+
+/** Port: what type each field of a view has, as the database knows it. */
+public interface ViewSchema {
+
+    /**
+     * Reads the types of a view's plain fields from the view's table.
+     *
+     * @param definition the view
+     * @return the type of every plain field, by field name
+     * @throws InvalidViewException naming the view, field and column when the table or a column is
+     *                              missing, a column's type is not supported, or the stamp field is
+     *                              not a date/time column (with the DDL that would fix it)
+     * @throws StorageException     when the database cannot be reached
+     */
+    Map<String, ValueType> fieldTypes(ViewDefinition definition);
+}

@@ -1,0 +1,44 @@
+package io.viewpush.push;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What happened to one batch a transport sent: delivered (the receiver answered success) or
+ * failed (any other answer, a timeout, a connection error), after the transport's own retries.
+ *
+ * @param delivered       true when the receiver answered success
+ * @param status          the last HTTP status, if an answer came
+ * @param reason          a person-readable summary ("200 OK", "connection refused", …); no secrets
+ * @param rows            rows in the batch
+ * @param bytes           body bytes of the batch
+ * @param webhookId       the batch's idempotency key
+ * @param attempts        requests made for the batch, at least 1
+ * @param retryAfter      the receiver's {@code Retry-After}, if it sent one with a failure
+ * @param responseExcerpt the start of the receiver's answer body, capped (may be empty)
+ */
+public record Delivery(boolean delivered, OptionalInt status, String reason, long rows, long bytes, String webhookId,
+                       int attempts, Optional<Duration> retryAfter, String responseExcerpt) {
+    public Delivery {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(webhookId, "webhookId");
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        Objects.requireNonNull(responseExcerpt, "responseExcerpt");
+    }
+
+    /** @return a delivered batch */
+    public static Delivery delivered(int status, String reason, long rows, long bytes, String webhookId, int attempts,
+                                     String responseExcerpt) {
+        return new Delivery(true, OptionalInt.of(status), reason, rows, bytes, webhookId, attempts, Optional.empty(),
+                responseExcerpt);
+    }
+
+    /** @return a failed batch */
+    public static Delivery failed(OptionalInt status, String reason, long rows, long bytes, String webhookId,
+                                  int attempts, Optional<Duration> retryAfter, String responseExcerpt) {
+        return new Delivery(false, status, reason, rows, bytes, webhookId, attempts, retryAfter, responseExcerpt);
+    }
+}

@@ -1,0 +1,51 @@
+package io.viewpush.push;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the journal knows of a view's pushes, as the policy needs it and {@code GET /api/views}
+ * shows it.
+ *
+ * @param view                the view's name
+ * @param lastStart           when the last push that read rows started
+ * @param lastSuccess         when the last successful push started
+ * @param lastFailure         when the last failed push started
+ * @param lastFailureReason   why it failed
+ * @param consecutiveFailures failed pushes since the last success (0 after a success)
+ */
+public record PushHistory(String view, Optional<Instant> lastStart, Optional<Instant> lastSuccess,
+                          Optional<Instant> lastFailure, Optional<String> lastFailureReason,
+                          int consecutiveFailures) {
+    public PushHistory {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(lastStart, "lastStart");
+        Objects.requireNonNull(lastSuccess, "lastSuccess");
+        Objects.requireNonNull(lastFailure, "lastFailure");
+        Objects.requireNonNull(lastFailureReason, "lastFailureReason");
+        if (consecutiveFailures < 0) {
+            throw new IllegalArgumentException("consecutiveFailures < 0");
+        }
+    }
+
+    /** @return the history of a view that was never pushed */
+    public static PushHistory none(String view) {
+        return new PushHistory(view, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0);
+    }
+
+    /** @return this history followed by {@code attempt} (attempts that sent nothing leave it as it is) */
+    public PushHistory after(PushAttempt attempt) {
+        switch (attempt.status()) {
+            case SUCCESS:
+                return new PushHistory(view, Optional.of(attempt.startedAt()), Optional.of(attempt.startedAt()),
+                        lastFailure, lastFailureReason, 0);
+            case FAILED:
+            case PARTIAL:
+                return new PushHistory(view, Optional.of(attempt.startedAt()), lastSuccess,
+                        Optional.of(attempt.startedAt()), Optional.of(attempt.reason()), consecutiveFailures + 1);
+            default:
+                return this;
+        }
+    }
+}

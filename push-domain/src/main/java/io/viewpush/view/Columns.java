@@ -1,0 +1,96 @@
+package io.viewpush.view;
+
+import io.viewpush.expression.ValueType;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The ordered, typed output fields of a view (its fields, then its calculations), shared by all
+ * its {@link Row}s. This order is the order of the keys in the JSON a receiver gets.
+ */
+public final class Columns {
+    private final List<String> names;
+    private final List<ValueType> types;
+    private final Map<String, Integer> index;
+    private final int keyIndex;
+
+    /**
+     * @param names    output field names, unique
+     * @param types    their types, same length
+     * @param keyField the name of the field that identifies a row
+     */
+    public Columns(List<String> names, List<ValueType> types, String keyField) {
+        this.names = List.copyOf(names);
+        this.types = List.copyOf(types);
+        if (this.names.size() != this.types.size()) {
+            throw new IllegalArgumentException("names and types differ in length");
+        }
+        Map<String, Integer> idx = new HashMap<>();
+        for (int i = 0; i < this.names.size(); i++) {
+            if (idx.put(this.names.get(i), i) != null) {
+                throw new IllegalArgumentException("duplicate column " + this.names.get(i));
+            }
+        }
+        this.index = Map.copyOf(idx);
+        Integer k = idx.get(Objects.requireNonNull(keyField, "keyField"));
+        if (k == null) {
+            throw new IllegalArgumentException("key field " + keyField + " is not a column");
+        }
+        this.keyIndex = k;
+    }
+
+    /** @return the output field names in order */
+    public List<String> names() {
+        return names;
+    }
+
+    /** @return their types in the same order */
+    public List<ValueType> types() {
+        return types;
+    }
+
+    /** @return how many output fields there are */
+    public int size() {
+        return names.size();
+    }
+
+    /** @return the name at position {@code i} */
+    public String name(int i) {
+        return names.get(i);
+    }
+
+    /** @return the type at position {@code i} */
+    public ValueType type(int i) {
+        return types.get(i);
+    }
+
+    /** @return the position of the named field, if it is one */
+    public Optional<Integer> indexOf(String name) {
+        return Optional.ofNullable(index.get(name));
+    }
+
+    /** @return the position of the key field */
+    public int keyIndex() {
+        return keyIndex;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Columns && ((Columns) o).names.equals(names) && ((Columns) o).types.equals(types)
+                && ((Columns) o).keyIndex == keyIndex;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(names, types, keyIndex);
+    }
+
+    @Override
+    public String toString() {
+        return "Columns" + names;
+    }
+}
