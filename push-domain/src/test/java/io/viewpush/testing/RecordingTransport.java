@@ -49,6 +49,14 @@ public final class RecordingTransport implements PushTransport {
         return this;
     }
 
+    /** The next batches are answered with these statuses, in order; later ones with 200. */
+    public synchronized RecordingTransport respond(int... statuses) {
+        for (int s : statuses) {
+            scripted.add(s);
+        }
+        return this;
+    }
+
     /**
      * Runs {@code action} with each batch's rows after they were read and before the answer, e.g. to
      * change a row "while the request is in flight".
