@@ -1,0 +1,396 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.Snapshot;
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.Page;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.StampBatch;
+import io.viewpush.port.StorageException;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushHistory;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jooq.Condition;
+import org.jooq.Cursor;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record2;
+import org.jooq.ResultQuery;
+import org.jooq.SelectSeekStep1;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The {@link JdbcPushStore}: wires the schema reader, the SQL translation, stamping, the journal and the leases. */
+final class DefaultJdbcPushStore implements JdbcPushStore {
+    private static final System.Logger LOG = System.getLogger(JdbcPushStore.class.getName());
+    /** Stamp batches older than this were abandoned by a crashed engine; their rows are discarded when pruning. */
+    static final Duration ABANDONED_BATCH_AGE = Duration.ofDays(1);
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final DSLContext ctx;
+    private final Settings settings;
+    private final Schema schema;
+    private final Leases leases;
+    private final Journal journal;
+    private final int fetchSize;
+    private final int stampBatchSize;
+    private final Duration journalRetention;
+    private final int journalMaxAttemptsPerView;
+    private final Duration journalPruneInterval;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
+
+    DefaultJdbcPushStore(JdbcPushStore.Builder b) {
+        this.dataSource = b.dataSource;
+        try (Connection c = dataSource.getConnection()) {
+            this.dialect = Dialect.of(c);
+        } catch (SQLException e) {
+            throw Errors.storage("connecting to detect the database", e);
+        }
+        this.settings = new Settings().withExecuteLogging(false).withRenderFormatted(false);
+        this.ctx = DSL.using(dataSource, dialect.jooq(), settings);
+        this.schema = new Schema(dialect);
+        this.leases = new Leases(dialect);
+        this.journal = new Journal(leases);
+        this.fetchSize = b.fetchSize;
+        this.stampBatchSize = b.stampBatchSize;
+        this.journalRetention = b.journalRetention;
+        this.journalMaxAttemptsPerView = b.journalMaxAttemptsPerView;
+        this.journalPruneInterval = b.journalPruneInterval;
+        this.clock = b.clock;
+    }
+
+    @Override
+    public String databaseName() {
+        return dialect.label();
+    }
+
+    @Override
+    public void migrate() {
+        try {
+            Flyway.configure(JdbcPushStore.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(dialect.migrations())
+                    .table(SCHEMA_HISTORY_TABLE)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw Errors.storage("applying ViewPush's migrations", e);
+        }
+    }
+
+    // ---- ViewSchema ----
+
+    @Override
+    public Map<String, ValueType> fieldTypes(ViewDefinition definition) {
+        Objects.requireNonNull(definition, "definition");
+        try (Connection c = dataSource.getConnection()) {
+            return schema.fieldTypes(c, definition);
+        } catch (SQLException e) {
+            throw Errors.storage("reading the table of view '" + definition.name() + "'", e);
+        }
+    }
+
+    private Mapping mapping(DSLContext dsl, ViewDefinition definition) {
+        return dsl.connectionResult(c -> schema.mapping(c, definition));
+    }
+
+    // ---- RowSource ----
+
+    @Override
+    public RowCursor open(View view, Snapshot snapshot, Page page) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(page, "page");
+        String what = "reading view '" + view.name() + "'";
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            Mapping mapping = schema.mapping(c, view.definition());
+            ViewSql sql = new ViewSql(view, mapping, snapshot);
+            Condition where = sql.filters();
+            if (page.after().isPresent()) {
+                where = where.and(sql.keyAfter(page.after().get()));
+            }
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
+            SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(where)
+                    .orderBy(sql.keyOrder());
+            ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
+            Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
+            return new JdbcRowCursor(c, cursor, sql::toRow, what);
+        } catch (SQLException | DataAccessException e) {
+            closeQuietly(c, e);
+            throw Errors.storage(what, e);
+        } catch (RuntimeException e) {
+            closeQuietly(c, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection c, Throwable failure) {
+        if (c == null) {
+            return;
+        }
+        try {
+            try {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                c.close();
+            }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    // ---- RowStamper ----
+
+    @Override
+    public StampBatch begin(View view, Snapshot snapshot, LeaseToken lease) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(lease, "lease");
+        PushPolicy policy = view.push().orElseThrow(() ->
+                new IllegalArgumentException("view '" + view.name() + "' has no push policy, so nothing is stamped"));
+        if (!lease.view().equals(view.name())) {
+            throw new IllegalArgumentException("the lease is for view '" + lease.view() + "', not '" + view.name() + "'");
+        }
+        try {
+            Mapping mapping = mapping(ctx, view.definition());
+            String stampField = policy.stampField();
+            Schema.Column column = mapping.column(stampField);
+            int digits = column.decimalDigits() == null ? dialect.maxFractionDigits()
+                    : Math.min(Math.max(column.decimalDigits(), 0), dialect.maxFractionDigits());
+            Record2<OffsetDateTime, LocalDateTime> now = ctx.select(dialect.now(), dialect.localNow()).fetchSingle();
+            Object stamp = mapping.type(stampField) == ValueType.TIMESTAMP
+                    ? Stamps.floorMinusOneUnit(now.value2(), digits)
+                    : Stamps.floorMinusOneUnit(now.value1().withOffsetSameInstant(ZoneOffset.UTC), digits);
+            long batchId = random.nextLong() & Long.MAX_VALUE;
+            ctx.insertInto(Tables.StampBatch.TABLE, Tables.StampBatch.BATCH_ID, Tables.StampBatch.VIEW)
+                    .values(batchId, view.name())
+                    .execute();
+            return new JdbcStampBatch(ctx, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
+        } catch (DataAccessException e) {
+            throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);
+        }
+    }
+
+    // ---- RowUpdater ----
+
+    @Override
+    public Optional<Row> update(View view, Object key, Map<String, Object> values, Snapshot snapshot) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(snapshot, "snapshot");
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (!view.writable().contains(e.getKey())) {
+                throw new IllegalArgumentException("field '" + e.getKey() + "' of view '" + view.name()
+                        + "' is not writable (writable: " + view.writable() + ")");
+            }
+        }
+        try {
+            return ctx.transactionResult(cfg -> {
+                DSLContext tx = cfg.dsl();
+                Mapping mapping = mapping(tx, view.definition());
+                ViewSql sql = new ViewSql(view, mapping, snapshot);
+                Condition inView = sql.keyEquals(key).and(sql.filters());
+                if (values.isEmpty()) {
+                    if (!tx.fetchExists(DSL.selectOne().from(mapping.table()).where(inView))) {
+                        return Optional.<Row>empty();
+                    }
+                } else {
+                    Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object> e : values.entrySet()) {
+                        set.put(mapping.column(e.getKey(), SqlTypes.of(mapping.type(e.getKey()))),
+                                Writes.value(view, mapping, e.getKey(), e.getValue()));
+                    }
+                    if (tx.update(mapping.table()).set(set).where(inView).execute() == 0) {
+                        return Optional.<Row>empty();
+                    }
+                }
+                return tx.select(sql.select()).from(mapping.table()).where(sql.keyEquals(key))
+                        .orderBy(sql.keyOrder()).limit(1).fetchOptional(sql::toRow);
+            });
+        } catch (DataAccessException e) {
+            throw Errors.storage("updating a row of view '" + view.name() + "'", e);
+        }
+    }
+
+    // ---- PushJournal ----
+
+    @Override
+    public void record(PushAttempt attempt, LeaseToken lease) {
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(lease, "lease");
+        if (!lease.view().equals(attempt.view())) {
+            throw new IllegalArgumentException("the lease is for view '" + lease.view() + "', the attempt for view '"
+                    + attempt.view() + "'");
+        }
+        try {
+            ctx.transaction(cfg -> journal.record(cfg.dsl(), attempt, lease));
+        } catch (DataAccessException e) {
+            throw Errors.storage("recording a push attempt of view '" + attempt.view() + "'", e);
+        }
+        maybePrune(attempt.view());
+    }
+
+    @Override
+    public PushHistory history(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return journal.history(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the push history of view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public List<PushAttempt> recent(String view, int limit) {
+        Objects.requireNonNull(view, "view");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be 0 or more, not " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        try {
+            return journal.recent(ctx, view, limit);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the push attempts of view '" + view + "'", e);
+        }
+    }
+
+    private void maybePrune(String view) {
+        Instant now = clock.instant();
+        Instant last = lastPrune.get(view);
+        if (last != null && now.isBefore(last.plus(journalPruneInterval))) {
+            return;
+        }
+        lastPrune.put(view, now);
+        try {
+            journal.prune(ctx, now, journalRetention, journalMaxAttemptsPerView, Optional.of(view));
+            discardAbandonedBatches();
+        } catch (DataAccessException e) {
+            // the attempt is recorded; pruning is retried after the next interval
+            LOG.log(System.Logger.Level.WARNING, "pruning the push journal of view '" + view + "' failed: "
+                    + Errors.reason(e));
+        }
+    }
+
+    @Override
+    public int pruneJournal() {
+        try {
+            int deleted = journal.prune(ctx, clock.instant(), journalRetention, journalMaxAttemptsPerView, Optional.empty());
+            discardAbandonedBatches();
+            return deleted;
+        } catch (DataAccessException e) {
+            throw Errors.storage("pruning the push journal", e);
+        }
+    }
+
+    private void discardAbandonedBatches() {
+        OffsetDateTime cutoff = ctx.select(dialect.now()).fetchSingle().value1().minus(ABANDONED_BATCH_AGE);
+        ctx.deleteFrom(Tables.StampRow.TABLE)
+                .where(Tables.StampRow.BATCH_ID.in(DSL.select(Tables.StampBatch.BATCH_ID).from(Tables.StampBatch.TABLE)
+                        .where(Tables.StampBatch.CREATED_AT.lt(cutoff))))
+                .execute();
+        ctx.deleteFrom(Tables.StampBatch.TABLE).where(Tables.StampBatch.CREATED_AT.lt(cutoff)).execute();
+    }
+
+    // ---- ViewLease ----
+
+    @Override
+    public Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
+        Objects.requireNonNull(view, "view");
+        requireOwner(owner);
+        requireTtl(ttl);
+        try {
+            leases.ensureRow(ctx, view);
+            return ctx.transactionResult(cfg -> leases.tryAcquire(cfg.dsl(), view, owner, ttl));
+        } catch (DataAccessException e) {
+            throw Errors.storage("acquiring the lease of view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public boolean renew(LeaseToken token, Duration ttl) {
+        Objects.requireNonNull(token, "token");
+        requireTtl(ttl);
+        try {
+            return ctx.transactionResult(cfg -> leases.renew(cfg.dsl(), token, ttl));
+        } catch (DataAccessException e) {
+            throw Errors.storage("renewing the lease of view '" + token.view() + "'", e);
+        }
+    }
+
+    @Override
+    public void release(LeaseToken token) {
+        Objects.requireNonNull(token, "token");
+        try {
+            leases.release(ctx, token);
+        } catch (DataAccessException e) {
+            throw Errors.storage("releasing the lease of view '" + token.view() + "'", e);
+        }
+    }
+
+    private static void requireOwner(String owner) {
+        if (owner == null || owner.isBlank()) {
+            throw new IllegalArgumentException("the lease owner must not be blank");
+        }
+    }
+
+    private static void requireTtl(Duration ttl) {
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("the lease time to live must be more than zero, not " + ttl);
+        }
+    }
+
+    // ---- PushStore ----
+
+    @Override
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcPushStore[" + dialect.label() + "]";
+    }
+}

@@ -1,0 +1,198 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.port.PushStore;
+import io.viewpush.port.StorageException;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Every ViewPush port on a relational database, through JDBC, jOOQ and Flyway: the view's filters
+ * and calculations run in the database as SQL, rows stream in key order, delivered rows are stamped
+ * with one set-based statement that never loses an update, and the push journal and the leases
+ * that keep one pusher per view live in ViewPush's own tables ({@code viewpush_*}). Supports
+ * PostgreSQL and H2; the dialect is detected from the connection.
+ *
+ * <pre>{@code
+ * JdbcPushStore store = JdbcPushStore.builder(dataSource).build(); // also runs our migrations
+ * }</pre>
+ *
+ * <h2>Migrations</h2>
+ * {@link #migrate()} (run by {@link Builder#build()} unless {@link Builder#migrateOnBuild(boolean)}
+ * is false) applies ViewPush's Flyway migrations from {@link #MIGRATIONS_POSTGRESQL} or
+ * {@link #MIGRATIONS_H2}, recording them in their own history table {@link #SCHEMA_HISTORY_TABLE},
+ * so the host's own Flyway history is never touched, and a non-empty database is fine. A host that
+ * runs migrations itself (for example at deploy time, with a privileged user) builds the store
+ * with {@code migrateOnBuild(false)} and runs, with its own Flyway:
+ * <pre>{@code
+ * Flyway.configure()
+ *       .dataSource(dataSource)
+ *       .locations(JdbcPushStore.MIGRATIONS_POSTGRESQL)     // or MIGRATIONS_H2
+ *       .table(JdbcPushStore.SCHEMA_HISTORY_TABLE)
+ *       .baselineOnMigrate(true).baselineVersion("0")      // our V1 must run on a non-empty schema
+ *       .load()
+ *       .migrate();
+ * }</pre>
+ * or simply calls {@link #migrate()} on a store built with {@code migrateOnBuild(false)}.
+ *
+ * <p>Thread-safe: one store serves every view and thread of an engine; it borrows a connection
+ * from the data source for each operation (a {@link io.viewpush.port.RowCursor} holds one until closed).
+ */
+public interface JdbcPushStore extends PushStore {
+
+    /** Where the PostgreSQL migrations are on the classpath. */
+    String MIGRATIONS_POSTGRESQL = "classpath:db/viewpush/postgresql";
+    /** Where the H2 migrations are on the classpath. */
+    String MIGRATIONS_H2 = "classpath:db/viewpush/h2";
+    /** The Flyway history table of ViewPush's own migrations, separate from the host's. */
+    String SCHEMA_HISTORY_TABLE = "viewpush_schema_history";
+
+    /** Default {@link Builder#fetchSize(int)}: rows fetched per round trip while streaming a view, 1000. */
+    int DEFAULT_FETCH_SIZE = 1000;
+    /** Default {@link Builder#stampBatchSize(int)}: sent rows written to the scratch table per insert, 1000. */
+    int DEFAULT_STAMP_BATCH_SIZE = 1000;
+    /** Default {@link Builder#journalRetention(Duration)}: push attempts are kept 28 days. */
+    Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(28);
+    /** Default {@link Builder#journalMaxAttemptsPerView(int)}: at most 5000 attempts are kept per view. */
+    int DEFAULT_JOURNAL_MAX_ATTEMPTS_PER_VIEW = 5000;
+    /** Default {@link Builder#journalPruneInterval(Duration)}: the journal of a view is pruned at most every 10 minutes. */
+    Duration DEFAULT_JOURNAL_PRUNE_INTERVAL = Duration.ofMinutes(10);
+    /** Default {@link Builder#migrateOnBuild(boolean)}: true, {@link Builder#build()} runs {@link #migrate()}. */
+    boolean DEFAULT_MIGRATE_ON_BUILD = true;
+
+    /**
+     * @param dataSource where the views' tables and ViewPush's own tables are; its connections
+     *                   must be able to read the views' tables and update their stamp and writable columns
+     * @return a builder with every option at its default
+     */
+    static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /**
+     * Applies ViewPush's migrations (idempotent; Flyway serialises concurrent runs).
+     *
+     * @throws StorageException when the database fails or a migration does
+     */
+    void migrate();
+
+    /**
+     * Prunes the push journal now: attempts older than the retention, and all but the newest
+     * {@link Builder#journalMaxAttemptsPerView(int)} of every view; also discards the rows of stamp
+     * batches abandoned by a crashed engine a day ago or more. {@link #record} does this by itself
+     * from time to time (at most every {@link Builder#journalPruneInterval(Duration)} per view).
+     *
+     * @return how many attempts were deleted
+     * @throws StorageException when the database fails
+     */
+    int pruneJournal();
+
+    /** @return the database this store talks to: {@code "PostgreSQL"} or {@code "H2"} */
+    String databaseName();
+
+    /** Builds a {@link JdbcPushStore}; {@link #build()} names the first bad option. */
+    final class Builder {
+        final DataSource dataSource;
+        int fetchSize = DEFAULT_FETCH_SIZE;
+        int stampBatchSize = DEFAULT_STAMP_BATCH_SIZE;
+        Duration journalRetention = DEFAULT_JOURNAL_RETENTION;
+        int journalMaxAttemptsPerView = DEFAULT_JOURNAL_MAX_ATTEMPTS_PER_VIEW;
+        Duration journalPruneInterval = DEFAULT_JOURNAL_PRUNE_INTERVAL;
+        boolean migrateOnBuild = DEFAULT_MIGRATE_ON_BUILD;
+        Clock clock = Clock.systemUTC();
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /** @param value rows fetched per round trip while streaming; at least 1; default {@link #DEFAULT_FETCH_SIZE} */
+        public Builder fetchSize(int value) {
+            this.fetchSize = value;
+            return this;
+        }
+
+        /**
+         * @param value sent rows written to the scratch table per insert while a batch streams (memory
+         *              holds at most this many keys); 1 to 10000; default {@link #DEFAULT_STAMP_BATCH_SIZE}
+         */
+        public Builder stampBatchSize(int value) {
+            this.stampBatchSize = value;
+            return this;
+        }
+
+        /** @param value how long push attempts are kept, by their start; more than zero; default {@link #DEFAULT_JOURNAL_RETENTION} */
+        public Builder journalRetention(Duration value) {
+            this.journalRetention = value;
+            return this;
+        }
+
+        /** @param value how many push attempts are kept per view, at least 1; default {@link #DEFAULT_JOURNAL_MAX_ATTEMPTS_PER_VIEW} */
+        public Builder journalMaxAttemptsPerView(int value) {
+            this.journalMaxAttemptsPerView = value;
+            return this;
+        }
+
+        /**
+         * @param value the least time between two automatic prunes of a view's journal after
+         *              {@code record}; zero prunes after every record; default {@link #DEFAULT_JOURNAL_PRUNE_INTERVAL}
+         */
+        public Builder journalPruneInterval(Duration value) {
+            this.journalPruneInterval = value;
+            return this;
+        }
+
+        /** @param value whether {@link #build()} runs {@link JdbcPushStore#migrate()}; default {@link #DEFAULT_MIGRATE_ON_BUILD} */
+        public Builder migrateOnBuild(boolean value) {
+            this.migrateOnBuild = value;
+            return this;
+        }
+
+        /**
+         * @param value the clock that journal retention is measured with (attempts carry the
+         *              engine's times); stamps and leases always use the database's clock;
+         *              default {@link Clock#systemUTC()}
+         */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /**
+         * Validates the options, detects the database and, unless disabled, runs the migrations.
+         *
+         * @return the store
+         * @throws IllegalArgumentException naming the first bad option, or an unsupported database
+         * @throws StorageException         when the database cannot be reached or a migration fails
+         */
+        public JdbcPushStore build() {
+            if (dataSource == null) {
+                throw new IllegalArgumentException("dataSource is required");
+            }
+            if (fetchSize < 1) {
+                throw new IllegalArgumentException("fetchSize must be at least 1, not " + fetchSize);
+            }
+            if (stampBatchSize < 1 || stampBatchSize > 10_000) {
+                throw new IllegalArgumentException("stampBatchSize must be 1 to 10000, not " + stampBatchSize);
+            }
+            if (journalRetention == null || journalRetention.isNegative() || journalRetention.isZero()) {
+                throw new IllegalArgumentException("journalRetention must be more than zero, not " + journalRetention);
+            }
+            if (journalMaxAttemptsPerView < 1) {
+                throw new IllegalArgumentException("journalMaxAttemptsPerView must be at least 1, not "
+                        + journalMaxAttemptsPerView);
+            }
+            if (journalPruneInterval == null || journalPruneInterval.isNegative()) {
+                throw new IllegalArgumentException("journalPruneInterval must be zero or more, not " + journalPruneInterval);
+            }
+            if (clock == null) {
+                throw new IllegalArgumentException("clock must not be null");
+            }
+            DefaultJdbcPushStore store = new DefaultJdbcPushStore(this);
+            if (migrateOnBuild) {
+                store.migrate();
+            }
+            return store;
+        }
+    }
+}

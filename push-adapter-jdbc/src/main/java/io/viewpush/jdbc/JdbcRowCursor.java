@@ -1,0 +1,85 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.StorageException;
+import io.viewpush.view.Row;
+import org.jooq.Cursor;
+import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+
+/**
+ * Streams a view's rows from an open jOOQ cursor. Owns its connection, which runs a read-only
+ * transaction with autocommit off: PostgreSQL only honours the fetch size that way.
+ */
+final class JdbcRowCursor implements RowCursor {
+    private final Connection connection;
+    private final Cursor<Record> cursor;
+    private final Function<Record, Row> mapper;
+    private final String what;
+    private boolean closed;
+
+    JdbcRowCursor(Connection connection, Cursor<Record> cursor, Function<Record, Row> mapper, String what) {
+        this.connection = connection;
+        this.cursor = cursor;
+        this.mapper = mapper;
+        this.what = what;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (closed) {
+            return false;
+        }
+        try {
+            return cursor.hasNext();
+        } catch (DataAccessException e) {
+            throw Errors.storage(what, e);
+        }
+    }
+
+    @Override
+    public Row next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more rows");
+        }
+        try {
+            return mapper.apply(cursor.fetchNext());
+        } catch (DataAccessException e) {
+            throw Errors.storage(what, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        StorageException failure = null;
+        try {
+            cursor.close();
+        } catch (DataAccessException e) {
+            failure = Errors.storage("closing the cursor of " + what, e);
+        }
+        try {
+            try {
+                connection.rollback(); // nothing was written; ends the read transaction
+                connection.setAutoCommit(true);
+            } finally {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            if (failure == null) {
+                failure = Errors.storage("closing the cursor of " + what, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

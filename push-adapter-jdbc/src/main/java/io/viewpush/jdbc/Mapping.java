@@ -1,0 +1,106 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.ValueType;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.sql.Types;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * A view's table and the column behind each plain field, as introspected: the only source of
+ * identifiers in the SQL this adapter writes (jOOQ quotes them).
+ */
+final class Mapping {
+    private final Dialect dialect;
+    private final Schema.Table table;
+    private final Map<String, Schema.Column> byField;
+    private final Map<String, ValueType> types;
+    private final Table<?> jooqTable;
+
+    Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types) {
+        this.dialect = dialect;
+        this.table = table;
+        this.byField = Map.copyOf(byField);
+        this.types = Map.copyOf(types);
+        this.jooqTable = DSL.table(tableName());
+    }
+
+    private Name tableName() {
+        return table.schema() == null ? DSL.name(table.name()) : DSL.name(table.schema(), table.name());
+    }
+
+    Table<?> table() {
+        return jooqTable;
+    }
+
+    /** @return the table's name as the database spells it */
+    String tableName(boolean qualified) {
+        return qualified && table.schema() != null ? table.schema() + "." + table.name() : table.name();
+    }
+
+    Schema.Column column(String field) {
+        Schema.Column c = byField.get(field);
+        if (c == null) {
+            throw new NoSuchElementException("no column for field '" + field + "'");
+        }
+        return c;
+    }
+
+    ValueType type(String field) {
+        ValueType t = types.get(field);
+        if (t == null) {
+            throw new NoSuchElementException("no type for field '" + field + "'");
+        }
+        return t;
+    }
+
+    /** @return the column itself (qualified), for writing */
+    @SuppressWarnings("unchecked")
+    <T> Field<T> column(String field, DataType<T> type) {
+        return DSL.field(tableName().append(column(field).name()), type);
+    }
+
+    /**
+     * @return the field's value as the view reads and compares it: the column, except that
+     *         fixed-length character columns are read as variable-length text so that PostgreSQL's
+     *         blank-padding comparison rules do not apply
+     */
+    Field<?> value(String field) {
+        ValueType t = type(field);
+        Field<?> raw = column(field, SqlTypes.of(t));
+        if (t == ValueType.TEXT && column(field).isCharacter()) {
+            return raw.cast(SQLDataType.VARCHAR);
+        }
+        return raw;
+    }
+
+    /**
+     * A value of the scratch table cast to the column's own type where that matters: integer
+     * columns are compared with integers so their indexes are used.
+     */
+    Field<?> inColumnType(String field, Field<?> scratch) {
+        Schema.Column c = column(field);
+        if (type(field) == ValueType.NUMBER && c.isInteger()) {
+            switch (c.jdbcType()) {
+                case Types.BIGINT:
+                    return scratch.cast(SQLDataType.BIGINT);
+                case Types.SMALLINT:
+                case Types.TINYINT:
+                    return scratch.cast(SQLDataType.SMALLINT);
+                default:
+                    return scratch.cast(SQLDataType.INTEGER);
+            }
+        }
+        return scratch;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+}

@@ -1,0 +1,275 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.StorageException;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.view.Field;
+import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.Problem;
+import io.viewpush.view.ViewDefinition;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads tables and columns from the database's metadata and maps them to a view: names are
+ * matched exactly first, then ignoring case when that is unique (H2 upper-cases unquoted names).
+ */
+final class Schema {
+    private static final Set<String> TABLE_TYPES = Set.of("TABLE", "BASE TABLE", "VIEW", "MATERIALIZED VIEW",
+            "PARTITIONED TABLE", "FOREIGN TABLE");
+    private static final Set<String> POSTGRES_TEXT = Set.of("text", "varchar", "bpchar", "char", "name");
+    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String SUPPORTED = "supported: text and character types, numeric, decimal and integer types,"
+            + " boolean, timestamp, timestamp with time zone, date";
+
+    private final Dialect dialect;
+
+    Schema(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** A column as the metadata describes it. */
+    record Column(String name, int jdbcType, String typeName, int size, Integer decimalDigits) {
+
+        boolean isCharacter() {
+            return jdbcType == Types.CHAR || jdbcType == Types.NCHAR;
+        }
+
+        boolean isInteger() {
+            return jdbcType == Types.TINYINT || jdbcType == Types.SMALLINT || jdbcType == Types.INTEGER
+                    || jdbcType == Types.BIGINT;
+        }
+
+        String describe() {
+            return typeName.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A table found in the metadata, with its columns in order. */
+    record Table(String schema, String name, List<Column> columns) {
+    }
+
+    /** The outcome of matching a view definition with its table: a mapping, or problems. */
+    record Resolution(Optional<Mapping> mapping, List<Problem> problems, Map<String, ValueType> types) {
+    }
+
+    /**
+     * @return the types of every plain field of the view
+     * @throws InvalidViewException listing every problem
+     */
+    Map<String, ValueType> fieldTypes(Connection connection, ViewDefinition definition) throws SQLException {
+        Resolution r = resolve(connection, definition);
+        if (!r.problems().isEmpty()) {
+            throw new InvalidViewException(r.problems());
+        }
+        return r.types();
+    }
+
+    /**
+     * @return the view's mapping to its table's columns
+     * @throws StorageException when the table or a column no longer fits the view
+     */
+    Mapping mapping(Connection connection, ViewDefinition definition) throws SQLException {
+        Resolution r = resolve(connection, definition);
+        if (!r.problems().isEmpty()) {
+            throw new StorageException("the table of view '" + definition.name() + "' no longer fits it: "
+                    + r.problems().stream().map(p -> p.key() + ": " + p.message()).collect(Collectors.joining("; ")));
+        }
+        return r.mapping().orElseThrow();
+    }
+
+    Resolution resolve(Connection connection, ViewDefinition definition) throws SQLException {
+        String view = definition.name();
+        List<Problem> problems = new ArrayList<>();
+        DatabaseMetaData meta = connection.getMetaData();
+        String schema = connection.getSchema();
+        List<String[]> tables = new ArrayList<>(); // {schema, name}
+        try (ResultSet rs = meta.getTables(null, schema, null, null)) {
+            while (rs.next()) {
+                String type = rs.getString("TABLE_TYPE");
+                if (type != null && TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
+                    tables.add(new String[]{rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
+                }
+            }
+        }
+        List<String[]> matches = match(tables, definition.table(), t -> t[1]);
+        if (matches.size() != 1) {
+            String where = schema == null ? "" : " in schema '" + schema + "'";
+            problems.add(Problem.of(view, "table", matches.isEmpty()
+                    ? "table '" + definition.table() + "' does not exist" + where
+                    + " (names are matched exactly, then ignoring case)"
+                    : "table '" + definition.table() + "' matches several tables ignoring case ("
+                    + matches.stream().map(t -> t[1]).collect(Collectors.joining(", ")) + "); write the exact name"));
+            return new Resolution(Optional.empty(), problems, Map.of());
+        }
+        Table table = new Table(matches.get(0)[0], matches.get(0)[1], columns(meta, matches.get(0)[0], matches.get(0)[1]));
+        Optional<PushPolicy> push = definition.push();
+        String stampField = push.map(PushPolicy::stampField).orElse(null);
+        Map<String, Column> byField = new LinkedHashMap<>();
+        Map<String, ValueType> types = new LinkedHashMap<>();
+        for (Field f : definition.fields()) {
+            boolean isStamp = f.name().equals(stampField);
+            String key = isStamp ? "push.stamp" : "fields." + f.name();
+            List<Column> found = match(table.columns(), f.column(), Column::name);
+            if (found.isEmpty()) {
+                if (isStamp) {
+                    problems.add(Problem.of(view, key, "the stamp field '" + f.name() + "' maps to column '" + f.column()
+                            + "', which table '" + table.name() + "' does not have; add it with: "
+                            + addStampColumnDdl(table, f.column(), modifiedColumn(definition, table))));
+                } else {
+                    problems.add(Problem.of(view, key, "field '" + f.name() + "' maps to column '" + f.column()
+                            + "', which table '" + table.name() + "' does not have (its columns: "
+                            + columnList(table) + ")"));
+                }
+                continue;
+            }
+            if (found.size() > 1) {
+                problems.add(Problem.of(view, key, "field '" + f.name() + "' maps to column '" + f.column()
+                        + "', which matches several columns of table '" + table.name() + "' ignoring case ("
+                        + found.stream().map(Column::name).collect(Collectors.joining(", "))
+                        + "); write the exact name"));
+                continue;
+            }
+            Column column = found.get(0);
+            Optional<ValueType> type = valueType(column);
+            if (isStamp && (type.isEmpty() || (type.get() != ValueType.TIMESTAMP && type.get() != ValueType.TIMESTAMP_TZ))) {
+                problems.add(Problem.of(view, key, "the stamp field '" + f.name() + "' (column '" + column.name()
+                        + "' of table '" + table.name() + "') must be a timestamp column (with or without time zone),"
+                        + " but it is " + column.describe()));
+                continue;
+            }
+            if (type.isEmpty()) {
+                problems.add(Problem.of(view, key, "field '" + f.name() + "' maps to column '" + column.name()
+                        + "' of table '" + table.name() + "', whose type " + column.describe()
+                        + " is not supported (" + SUPPORTED + ")"));
+                continue;
+            }
+            byField.put(f.name(), column);
+            types.put(f.name(), type.get());
+        }
+        if (!problems.isEmpty()) {
+            return new Resolution(Optional.empty(), problems, Map.of());
+        }
+        return new Resolution(Optional.of(new Mapping(dialect, table, byField, types)), List.of(), types);
+    }
+
+    private Optional<Column> modifiedColumn(ViewDefinition definition, Table table) {
+        return definition.push().flatMap(PushPolicy::modifiedField).flatMap(definition::field).flatMap(f -> {
+            List<Column> found = match(table.columns(), f.column(), Column::name);
+            return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+        });
+    }
+
+    private String addStampColumnDdl(Table table, String column, Optional<Column> modified) {
+        boolean zoned = modified.flatMap(this::valueType).filter(t -> t == ValueType.TIMESTAMP_TZ).isPresent();
+        return "ALTER TABLE " + tableIdentifier(table.name()) + " ADD COLUMN " + columnIdentifier(column)
+                + (zoned ? " TIMESTAMP(0) WITH TIME ZONE" : " TIMESTAMP(0)");
+    }
+
+    /** The table's name as DDL must write it: bare when the database would fold it to itself. */
+    private String tableIdentifier(String name) {
+        String folded = dialect == Dialect.H2 ? name.toUpperCase(Locale.ROOT) : name.toLowerCase(Locale.ROOT);
+        return PLAIN_IDENTIFIER.matcher(name).matches() && folded.equals(name) ? name : quote(name);
+    }
+
+    /** A new column's name: bare when plain (it is then found ignoring case), else quoted. */
+    private static String columnIdentifier(String name) {
+        return PLAIN_IDENTIFIER.matcher(name).matches() ? name : quote(name);
+    }
+
+    private static String quote(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    private static String columnList(Table table) {
+        List<String> names = table.columns().stream().map(Column::name).collect(Collectors.toList());
+        return names.size() <= 40 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 40)) + ", ... (" + names.size() + " in all)";
+    }
+
+    private List<Column> columns(DatabaseMetaData meta, String schema, String table) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        String escape = meta.getSearchStringEscape();
+        try (ResultSet rs = meta.getColumns(null, escapePattern(schema, escape), escapePattern(table, escape), null)) {
+            while (rs.next()) {
+                if (!table.equals(rs.getString("TABLE_NAME"))
+                        || (schema != null && !schema.equals(rs.getString("TABLE_SCHEM")))) {
+                    continue;
+                }
+                int digits = rs.getInt("DECIMAL_DIGITS");
+                Integer decimalDigits = rs.wasNull() ? null : digits;
+                columns.add(new Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
+                        rs.getInt("COLUMN_SIZE"), decimalDigits));
+            }
+        }
+        return columns;
+    }
+
+    private static String escapePattern(String name, String escape) {
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    /** Matches a configured name: exactly, else every match ignoring case. */
+    private static <T> List<T> match(List<T> candidates, String wanted, java.util.function.Function<T, String> name) {
+        List<T> exact = candidates.stream().filter(c -> wanted.equals(name.apply(c))).collect(Collectors.toList());
+        if (!exact.isEmpty()) {
+            return exact.subList(0, 1);
+        }
+        return candidates.stream().filter(c -> wanted.equalsIgnoreCase(name.apply(c))).collect(Collectors.toList());
+    }
+
+    /** @return the view type of a column, empty when ViewPush does not support its type */
+    Optional<ValueType> valueType(Column c) {
+        String typeName = c.typeName() == null ? "" : c.typeName().toLowerCase(Locale.ROOT);
+        switch (c.jdbcType()) {
+            case Types.CHAR:
+            case Types.VARCHAR:
+            case Types.LONGVARCHAR:
+            case Types.NCHAR:
+            case Types.NVARCHAR:
+            case Types.LONGNVARCHAR:
+            case Types.CLOB:
+            case Types.NCLOB:
+                if (dialect.isCaseInsensitiveText(typeName)
+                        || (dialect == Dialect.POSTGRESQL && !POSTGRES_TEXT.contains(typeName))) {
+                    return Optional.empty();
+                }
+                return Optional.of(ValueType.TEXT);
+            case Types.NUMERIC:
+            case Types.DECIMAL:
+            case Types.TINYINT:
+            case Types.SMALLINT:
+            case Types.INTEGER:
+            case Types.BIGINT:
+                return Optional.of(ValueType.NUMBER);
+            case Types.BOOLEAN:
+                return Optional.of(ValueType.BOOLEAN);
+            case Types.BIT:
+                return typeName.equals("bool") || typeName.equals("boolean") ? Optional.of(ValueType.BOOLEAN) : Optional.empty();
+            case Types.TIMESTAMP:
+                return Optional.of(typeName.equals("timestamptz") ? ValueType.TIMESTAMP_TZ : ValueType.TIMESTAMP);
+            case Types.TIMESTAMP_WITH_TIMEZONE:
+                return Optional.of(ValueType.TIMESTAMP_TZ);
+            case Types.DATE:
+                return Optional.of(ValueType.DATE);
+            default:
+                return Optional.empty();
+        }
+    }
+}

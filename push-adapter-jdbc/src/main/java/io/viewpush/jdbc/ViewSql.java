@@ -1,0 +1,141 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.Expression;
+import io.viewpush.expression.Snapshot;
+import io.viewpush.expression.ValueType;
+import io.viewpush.view.Calculation;
+import io.viewpush.view.Columns;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.SortField;
+import org.jooq.impl.DSL;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of one view at one snapshot: the selected fields (plain fields, then calculations), the
+ * filters, the key order, and the mapping of a result record back to a {@link Row}.
+ */
+final class ViewSql {
+    private final View view;
+    private final Mapping mapping;
+    private final SqlTranslator translator;
+    private final List<SelectField<?>> select = new ArrayList<>();
+    /** For each calculation, its constant value, or null when it is read from the result (position in {@link #calcIndex}). */
+    private final Object[] constants;
+    private final int[] calcIndex;
+    private final Condition filters;
+
+    ViewSql(View view, Mapping mapping, Snapshot snapshot) {
+        this.view = view;
+        this.mapping = mapping;
+        this.translator = new SqlTranslator(mapping.dialect(), mapping::value, mapping::type, snapshot);
+        int i = 0;
+        for (io.viewpush.view.Field f : view.fields()) {
+            select.add(mapping.value(f.name()).as("f" + i++));
+        }
+        List<Calculation> calcs = view.definition().calculations();
+        constants = new Object[calcs.size()];
+        calcIndex = new int[calcs.size()];
+        for (int c = 0; c < calcs.size(); c++) {
+            Expression e = view.inlinedCalculations().get(calcs.get(c).name());
+            if (SqlTranslator.isConstant(e)) {
+                // a constant keeps the exact Java value the domain gives it (scale, offset)
+                constants[c] = translator.constant(e);
+                calcIndex[c] = -1;
+            } else {
+                calcIndex[c] = i;
+                select.add(translator.value(e).as("f" + i++));
+            }
+        }
+        Condition all = DSL.noCondition();
+        for (Expression f : view.inlinedFilters()) {
+            all = all.and(translator.condition(f));
+        }
+        this.filters = all;
+    }
+
+    List<SelectField<?>> select() {
+        return select;
+    }
+
+    /** @return the view's filters, all of which must hold: never NULL */
+    Condition filters() {
+        return filters;
+    }
+
+    /** @return the key's SQL value */
+    Field<?> key() {
+        return mapping.value(view.keyField());
+    }
+
+    /** @return the key equal to {@code value} */
+    Condition keyEquals(Object value) {
+        ValueType t = view.typeOf(view.keyField());
+        return translator.compare(Expression.Operator.EQ, key(), true, translator.bind(keyValue(value, "key"), t),
+                false, t);
+    }
+
+    /** @return rows whose key comes after {@code value} in key order */
+    Condition keyAfter(Object value) {
+        ValueType t = view.typeOf(view.keyField());
+        return translator.compare(Expression.Operator.GT, key(), true, translator.bind(keyValue(value, "page.after"), t),
+                false, t);
+    }
+
+    /** @return the key order: code-point order for text, empty first */
+    SortField<?> keyOrder() {
+        Field<?> k = key();
+        if (view.typeOf(view.keyField()) == ValueType.TEXT) {
+            @SuppressWarnings("unchecked")
+            Field<String> text = (Field<String>) k;
+            k = mapping.dialect().codePointOrder(text);
+        }
+        return k.asc().nullsFirst();
+    }
+
+    /**
+     * @return the value as the key field's Java type (integral numbers are accepted for a number key)
+     * @throws IllegalArgumentException when it has another type
+     */
+    Object keyValue(Object value, String what) {
+        ValueType t = view.typeOf(view.keyField());
+        return convert(value, t, what + " of view '" + view.name() + "' (key field '" + view.keyField() + "')");
+    }
+
+    static Object convert(Object value, ValueType t, String what) {
+        if (value == null || t.javaType().isInstance(value)) {
+            return value;
+        }
+        if (t == ValueType.NUMBER && (value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof Byte)) {
+            return BigDecimal.valueOf(((Number) value).longValue());
+        }
+        if (t == ValueType.NUMBER && value instanceof BigInteger) {
+            return new BigDecimal((BigInteger) value);
+        }
+        throw new IllegalArgumentException(what + " must be a " + t.label() + " (" + t.javaType().getSimpleName()
+                + "), not a " + value.getClass().getSimpleName());
+    }
+
+    /** @return the row of a result record selected with {@link #select()} */
+    Row toRow(Record r) {
+        Columns columns = view.columns();
+        Object[] values = new Object[columns.size()];
+        int plain = view.fields().size();
+        for (int i = 0; i < plain; i++) {
+            values[i] = r.get(i);
+        }
+        for (int c = 0; c < constants.length; c++) {
+            values[plain + c] = calcIndex[c] < 0 ? constants[c] : r.get(calcIndex[c]);
+        }
+        return Row.of(columns, values);
+    }
+}

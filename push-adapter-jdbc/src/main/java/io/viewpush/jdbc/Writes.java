@@ -1,0 +1,49 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.ValueType;
+import io.viewpush.view.View;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+
+import java.math.BigDecimal;
+import java.sql.Types;
+
+/** Checks a value written by the row update API against its column, so the database never silently rounds or cuts it. */
+final class Writes {
+    private Writes() {
+    }
+
+    /**
+     * @return the value bound in the column's type
+     * @throws IllegalArgumentException when the value has the wrong type, or the column cannot hold
+     *                                  it exactly (too many decimals for an integer or numeric(p,s)
+     *                                  column, too long for a varchar(n))
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Field<?> value(View view, Mapping mapping, String field, Object value) {
+        ValueType type = mapping.type(field);
+        Schema.Column column = mapping.column(field);
+        String where = "field '" + field + "' of view '" + view.name() + "' (column '" + column.name() + "')";
+        Object v = ViewSql.convert(value, type, where);
+        if (v instanceof BigDecimal) {
+            BigDecimal n = (BigDecimal) v;
+            Integer scale = column.isInteger() ? Integer.valueOf(0)
+                    : column.jdbcType() == Types.NUMERIC || column.jdbcType() == Types.DECIMAL ? column.decimalDigits() : null;
+            if (scale != null && n.stripTrailingZeros().scale() > scale) {
+                throw new IllegalArgumentException(where + " cannot hold " + n.toPlainString() + " exactly: it is "
+                        + column.describe() + (column.isInteger() ? "" : " with " + scale + " decimal places"));
+            }
+        }
+        if (v instanceof String && column.jdbcType() != Types.CLOB && column.jdbcType() != Types.NCLOB
+                && column.size() > 0 && column.size() < Integer.MAX_VALUE) {
+            String s = (String) v;
+            long length = mapping.dialect() == Dialect.POSTGRESQL ? s.codePointCount(0, s.length()) : s.length();
+            if (length > column.size()) {
+                throw new IllegalArgumentException(where + " holds at most " + column.size() + " characters, not "
+                        + length);
+            }
+        }
+        return DSL.val(v, (DataType) SqlTypes.of(type));
+    }
+}

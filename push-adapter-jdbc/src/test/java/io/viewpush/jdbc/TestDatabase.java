@@ -1,0 +1,141 @@
+package io.viewpush.jdbc;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.h2.jdbcx.JdbcDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fresh, real database for one test class: a new database on the one embedded PostgreSQL server
+ * of this JVM, or a new in-memory H2 database.
+ */
+final class TestDatabase {
+    /** The databases the adapter supports. */
+    enum Kind { POSTGRESQL, H2 }
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private final Kind kind;
+    private final DataSource dataSource;
+    private final String name;
+
+    private TestDatabase(Kind kind, DataSource dataSource, String name) {
+        this.kind = kind;
+        this.dataSource = dataSource;
+        this.name = name;
+    }
+
+    static TestDatabase create(Kind kind) {
+        return kind == Kind.POSTGRESQL ? postgres() : h2();
+    }
+
+    /** @return a new database on the shared server, UTF-8, with a natural-language (non-C) collation when available */
+    static TestDatabase postgres() {
+        String name = "viewpush_test_" + COUNTER.incrementAndGet();
+        EmbeddedPostgres pg = server();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try {
+                // a collation where 'a' < 'B', so tests prove the translation orders text by code point itself
+                s.execute("CREATE DATABASE " + name + " ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C' TEMPLATE template0");
+            } catch (SQLException noIcu) {
+                s.execute("CREATE DATABASE " + name + " ENCODING 'UTF8' TEMPLATE template0");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        return new TestDatabase(Kind.POSTGRESQL, pg.getDatabase("postgres", name), name);
+    }
+
+    /** @return a new in-memory H2 database that lives until the JVM ends */
+    static TestDatabase h2() {
+        String name = "viewpush_test_" + COUNTER.incrementAndGet();
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        ds.setUser("sa");
+        return new TestDatabase(Kind.H2, ds, name);
+    }
+
+    /** @return a new H2 database in a file under {@code dir} */
+    static TestDatabase h2File(Path dir) {
+        String name = "viewpush_test_" + COUNTER.incrementAndGet();
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dir.resolve(name).toAbsolutePath());
+        ds.setUser("sa");
+        return new TestDatabase(Kind.H2, ds, name);
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                Path sockets = Files.createTempDirectory("viewpush-pg-sockets");
+                server = EmbeddedPostgres.builder()
+                        .setServerConfig("unix_socket_directories", sockets.toString())
+                        .setServerConfig("max_connections", "200")
+                        .start();
+                EmbeddedPostgres started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (IOException e) {
+                        System.err.println("stopping embedded PostgreSQL failed: " + e);
+                    }
+                }));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+            }
+        }
+        return server;
+    }
+
+    /** @return the port of the shared PostgreSQL server (starting it if needed) */
+    static int postgresPort() {
+        return server().getPort();
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Runs statements in autocommit mode. */
+    void execute(String... statements) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("failed: " + String.join("; ", statements), e);
+        }
+    }
+
+    /** @return the single value of a query */
+    Object queryValue(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getObject(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("failed: " + sql, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + name;
+    }
+}
