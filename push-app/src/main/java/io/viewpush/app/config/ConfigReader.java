@@ -42,6 +42,9 @@ final class ConfigReader {
     static final List<String> RETRY_KEYS = List.of("attempts", "initialBackoff", "maxBackoff", "maxRetryAfter");
     static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout");
 
+    /** The shortest API key accepted (the API server's rule too). */
+    static final int MIN_API_KEY_LENGTH = 16;
+
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([^}:]*)(?::-([^}]*))?}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -238,6 +241,9 @@ final class ConfigReader {
             text(k, "key", c, true, s -> {
                 if (s.text().isBlank()) {
                     problem(s.at(), c, "key", "the key must not be blank");
+                } else if (s.text().length() < MIN_API_KEY_LENGTH) {
+                    problem(s.at(), c, "key", "the key is too short (" + s.text().length() + " characters); use at least "
+                            + MIN_API_KEY_LENGTH + ", e.g. from: openssl rand -hex 24");
                 } else if (s.text().chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
                     problem(s.at(), c, "key", "the key must be printable ASCII without spaces (it travels in an "
                             + "Authorization header)");

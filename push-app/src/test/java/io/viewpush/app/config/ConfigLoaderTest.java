@@ -59,7 +59,7 @@ class ConfigLoaderTest {
             "      secret: ${HOOK_SECRET}",
             "");
 
-    private static final Map<String, String> ENV = Map.of("SHOP_DB_PASSWORD", "pw", "PARTNER_A_KEY", "k-partner-a",
+    private static final Map<String, String> ENV = Map.of("SHOP_DB_PASSWORD", "pw", "PARTNER_A_KEY", "k-partner-a-0123456789",
             "HOOK_SECRET", "whsec_c2VjcmV0");
 
     private static AppConfig parse(String yaml) {
@@ -96,7 +96,7 @@ class ConfigLoaderTest {
         assertThat(c.database().password()).contains("pw");
         assertThat(c.database().embedded()).isFalse();
         assertThat(c.server().port()).isEqualTo(8080);
-        assertThat(c.apiKeys()).containsExactly(new ApiKeyConfig("partner-a", "k-partner-a", List.of("orders to push"), false));
+        assertThat(c.apiKeys()).containsExactly(new ApiKeyConfig("partner-a", "k-partner-a-0123456789", List.of("orders to push"), false));
         ViewDefinition v = c.views().get(0);
         assertThat(v.name()).isEqualTo("orders to push");
         assertThat(v.table()).isEqualTo("orders");
@@ -274,7 +274,7 @@ class ConfigLoaderTest {
     void missingEnvironmentVariableIsNamedWithItsPlace() {
         List<ConfigProblem> ps;
         try {
-            ConfigLoader.parse(CONTRACT_EXAMPLE, "push.yaml", BASE, Map.of("PARTNER_A_KEY", "k", "HOOK_SECRET", "s"));
+            ConfigLoader.parse(CONTRACT_EXAMPLE, "push.yaml", BASE, Map.of("PARTNER_A_KEY", "k-partner-a-0123456789", "HOOK_SECRET", "s"));
             throw new AssertionError("accepted");
         } catch (InvalidConfigException e) {
             ps = e.problems();
@@ -364,6 +364,13 @@ class ConfigLoaderTest {
         assertThat(ps).extracting(p -> p.location().line()).containsExactly(2, 25, 33, 37);
         assertThat(ps.get(0).toString()).contains("database.url: 'postgresql://127.0.0.1:5432/shop' is not a JDBC URL");
         assertThat(ps.get(3).toString()).contains("did you mean 'timeout'?");
+    }
+
+    @Test
+    void shortApiKeyIsRejectedWithoutShowingIt() {
+        String p = oneProblem(CONTRACT_EXAMPLE.replace("${PARTNER_A_KEY}", "secret1"));
+        assertThat(p).isEqualTo("push.yaml:10:12: api.keys[1].key: the key is too short (7 characters); use at least 16, "
+                + "e.g. from: openssl rand -hex 24");
     }
 
     @Test
