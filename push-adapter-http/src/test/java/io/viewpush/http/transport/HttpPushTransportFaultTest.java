@@ -290,6 +290,82 @@ class HttpPushTransportFaultTest {
     }
 
     @Test
+    void aSilentReceiverHitsTheResponseTimeoutBeforeTheDeadline() throws IOException {
+        try (RawServer server = new RawServer((s, n) -> {
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // read and stay silent
+            }
+        }); HttpPushTransport impatient = HttpPushTransport.builder().spoolDirectory(spool)
+                .responseTimeout(Duration.ofMillis(300)).build()) {
+            View view = TestViews.view(server.uri("/hook"), p -> p.retry(ONE).timeout(Duration.ofSeconds(10)));
+            long start = System.nanoTime();
+            Delivery d = impatient.send(view, TestViews.simpleRows(view, 1, 1).iterator());
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(d.reason()).isEqualTo("no data from 127.0.0.1:" + server.port() + " for 300 ms (response timeout)");
+        }
+    }
+
+    @Test
+    void servesSeveralViewsPushingAtOnce() throws Exception {
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Delivery>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                View view = TestViews.view("view " + t, receiver.uri("/hook"), p -> p);
+                futures.add(pool.submit(() -> transport.send(view, TestViews.simpleRows(view, 1, 50).iterator())));
+            }
+            List<String> ids = new ArrayList<>();
+            for (java.util.concurrent.Future<Delivery> f : futures) {
+                Delivery d = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(d.delivered()).isTrue();
+                ids.add(d.webhookId());
+            }
+            assertThat(ids).doesNotHaveDuplicates();
+            assertThat(receiver.requests()).hasSize(threads);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theDeadlineAlsoBoundsAConnectThatHangs() throws IOException {
+        // a listener that never accepts, with its accept queue full: the kernel drops further SYNs
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            List<java.net.Socket> fillers = new ArrayList<>();
+            try {
+                boolean queueFull = false;
+                for (int i = 0; i < 8 && !queueFull; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress("127.0.0.1", full.getLocalPort()), 200);
+                        fillers.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                        queueFull = true;
+                    }
+                }
+                assertThat(queueFull).as("a connect to the full listener hangs").isTrue();
+                View view = TestViews.view(URI.create("http://127.0.0.1:" + full.getLocalPort() + "/hook"),
+                        p -> p.retry(ONE).timeout(Duration.ofSeconds(1)));
+                long start = System.nanoTime();
+                Delivery d = send(view);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+                assertThat(d.delivered()).isFalse();
+                assertThat(d.reason()).isEqualTo("no answer from 127.0.0.1:" + full.getLocalPort() + " within 1 s (the push timeout)");
+                assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            } finally {
+                for (java.net.Socket s : fillers) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aTricklingAnswerCannotExtendTheDeadline() throws IOException {
         try (RawServer server = new RawServer((s, n) -> {
             InputStream in = s.getInputStream();
