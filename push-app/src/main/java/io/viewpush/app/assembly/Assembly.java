@@ -16,6 +16,9 @@ import io.viewpush.app.config.Location;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
 import io.viewpush.engine.ViewPush;
+import io.viewpush.http.api.ApiKey;
+import io.viewpush.http.api.ApiServer;
+import io.viewpush.http.api.ApiServerException;
 import io.viewpush.http.transport.HttpPushTransport;
 import io.viewpush.http.transport.InvalidPolicyException;
 import io.viewpush.jdbc.JdbcPushStore;
@@ -41,11 +44,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The app's one place of wiring, in the order things depend on each other:
  * DataSource (HikariCP) → optional init SQL → {@link JdbcPushStore} → {@link HttpPushTransport} →
- * {@link ViewPush} engine (with the log and metrics listeners) → API server. No DI container, no
+ * {@link ViewPush} engine (with the log and metrics listeners) → {@link ApiServer}. No DI container, no
  * classpath scanning: every object is built here with its builder.
  *
  * <p>{@link #open} builds everything up to the engine and binds every view against the database;
@@ -188,9 +192,37 @@ public final class Assembly implements AutoCloseable {
         return transport;
     }
 
-    /** Registers something to close before everything opened so far (an API server). */
-    public void closeFirst(AutoCloseable c) {
-        closeables.push(c);
+    /**
+     * Builds and starts the HTTP API on the config's address with its keys, and {@code GET /metrics}
+     * (Prometheus text format, no key needed, like {@code /health}). The server is closed by
+     * {@link #close()} before the engine, so no API call starts a push while the engine stops.
+     *
+     * @return the running server ({@link ApiServer#port()} is the port in use)
+     * @throws StartupException when the address cannot be bound
+     */
+    public ApiServer startApi() {
+        List<ApiKey> keys = config.apiKeys().stream()
+                .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
+        ApiServer api;
+        try {
+            api = ApiServer.builder(engine)
+                    .bindAddress(config.server().host())
+                    .port(config.server().port())
+                    .keys(keys)
+                    .textRoute("/metrics", ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8",
+                            metrics::scrape)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(config.fileName()), "server",
+                    e.getMessage())));
+        }
+        closeables.push(api);
+        try {
+            return api.start();
+        } catch (ApiServerException e) {
+            throw new StartupException("cannot serve the API on " + config.server().host() + ":"
+                    + config.server().port() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Stops the engine gracefully (bounded), then closes the API server, transport, metrics and pool. */
@@ -214,7 +246,7 @@ public final class Assembly implements AutoCloseable {
     }
 
     private static HikariDataSource dataSource(DatabaseConfig db) {
-        if (db.embedded()) {
+        if (db.url().equals(DatabaseConfig.EMBEDDED_URL)) {
             try {
                 Files.createDirectories(Path.of(DatabaseConfig.EMBEDDED_DIRECTORY));
             } catch (IOException e) {

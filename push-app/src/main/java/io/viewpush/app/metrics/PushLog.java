@@ -72,8 +72,9 @@ public final class PushLog implements PushListener {
             }
         }
         sb.append(", ").append(a.duration().toMillis()).append(" ms");
-        if (a.status() != PushAttempt.Status.SUCCESS && a.status() != PushAttempt.Status.NOTHING_TO_SEND
-                || a.httpStatus().isPresent()) {
+        if (a.status() == PushAttempt.Status.SUCCESS) {
+            a.httpStatus().ifPresent(s -> sb.append(" (HTTP ").append(s).append(')'));
+        } else if (a.status() != PushAttempt.Status.NOTHING_TO_SEND) {
             sb.append(" (").append(a.reason()).append(')');
         }
         return sb.toString();
