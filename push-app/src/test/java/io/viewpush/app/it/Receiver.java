@@ -35,6 +35,7 @@ final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
 
     Receiver() {
         try {
@@ -47,6 +48,14 @@ final class Receiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
+            long wait = delayMillis.get();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int s = status.get();
             byte[] answer = (s < 300 ? "thanks" : "not now").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(s, answer.length);
@@ -58,6 +67,11 @@ final class Receiver implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** Answers each request only after {@code millis} (a slow receiver). */
+    void delay(long millis) {
+        delayMillis.set(millis);
     }
 
     void answer(int value) {

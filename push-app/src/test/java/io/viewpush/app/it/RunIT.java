@@ -150,6 +150,27 @@ class RunIT {
     }
 
     @Test
+    void sigtermLetsThePushInFlightFinishAndStampBeforeExitingZero() throws Exception {
+        table("slow_orders");
+        config("slow_orders", "slow", "{last pushed} is empty", "1m");
+        receiver.delay(2500);
+        try (RunningApp app = new RunningApp(dir, "run", "-c", "push.yaml")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.requests().isEmpty());
+            long start = System.nanoTime();
+            int exit = app.stop(Duration.ofSeconds(30));
+            assertThat(exit).as(app.err()).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for the receiver's answer")
+                    .isGreaterThan(Duration.ofMillis(1500));
+            assertThat(app.err()).contains("stopping: no new pushes")
+                    .contains("push: view 'slow' success: 2 rows in 1 batch")
+                    .contains("stopped cleanly");
+        }
+        assertThat(pg.query("SELECT count(*) AS n FROM slow_orders WHERE last_pushed IS NULL").get(0).get("n"))
+                .as("the push in flight was stamped before the stop").isEqualTo(0L);
+        assertThat(receiver.requests()).hasSize(1);
+    }
+
+    @Test
     void twoInstancesOnOneDatabaseDeliverEachRowOnce() throws Exception {
         pg.sql("DROP TABLE IF EXISTS shared_orders",
                 "CREATE TABLE shared_orders (id integer PRIMARY KEY, customer text, last_pushed timestamptz, receipt_id text)");
