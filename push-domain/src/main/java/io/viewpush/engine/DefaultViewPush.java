@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /** The engine behind {@link ViewPush#builder()}. */
@@ -40,6 +43,8 @@ final class DefaultViewPush implements ViewPush {
     private final ZoneId zone;
     private final Duration shutdownTimeout;
     private final Scheduler scheduler;
+    private final ExecutorService stampExecutor;
+    private static final AtomicInteger STAMP_THREADS = new AtomicInteger();
     private volatile boolean closed;
 
     DefaultViewPush(ViewPush.Builder b, String owner) {
@@ -52,10 +57,15 @@ final class DefaultViewPush implements ViewPush {
         this.zone = b.zone();
         this.shutdownTimeout = b.shutdownTimeout();
         boolean pushes = views.values().stream().anyMatch(v -> v.push().isPresent());
+        this.stampExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "viewpush-stamp-" + STAMP_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         if (pushes) {
             LeaseKeeper keeper = new LeaseKeeper(b.lease(), b.leaseTtl());
             Pusher pusher = new Pusher(b.rowSource(), b.stamper(), b.journal(), b.lease(), b.transport(), b.listener(),
-                    b.clock(), b.zone(), owner, b.leaseTtl(), keeper);
+                    b.clock(), b.zone(), owner, b.leaseTtl(), keeper, stampExecutor);
             this.scheduler = new Scheduler(pusher, b.journal(), keeper, b.clock(), views.values(), b.pollInterval(),
                     b.leaseTtl(), b.workers());
         } else {
@@ -202,6 +212,7 @@ final class DefaultViewPush implements ViewPush {
         if (scheduler != null) {
             scheduler.stop(shutdownTimeout);
         }
+        stampExecutor.shutdown();
     }
 
     private View existing(String view) {

@@ -35,6 +35,12 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -54,9 +60,11 @@ final class Pusher {
     private final String owner;
     private final Duration leaseTtl;
     private final LeaseKeeper keeper;
+    private final Executor stampExecutor;
 
     Pusher(RowSource rows, RowStamper stamper, PushJournal journal, ViewLease lease, PushTransport transport,
-           PushListener listener, Clock clock, ZoneId zone, String owner, Duration leaseTtl, LeaseKeeper keeper) {
+           PushListener listener, Clock clock, ZoneId zone, String owner, Duration leaseTtl, LeaseKeeper keeper,
+           Executor stampExecutor) {
         this.rows = rows;
         this.stamper = stamper;
         this.journal = journal;
@@ -68,6 +76,7 @@ final class Pusher {
         this.owner = owner;
         this.leaseTtl = leaseTtl;
         this.keeper = keeper;
+        this.stampExecutor = stampExecutor;
     }
 
     /**
@@ -130,63 +139,83 @@ final class Pusher {
     private PushAttempt pushHoldingLease(View view, PushPolicy policy, Trigger trigger, Snapshot snapshot,
                                          LeaseToken token, BooleanSupplier stopping, BooleanSupplier abandoned) {
         Totals t = new Totals();
-        Status status;
-        String reason;
+        Stamping stamping = new Stamping(view, abandoned);
+        Status status = Status.SUCCESS;
+        String reason = null;
+        boolean sentAny = false;
         try (RowCursor cursor = rows.open(view, snapshot, Page.ALL)) {
-            if (!cursor.hasNext()) {
-                return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, "nothing to send");
-            }
-            status = Status.SUCCESS;
-            reason = null;
             while (cursor.hasNext()) {
-                if (t.batches > 0 && stopping.getAsBoolean()) {
+                if (stamping.failure() != null) {
+                    break;
+                }
+                if (sentAny && stopping.getAsBoolean()) {
                     status = Status.PARTIAL;
                     reason = "the engine is stopping: later batches are left for the next push";
                     break;
                 }
-                if (t.batches > 0 && !lease.renew(token, leaseTtl)) {
+                if (sentAny && !lease.renew(token, leaseTtl)) {
                     throw new LeaseLostException(token);
                 }
+                sentAny = true;
+                StampBatch batch = stamper.begin(view, snapshot, token);
+                boolean handedOver = false;
                 Delivery d;
-                StampResult stamp = StampResult.NONE;
-                try (StampBatch batch = stamper.begin(view, snapshot, token)) {
-                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch);
-                    d = transport.send(view, batchRows);
+                try {
+                    d = transport.send(view, new BatchRows(cursor, policy.maxRows(), batch));
                     t.add(d);
                     if (d.delivered()) {
-                        if (abandoned.getAsBoolean()) {
-                            status = t.stampedBatches > 0 ? Status.PARTIAL : Status.FAILED;
-                            reason = "the engine stopped before the delivered batch could be stamped; it will be sent again";
-                            notifyBatch(view, d, stamp);
-                            break;
-                        }
-                        stamp = batch.commit();
-                        t.add(stamp);
+                        stamping.after(d, batch);
+                        handedOver = true;
+                    }
+                } finally {
+                    if (!handedOver) {
+                        batch.close();
                     }
                 }
-                notifyBatch(view, d, stamp);
                 if (!d.delivered()) {
-                    status = t.stampedBatches > 0 ? Status.PARTIAL : Status.FAILED;
+                    notifyBatch(view, d, StampResult.NONE);
+                    status = Status.FAILED;
                     reason = d.reason();
                     break;
                 }
             }
+            if (!sentAny) {
+                return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, "nothing to send");
+            }
         } catch (LeaseLostException e) {
-            status = t.stampedBatches > 0 ? Status.PARTIAL : Status.FAILED;
+            status = Status.FAILED;
             reason = "lost the view's lease to another engine: " + e.getMessage();
         } catch (StorageException e) {
-            status = t.stampedBatches > 0 ? Status.PARTIAL : Status.FAILED;
+            status = Status.FAILED;
             reason = "database error: " + e.getMessage();
         } catch (PushException e) {
-            status = t.stampedBatches > 0 ? Status.PARTIAL : Status.FAILED;
+            status = Status.FAILED;
             reason = e.getMessage();
+        } finally {
+            stamping.awaitAll();
+        }
+        RuntimeException stampFailure = stamping.failure();
+        if (stampFailure != null && status != Status.FAILED) {
+            status = Status.FAILED;
+            reason = stampFailure instanceof LeaseLostException
+                    ? "lost the view's lease to another engine: " + stampFailure.getMessage()
+                    : stampFailure instanceof StorageException ? "database error while stamping: " + stampFailure.getMessage()
+                    : stampFailure.getMessage();
+        }
+        if (stamping.abandonedBatches() > 0 && status != Status.FAILED) {
+            status = Status.FAILED;
+            reason = "the engine stopped before a delivered batch could be stamped; its rows will be sent again";
+        }
+        if (status == Status.FAILED && stamping.stampedBatches() > 0) {
+            status = Status.PARTIAL;
         }
         if (reason == null) {
-            reason = t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + t.rowsStamped
-                    + " rows stamped" + (t.rowsSkipped > 0 ? ", " + t.rowsSkipped + " changed since read (not stamped)" : "");
+            reason = t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
+                    + " rows stamped" + (stamping.skipped() > 0 ? ", " + stamping.skipped()
+                    + " changed since read (not stamped)" : "");
         }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
-                t.rowsStamped, t.rowsSkipped, t.batches, t.bytes, t.lastStatus, reason, t.webhookIds);
+                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds);
     }
 
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, String reason) {
@@ -219,10 +248,7 @@ final class Pusher {
     /** Running totals of one push. */
     private static final class Totals {
         long rowsSent;
-        long rowsStamped;
-        long rowsSkipped;
         int batches;
-        int stampedBatches;
         long bytes;
         OptionalInt lastStatus = OptionalInt.empty();
         final List<String> webhookIds = new ArrayList<>();
@@ -234,11 +260,92 @@ final class Pusher {
             lastStatus = d.status();
             webhookIds.add(d.webhookId());
         }
+    }
 
-        void add(StampResult s) {
-            stampedBatches++;
-            rowsStamped += s.stamped();
-            rowsSkipped += s.skipped();
+    /**
+     * Stamps delivered batches in order on the stamping executor, so that batch k is stamped while
+     * batch k+1 is read and sent; each strictly after its own delivery, and never more than one
+     * stamp pending (so the batches in flight stay bounded). After the first failure no
+     * further batch is stamped; after the engine gives up ({@code abandoned}) nothing is.
+     */
+    private final class Stamping {
+        private final View view;
+        private final BooleanSupplier abandoned;
+        private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final AtomicLong stamped = new AtomicLong();
+        private final AtomicLong skipped = new AtomicLong();
+        private final AtomicInteger stampedBatches = new AtomicInteger();
+        private final AtomicInteger abandonedBatches = new AtomicInteger();
+
+        Stamping(View view, BooleanSupplier abandoned) {
+            this.view = view;
+            this.abandoned = abandoned;
+        }
+
+        /** Queues the batch's stamp after waiting for the previous one: at most one stamp overlaps a send. */
+        void after(Delivery delivery, StampBatch batch) {
+            awaitAll();
+            chain = chain.thenRunAsync(() -> stamp(delivery, batch), stampExecutor);
+        }
+
+        private void stamp(Delivery delivery, StampBatch batch) {
+            StampResult result = StampResult.NONE;
+            try (batch) {
+                if (failure.get() != null) {
+                    return;
+                }
+                if (abandoned.getAsBoolean()) {
+                    abandonedBatches.incrementAndGet();
+                    return;
+                }
+                result = batch.commit();
+                stamped.addAndGet(result.stamped());
+                skipped.addAndGet(result.skipped());
+                stampedBatches.incrementAndGet();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                notifyBatch(view, delivery, result);
+            }
+        }
+
+        void awaitAll() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    chain.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the stamps in flight must finish or fail before the lease is released
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, new PushException("stamping failed: " + e.getCause(), e.getCause()));
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        RuntimeException failure() {
+            return failure.get();
+        }
+
+        long stamped() {
+            return stamped.get();
+        }
+
+        long skipped() {
+            return skipped.get();
+        }
+
+        int stampedBatches() {
+            return stampedBatches.get();
+        }
+
+        int abandonedBatches() {
+            return abandonedBatches.get();
         }
     }
 

@@ -187,7 +187,9 @@ public final class RandomExpressions {
      *                 depend on the map's iteration order.
      * @param maxDepth how many levels of {@code and} / {@code or} / {@code not} / comparisons of
      *                 conditions may enclose each other (0: a single condition)
-     * @return a checked boolean expression
+     * @return a checked boolean expression. It may be a bare boolean field, which evaluates to
+     *         {@code null} when the field is empty: compare filters with {@link Expressions#test},
+     *         which counts empty as false, as SQL's {@code WHERE} does
      */
     public Expression booleanExpression(Map<String, ValueType> fields, int maxDepth) {
         if (maxDepth < 0) {
