@@ -170,6 +170,18 @@ final class Connections {
     }
 
     /**
+     * Asks for a lingering close of the connection this worker thread serves: its request body was
+     * left unread, and closing over unread bytes makes the kernel send a reset that can destroy the
+     * answer before the client reads it.
+     */
+    static void lingerOnCloseCurrent() {
+        GuardedSocket s = CURRENT.get();
+        if (s != null) {
+            s.lingerOnClose = true;
+        }
+    }
+
+    /**
      * Stops taking connections and waits for the open ones to finish.
      *
      * @return true when every connection closed in time
@@ -234,6 +246,13 @@ final class Connections {
             s.closeQuietly();
         });
     }
+
+    /** A lingering close stops when the client has sent nothing for this long. */
+    static final int LINGER_QUIET_MILLIS = 200;
+    /** A lingering close takes at most this long. */
+    static final int LINGER_MAX_MILLIS = 2_000;
+    /** A lingering close drops at most this many bytes. */
+    static final long LINGER_MAX_BYTES = 16L * 1024 * 1024;
 
     enum State { AWAITING_HEAD, BUSY, BETWEEN }
 
@@ -307,11 +326,14 @@ final class Connections {
     final class GuardedSocket extends Socket {
         private final AtomicBoolean admitted = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
+        private final AtomicBoolean lingering = new AtomicBoolean();
         volatile State state = State.AWAITING_HEAD;
         volatile long awaitingSince = System.nanoTime();
         volatile long headBytesSince;
         volatile long writeSince;
         volatile int exchanges;
+        volatile boolean lingerOnClose;
+        private volatile boolean aborting;
         private InputStream guardedIn;
         private OutputStream guardedOut;
 
@@ -421,6 +443,7 @@ final class Connections {
 
         /** Closes at once with a reset, so the peer cannot take a cut response for a whole one. */
         void abort() {
+            aborting = true;
             try {
                 if (!isClosed()) {
                     setSoLinger(true, 0);
@@ -429,6 +452,28 @@ final class Connections {
                 LOG.trace("linger not set: {}", e.toString());
             }
             closeQuietly();
+        }
+
+        /**
+         * Sends FIN after the answer, then reads and drops what the client still sends, until it
+         * closes too, goes quiet for {@link #LINGER_QUIET_MILLIS}, or {@link #LINGER_MAX_MILLIS} or
+         * {@link #LINGER_MAX_BYTES} are reached; only then the socket is closed.
+         */
+        private void linger() {
+            try {
+                shutdownOutput();
+                setSoTimeout(LINGER_QUIET_MILLIS);
+                InputStream raw = super.getInputStream();
+                byte[] sink = new byte[8192];
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MAX_MILLIS);
+                long total = 0;
+                int n;
+                while (total < LINGER_MAX_BYTES && System.nanoTime() - deadline < 0 && (n = raw.read(sink)) >= 0) {
+                    total += n;
+                }
+            } catch (IOException e) {
+                LOG.trace("lingering close ended: {}", e.toString());
+            }
         }
 
         void closeQuietly() {
@@ -440,8 +485,11 @@ final class Connections {
         }
 
         @Override
-        public synchronized void close() throws IOException {
+        public void close() throws IOException {
             try {
+                if (lingerOnClose && !aborting && !draining && lingering.compareAndSet(false, true) && !isClosed()) {
+                    linger();
+                }
                 super.close();
             } finally {
                 live.remove(this);
