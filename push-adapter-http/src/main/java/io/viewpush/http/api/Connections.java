@@ -51,8 +51,15 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Idle timeout.</b> The socket read timeout is {@code idleTimeout} (set by HttpCore from
  *       the socket config); a write that stays blocked longer (a client that stopped reading) gets
  *       its connection closed too, and an idle keep-alive connection is closed after it.</li>
- *   <li><b>Graceful stop.</b> {@link #drain} refuses new connections, closes idle ones, lets busy
- *       ones finish their exchange and then close, and returns when none is left or the time is up.</li>
+ *   <li><b>Graceful stop.</b> {@link #drain} refuses new connections (and waits for the listener to
+ *       leave {@code accept}, until which the kernel would still take them), closes idle ones, lets
+ *       busy ones finish their exchange and then close, and returns when none is left or the time is
+ *       up.</li>
+ *   <li><b>Lingering close.</b> A connection whose request body was refused unread sends its answer,
+ *       then FIN, and drops what the client still sends for a bounded time before it closes: closing
+ *       over unread bytes would reset the connection and could destroy the answer.</li>
+ *   <li><b>Reset on a broken response.</b> {@link #abortCurrent()} cuts a connection with a reset,
+ *       so a streamed response that failed half way never looks complete.</li>
  * </ul>
  */
 final class Connections {
