@@ -59,7 +59,7 @@ final class TestDatabase {
     static TestDatabase h2() {
         String name = "viewpush_test_" + COUNTER.incrementAndGet();
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         ds.setUser("sa");
         return new TestDatabase(Kind.H2, ds, name);
     }
@@ -132,6 +132,22 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("failed: " + sql, e);
         }
+    }
+
+    /** @return the single value of a query, read as {@code type} */
+    <T> T queryValue(String sql, Class<T> type) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getObject(1, type) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("failed: " + sql, e);
+        }
+    }
+
+    /** @return the database session's local time now (what its own now() writes to a timestamp column) */
+    java.time.LocalDateTime localNow() {
+        return queryValue(kind == Kind.POSTGRESQL ? "SELECT CAST(clock_timestamp() AS TIMESTAMP)" : "SELECT LOCALTIMESTAMP(9)",
+                java.time.LocalDateTime.class);
     }
 
     @Override
