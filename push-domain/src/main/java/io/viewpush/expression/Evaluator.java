@@ -1,5 +1,9 @@
 package io.viewpush.expression;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.function.Function;
 
 /** Evaluator of checked expressions with the language's two-valued semantics. */
@@ -8,10 +12,136 @@ final class Evaluator {
     }
 
     static Object evaluate(Expression expression, Function<String, Object> fields, Snapshot snapshot) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (expression instanceof Expression.FieldRef) {
+            return fields.apply(((Expression.FieldRef) expression).name());
+        }
+        if (expression instanceof Expression.Literal) {
+            return ((Expression.Literal) expression).value();
+        }
+        if (expression instanceof Expression.Now) {
+            return now(((Expression.Now) expression).type(), snapshot);
+        }
+        if (expression instanceof Expression.Comparison) {
+            Expression.Comparison c = (Expression.Comparison) expression;
+            int order = compare(evaluate(c.left(), fields, snapshot), evaluate(c.right(), fields, snapshot));
+            switch (c.operator()) {
+                case EQ:
+                    return order == 0;
+                case NE:
+                    return order != 0;
+                case LT:
+                    return order < 0;
+                case LE:
+                    return order <= 0;
+                case GT:
+                    return order > 0;
+                default:
+                    return order >= 0;
+            }
+        }
+        if (expression instanceof Expression.IsEmpty) {
+            Expression.IsEmpty i = (Expression.IsEmpty) expression;
+            return (evaluate(i.operand(), fields, snapshot) == null) != i.negated();
+        }
+        if (expression instanceof Expression.TextMatch) {
+            Expression.TextMatch m = (Expression.TextMatch) expression;
+            Object left = evaluate(m.left(), fields, snapshot);
+            Object right = evaluate(m.right(), fields, snapshot);
+            if (left == null || right == null) {
+                return false;
+            }
+            String l = text(left);
+            String r = text(right);
+            return m.operator() == Expression.TextOperator.CONTAINS ? l.contains(r) : l.startsWith(r);
+        }
+        if (expression instanceof Expression.And) {
+            Expression.And a = (Expression.And) expression;
+            return isTrue(evaluate(a.left(), fields, snapshot)) && isTrue(evaluate(a.right(), fields, snapshot));
+        }
+        if (expression instanceof Expression.Or) {
+            Expression.Or o = (Expression.Or) expression;
+            return isTrue(evaluate(o.left(), fields, snapshot)) || isTrue(evaluate(o.right(), fields, snapshot));
+        }
+        Expression.Not n = (Expression.Not) expression;
+        return !isTrue(evaluate(n.operand(), fields, snapshot));
+    }
+
+    /** {@code now()} in the type it was checked against, converted in the snapshot's zone. */
+    static Object now(ValueType type, Snapshot snapshot) {
+        switch (type) {
+            case TIMESTAMP:
+                return LocalDateTime.ofInstant(snapshot.now(), snapshot.zone());
+            case DATE:
+                return LocalDate.ofInstant(snapshot.now(), snapshot.zone());
+            default:
+                return OffsetDateTime.ofInstant(snapshot.now(), snapshot.zone());
+        }
+    }
+
+    private static boolean isTrue(Object value) {
+        if (value != null && !(value instanceof Boolean)) {
+            throw new IllegalArgumentException("expected a Boolean, got " + value.getClass().getSimpleName());
+        }
+        return Boolean.TRUE.equals(value);
+    }
+
+    private static String text(Object value) {
+        if (!(value instanceof String)) {
+            throw new IllegalArgumentException("expected a String, got " + value.getClass().getSimpleName());
+        }
+        return (String) value;
     }
 
     static int compare(Object a, Object b) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        if (a instanceof String && b instanceof String) {
+            return compareCodePoints((String) a, (String) b);
+        }
+        if (a instanceof BigDecimal && b instanceof BigDecimal) {
+            return ((BigDecimal) a).compareTo((BigDecimal) b);
+        }
+        if (a instanceof Boolean && b instanceof Boolean) {
+            return Boolean.compare((Boolean) a, (Boolean) b);
+        }
+        if (a instanceof LocalDateTime && b instanceof LocalDateTime) {
+            return ((LocalDateTime) a).compareTo((LocalDateTime) b);
+        }
+        if (a instanceof OffsetDateTime && b instanceof OffsetDateTime) {
+            return ((OffsetDateTime) a).toInstant().compareTo(((OffsetDateTime) b).toInstant());
+        }
+        if (a instanceof LocalDate && b instanceof LocalDate) {
+            return ((LocalDate) a).compareTo((LocalDate) b);
+        }
+        throw new IllegalArgumentException("cannot compare a " + a.getClass().getSimpleName() + " with a "
+                + b.getClass().getSimpleName() + "; values of one ValueType are needed");
+    }
+
+    /**
+     * Unicode code-point order over UTF-16 strings. {@link String#compareTo} compares UTF-16 units,
+     * which puts supplementary characters (surrogate pairs, 0xD800-0xDFFF) before U+E000..U+FFFF;
+     * shifting the units at and above 0xD800 restores code-point order without decoding.
+     */
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return fixUp(x) - fixUp(y);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int fixUp(char c) {
+        if (c >= 0xE000) {
+            return c - 0x800;
+        }
+        if (c >= 0xD800) {
+            return c + 0x2000;
+        }
+        return c;
     }
 }

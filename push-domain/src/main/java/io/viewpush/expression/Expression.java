@@ -3,8 +3,11 @@ package io.viewpush.expression;
 import java.util.Objects;
 
 /**
- * A parsed filter or calculation: an immutable tree. Every node carries the 1-based character
- * position in the source text where it starts, so that errors can point at it.
+ * A parsed filter or calculation: an immutable tree. Every node carries a 1-based character
+ * position in the source text (an index of Java {@code char}s), so that errors can point at it: a
+ * field, literal, {@code now()} or {@code not} where it starts; an infix or postfix operator
+ * (comparison, {@code is empty}, {@code contains}, {@code starts with}, {@code and}, {@code or})
+ * where its operator is, e.g. the {@code =} of {@code {amount} = 'abc'}.
  *
  * <p>Obtain one with {@link Expressions#parse(String)}; make it ready to evaluate or translate with
  * {@link Expressions#check}, which resolves the types of {@link Now} and coerces text literals
@@ -12,7 +15,7 @@ import java.util.Objects;
  */
 public sealed interface Expression {
 
-    /** @return the 1-based character position in the source where this node starts */
+    /** @return the 1-based character position in the source of this node (of its operator for infix nodes) */
     int position();
 
     /** A reference to a field or calculation of the view: {@code {last pushed}}. */

@@ -9,12 +9,15 @@ import java.util.function.Function;
  * utilities that adapters need. All methods are pure and thread-safe.
  *
  * <p>The language: field references in braces ({@code {last modified [auto]}}; a name may hold
- * spaces and brackets, and {@code }} inside a name is written {@code }}}), literals ({@code 'text'}
- * with {@code ''} for a quote, numbers such as {@code 12}, {@code -3.50}, {@code true} /
- * {@code false}), {@code now()}, comparisons ({@code = != < <= > >=}), {@code is empty} /
- * {@code is not empty}, {@code contains}, {@code starts with}, {@code and} / {@code or} /
- * {@code not}, parentheses. Keywords are case-insensitive. Precedence, loosest first: {@code or},
- * {@code and}, {@code not}, then comparisons and the postfix/infix text operators.
+ * spaces and brackets, and <code>}</code> inside a name is written <code>}}</code>), literals
+ * ({@code 'text'} with {@code ''} for a quote, numbers such as {@code 12}, {@code -3.50},
+ * {@code true} / {@code false}), {@code now()}, comparisons ({@code = != < <= > >=}; {@code <>} is
+ * read as {@code !=}), {@code is empty} / {@code is not empty}, {@code contains},
+ * {@code starts with}, {@code and} / {@code or} / {@code not}, parentheses. Keywords are
+ * case-insensitive. Precedence, loosest first: {@code or}, {@code and}, {@code not}, then
+ * comparisons and the postfix/infix text operators; comparisons do not chain
+ * ({@code a = b = c} is an error). Error positions are 1-based indexes of Java {@code char}s in
+ * the text; the end of the text is {@code length() + 1}.
  */
 public final class Expressions {
     private Expressions() {

@@ -1,17 +1,287 @@
 package io.viewpush.expression;
 
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
-/** Type checker of the expression language. */
+/**
+ * Type checker of the expression language. Comparisons need operands of one type, with two
+ * coercions: {@code now()} takes the date/time type of the other side, and a text literal compared
+ * with a date/time side is read as ISO-8601 in that type.
+ */
 final class TypeChecker {
-    private TypeChecker() {
+    private static final int DESCRIBE_MAX = 40;
+
+    private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':')
+            .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+            .optionalEnd().optionalEnd()
+            .toFormatter().withResolverStyle(ResolverStyle.STRICT)
+            .withChronology(java.time.chrono.IsoChronology.INSTANCE);
+
+    private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
+            .append(LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter().withResolverStyle(ResolverStyle.STRICT)
+            .withChronology(java.time.chrono.IsoChronology.INSTANCE);
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    private final String source;
+    private final Map<String, ValueType> fieldTypes;
+
+    private TypeChecker(String source, Map<String, ValueType> fieldTypes) {
+        this.source = source;
+        this.fieldTypes = fieldTypes;
     }
 
     static Expression check(String source, Expression expression, Map<String, ValueType> fieldTypes) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(fieldTypes, "fieldTypes");
+        return new TypeChecker(source == null ? Trees.format(expression) : source, fieldTypes).visit(expression).expression;
     }
 
     static ValueType typeOf(Expression expression, Map<String, ValueType> fieldTypes) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (expression instanceof Expression.FieldRef) {
+            String name = ((Expression.FieldRef) expression).name();
+            ValueType t = fieldTypes.get(name);
+            if (t == null) {
+                throw new IllegalArgumentException("no type is known for the field {" + name + "}");
+            }
+            return t;
+        }
+        if (expression instanceof Expression.Literal) {
+            return ((Expression.Literal) expression).type();
+        }
+        if (expression instanceof Expression.Now) {
+            return ((Expression.Now) expression).type();
+        }
+        return ValueType.BOOLEAN;
+    }
+
+    /** A checked subtree and its type. */
+    private record Typed(Expression expression, ValueType type) {
+    }
+
+    private Typed visit(Expression e) {
+        if (e instanceof Expression.FieldRef) {
+            Expression.FieldRef f = (Expression.FieldRef) e;
+            ValueType t = fieldTypes.get(f.name());
+            if (t == null) {
+                throw error(f.position(), "unknown field " + Trees.format(f) + " at " + f.position() + "; "
+                        + knownFields());
+            }
+            return new Typed(f, t);
+        }
+        if (e instanceof Expression.Literal) {
+            return new Typed(e, ((Expression.Literal) e).type());
+        }
+        if (e instanceof Expression.Now) {
+            return new Typed(new Expression.Now(ValueType.TIMESTAMP_TZ, e.position()), ValueType.TIMESTAMP_TZ);
+        }
+        if (e instanceof Expression.Comparison) {
+            return comparison((Expression.Comparison) e);
+        }
+        if (e instanceof Expression.IsEmpty) {
+            Expression.IsEmpty i = (Expression.IsEmpty) e;
+            Typed operand = visit(i.operand());
+            return bool(new Expression.IsEmpty(operand.expression, i.negated(), i.position()));
+        }
+        if (e instanceof Expression.TextMatch) {
+            Expression.TextMatch m = (Expression.TextMatch) e;
+            Typed left = visit(m.left());
+            Typed right = visit(m.right());
+            requireType(left, ValueType.TEXT, "'" + m.operator().keyword() + "' needs text on both sides");
+            requireType(right, ValueType.TEXT, "'" + m.operator().keyword() + "' needs text on both sides");
+            return bool(new Expression.TextMatch(m.operator(), left.expression, right.expression, m.position()));
+        }
+        if (e instanceof Expression.And) {
+            Expression.And a = (Expression.And) e;
+            Typed left = logicOperand(a.left(), "'and' needs true or false on both sides");
+            Typed right = logicOperand(a.right(), "'and' needs true or false on both sides");
+            return bool(new Expression.And(left.expression, right.expression, a.position()));
+        }
+        if (e instanceof Expression.Or) {
+            Expression.Or o = (Expression.Or) e;
+            Typed left = logicOperand(o.left(), "'or' needs true or false on both sides");
+            Typed right = logicOperand(o.right(), "'or' needs true or false on both sides");
+            return bool(new Expression.Or(left.expression, right.expression, o.position()));
+        }
+        Expression.Not n = (Expression.Not) e;
+        Typed operand = logicOperand(n.operand(), "'not' needs true or false");
+        return bool(new Expression.Not(operand.expression, n.position()));
+    }
+
+    private Typed comparison(Expression.Comparison c) {
+        Typed left = visit(c.left());
+        Typed right = visit(c.right());
+        boolean leftNow = left.expression instanceof Expression.Now;
+        boolean rightNow = right.expression instanceof Expression.Now;
+        if (leftNow && !rightNow) {
+            left = nowAgainst(left, right, c);
+        } else if (rightNow && !leftNow) {
+            right = nowAgainst(right, left, c);
+        }
+        if (isTextLiteral(left) && right.type.isTemporal()) {
+            left = temporalLiteral((Expression.Literal) left.expression, right.type);
+        } else if (isTextLiteral(right) && left.type.isTemporal()) {
+            right = temporalLiteral((Expression.Literal) right.expression, left.type);
+        }
+        if (left.type != right.type) {
+            throw error(c.position(), "cannot compare " + describe(left.expression) + " (" + left.type.label()
+                    + ") with " + describe(right.expression) + " (" + right.type.label() + ") at " + c.position());
+        }
+        return bool(new Expression.Comparison(c.operator(), left.expression, right.expression, c.position()));
+    }
+
+    /** {@code now()} takes the type of the other side; against a text literal, the literal's form decides. */
+    private Typed nowAgainst(Typed now, Typed other, Expression.Comparison c) {
+        ValueType t = other.type;
+        if (isTextLiteral(other)) {
+            t = literalTemporalType((String) ((Expression.Literal) other.expression).value());
+            if (t == null) {
+                Expression.Literal l = (Expression.Literal) other.expression;
+                throw error(l.position(), describe(l) + " at " + l.position()
+                        + " is not a date or timestamp to compare with now(); write it like '2024-01-31',"
+                        + " '2024-01-31T10:00:00' or '2024-01-31T10:00:00Z'");
+            }
+        }
+        if (!t.isTemporal()) {
+            throw error(c.position(), "cannot compare now() with " + describe(other.expression) + " (" + t.label()
+                    + ") at " + c.position() + "; now() is compared with dates and timestamps only");
+        }
+        return new Typed(new Expression.Now(t, now.expression.position()), t);
+    }
+
+    private static ValueType literalTemporalType(String text) {
+        if (parseTemporal(text, ValueType.TIMESTAMP_TZ).isPresent()) {
+            return ValueType.TIMESTAMP_TZ;
+        }
+        if (parseTemporal(text, ValueType.DATE).isPresent()) {
+            return ValueType.DATE;
+        }
+        if (parseTemporal(text, ValueType.TIMESTAMP).isPresent()) {
+            return ValueType.TIMESTAMP;
+        }
+        return null;
+    }
+
+    private Typed temporalLiteral(Expression.Literal literal, ValueType type) {
+        Optional<Object> value = parseTemporal((String) literal.value(), type);
+        if (value.isEmpty()) {
+            String example;
+            switch (type) {
+                case DATE:
+                    example = "a date like '2024-01-31'";
+                    break;
+                case TIMESTAMP:
+                    example = "a timestamp like '2024-01-31T10:00:00', '2024-01-31 10:00' or '2024-01-31'";
+                    break;
+                default:
+                    example = "a timestamp with an offset like '2024-01-31T10:00:00Z' or '2024-01-31T10:00:00+02:00'";
+                    break;
+            }
+            throw error(literal.position(), describe(literal) + " at " + literal.position() + " is not a valid "
+                    + type.label() + "; write " + example);
+        }
+        return new Typed(new Expression.Literal(value.get(), type, literal.position()), type);
+    }
+
+    /**
+     * Reads ISO-8601 text as a value of a date/time type: DATE {@code 2024-01-31}; TIMESTAMP
+     * {@code 2024-01-31T10:00[:00[.fraction]]} or a date (start of day); TIMESTAMP_TZ the same with
+     * an offset or {@code Z}. A space may stand for the {@code T}.
+     */
+    static Optional<Object> parseTemporal(String text, ValueType type) {
+        String s = text.strip();
+        if (s.length() > 10 && s.charAt(10) == ' ') {
+            s = s.substring(0, 10) + 'T' + s.substring(11).stripLeading();
+        }
+        try {
+            switch (type) {
+                case DATE:
+                    return Optional.of(LocalDate.parse(s, DATE));
+                case TIMESTAMP:
+                    if (s.length() == 10) {
+                        return Optional.of(LocalDate.parse(s, DATE).atStartOfDay());
+                    }
+                    return Optional.of(LocalDateTime.parse(s, LOCAL_DATE_TIME));
+                case TIMESTAMP_TZ:
+                    return Optional.of(OffsetDateTime.parse(s, OFFSET_DATE_TIME));
+                default:
+                    return Optional.empty();
+            }
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Typed logicOperand(Expression operand, String what) {
+        Typed t = visit(operand);
+        requireType(t, ValueType.BOOLEAN, what);
+        return t;
+    }
+
+    private void requireType(Typed t, ValueType type, String what) {
+        if (t.type != type) {
+            int at = t.expression.position();
+            throw error(at, what + ", but " + describe(t.expression) + " at " + at + " is "
+                    + withArticle(t.type));
+        }
+    }
+
+    /** "text", "a number", "a timestamp with time zone": how a type reads after "is". */
+    static String withArticle(ValueType t) {
+        return t == ValueType.TEXT ? t.label() : "a " + t.label();
+    }
+
+    private static boolean isTextLiteral(Typed t) {
+        return t.expression instanceof Expression.Literal && t.type == ValueType.TEXT;
+    }
+
+    private static Typed bool(Expression e) {
+        return new Typed(e, ValueType.BOOLEAN);
+    }
+
+    private String knownFields() {
+        if (fieldTypes.isEmpty()) {
+            return "there are no fields";
+        }
+        return "the known fields are " + new TreeSet<>(fieldTypes.keySet()).stream()
+                .map(n -> Trees.format(new Expression.FieldRef(n, 1)))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** An operand as the user wrote it, shortened. */
+    static String describe(Expression e) {
+        String s = Trees.format(e);
+        if (!(e instanceof Expression.FieldRef || e instanceof Expression.Literal || e instanceof Expression.Now)) {
+            s = "(" + s + ")";
+        }
+        if (s.codePointCount(0, s.length()) > DESCRIBE_MAX) {
+            s = s.substring(0, s.offsetByCodePoints(0, DESCRIBE_MAX - 3)) + "...";
+        }
+        return s;
+    }
+
+    private ExpressionException error(int position, String detail) {
+        return new ExpressionException(source, position, detail);
     }
 }

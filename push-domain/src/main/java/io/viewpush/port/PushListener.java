@@ -5,7 +5,8 @@ import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
 /**
- * Port: events for metrics and logs. Called on the pushing thread; must be quick and must not
+ * Port: events for metrics and logs. Called on the engine's threads (a batch's event on the thread
+ * that stamped it); must be quick, thread-safe, and must not
  * throw (an exception is caught and ignored by the engine). Every method does nothing by default.
  */
 public interface PushListener {

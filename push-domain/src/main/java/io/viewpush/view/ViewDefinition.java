@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A view as its author defines it, before the database says what type each field has: name,
@@ -135,39 +136,48 @@ public final class ViewDefinition {
     public View bind(Map<String, ValueType> fieldTypes) {
         List<Problem> problems = new ArrayList<>();
         Map<String, ValueType> types = new LinkedHashMap<>();
+        // fields without a type and calculations that failed: expressions using them are not checked,
+        // so that one problem is reported once rather than again as an "unknown field" everywhere
+        Set<String> broken = new HashSet<>();
         for (Field f : fields) {
             ValueType t = fieldTypes.get(f.name());
             if (t == null) {
                 problems.add(Problem.of(name, "fields." + f.name(), "no type is known for field '" + f.name()
                         + "' (column '" + f.column() + "' of table '" + table + "')"));
+                broken.add(f.name());
             } else {
                 types.put(f.name(), t);
             }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidViewException(problems);
         }
         Map<String, Expression> checkedCalcs = new HashMap<>();
         Map<String, String> sources = new HashMap<>();
         calculations.forEach(c -> sources.put(c.name(), c.expression()));
         for (String calc : calculationOrder) {
+            if (usesAny(parsedCalculations.get(calc), broken)) {
+                broken.add(calc);
+                continue;
+            }
             try {
                 Expression checked = Expressions.check(sources.get(calc), parsedCalculations.get(calc), types);
                 checkedCalcs.put(calc, checked);
                 types.put(calc, Expressions.typeOf(checked, types));
             } catch (ExpressionException e) {
                 problems.add(expressionProblem("calculations." + calc, e));
+                broken.add(calc);
             }
         }
         List<Expression> checkedFilters = new ArrayList<>();
         for (int i = 0; i < parsedFilters.size(); i++) {
             String key = "filters[" + (i + 1) + "]";
+            if (usesAny(parsedFilters.get(i), broken)) {
+                continue;
+            }
             try {
                 Expression checked = Expressions.check(filters.get(i), parsedFilters.get(i), types);
                 ValueType t = Expressions.typeOf(checked, types);
                 if (t != ValueType.BOOLEAN) {
                     problems.add(new Problem(name, key, "a filter must be true or false, but \"" + filters.get(i)
-                            + "\" is a " + t.label(), Optional.of(1)));
+                            + "\" is " + (t == ValueType.TEXT ? "" : "a ") + t.label(), Optional.of(1)));
                 } else {
                     checkedFilters.add(checked);
                 }
@@ -186,6 +196,15 @@ public final class ViewDefinition {
             throw new InvalidViewException(problems);
         }
         return new View(this, types, checkedCalcs, checkedFilters);
+    }
+
+    private static boolean usesAny(Expression e, Set<String> names) {
+        for (String ref : Expressions.references(e)) {
+            if (names.contains(ref)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Problem expressionProblem(String key, ExpressionException e) {
@@ -278,7 +297,7 @@ public final class ViewDefinition {
                 problems.add(Problem.of(viewName, "fields", "a view needs at least one field"));
             }
             Set<String> plain = new LinkedHashSet<>();
-            Set<String> all = new HashSet<>();
+            Set<String> all = new LinkedHashSet<>();
             for (Field f : fields) {
                 if (f.name().isBlank()) {
                     problems.add(Problem.of(viewName, "fields", "a field name must not be blank"));
@@ -356,8 +375,10 @@ public final class ViewDefinition {
                 Expression e = Expressions.parse(source);
                 for (String ref : Expressions.references(e)) {
                     if (!known.contains(ref)) {
-                        problems.add(new Problem(view, key, "unknown field {" + ref + "} in \"" + source
-                                + "\"; the view has " + known, Optional.of(positionOf(source, ref))));
+                        int at = positionOf(e, ref);
+                        problems.add(new Problem(view, key, "unknown field " + braced(ref) + " at " + at + " in \""
+                                + source + "\"; the view has " + known.stream().map(Builder::braced)
+                                .collect(Collectors.joining(", ")), Optional.of(at)));
                     }
                 }
                 return e;
@@ -367,9 +388,38 @@ public final class ViewDefinition {
             }
         }
 
-        private static int positionOf(String source, String ref) {
-            int i = source.indexOf("{" + ref);
-            return i < 0 ? 1 : i + 1;
+        private static String braced(String fieldName) {
+            return "{" + fieldName.replace("}", "}}") + "}";
+        }
+
+        /** The position of the first reference to {@code ref} in the tree, in reading order. */
+        private static int positionOf(Expression e, String ref) {
+            if (e instanceof Expression.FieldRef) {
+                return ((Expression.FieldRef) e).name().equals(ref) ? e.position() : -1;
+            }
+            List<Expression> children;
+            if (e instanceof Expression.Comparison) {
+                children = List.of(((Expression.Comparison) e).left(), ((Expression.Comparison) e).right());
+            } else if (e instanceof Expression.TextMatch) {
+                children = List.of(((Expression.TextMatch) e).left(), ((Expression.TextMatch) e).right());
+            } else if (e instanceof Expression.And) {
+                children = List.of(((Expression.And) e).left(), ((Expression.And) e).right());
+            } else if (e instanceof Expression.Or) {
+                children = List.of(((Expression.Or) e).left(), ((Expression.Or) e).right());
+            } else if (e instanceof Expression.IsEmpty) {
+                children = List.of(((Expression.IsEmpty) e).operand());
+            } else if (e instanceof Expression.Not) {
+                children = List.of(((Expression.Not) e).operand());
+            } else {
+                return -1;
+            }
+            for (Expression child : children) {
+                int at = positionOf(child, ref);
+                if (at > 0) {
+                    return at;
+                }
+            }
+            return -1;
         }
 
         /** Orders calculations so that each comes after those it uses; reports cycles. */

@@ -1,0 +1,233 @@
+package io.viewpush.engine;
+
+import io.viewpush.expression.Snapshot;
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.Page;
+import io.viewpush.port.PushJournal;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.RowSource;
+import io.viewpush.port.RowUpdater;
+import io.viewpush.port.StorageException;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushHistory;
+import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.Problem;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/** The engine behind {@link ViewPush#builder()}. */
+final class DefaultViewPush implements ViewPush {
+    private final Map<String, View> views;
+    private final RowSource rowSource;
+    private final Optional<RowUpdater> updater;
+    private final PushJournal journal;
+    private final BooleanSupplier health;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final Duration shutdownTimeout;
+    private final Scheduler scheduler;
+    private final ExecutorService stampExecutor;
+    private static final AtomicInteger STAMP_THREADS = new AtomicInteger();
+    private volatile boolean closed;
+
+    DefaultViewPush(ViewPush.Builder b, String owner) {
+        this.views = Collections.unmodifiableMap(bind(b));
+        this.rowSource = b.rowSource();
+        this.updater = b.updater();
+        this.journal = b.journal();
+        this.health = b.health();
+        this.clock = b.clock();
+        this.zone = b.zone();
+        this.shutdownTimeout = b.shutdownTimeout();
+        boolean pushes = views.values().stream().anyMatch(v -> v.push().isPresent());
+        this.stampExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "viewpush-stamp-" + STAMP_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        if (pushes) {
+            LeaseKeeper keeper = new LeaseKeeper(b.lease(), b.leaseTtl());
+            Pusher pusher = new Pusher(b.rowSource(), b.stamper(), b.journal(), b.lease(), b.transport(), b.listener(),
+                    b.clock(), b.zone(), owner, b.leaseTtl(), keeper, stampExecutor);
+            this.scheduler = new Scheduler(pusher, b.journal(), keeper, b.clock(), views.values(), b.pollInterval(),
+                    b.leaseTtl(), b.workers());
+        } else {
+            this.scheduler = null;
+        }
+    }
+
+    private static Map<String, View> bind(ViewPush.Builder b) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, View> bound = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
+        for (ViewDefinition d : b.definitions()) {
+            if (!names.add(d.name())) {
+                problems.add(Problem.of(d.name(), "name", "two views are named '" + d.name() + "'"));
+                continue;
+            }
+            try {
+                bound.put(d.name(), d.bind(b.schema().fieldTypes(d)));
+            } catch (InvalidViewException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidViewException(problems);
+        }
+        return bound;
+    }
+
+    @Override
+    public void start() {
+        if (closed) {
+            throw new IllegalStateException("the engine is closed");
+        }
+        if (scheduler != null) {
+            scheduler.start();
+        }
+    }
+
+    @Override
+    public PushAttempt pushNow(String view) {
+        View v = pushable(view);
+        if (closed) {
+            throw new IllegalStateException("the engine is closed");
+        }
+        return scheduler.pushNow(v);
+    }
+
+    @Override
+    public void wake(String view) {
+        if (scheduler != null && !closed) {
+            scheduler.wake(view);
+        }
+    }
+
+    @Override
+    public void wakeTable(String table) {
+        for (View v : views.values()) {
+            if (v.table().equals(table)) {
+                wake(v.name());
+            }
+        }
+    }
+
+    @Override
+    public List<View> views() {
+        return List.copyOf(views.values());
+    }
+
+    @Override
+    public Optional<View> view(String name) {
+        return Optional.ofNullable(views.get(name));
+    }
+
+    @Override
+    public ViewStatus status(String view) {
+        View v = existing(view);
+        if (v.push().isEmpty()) {
+            return new ViewStatus(view, false, PushHistory.none(view), Optional.empty(), false);
+        }
+        return new ViewStatus(view, true, journal.history(view), scheduler.nextDue(view), scheduler.isPushing(view));
+    }
+
+    @Override
+    public List<PushAttempt> recentPushes(String view, int limit) {
+        View v = existing(view);
+        if (v.push().isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        return journal.recent(view, limit);
+    }
+
+    @Override
+    public RowCursor read(String view, Page page) {
+        return rowSource.open(existing(view), new Snapshot(clock.instant(), zone), page);
+    }
+
+    @Override
+    public Optional<Row> updateRow(String view, Object key, Map<String, Object> values) {
+        View v = existing(view);
+        ValueType keyType = v.typeOf(v.keyField());
+        if (key == null || !keyType.javaType().isInstance(key)) {
+            throw new InvalidUpdateException(v.keyField(), "the key of view '" + view + "' is a " + keyType.label()
+                    + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
+        }
+        if (values.isEmpty()) {
+            throw new InvalidUpdateException("", "no fields to update; writable fields of view '" + view + "': "
+                    + v.writable());
+        }
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String f = e.getKey();
+            if (v.columns().indexOf(f).isEmpty()) {
+                throw new InvalidUpdateException(f, "view '" + view + "' has no field '" + f + "'; writable fields: "
+                        + v.writable());
+            }
+            if (!v.writable().contains(f)) {
+                throw new InvalidUpdateException(f, "field '" + f + "' of view '" + view + "' is not writable; writable fields: "
+                        + v.writable());
+            }
+            ValueType t = v.typeOf(f);
+            if (e.getValue() != null && !t.javaType().isInstance(e.getValue())) {
+                throw new InvalidUpdateException(f, "field '" + f + "' is a " + t.label() + ", not "
+                        + e.getValue().getClass().getSimpleName());
+            }
+        }
+        RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));
+        return u.update(v, key, values, new Snapshot(clock.instant(), zone));
+    }
+
+    @Override
+    public boolean isHealthy() {
+        try {
+            return health.getAsBoolean();
+        } catch (StorageException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.stop(shutdownTimeout);
+        }
+        stampExecutor.shutdown();
+    }
+
+    private View existing(String view) {
+        View v = views.get(view);
+        if (v == null) {
+            throw new UnknownViewException(view, "no view named '" + view + "'");
+        }
+        return v;
+    }
+
+    private View pushable(String view) {
+        View v = existing(view);
+        if (v.push().isEmpty()) {
+            throw new UnknownViewException(view, "view '" + view + "' has no push policy: it is pull-only");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,381 @@
+package io.viewpush.engine;
+
+import io.viewpush.PushException;
+import io.viewpush.expression.Snapshot;
+import io.viewpush.port.LeaseLostException;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.Page;
+import io.viewpush.port.PushJournal;
+import io.viewpush.port.PushListener;
+import io.viewpush.port.PushTransport;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.RowSource;
+import io.viewpush.port.RowStamper;
+import io.viewpush.port.StampBatch;
+import io.viewpush.port.StorageException;
+import io.viewpush.port.ViewLease;
+import io.viewpush.push.Delivery;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.push.PushAttempt.Trigger;
+import io.viewpush.push.PushDecision;
+import io.viewpush.push.PushHistory;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.push.StampResult;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The push use case: lease, policy decision, read, send in batches, stamp each delivered batch
+ * (only its rows), record the attempt, release. A failed batch stops the push and stamps nothing
+ * of its own. Rows stream from the cursor through the transport; the pusher holds no batch in memory.
+ */
+final class Pusher {
+    private final RowSource rows;
+    private final RowStamper stamper;
+    private final PushJournal journal;
+    private final ViewLease lease;
+    private final PushTransport transport;
+    private final PushListener listener;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final String owner;
+    private final Duration leaseTtl;
+    private final LeaseKeeper keeper;
+    private final Executor stampExecutor;
+
+    Pusher(RowSource rows, RowStamper stamper, PushJournal journal, ViewLease lease, PushTransport transport,
+           PushListener listener, Clock clock, ZoneId zone, String owner, Duration leaseTtl, LeaseKeeper keeper,
+           Executor stampExecutor) {
+        this.rows = rows;
+        this.stamper = stamper;
+        this.journal = journal;
+        this.lease = lease;
+        this.transport = transport;
+        this.listener = listener;
+        this.clock = clock;
+        this.zone = zone;
+        this.owner = owner;
+        this.leaseTtl = leaseTtl;
+        this.keeper = keeper;
+        this.stampExecutor = stampExecutor;
+    }
+
+    /**
+     * Pushes one view once.
+     *
+     * @param view           the view, with a push policy
+     * @param trigger        what started the push
+     * @param ignoreInterval true to push even if the policy says wait (a manual push)
+     * @param stopping       true once the engine stops taking new batches: the batch in flight finishes
+     * @param abandoned      true once the engine gave up waiting: nothing more is stamped
+     * @return what happened
+     */
+    PushAttempt push(View view, Trigger trigger, boolean ignoreInterval, BooleanSupplier stopping,
+                     BooleanSupplier abandoned) {
+        PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException(
+                "view '" + view.name() + "' has no push policy"));
+        Instant started = clock.instant();
+        Snapshot snapshot = new Snapshot(started, zone);
+        if (!hasRows(view, snapshot)) {
+            return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
+        }
+        Optional<LeaseToken> token = lease.tryAcquire(view.name(), owner, leaseTtl);
+        if (token.isEmpty()) {
+            return finish(skip(view, trigger, started, Status.SKIPPED, "another engine is pushing this view"));
+        }
+        keeper.hold(token.get());
+        try {
+            if (!ignoreInterval) {
+                PushDecision decision = policy.decide(journal.history(view.name()), started);
+                if (decision instanceof PushDecision.WaitUntil) {
+                    return finish(skip(view, trigger, started, Status.SKIPPED, "not due: " + decision.because()));
+                }
+            }
+            PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, token.get(), stopping, abandoned);
+            if (attempt.status() != Status.NOTHING_TO_SEND && attempt.status() != Status.SKIPPED) {
+                try {
+                    journal.record(attempt, token.get());
+                } catch (LeaseLostException | StorageException e) {
+                    attempt = withReason(attempt, attempt.reason() + "; the journal could not record it: " + e.getMessage());
+                }
+            }
+            return finish(attempt);
+        } finally {
+            keeper.release(token.get());
+            try {
+                lease.release(token.get());
+            } catch (StorageException e) {
+                // the lease expires by itself; the next push of any engine takes it over
+                keeper.noteReleaseFailure(e);
+            }
+        }
+    }
+
+    private boolean hasRows(View view, Snapshot snapshot) {
+        try (RowCursor probe = rows.open(view, snapshot, new Page(Optional.empty(), 1))) {
+            return probe.hasNext();
+        }
+    }
+
+    private PushAttempt pushHoldingLease(View view, PushPolicy policy, Trigger trigger, Snapshot snapshot,
+                                         LeaseToken token, BooleanSupplier stopping, BooleanSupplier abandoned) {
+        Totals t = new Totals();
+        Stamping stamping = new Stamping(view, abandoned);
+        Status status = Status.SUCCESS;
+        String reason = null;
+        boolean sentAny = false;
+        try (RowCursor cursor = rows.open(view, snapshot, Page.ALL)) {
+            while (cursor.hasNext()) {
+                if (stamping.failure() != null) {
+                    break;
+                }
+                if (sentAny && stopping.getAsBoolean()) {
+                    status = Status.PARTIAL;
+                    reason = "the engine is stopping: later batches are left for the next push";
+                    break;
+                }
+                if (sentAny && !lease.renew(token, leaseTtl)) {
+                    throw new LeaseLostException(token);
+                }
+                sentAny = true;
+                StampBatch batch = stamper.begin(view, snapshot, token);
+                boolean handedOver = false;
+                Delivery d;
+                try {
+                    d = transport.send(view, new BatchRows(cursor, policy.maxRows(), batch));
+                    t.add(d);
+                    if (d.delivered()) {
+                        stamping.after(d, batch);
+                        handedOver = true;
+                    }
+                } finally {
+                    if (!handedOver) {
+                        batch.close();
+                    }
+                }
+                if (!d.delivered()) {
+                    notifyBatch(view, d, StampResult.NONE);
+                    status = Status.FAILED;
+                    reason = d.reason();
+                    break;
+                }
+            }
+            if (!sentAny) {
+                return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, "nothing to send");
+            }
+        } catch (LeaseLostException e) {
+            status = Status.FAILED;
+            reason = "lost the view's lease to another engine: " + e.getMessage();
+        } catch (StorageException e) {
+            status = Status.FAILED;
+            reason = "database error: " + e.getMessage();
+        } catch (PushException e) {
+            status = Status.FAILED;
+            reason = e.getMessage();
+        } finally {
+            stamping.awaitAll();
+        }
+        RuntimeException stampFailure = stamping.failure();
+        if (stampFailure != null && status != Status.FAILED) {
+            status = Status.FAILED;
+            reason = stampFailure instanceof LeaseLostException
+                    ? "lost the view's lease to another engine: " + stampFailure.getMessage()
+                    : stampFailure instanceof StorageException ? "database error while stamping: " + stampFailure.getMessage()
+                    : stampFailure.getMessage();
+        }
+        if (stamping.abandonedBatches() > 0 && status != Status.FAILED) {
+            status = Status.FAILED;
+            reason = "the engine stopped before a delivered batch could be stamped; its rows will be sent again";
+        }
+        if (status == Status.FAILED && stamping.stampedBatches() > 0) {
+            status = Status.PARTIAL;
+        }
+        if (reason == null) {
+            reason = t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
+                    + " rows stamped" + (stamping.skipped() > 0 ? ", " + stamping.skipped()
+                    + " changed since read (not stamped)" : "");
+        }
+        return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
+                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds);
+    }
+
+    private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, String reason) {
+        return new PushAttempt(view.name(), trigger, started, clock.instant(), status, 0, 0, 0, 0, 0,
+                OptionalInt.empty(), reason, List.of());
+    }
+
+    private static PushAttempt withReason(PushAttempt a, String reason) {
+        return new PushAttempt(a.view(), a.trigger(), a.startedAt(), a.finishedAt(), a.status(), a.rowsSent(),
+                a.rowsStamped(), a.rowsSkipped(), a.batches(), a.bytes(), a.httpStatus(), reason, a.webhookIds());
+    }
+
+    private PushAttempt finish(PushAttempt attempt) {
+        try {
+            listener.pushFinished(attempt);
+        } catch (RuntimeException e) {
+            keeper.noteListenerFailure(e);
+        }
+        return attempt;
+    }
+
+    private void notifyBatch(View view, Delivery d, StampResult stamp) {
+        try {
+            listener.batchFinished(view.name(), d, stamp);
+        } catch (RuntimeException e) {
+            keeper.noteListenerFailure(e);
+        }
+    }
+
+    /** Running totals of one push. */
+    private static final class Totals {
+        long rowsSent;
+        int batches;
+        long bytes;
+        OptionalInt lastStatus = OptionalInt.empty();
+        final List<String> webhookIds = new ArrayList<>();
+
+        void add(Delivery d) {
+            batches++;
+            rowsSent += d.rows();
+            bytes += d.bytes();
+            lastStatus = d.status();
+            webhookIds.add(d.webhookId());
+        }
+    }
+
+    /**
+     * Stamps delivered batches in order on the stamping executor, so that batch k is stamped while
+     * batch k+1 is read and sent; each strictly after its own delivery, and never more than one
+     * stamp pending (so the batches in flight stay bounded). After the first failure no
+     * further batch is stamped; after the engine gives up ({@code abandoned}) nothing is.
+     */
+    private final class Stamping {
+        private final View view;
+        private final BooleanSupplier abandoned;
+        private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final AtomicLong stamped = new AtomicLong();
+        private final AtomicLong skipped = new AtomicLong();
+        private final AtomicInteger stampedBatches = new AtomicInteger();
+        private final AtomicInteger abandonedBatches = new AtomicInteger();
+
+        Stamping(View view, BooleanSupplier abandoned) {
+            this.view = view;
+            this.abandoned = abandoned;
+        }
+
+        /** Queues the batch's stamp after waiting for the previous one: at most one stamp overlaps a send. */
+        void after(Delivery delivery, StampBatch batch) {
+            awaitAll();
+            chain = chain.thenRunAsync(() -> stamp(delivery, batch), stampExecutor);
+        }
+
+        private void stamp(Delivery delivery, StampBatch batch) {
+            StampResult result = StampResult.NONE;
+            try (batch) {
+                if (failure.get() != null) {
+                    return;
+                }
+                if (abandoned.getAsBoolean()) {
+                    abandonedBatches.incrementAndGet();
+                    return;
+                }
+                result = batch.commit();
+                stamped.addAndGet(result.stamped());
+                skipped.addAndGet(result.skipped());
+                stampedBatches.incrementAndGet();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                notifyBatch(view, delivery, result);
+            }
+        }
+
+        void awaitAll() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    chain.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the stamps in flight must finish or fail before the lease is released
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, new PushException("stamping failed: " + e.getCause(), e.getCause()));
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        RuntimeException failure() {
+            return failure.get();
+        }
+
+        long stamped() {
+            return stamped.get();
+        }
+
+        long skipped() {
+            return skipped.get();
+        }
+
+        int stampedBatches() {
+            return stampedBatches.get();
+        }
+
+        int abandonedBatches() {
+            return abandonedBatches.get();
+        }
+    }
+
+    /** The rows of one batch: at most maxRows (0 = all) from the cursor, each recorded for stamping as it is taken. */
+    private static final class BatchRows implements Iterator<Row> {
+        private final RowCursor cursor;
+        private final int maxRows;
+        private final StampBatch batch;
+        private int taken;
+
+        BatchRows(RowCursor cursor, int maxRows, StampBatch batch) {
+            this.cursor = cursor;
+            this.maxRows = maxRows;
+            this.batch = batch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return (maxRows == 0 || taken < maxRows) && cursor.hasNext();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row row = cursor.next();
+            batch.add(row);
+            taken++;
+            return row;
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.viewpush.engine;
+
+import io.viewpush.port.PushJournal;
+import io.viewpush.port.StorageException;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.push.PushAttempt.Trigger;
+import io.viewpush.push.PushDecision;
+import io.viewpush.push.PushHistory;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.view.View;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs the push use case for every view with a push policy: each view when its policy allows, a
+ * view with nothing to send again after {@code max(minInterval, pollInterval)}, earlier when woken.
+ * One push per view at a time in this engine (the lease does it across engines). Stops gracefully:
+ * no new batch after {@link #stop} begins, nothing stamped after it gives up waiting.
+ */
+final class Scheduler {
+    private final Pusher pusher;
+    private final PushJournal journal;
+    private final LeaseKeeper keeper;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration leaseTtl;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final ScheduledThreadPoolExecutor executor;
+    private volatile boolean started;
+    private volatile boolean stopping;
+    private volatile boolean abandoned;
+
+    Scheduler(Pusher pusher, PushJournal journal, LeaseKeeper keeper, Clock clock, Collection<View> views,
+              Duration pollInterval, Duration leaseTtl, int workers) {
+        this.pusher = pusher;
+        this.journal = journal;
+        this.keeper = keeper;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.leaseTtl = leaseTtl;
+        for (View v : views) {
+            if (v.push().isPresent()) {
+                slots.put(v.name(), new Slot(v));
+            }
+        }
+        this.executor = new ScheduledThreadPoolExecutor(workers, new Threads());
+        this.executor.setRemoveOnCancelPolicy(true);
+        this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    synchronized void start() {
+        if (started || stopping) {
+            return;
+        }
+        started = true;
+        long renewEvery = Math.max(50, leaseTtl.toMillis() / 3);
+        executor.scheduleWithFixedDelay(keeper::renewAll, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        for (Slot s : slots.values()) {
+            s.history = loadHistory(s.view.name());
+            scheduleAt(s, clock.instant());
+        }
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** Pushes now on the caller's thread, ignoring the minimum interval; waits for a push in flight. */
+    PushAttempt pushNow(View view) {
+        Slot s = slots.get(view.name());
+        if (stopping) {
+            throw new IllegalStateException("the engine is stopping");
+        }
+        PushAttempt a = null;
+        s.lock.lock();
+        try {
+            a = pusher.push(view, Trigger.MANUAL, true, () -> stopping, () -> abandoned);
+            s.history = updated(s, a);
+            return a;
+        } finally {
+            s.lock.unlock();
+            if (started) {
+                scheduleNext(s, a);
+            }
+        }
+    }
+
+    /** The view's data changed: push it as soon as its policy allows. */
+    void wake(String view) {
+        Slot s = slots.get(view);
+        if (s == null || stopping) {
+            return;
+        }
+        synchronized (s) {
+            s.wake = true;
+            if (!started || s.running) {
+                return;
+            }
+        }
+        scheduleAt(s, due(s));
+    }
+
+    Optional<Instant> nextDue(String view) {
+        Slot s = slots.get(view);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return Optional.ofNullable(s.nextDue);
+        }
+    }
+
+    boolean isPushing(String view) {
+        Slot s = slots.get(view);
+        return s != null && s.lock.isLocked();
+    }
+
+    /**
+     * Stops: no new pushes or batches; waits up to {@code timeout} for pushes in flight to finish,
+     * then abandons them (nothing more is stamped) and interrupts their threads.
+     *
+     * @return true when every push finished within the timeout
+     */
+    boolean stop(Duration timeout) {
+        synchronized (this) {
+            stopping = true;
+        }
+        for (Slot s : slots.values()) {
+            synchronized (s) {
+                if (s.next != null) {
+                    s.next.cancel(false);
+                }
+            }
+        }
+        executor.shutdown();
+        try {
+            if (executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            abandoned = true;
+            executor.shutdownNow();
+            executor.awaitTermination(Math.max(1000, timeout.toMillis() / 2), TimeUnit.MILLISECONDS);
+            return false;
+        } catch (InterruptedException e) {
+            abandoned = true;
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void run(Slot s) {
+        synchronized (s) {
+            s.next = null;
+            s.nextDue = null;
+        }
+        if (stopping) {
+            return;
+        }
+        if (!s.lock.tryLock()) {
+            return; // a manual push holds the view; it reschedules when done
+        }
+        PushAttempt attempt = null;
+        try {
+            Trigger trigger;
+            synchronized (s) {
+                s.running = true;
+                trigger = s.wake ? Trigger.WAKE : Trigger.SCHEDULE;
+                s.wake = false;
+            }
+            attempt = pusher.push(s.view, trigger, false, () -> stopping, () -> abandoned);
+            s.history = updated(s, attempt);
+        } catch (StorageException e) {
+            keeper.noteReleaseFailure(e);
+        } finally {
+            synchronized (s) {
+                s.running = false;
+            }
+            s.lock.unlock();
+        }
+        scheduleNext(s, attempt);
+    }
+
+    private PushHistory updated(Slot s, PushAttempt a) {
+        if (a.status() == Status.SKIPPED && a.reason().startsWith("another engine")) {
+            return loadHistory(s.view.name());
+        }
+        return s.history.after(a);
+    }
+
+    private PushHistory loadHistory(String view) {
+        try {
+            return journal.history(view);
+        } catch (StorageException e) {
+            keeper.noteReleaseFailure(e);
+            return PushHistory.none(view);
+        }
+    }
+
+    /** When the policy lets the view push next. */
+    private Instant due(Slot s) {
+        PushPolicy policy = s.view.push().orElseThrow();
+        Instant now = clock.instant();
+        PushDecision d = policy.decide(s.history, now);
+        return d instanceof PushDecision.WaitUntil ? ((PushDecision.WaitUntil) d).at() : now;
+    }
+
+    private void scheduleNext(Slot s, PushAttempt attempt) {
+        if (stopping) {
+            return;
+        }
+        Instant due = due(s);
+        boolean woken;
+        synchronized (s) {
+            woken = s.wake;
+        }
+        boolean idle = attempt == null || attempt.status() == Status.NOTHING_TO_SEND || attempt.status() == Status.SKIPPED;
+        if (idle && !woken) {
+            PushPolicy policy = s.view.push().orElseThrow();
+            Duration recheck = policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;
+            Instant base = attempt == null ? clock.instant() : attempt.startedAt();
+            Instant floor = base.plus(recheck);
+            if (floor.isAfter(due)) {
+                due = floor;
+            }
+        }
+        scheduleAt(s, due);
+    }
+
+    private void scheduleAt(Slot s, Instant at) {
+        synchronized (s) {
+            if (stopping || executor.isShutdown()) {
+                return;
+            }
+            if (s.next != null && !s.next.isDone()) {
+                if (s.nextDue != null && !s.nextDue.isAfter(at)) {
+                    return;
+                }
+                s.next.cancel(false);
+            }
+            long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+            s.nextDue = at;
+            s.next = executor.schedule(() -> run(s), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A view's place in the schedule. */
+    private static final class Slot {
+        final View view;
+        final ReentrantLock lock = new ReentrantLock();
+        volatile PushHistory history;
+        ScheduledFuture<?> next;
+        Instant nextDue;
+        boolean running;
+        boolean wake;
+
+        Slot(View view) {
+            this.view = view;
+            this.history = PushHistory.none(view.name());
+        }
+    }
+
+    private static final class Threads implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "viewpush-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package io.viewpush.engine;
+
+import io.viewpush.port.Page;
+import io.viewpush.port.PushJournal;
+import io.viewpush.port.PushListener;
+import io.viewpush.port.PushStore;
+import io.viewpush.port.PushTransport;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.RowSource;
+import io.viewpush.port.RowStamper;
+import io.viewpush.port.RowUpdater;
+import io.viewpush.port.ViewLease;
+import io.viewpush.port.ViewSchema;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The ViewPush engine: pushes every view that has a push policy whenever it has rows and its policy
+ * allows, and serves what the HTTP API needs (pull, row update, push now, journal).
+ *
+ * <pre>{@code
+ * ViewPush engine = ViewPush.builder()
+ *         .store(JdbcPushStore.builder(dataSource).build())
+ *         .transport(HttpPushTransport.builder().build())
+ *         .view(ordersToPush)
+ *         .build();
+ * engine.start();
+ * ...
+ * engine.close();
+ * }</pre>
+ *
+ * Thread-safe. {@link #close()} stops the scheduler gracefully: no new push or batch starts, the
+ * batch in flight finishes within {@link Builder#shutdownTimeout(Duration)}, and nothing is stamped
+ * after that.
+ */
+public interface ViewPush extends AutoCloseable {
+
+    /** @return a builder; {@link Builder#build()} names the first missing or bad option */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the scheduler; idempotent. Pull, update and {@link #pushNow} work without it. */
+    void start();
+
+    /**
+     * Pushes the view now on the caller's thread, ignoring its minimum interval (waiting for a
+     * push of the same view in flight in this engine).
+     *
+     * @return what happened; {@code SKIPPED} when another engine holds the view's lease
+     * @throws UnknownViewException when there is no such view or it has no push policy
+     * @throws IllegalStateException when the engine is closing
+     */
+    PushAttempt pushNow(String view);
+
+    /**
+     * Tells the engine the view's data changed: it is pushed as soon as its policy allows, without
+     * waiting for the next poll. Does nothing for unknown or pull-only views or before {@link #start()}.
+     */
+    void wake(String view);
+
+    /** Wakes every view on that table (see {@link #wake}). */
+    void wakeTable(String table);
+
+    /** @return every view, in the order they were given */
+    List<View> views();
+
+    /** @return the view of that name */
+    Optional<View> view(String name);
+
+    /**
+     * @return the view's push state
+     * @throws UnknownViewException when there is no such view
+     */
+    ViewStatus status(String view);
+
+    /**
+     * @return the view's most recent push attempts, newest first
+     * @throws UnknownViewException when there is no such view
+     */
+    List<PushAttempt> recentPushes(String view, int limit);
+
+    /**
+     * Reads the view's rows now (the pull API), streaming; the caller closes the cursor.
+     *
+     * @throws UnknownViewException when there is no such view
+     */
+    RowCursor read(String view, Page page);
+
+    /**
+     * Updates writable fields of the row with that key, if it is in the view now (the row update
+     * API). Values must have the Java type of their field's type, or be {@code null} for empty.
+     *
+     * @return the row after the update, or empty when no such row is in the view
+     * @throws UnknownViewException   when there is no such view
+     * @throws InvalidUpdateException when a field is unknown, not writable, or of the wrong type
+     */
+    Optional<Row> updateRow(String view, Object key, Map<String, Object> values);
+
+    /** @return true when the store answers */
+    boolean isHealthy();
+
+    /** Stops gracefully (see the class description); idempotent. Does not close the ports. */
+    @Override
+    void close();
+
+    /** Builds a {@link ViewPush}. */
+    final class Builder {
+        /** Default {@link #leaseTtl}: a view's lease lasts 2 minutes unless renewed. */
+        public static final Duration DEFAULT_LEASE_TTL = Duration.ofMinutes(2);
+        /** Default {@link #pollInterval}: a view with nothing to send is checked again after 1 s at the earliest. */
+        public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+        /** Default {@link #shutdownTimeout}: 30 s for the push in flight to finish on close. */
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+        /** Default {@link #workers}: 2 threads push views concurrently. */
+        public static final int DEFAULT_WORKERS = 2;
+
+        private ViewSchema schema;
+        private RowSource rowSource;
+        private RowStamper stamper;
+        private RowUpdater updater;
+        private PushJournal journal;
+        private ViewLease lease;
+        private BooleanSupplier health = () -> true;
+        private PushTransport transport;
+        private final List<ViewDefinition> definitions = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private ZoneId zone = ZoneId.systemDefault();
+        private PushListener listener = PushListener.NONE;
+        private String owner;
+        private Duration leaseTtl = DEFAULT_LEASE_TTL;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int workers = DEFAULT_WORKERS;
+
+        Builder() {
+        }
+
+        /** Uses one store for every database port (schema, rows, stamps, updates, journal, leases, health). */
+        public Builder store(PushStore store) {
+            this.schema = store;
+            this.rowSource = store;
+            this.stamper = store;
+            this.updater = store;
+            this.journal = store;
+            this.lease = store;
+            this.health = store::isReachable;
+            return this;
+        }
+
+        /** @param value where field types come from (required unless {@link #store} is given) */
+        public Builder schema(ViewSchema value) {
+            this.schema = value;
+            return this;
+        }
+
+        /** @param value where rows are read (required unless {@link #store} is given) */
+        public Builder rowSource(RowSource value) {
+            this.rowSource = value;
+            return this;
+        }
+
+        /** @param value what stamps delivered rows (required for push views unless {@link #store} is given) */
+        public Builder stamper(RowStamper value) {
+            this.stamper = value;
+            return this;
+        }
+
+        /** @param value what updates rows for the row update API (optional; without it updates fail) */
+        public Builder rowUpdater(RowUpdater value) {
+            this.updater = value;
+            return this;
+        }
+
+        /** @param value where attempts are recorded (required for push views unless {@link #store} is given) */
+        public Builder journal(PushJournal value) {
+            this.journal = value;
+            return this;
+        }
+
+        /** @param value the per-view lease (required for push views unless {@link #store} is given) */
+        public Builder lease(ViewLease value) {
+            this.lease = value;
+            return this;
+        }
+
+        /** @param value the transport that sends batches (required when any view has a push policy) */
+        public Builder transport(PushTransport value) {
+            this.transport = value;
+            return this;
+        }
+
+        /** Adds a view; names must be unique. */
+        public Builder view(ViewDefinition value) {
+            this.definitions.add(value);
+            return this;
+        }
+
+        /** Adds views; names must be unique. */
+        public Builder views(Collection<ViewDefinition> values) {
+            this.definitions.addAll(values);
+            return this;
+        }
+
+        /** @param value the clock for snapshots and schedules; default {@link Clock#systemUTC()} */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /**
+         * @param value the zone in which {@code now()} is compared with timestamps without zone and
+         *              dates; default the JVM's zone (which is also the JDBC drivers' default session zone)
+         */
+        public Builder zone(ZoneId value) {
+            this.zone = value;
+            return this;
+        }
+
+        /** @param value receives push events (metrics); default none */
+        public Builder listener(PushListener value) {
+            this.listener = value;
+            return this;
+        }
+
+        /** @param value this engine's name in leases; default host name, process id and a random suffix */
+        public Builder owner(String value) {
+            this.owner = value;
+            return this;
+        }
+
+        /** @param value how long a lease lasts unless renewed; default {@link #DEFAULT_LEASE_TTL} */
+        public Builder leaseTtl(Duration value) {
+            this.leaseTtl = value;
+            return this;
+        }
+
+        /** @param value least time between two checks of a view with nothing to send; default {@link #DEFAULT_POLL_INTERVAL} */
+        public Builder pollInterval(Duration value) {
+            this.pollInterval = value;
+            return this;
+        }
+
+        /** @param value how long {@link #close()} waits for pushes in flight; default {@link #DEFAULT_SHUTDOWN_TIMEOUT} */
+        public Builder shutdownTimeout(Duration value) {
+            this.shutdownTimeout = value;
+            return this;
+        }
+
+        /** @param value threads that push views concurrently; default {@link #DEFAULT_WORKERS} */
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
+        }
+
+        /**
+         * Binds every view to its field types (from the schema port) and builds the engine; starts nothing.
+         *
+         * @return the engine
+         * @throws IllegalArgumentException naming the first missing or bad option
+         * @throws InvalidViewException     listing every problem of every view
+         */
+        public ViewPush build() {
+            require(schema, "schema (or store)");
+            require(rowSource, "rowSource (or store)");
+            require(clock, "clock");
+            require(zone, "zone");
+            require(listener, "listener");
+            positive(leaseTtl, "leaseTtl");
+            positive(pollInterval, "pollInterval");
+            positive(shutdownTimeout, "shutdownTimeout");
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+            }
+            if (definitions.isEmpty()) {
+                throw new IllegalArgumentException("no views: add at least one with view(...)");
+            }
+            boolean pushes = definitions.stream().anyMatch(d -> d.push().isPresent());
+            if (pushes) {
+                require(transport, "transport (a view has a push policy)");
+                require(stamper, "stamper (or store)");
+                require(journal, "journal (or store)");
+                require(lease, "lease (or store)");
+            }
+            String engineOwner = owner != null ? owner : defaultOwner();
+            return new DefaultViewPush(this, engineOwner);
+        }
+
+        private static String defaultOwner() {
+            String runtime = ManagementFactory.getRuntimeMXBean().getName();
+            return runtime + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+
+        private static void require(Object value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+        }
+
+        private static void positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be more than zero, not " + d);
+            }
+        }
+
+        ViewSchema schema() {
+            return schema;
+        }
+
+        RowSource rowSource() {
+            return rowSource;
+        }
+
+        RowStamper stamper() {
+            return stamper;
+        }
+
+        Optional<RowUpdater> updater() {
+            return Optional.ofNullable(updater);
+        }
+
+        PushJournal journal() {
+            return journal;
+        }
+
+        ViewLease lease() {
+            return lease;
+        }
+
+        BooleanSupplier health() {
+            return health;
+        }
+
+        PushTransport transport() {
+            return transport;
+        }
+
+        List<ViewDefinition> definitions() {
+            return definitions;
+        }
+
+        Clock clock() {
+            return clock;
+        }
+
+        ZoneId zone() {
+            return zone;
+        }
+
+        PushListener listener() {
+            return listener;
+        }
+
+        Duration leaseTtl() {
+            return leaseTtl;
+        }
+
+        Duration pollInterval() {
+            return pollInterval;
+        }
+
+        Duration shutdownTimeout() {
+            return shutdownTimeout;
+        }
+
+        int workers() {
+            return workers;
+        }
+    }
+}

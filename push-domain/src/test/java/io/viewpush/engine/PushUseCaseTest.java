@@ -1,0 +1,254 @@
+package io.viewpush.engine;
+
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.contract.ContractViews;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.testing.SettableClock;
+import io.viewpush.testing.InMemoryStore;
+import io.viewpush.testing.InMemoryTable;
+import io.viewpush.testing.RecordingTransport;
+import io.viewpush.view.ViewDefinition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.viewpush.port.contract.ContractViews.key;
+import static io.viewpush.port.contract.ContractViews.order;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The push use case through the engine, with the in-memory fakes of every port. */
+class PushUseCaseTest {
+    private static final LocalDateTime T0 = LocalDateTime.of(2024, 3, 1, 12, 0);
+
+    private InMemoryStore store;
+    private InMemoryTable table;
+    private RecordingTransport transport;
+    private ViewPush engine;
+
+    @BeforeEach
+    void setUp() {
+        store = InMemoryStore.create();
+        Map<String, ValueType> columns = new LinkedHashMap<>();
+        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
+        table = store.createTable(ContractViews.TABLE, columns, "id");
+        transport = new RecordingTransport();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private ViewPush engine(ViewDefinition def) {
+        engine = ViewPush.builder().store(store).transport(transport).view(def).build();
+        return engine;
+    }
+
+    private static ViewDefinition withMaxRows(ViewDefinition def, int maxRows) {
+        return def.withPush(def.push().orElseThrow().withMaxRows(maxRows));
+    }
+
+    private void insert(int... ids) {
+        for (int id : ids) {
+            table.insert(order(id, "c" + id, id + ".00", T0));
+        }
+    }
+
+    private Object stampOf(int id) {
+        return table.row(key(id)).orElseThrow().get("last_pushed");
+    }
+
+    @Test
+    void pushesEveryRowOfTheViewAndStampsThem() {
+        insert(1, 2, 3);
+        PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.SUCCESS);
+        assertThat(a.rowsSent()).isEqualTo(3);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(a.batches()).isEqualTo(1);
+        assertThat(transport.deliveredKeys()).containsExactly(key(1), key(2), key(3));
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
+        assertThat(transport.batches()).hasSize(1);
+    }
+
+    @Test
+    void nothingToSendMakesNoRequestAndRecordsNothing() {
+        PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.NOTHING_TO_SEND);
+        assertThat(transport.batches()).isEmpty();
+        assertThat(store.recent("orders to push", 10)).isEmpty();
+    }
+
+    @Test
+    void aFailedPushStampsNothingAndTheRowsGoOutAgain() {
+        insert(1, 2);
+        transport.failNext(1, 500);
+        PushAttempt failed = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.rowsStamped()).isZero();
+        assertThat(failed.reason()).contains("500");
+        assertThat(stampOf(1)).isNull();
+        assertThat(stampOf(2)).isNull();
+
+        PushAttempt retried = engine.pushNow("orders to push");
+        assertThat(retried.status()).isEqualTo(Status.SUCCESS);
+        assertThat(transport.batches()).hasSize(2);
+        assertThat(transport.batches().get(1).rows()).isEqualTo(transport.batches().get(0).rows());
+        assertThat(transport.batches().get(1).webhookId()).isEqualTo(transport.batches().get(0).webhookId());
+        assertThat(stampOf(1)).isNotNull();
+    }
+
+    @Test
+    void aRowChangedBetweenReadAndStampStaysNeedsPushing() {
+        insert(1, 2);
+        transport.onSend(rows -> {
+            table.update(key(2), Map.of("customer", "changed while in flight"));
+            table.touch(key(2), "last_modified");
+        });
+        PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.SUCCESS);
+        assertThat(a.rowsStamped()).isEqualTo(1);
+        assertThat(a.rowsSkipped()).isEqualTo(1);
+        assertThat(stampOf(2)).isNull();
+
+        transport.onSend(rows -> { });
+        engine.pushNow("orders to push");
+        assertThat(transport.batches().get(1).rows()).hasSize(1);
+        assertThat(transport.batches().get(1).rows().get(0).get("customer")).isEqualTo("changed while in flight");
+    }
+
+    @Test
+    void maxRowsSplitsThePushIntoBatchesEachStampedOnItsOwnSuccess() {
+        insert(1, 2, 3, 4, 5);
+        PushAttempt a = engine(withMaxRows(ContractViews.modifiedSincePushed(), 2)).pushNow("orders to push");
+        assertThat(a.batches()).isEqualTo(3);
+        assertThat(transport.batches()).extracting(b -> b.rows().size()).containsExactly(2, 2, 1);
+        assertThat(a.webhookIds()).hasSize(3).doesNotHaveDuplicates();
+        assertThat(a.rowsStamped()).isEqualTo(5);
+    }
+
+    @Test
+    void aFailedBatchStopsThePushAndOnlyEarlierBatchesAreStamped() {
+        insert(1, 2, 3, 4, 5);
+        transport.respond(200, 503);
+        PushAttempt a = engine(withMaxRows(ContractViews.modifiedSincePushed(), 2)).pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.PARTIAL);
+        assertThat(a.batches()).isEqualTo(2);
+        assertThat(a.rowsSent()).isEqualTo(4);
+        assertThat(a.rowsStamped()).isEqualTo(2);
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(stampOf(2)).isNotNull();
+        assertThat(stampOf(3)).isNull();
+        assertThat(stampOf(4)).isNull();
+        assertThat(stampOf(5)).isNull();
+        assertThat(transport.batches()).hasSize(2);
+        assertThat(engine.status("orders to push").history().consecutiveFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void theNeverPushedSetUpStampsWithoutAModifiedField() {
+        insert(1, 2);
+        PushAttempt a = engine(ContractViews.neverPushed()).pushNow("new orders");
+        assertThat(a.rowsStamped()).isEqualTo(2);
+        assertThat(engine.pushNow("new orders").status()).isEqualTo(Status.NOTHING_TO_SEND);
+    }
+
+    @Test
+    void anotherEngineHoldingTheLeaseMeansThisOneSkips() {
+        insert(1);
+        engine(ContractViews.modifiedSincePushed());
+        LeaseToken other = store.tryAcquire("orders to push", "other engine", Duration.ofMinutes(1)).orElseThrow();
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.SKIPPED);
+        assertThat(a.reason()).contains("another engine");
+        assertThat(transport.batches()).isEmpty();
+        store.release(other);
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
+    }
+
+    @Test
+    void theJournalRecordsEveryAttemptThatSentRows() {
+        insert(1);
+        transport.failNext(1, 500);
+        engine(ContractViews.modifiedSincePushed());
+        engine.pushNow("orders to push");
+        assertThat(engine.status("orders to push").history().consecutiveFailures()).isEqualTo(1);
+        engine.pushNow("orders to push");
+        List<PushAttempt> recent = engine.recentPushes("orders to push", 10);
+        assertThat(recent).extracting(PushAttempt::status).containsExactly(Status.SUCCESS, Status.FAILED);
+        assertThat(engine.status("orders to push").history().consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void aLeaseLostDuringThePushRefusesTheStamp() {
+        SettableClock dbClock = new SettableClock(Instant.parse("2024-03-01T12:00:00Z"));
+        store = InMemoryStore.create(dbClock);
+        Map<String, ValueType> columns = new LinkedHashMap<>();
+        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
+        table = store.createTable(ContractViews.TABLE, columns, "id");
+        insert(1);
+        transport.onSend(rows -> {
+            dbClock.advance(ViewPush.Builder.DEFAULT_LEASE_TTL.plusSeconds(1));
+            assertThat(store.tryAcquire("orders to push", "another engine", Duration.ofMinutes(5))).isPresent();
+        });
+        PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.FAILED);
+        assertThat(a.reason()).contains("lost the view's lease");
+        assertThat(stampOf(1)).isNull();
+        assertThat(store.recent("orders to push", 10)).isEmpty();
+    }
+
+    @Test
+    void aPullOnlyViewCannotBePushed() {
+        engine(ContractViews.notConfirmed());
+        assertThatThrownBy(() -> engine.pushNow("unconfirmed orders"))
+                .isInstanceOf(UnknownViewException.class).hasMessageContaining("pull-only");
+    }
+
+    @Test
+    void updateRowChecksFieldsAndTypes() {
+        insert(1);
+        engine(ContractViews.notConfirmed());
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", key(1), Map.of("customer", "x")))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("not writable");
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", key(1), Map.of("colour", "x")))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("no field 'colour'");
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", key(1), Map.of("receipt id", 5)))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("is a text");
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", "1", Map.of("receipt id", "R")))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("key");
+        assertThat(engine.updateRow("unconfirmed orders", key(1), Map.of("receipt id", "R"))).isPresent();
+        assertThat(table.row(key(1)).orElseThrow().get("receipt_id")).isEqualTo("R");
+    }
+
+    @Test
+    void badViewsAreAllReportedWhenTheEngineIsBuilt() {
+        ViewDefinition missingTable = ViewDefinition.builder("a", "nope").key("id").field("id").build();
+        ViewDefinition missingColumn = ContractViews.base("b").field("colour", "no_colour").build();
+        assertThatThrownBy(() -> ViewPush.builder().store(store).transport(transport)
+                        .view(missingTable).view(missingColumn).view(ContractViews.base("b").build()).build())
+                .isInstanceOfSatisfying(io.viewpush.view.InvalidViewException.class, e ->
+                        assertThat(e.problems()).extracting(p -> p.view() + "/" + p.key())
+                                .containsExactly("a/table", "b/fields.colour", "b/name"));
+    }
+
+    @Test
+    void theBuilderNamesAMissingTransport() {
+        assertThatThrownBy(() -> ViewPush.builder().store(store)
+                        .view(ContractViews.modifiedSincePushed()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transport");
+    }
+}

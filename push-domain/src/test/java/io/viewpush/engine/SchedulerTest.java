@@ -1,0 +1,205 @@
+package io.viewpush.engine;
+
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.contract.ContractViews;
+import io.viewpush.push.Delivery;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.push.PushAttempt.Trigger;
+import io.viewpush.port.PushTransport;
+import io.viewpush.testing.InMemoryStore;
+import io.viewpush.testing.InMemoryTable;
+import io.viewpush.testing.RecordingTransport;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.viewpush.port.contract.ContractViews.key;
+import static io.viewpush.port.contract.ContractViews.order;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The scheduler, in real time with short intervals. */
+class SchedulerTest {
+    private static final LocalDateTime T0 = LocalDateTime.of(2024, 3, 1, 12, 0);
+
+    private InMemoryStore store;
+    private InMemoryTable table;
+    private RecordingTransport transport;
+    private ViewPush engine;
+
+    @BeforeEach
+    void setUp() {
+        store = InMemoryStore.create();
+        Map<String, ValueType> columns = new LinkedHashMap<>();
+        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
+        table = store.createTable(ContractViews.TABLE, columns, "id");
+        transport = new RecordingTransport();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static ViewDefinition view(Duration minInterval) {
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        return def.withPush(def.push().orElseThrow().withMinInterval(minInterval));
+    }
+
+    private ViewPush.Builder builder(ViewDefinition def) {
+        return ViewPush.builder().store(store).transport(transport).view(def).pollInterval(Duration.ofMillis(50));
+    }
+
+    @Test
+    void pushesNewRowsOnItsOwnOnceStarted() {
+        table.insert(order(1, "a", "1", T0));
+        engine = builder(view(Duration.ZERO)).build();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        table.insert(order(2, "b", "1", T0));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(2)));
+        assertThat(transport.deliveredKeys()).containsExactly(key(1), key(2));
+    }
+
+    @Test
+    void pushStartsOfAViewAreAtLeastTheMinimumIntervalApart() {
+        Duration min = Duration.ofMillis(300);
+        engine = builder(view(min)).build();
+        AtomicInteger next = new AtomicInteger(1);
+        engine.start();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1600);
+        while (System.nanoTime() < until) {
+            table.insert(order(next.getAndIncrement(), "c", "1", T0));
+            sleep(20);
+        }
+        List<PushAttempt> pushes = new ArrayList<>(store.recent("orders to push", 100));
+        pushes.sort(Comparator.comparing(PushAttempt::startedAt));
+        assertThat(pushes.size()).isBetween(3, 7);
+        for (int i = 1; i < pushes.size(); i++) {
+            Duration gap = Duration.between(pushes.get(i - 1).startedAt(), pushes.get(i).startedAt());
+            assertThat(gap).as("gap between push %d and %d", i - 1, i).isGreaterThanOrEqualTo(min);
+        }
+    }
+
+    @Test
+    void aWakeUpPushesWithoutWaitingForThePoll() {
+        engine = builder(view(Duration.ZERO)).pollInterval(Duration.ofHours(1)).build();
+        engine.start();
+        sleep(100);
+        table.insert(order(1, "a", "1", T0));
+        sleep(300);
+        assertThat(transport.batches()).isEmpty();
+        engine.wakeTable(ContractViews.TABLE);
+        await().atMost(2, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        assertThat(store.recent("orders to push", 1).get(0).trigger()).isEqualTo(Trigger.WAKE);
+    }
+
+    @Test
+    void failuresBackOffAndASuccessDeliversTheRows() {
+        table.insert(order(1, "a", "1", T0));
+        transport.failNext(3, 500);
+        ViewDefinition def = view(Duration.ZERO);
+        def = def.withPush(def.push().orElseThrow().toBuilder().backoffInitial(Duration.ofMillis(100))
+                .backoffMax(Duration.ofMillis(400)).build());
+        engine = builder(def).build();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        List<PushAttempt> pushes = new ArrayList<>(store.recent("orders to push", 10));
+        pushes.sort(Comparator.comparing(PushAttempt::startedAt));
+        assertThat(pushes).extracting(PushAttempt::status)
+                .containsExactly(Status.FAILED, Status.FAILED, Status.FAILED, Status.SUCCESS);
+        assertThat(Duration.between(pushes.get(0).startedAt(), pushes.get(1).startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+        assertThat(Duration.between(pushes.get(1).startedAt(), pushes.get(2).startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(Duration.between(pushes.get(2).startedAt(), pushes.get(3).startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(engine.status("orders to push").history().consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void closeLetsThePushInFlightFinishAndStamp() throws InterruptedException {
+        table.insert(order(1, "a", "1", T0));
+        CountDownLatch sending = new CountDownLatch(1);
+        transport.onSend(rows -> {
+            sending.countDown();
+            sleep(300);
+        });
+        engine = builder(view(Duration.ZERO)).shutdownTimeout(Duration.ofSeconds(5)).build();
+        engine.start();
+        assertThat(sending.await(5, TimeUnit.SECONDS)).isTrue();
+        engine.close();
+        assertThat(table.row(key(1)).orElseThrow().get("last_pushed")).isNotNull();
+    }
+
+    @Test
+    void closeNeverStampsAfterItGaveUpWaiting() throws InterruptedException {
+        table.insert(order(1, "a", "1", T0));
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch answered = new CountDownLatch(1);
+        PushTransport slow = new PushTransport() {
+            @Override
+            public Delivery send(View view, Iterator<Row> rows) {
+                List<Row> list = new ArrayList<>();
+                rows.forEachRemaining(list::add);
+                sending.countDown();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait(); // a receiver that ignores interrupts and answers late
+                }
+                answered.countDown();
+                return Delivery.delivered(200, "200", list.size(), 10, "msg_x", 1, "");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        engine = ViewPush.builder().store(store).transport(slow).view(view(Duration.ZERO))
+                .pollInterval(Duration.ofMillis(50)).shutdownTimeout(Duration.ofMillis(200)).build();
+        engine.start();
+        assertThat(sending.await(5, TimeUnit.SECONDS)).isTrue();
+        engine.close();
+        assertThat(answered.await(5, TimeUnit.SECONDS)).isTrue();
+        sleep(200);
+        assertThat(table.row(key(1)).orElseThrow().get("last_pushed")).isNull();
+    }
+
+    @Test
+    void aPushNowIsRecordedAsManualAndIgnoresTheInterval() {
+        table.insert(order(1, "a", "1", T0));
+        engine = builder(view(Duration.ofHours(1))).build();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        table.insert(order(2, "b", "1", T0));
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.trigger()).isEqualTo(Trigger.MANUAL);
+        assertThat(a.status()).isEqualTo(Status.SUCCESS);
+        assertThat(transport.deliveredKeys()).containsExactly(key(1), key(2));
+        assertThat(engine.status("orders to push").nextDue()).isPresent();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,507 @@
+package io.viewpush.expression;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A seeded generator of values, rows, snapshots and checked boolean expressions of the expression
+ * language, for <em>differential tests</em>: an adapter that translates expressions (to SQL, say)
+ * evaluates the generated expressions over generated rows in its own way and compares the result
+ * with {@link Expressions#evaluate}. The JDBC adapter's differential test on PostgreSQL and H2 is
+ * the first user; any host that writes its own row source can run the same kind of test.
+ *
+ * <p>Everything it returns depends only on the {@link Random} it is given, so a failing case is
+ * reproduced by the seed; print {@link #source(Expression)} of the failing expression and the row.
+ *
+ * <p>The values aim at the corners where two implementations disagree:
+ * <ul>
+ *   <li>empty (null) often, and values drawn again from a small pool so that equal values (and
+ *       values one step apart) meet in comparisons;</li>
+ *   <li>numbers with different scales for one value ({@code 1} and {@code 1.0}, {@code 0} and
+ *       {@code 0.00}), negatives, and the extremes of {@code NUMERIC(18,6)}
+ *       ({@code ±99999999.999999} is not the extreme of the type, but every value fits it);</li>
+ *   <li>timestamps at microsecond precision (never finer), one microsecond apart, at midnight;
+ *       timestamps with time zone with offsets from -12:00 to +14:00, the same instant written
+ *       with different offsets; dates;</li>
+ *   <li>text with {@code ''}, spaces, quotes, backslash, {@code %} and {@code _} (LIKE wildcards),
+ *       {@code é} both precomposed and combining, {@code 漢字}, emoji and other supplementary
+ *       characters, U+FFFD and private-use characters U+E000..U+F8FF (where UTF-16 order differs
+ *       from code-point order). Never U+0000 and never a lone surrogate: PostgreSQL cannot store
+ *       them.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe (neither is the {@link Random} it draws from); use one per thread.
+ */
+public final class RandomExpressions {
+    private static final int POOL_SIZE = 4;
+    private static final double EMPTY_CHANCE = 0.25;
+    private static final double POOL_CHANCE = 0.45;
+    private static final LocalDateTime ORIGIN = LocalDateTime.of(2024, 1, 31, 0, 0);
+    private static final long SPREAD_DAYS = 3 * 365;
+
+    /** Values that are not drawn but always in the pool, per type. */
+    private static final List<BigDecimal> EDGE_NUMBERS = List.of(
+            new BigDecimal("0"), new BigDecimal("0.00"), new BigDecimal("-0.01"), new BigDecimal("1.0"),
+            new BigDecimal("1"), new BigDecimal("99999999.999999"), new BigDecimal("-99999999.999999"),
+            new BigDecimal("0.000001"), new BigDecimal("12.50"));
+
+    private static final List<String> TEXT_PIECES = List.of(
+            "a", "b", "A", "ab", "abc", "Z", "0", "1", " ", "  ", "'", "\\", "%", "_", "a%b", "_x", "é", "e\u0301",
+            "漢字", "漢", "😀", "𝄞", "\uFFFD", "\uE000", "\uF8FF", "\uE123", "\n", "\"", "{", "}", "-");
+
+    private static final List<ZoneOffset> OFFSETS = List.of(
+            ZoneOffset.UTC, ZoneOffset.ofHours(2), ZoneOffset.ofHours(-5), ZoneOffset.ofHoursMinutes(5, 30),
+            ZoneOffset.ofHours(14), ZoneOffset.ofHours(-12), ZoneOffset.ofHoursMinutes(-3, -30),
+            ZoneOffset.ofHours(1));
+
+    private static final List<ZoneId> ZONES = List.of(
+            ZoneOffset.UTC, ZoneId.of("Europe/Berlin"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"),
+            ZoneId.of("Asia/Kolkata"), ZoneId.of("Pacific/Kiritimati"), ZoneId.of("Pacific/Pago_Pago"));
+
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    private final Random random;
+    private final Map<ValueType, List<Object>> pools = new EnumMap<>(ValueType.class);
+
+    /**
+     * @param random the source of randomness, seeded by the caller (print the seed on failure)
+     */
+    public RandomExpressions(Random random) {
+        this.random = Objects.requireNonNull(random, "random");
+        for (ValueType t : ValueType.values()) {
+            List<Object> pool = new ArrayList<>();
+            for (int i = 0; i < POOL_SIZE; i++) {
+                pool.add(fresh(t));
+            }
+            pools.put(t, pool);
+        }
+        pools.get(ValueType.NUMBER).addAll(EDGE_NUMBERS);
+        pools.get(ValueType.TEXT).add("");
+        pools.get(ValueType.TEXT).add("\uE000");
+        pools.get(ValueType.TEXT).add("😀");
+        pools.get(ValueType.TEXT).add("\uFFFD");
+        Instant shared = ((OffsetDateTime) pools.get(ValueType.TIMESTAMP_TZ).get(0)).toInstant();
+        pools.get(ValueType.TIMESTAMP_TZ).add(shared.atOffset(ZoneOffset.ofHours(-5)));
+        pools.get(ValueType.TIMESTAMP_TZ).add(shared.atOffset(ZoneOffset.ofHoursMinutes(5, 30)));
+        pools.get(ValueType.TIMESTAMP).add(ORIGIN);
+    }
+
+    /**
+     * A random value of a type, or {@code null} (empty) about one time in four. Values are often
+     * reused from a small pool, or one step (a microsecond, a day, 0.000001) away from a pooled
+     * value, so that equalities and near misses are common.
+     *
+     * @param type the type
+     * @return {@code null} or an instance of {@link ValueType#javaType()}
+     */
+    public Object value(ValueType type) {
+        if (random.nextDouble() < EMPTY_CHANCE) {
+            return null;
+        }
+        return nonEmptyValue(type);
+    }
+
+    /**
+     * @param type the type
+     * @return like {@link #value(ValueType)} but never {@code null}
+     */
+    public Object nonEmptyValue(ValueType type) {
+        double d = random.nextDouble();
+        if (d < POOL_CHANCE) {
+            return pick(pools.get(type));
+        }
+        if (d < POOL_CHANCE + 0.15) {
+            return adjacent(type, pick(pools.get(type)));
+        }
+        return fresh(type);
+    }
+
+    /**
+     * A random row: a {@link #value(ValueType)} for every field.
+     *
+     * @param fields field names and types
+     * @return field name to value ({@code null} for empty), ordered by field name
+     */
+    public Map<String, Object> row(Map<String, ValueType> fields) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (Map.Entry<String, ValueType> f : sorted(fields)) {
+            row.put(f.getKey(), value(f.getValue()));
+        }
+        return row;
+    }
+
+    /** Fields by name, so that the result does not depend on a map's iteration order (Map.of's varies by run). */
+    private static List<Map.Entry<String, ValueType>> sorted(Map<String, ValueType> fields) {
+        List<Map.Entry<String, ValueType>> list = new ArrayList<>(fields.entrySet());
+        list.sort(Map.Entry.comparingByKey());
+        return list;
+    }
+
+    /**
+     * A random snapshot: often exactly a pooled timestamp, date (at midnight) or instant in the
+     * snapshot's zone, so that {@code now()} equals field values; zones include UTC, zones with
+     * daylight saving time, +05:30 and +14:00. Microsecond precision.
+     *
+     * @return the snapshot
+     */
+    public Snapshot snapshot() {
+        ZoneId zone = pick(ZONES);
+        switch (random.nextInt(4)) {
+            case 0:
+                return new Snapshot(((OffsetDateTime) pick(pools.get(ValueType.TIMESTAMP_TZ))).toInstant(), zone);
+            case 1:
+                return new Snapshot(((LocalDateTime) pick(pools.get(ValueType.TIMESTAMP))).atZone(zone).toInstant(), zone);
+            case 2:
+                return new Snapshot(((LocalDate) pick(pools.get(ValueType.DATE))).atStartOfDay(zone).toInstant(), zone);
+            default:
+                return new Snapshot(((OffsetDateTime) fresh(ValueType.TIMESTAMP_TZ)).toInstant(), zone);
+        }
+    }
+
+    /**
+     * A random boolean expression over the given fields, already type-checked with
+     * {@link Expressions#check} (so {@code now()} is typed and date/time text literals are
+     * converted). It uses every construct of the language: comparisons between fields of one type,
+     * field against literal (either side; date/time literals written in the several accepted
+     * forms), {@code now()} against date/time fields, {@code is empty} / {@code is not empty},
+     * {@code contains} / {@code starts with} with literals holding {@code %} and {@code _},
+     * comparisons of conditions with each other, {@code and} / {@code or} / {@code not}, and
+     * boolean fields used directly as conditions.
+     *
+     * @param fields   the fields it may reference and their types (names not empty); may be
+     *                 empty (then only literals and {@code now()} appear). The result does not
+     *                 depend on the map's iteration order.
+     * @param maxDepth how many levels of {@code and} / {@code or} / {@code not} / comparisons of
+     *                 conditions may enclose each other (0: a single condition)
+     * @return a checked boolean expression. It may be a bare boolean field, which evaluates to
+     *         {@code null} when the field is empty: compare filters with {@link Expressions#test},
+     *         which counts empty as false, as SQL's {@code WHERE} does
+     */
+    public Expression booleanExpression(Map<String, ValueType> fields, int maxDepth) {
+        if (maxDepth < 0) {
+            throw new IllegalArgumentException("maxDepth must be at least 0, got " + maxDepth);
+        }
+        Expression raw = condition(sorted(fields), maxDepth);
+        String source = Expressions.format(raw);
+        Expression checked = Expressions.check(source, Expressions.parse(source), fields);
+        if (Expressions.typeOf(checked, fields) != ValueType.BOOLEAN) {
+            throw new IllegalStateException("generated a non-boolean expression: " + source);
+        }
+        return checked;
+    }
+
+    /**
+     * The expression written in the language (what {@link Expressions#format} returns), to print
+     * a failing case; parsing and checking it gives the same tree back (positions aside).
+     *
+     * @param expression any expression
+     * @return its text
+     */
+    public static String source(Expression expression) {
+        return Expressions.format(expression);
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    private Expression condition(List<Map.Entry<String, ValueType>> fields, int depth) {
+        if (depth == 0 || random.nextDouble() < 0.3) {
+            return predicate(fields);
+        }
+        switch (random.nextInt(7)) {
+            case 0:
+            case 1:
+                return new Expression.And(condition(fields, depth - 1), condition(fields, depth - 1), 1);
+            case 2:
+            case 3:
+                return new Expression.Or(condition(fields, depth - 1), condition(fields, depth - 1), 1);
+            case 4:
+            case 5:
+                return new Expression.Not(condition(fields, depth - 1), 1);
+            default:
+                return new Expression.Comparison(operator(), condition(fields, depth - 1),
+                        random.nextBoolean() ? condition(fields, depth - 1) : literal(ValueType.BOOLEAN), 1);
+        }
+    }
+
+    private Expression predicate(List<Map.Entry<String, ValueType>> fields) {
+        while (true) {
+            Expression e = tryPredicate(fields);
+            if (e != null) {
+                return e;
+            }
+        }
+    }
+
+    /** One kind of simple condition, or null when the fields do not allow that kind. */
+    private Expression tryPredicate(List<Map.Entry<String, ValueType>> fields) {
+        switch (random.nextInt(10)) {
+            case 0: {
+                Map.Entry<String, ValueType> a = anyField(fields);
+                if (a == null) {
+                    return null;
+                }
+                Map.Entry<String, ValueType> b = fieldOf(fields, a.getValue());
+                return comparison(ref(a), ref(b));
+            }
+            case 1:
+            case 2: {
+                Map.Entry<String, ValueType> a = anyField(fields);
+                if (a == null) {
+                    return null;
+                }
+                return comparison(ref(a), literal(a.getValue()));
+            }
+            case 3: {
+                Map.Entry<String, ValueType> a = temporalField(fields);
+                if (a == null) {
+                    return null;
+                }
+                return comparison(ref(a), new Expression.Now(ValueType.TIMESTAMP_TZ, 1));
+            }
+            case 4: {
+                Map.Entry<String, ValueType> a = anyField(fields);
+                if (a == null) {
+                    return null;
+                }
+                return new Expression.IsEmpty(ref(a), random.nextBoolean(), 1);
+            }
+            case 5: {
+                Map.Entry<String, ValueType> a = fieldOf(fields, ValueType.TEXT);
+                if (a == null) {
+                    return null;
+                }
+                Expression left = ref(a);
+                Expression right;
+                if (random.nextInt(3) == 0) {
+                    right = ref(fieldOf(fields, ValueType.TEXT));
+                } else {
+                    right = new Expression.Literal(matchText(), ValueType.TEXT, 1);
+                }
+                if (random.nextInt(4) == 0) {
+                    Expression swap = left;
+                    left = right;
+                    right = swap;
+                }
+                Expression.TextOperator op = random.nextBoolean()
+                        ? Expression.TextOperator.CONTAINS : Expression.TextOperator.STARTS_WITH;
+                return new Expression.TextMatch(op, left, right, 1);
+            }
+            case 6: {
+                Map.Entry<String, ValueType> a = fieldOf(fields, ValueType.BOOLEAN);
+                return a == null ? null : ref(a);
+            }
+            case 7: {
+                Map.Entry<String, ValueType> a = fieldOf(fields, ValueType.BOOLEAN);
+                return a == null ? null : comparison(ref(a), literal(ValueType.BOOLEAN));
+            }
+            case 8: {
+                if (random.nextInt(3) != 0) {
+                    return null;
+                }
+                ValueType t = pick(List.of(ValueType.values()));
+                return comparison(literal(t), literal(t));
+            }
+            default: {
+                if (random.nextInt(3) != 0) {
+                    return null;
+                }
+                ValueType t = pick(List.of(ValueType.TIMESTAMP, ValueType.TIMESTAMP_TZ, ValueType.DATE));
+                return comparison(new Expression.Now(ValueType.TIMESTAMP_TZ, 1), literal(t));
+            }
+        }
+    }
+
+    private Expression comparison(Expression a, Expression b) {
+        return random.nextBoolean()
+                ? new Expression.Comparison(operator(), a, b, 1)
+                : new Expression.Comparison(operator(), b, a, 1);
+    }
+
+    private Expression.Operator operator() {
+        return pick(List.of(Expression.Operator.values()));
+    }
+
+    /** A literal as the parser would produce it: date/time values are written as text in an ISO form. */
+    private Expression literal(ValueType type) {
+        Object v = nonEmptyValue(type);
+        switch (type) {
+            case DATE:
+                return new Expression.Literal(v.toString(), ValueType.TEXT, 1);
+            case TIMESTAMP: {
+                LocalDateTime t = (LocalDateTime) v;
+                String s;
+                switch (random.nextInt(4)) {
+                    case 0:
+                        s = t.toString();
+                        break;
+                    case 1:
+                        s = MICROS.format(t).replace('T', ' ');
+                        break;
+                    case 2:
+                        s = t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? t.toLocalDate().toString()
+                                : MICROS.format(t);
+                        break;
+                    default:
+                        s = MICROS.format(t);
+                        break;
+                }
+                return new Expression.Literal(s, ValueType.TEXT, 1);
+            }
+            case TIMESTAMP_TZ: {
+                OffsetDateTime t = (OffsetDateTime) v;
+                String s = random.nextBoolean() ? t.toString()
+                        : MICROS.format(t.toLocalDateTime()).replace('T', ' ') + t.getOffset().getId();
+                return new Expression.Literal(s, ValueType.TEXT, 1);
+            }
+            default:
+                return new Expression.Literal(v, type, 1);
+        }
+    }
+
+    /** Text to look for: often part of a pooled value, sometimes a LIKE wildcard or the empty text. */
+    private String matchText() {
+        switch (random.nextInt(5)) {
+            case 0: {
+                String s = (String) pick(pools.get(ValueType.TEXT));
+                int[] cps = s.codePoints().toArray();
+                int from = cps.length == 0 ? 0 : random.nextInt(cps.length + 1);
+                int to = from + (cps.length - from == 0 ? 0 : random.nextInt(cps.length - from + 1));
+                return new String(cps, from, to - from);
+            }
+            case 1:
+                return pick(List.of("%", "_", "a%", "%a", "_b", "\\", "\\%", "''", "'", ""));
+            default:
+                return (String) nonEmptyValue(ValueType.TEXT);
+        }
+    }
+
+    private static Expression ref(Map.Entry<String, ValueType> field) {
+        return new Expression.FieldRef(field.getKey(), 1);
+    }
+
+    private Map.Entry<String, ValueType> anyField(List<Map.Entry<String, ValueType>> fields) {
+        return fields.isEmpty() ? null : pick(fields);
+    }
+
+    private Map.Entry<String, ValueType> fieldOf(List<Map.Entry<String, ValueType>> fields, ValueType type) {
+        List<Map.Entry<String, ValueType>> of = new ArrayList<>();
+        for (Map.Entry<String, ValueType> f : fields) {
+            if (f.getValue() == type) {
+                of.add(f);
+            }
+        }
+        return of.isEmpty() ? null : pick(of);
+    }
+
+    private Map.Entry<String, ValueType> temporalField(List<Map.Entry<String, ValueType>> fields) {
+        List<Map.Entry<String, ValueType>> of = new ArrayList<>();
+        for (Map.Entry<String, ValueType> f : fields) {
+            if (f.getValue().isTemporal()) {
+                of.add(f);
+            }
+        }
+        return of.isEmpty() ? null : pick(of);
+    }
+
+    // ------------------------------------------------------------------ values
+
+    private Object fresh(ValueType type) {
+        switch (type) {
+            case TEXT:
+                return freshText();
+            case NUMBER: {
+                long unscaled = (long) ((random.nextDouble() * 2 - 1) * 1e11);
+                if (random.nextInt(3) == 0) {
+                    unscaled = random.nextInt(2001) - 1000;
+                }
+                return BigDecimal.valueOf(unscaled, random.nextInt(7));
+            }
+            case BOOLEAN:
+                return random.nextBoolean();
+            case TIMESTAMP:
+                return freshTimestamp();
+            case TIMESTAMP_TZ:
+                return freshTimestamp().atOffset(pick(OFFSETS));
+            default:
+                return ORIGIN.toLocalDate().plusDays(random.nextInt((int) (2 * SPREAD_DAYS)) - SPREAD_DAYS);
+        }
+    }
+
+    private LocalDateTime freshTimestamp() {
+        LocalDateTime day = ORIGIN.plusDays(random.nextInt((int) (2 * SPREAD_DAYS)) - SPREAD_DAYS);
+        switch (random.nextInt(4)) {
+            case 0:
+                return day;
+            case 1:
+                return day.plusSeconds(random.nextInt(86_400));
+            default:
+                return day.plus(Math.floorMod(random.nextLong(), 86_400_000_000L), ChronoUnit.MICROS);
+        }
+    }
+
+    private String freshText() {
+        if (random.nextInt(8) == 0) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder();
+        int pieces = 1 + random.nextInt(4);
+        for (int i = 0; i < pieces; i++) {
+            s.append(pick(TEXT_PIECES));
+        }
+        return s.toString();
+    }
+
+    /** A value one step away from {@code v} (or equal in value but written differently). */
+    private Object adjacent(ValueType type, Object v) {
+        int sign = random.nextBoolean() ? 1 : -1;
+        switch (type) {
+            case TEXT: {
+                String s = (String) v;
+                switch (random.nextInt(3)) {
+                    case 0:
+                        return s + pick(TEXT_PIECES);
+                    case 1:
+                        return s.isEmpty() ? s : s.substring(0, s.offsetByCodePoints(s.length(), -1));
+                    default:
+                        return pick(TEXT_PIECES) + s;
+                }
+            }
+            case NUMBER: {
+                BigDecimal n = (BigDecimal) v;
+                if (random.nextBoolean()) {
+                    return n.setScale(Math.min(6, n.scale() + 1));
+                }
+                return n.add(new BigDecimal("0.000001").multiply(BigDecimal.valueOf(sign)));
+            }
+            case BOOLEAN:
+                return !(Boolean) v;
+            case TIMESTAMP:
+                return ((LocalDateTime) v).plus(sign, ChronoUnit.MICROS);
+            case TIMESTAMP_TZ: {
+                OffsetDateTime t = (OffsetDateTime) v;
+                return random.nextBoolean() ? t.plus(sign, ChronoUnit.MICROS)
+                        : t.toInstant().atOffset(pick(OFFSETS));
+            }
+            default:
+                return ((LocalDate) v).plusDays(sign);
+        }
+    }
+
+    private <T> T pick(List<T> list) {
+        return list.get(random.nextInt(list.size()));
+    }
+}

@@ -1,0 +1,112 @@
+package io.viewpush.port.contract;
+
+import io.viewpush.port.LeaseLostException;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.push.PushAttempt.Trigger;
+import io.viewpush.push.PushHistory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.OptionalInt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Contract of {@link io.viewpush.port.PushJournal}: every store passes it. */
+public abstract class PushJournalContractTest extends StoreContractSupport {
+    private static final Instant T = Instant.parse("2024-03-01T12:00:00Z");
+
+    private static PushAttempt attempt(String view, Instant start, Status status, String reason) {
+        boolean sent = status != Status.NOTHING_TO_SEND;
+        return new PushAttempt(view, Trigger.SCHEDULE, start, start.plusMillis(250), status, sent ? 3 : 0,
+                status == Status.SUCCESS ? 2 : 0, status == Status.SUCCESS ? 1 : 0, sent ? 1 : 0, sent ? 321 : 0,
+                sent ? OptionalInt.of(status == Status.SUCCESS ? 200 : 500) : OptionalInt.empty(), reason,
+                sent ? List.of("msg_" + start.getEpochSecond()) : List.of());
+    }
+
+    private LeaseToken leaseOn(String view) {
+        return store.tryAcquire(view, "journal-" + System.nanoTime(), Duration.ofMinutes(1)).orElseThrow();
+    }
+
+    @Test
+    void aViewNeverPushedHasAnEmptyHistory() {
+        assertThat(store.history("never")).isEqualTo(PushHistory.none("never"));
+        assertThat(store.recent("never", 10)).isEmpty();
+    }
+
+    @Test
+    void recordsAttemptsAndKeepsEveryField() {
+        LeaseToken lease = leaseOn("v");
+        PushAttempt a = attempt("v", T, Status.SUCCESS, "200 OK");
+        store.record(a, lease);
+        List<PushAttempt> recent = store.recent("v", 10);
+        assertThat(recent).hasSize(1);
+        PushAttempt r = recent.get(0);
+        assertThat(r.view()).isEqualTo("v");
+        assertThat(r.trigger()).isEqualTo(Trigger.SCHEDULE);
+        assertThat(r.startedAt().truncatedTo(ChronoUnit.MILLIS)).isEqualTo(T);
+        assertThat(r.finishedAt().truncatedTo(ChronoUnit.MILLIS)).isEqualTo(T.plusMillis(250));
+        assertThat(r.status()).isEqualTo(Status.SUCCESS);
+        assertThat(r.rowsSent()).isEqualTo(3);
+        assertThat(r.rowsStamped()).isEqualTo(2);
+        assertThat(r.rowsSkipped()).isEqualTo(1);
+        assertThat(r.batches()).isEqualTo(1);
+        assertThat(r.bytes()).isEqualTo(321);
+        assertThat(r.httpStatus()).isEqualTo(OptionalInt.of(200));
+        assertThat(r.reason()).isEqualTo("200 OK");
+        assertThat(r.webhookIds()).containsExactly("msg_" + T.getEpochSecond());
+    }
+
+    @Test
+    void failuresCountUpAndASuccessResetsThem() {
+        LeaseToken lease = leaseOn("v");
+        store.record(attempt("v", T, Status.FAILED, "500 from receiver"), lease);
+        store.record(attempt("v", T.plusSeconds(10), Status.FAILED, "connection refused"), lease);
+        PushHistory h = store.history("v");
+        assertThat(h.consecutiveFailures()).isEqualTo(2);
+        assertThat(h.lastFailureReason()).contains("connection refused");
+        assertThat(h.lastStart().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(10));
+        assertThat(h.lastSuccess()).isEmpty();
+
+        store.record(attempt("v", T.plusSeconds(20), Status.SUCCESS, "200"), lease);
+        h = store.history("v");
+        assertThat(h.consecutiveFailures()).isZero();
+        assertThat(h.lastSuccess().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(20));
+        assertThat(h.lastFailure().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(10));
+    }
+
+    @Test
+    void nothingToSendDoesNotChangeTheHistory() {
+        LeaseToken lease = leaseOn("v");
+        store.record(attempt("v", T, Status.FAILED, "500"), lease);
+        store.record(attempt("v", T.plusSeconds(5), Status.NOTHING_TO_SEND, "nothing to send"), lease);
+        assertThat(store.history("v").consecutiveFailures()).isEqualTo(1);
+        assertThat(store.history("v").lastStart().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T);
+    }
+
+    @Test
+    void recentIsNewestFirstAndLimitedAndPerView() {
+        LeaseToken lease = leaseOn("v");
+        LeaseToken other = leaseOn("w");
+        for (int i = 0; i < 5; i++) {
+            store.record(attempt("v", T.plusSeconds(i), Status.SUCCESS, "ok " + i), lease);
+        }
+        store.record(attempt("w", T, Status.SUCCESS, "other view"), other);
+        List<PushAttempt> recent = store.recent("v", 3);
+        assertThat(recent).extracting(PushAttempt::reason).containsExactly("ok 4", "ok 3", "ok 2");
+    }
+
+    @Test
+    void aLostLeaseRefusesTheRecord() {
+        LeaseToken lease = leaseOn("v");
+        store.release(lease);
+        assertThatThrownBy(() -> store.record(attempt("v", T, Status.SUCCESS, "late"), lease))
+                .isInstanceOf(LeaseLostException.class);
+        assertThat(store.recent("v", 10)).isEmpty();
+    }
+}

@@ -1,0 +1,357 @@
+package io.viewpush.testing;
+
+import io.viewpush.expression.Expressions;
+import io.viewpush.expression.Snapshot;
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseLostException;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.Page;
+import io.viewpush.port.PushStore;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.StampBatch;
+import io.viewpush.port.StorageException;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushHistory;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.push.StampResult;
+import io.viewpush.view.Field;
+import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.Problem;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An in-memory {@link PushStore}: tables, journal and leases in maps. For tests of code that embeds
+ * ViewPush, and the reference the contract suites are checked against. Thread-safe.
+ *
+ * <pre>{@code
+ * InMemoryStore store = InMemoryStore.create();
+ * store.createTable("orders", Map.of("id", ValueType.NUMBER, "last_pushed", ValueType.TIMESTAMP), "id");
+ * ViewPush engine = ViewPush.builder().store(store).transport(new RecordingTransport()).view(def).build();
+ * }</pre>
+ */
+public final class InMemoryStore implements PushStore {
+    private final Clock clock;
+    private final Map<String, InMemoryTable> tables = new ConcurrentHashMap<>();
+    private final Map<String, List<PushAttempt>> attempts = new HashMap<>();
+    private final Map<String, PushHistory> histories = new HashMap<>();
+    private final Map<String, Lease> leases = new HashMap<>();
+    private final Map<String, Long> fences = new HashMap<>();
+    private volatile boolean reachable = true;
+
+    private InMemoryStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** @return a store on the system clock (UTC) */
+    public static InMemoryStore create() {
+        return new InMemoryStore(Clock.systemUTC());
+    }
+
+    /** @return a store whose "database time" is {@code clock} (leases, stamps, {@link InMemoryTable#touch}) */
+    public static InMemoryStore create(Clock clock) {
+        return new InMemoryStore(clock);
+    }
+
+    /** Creates (or replaces) a table. */
+    public InMemoryTable createTable(String name, Map<String, ValueType> columns, String keyColumn) {
+        InMemoryTable t = new InMemoryTable(name, columns, keyColumn, clock);
+        tables.put(name, t);
+        return t;
+    }
+
+    /** @return the named table */
+    public InMemoryTable table(String name) {
+        InMemoryTable t = tables.get(name);
+        if (t == null) {
+            throw new NoSuchElementException("no table " + name);
+        }
+        return t;
+    }
+
+    /** Makes every operation fail with {@link StorageException} (false) or work again (true). */
+    public void setReachable(boolean value) {
+        this.reachable = value;
+    }
+
+    @Override
+    public boolean isReachable() {
+        return reachable;
+    }
+
+    private void requireReachable() {
+        if (!reachable) {
+            throw new StorageException("the in-memory store is set unreachable");
+        }
+    }
+
+    @Override
+    public Map<String, ValueType> fieldTypes(ViewDefinition definition) {
+        requireReachable();
+        InMemoryTable t = tables.get(definition.table());
+        if (t == null) {
+            throw new InvalidViewException(List.of(Problem.of(definition.name(), "table",
+                    "table '" + definition.table() + "' does not exist; tables: " + tables.keySet())));
+        }
+        List<Problem> problems = new ArrayList<>();
+        Map<String, ValueType> types = new LinkedHashMap<>();
+        for (Field f : definition.fields()) {
+            ValueType type = t.columns().get(f.column());
+            if (type == null) {
+                problems.add(Problem.of(definition.name(), "fields." + f.name(), "column '" + f.column()
+                        + "' of field '" + f.name() + "' does not exist in table '" + t.name() + "'; columns: "
+                        + t.columns().keySet()));
+            } else {
+                types.put(f.name(), type);
+            }
+        }
+        definition.push().map(PushPolicy::stampField).ifPresent(stamp -> {
+            ValueType type = types.get(stamp);
+            if (type != null && type != ValueType.TIMESTAMP && type != ValueType.TIMESTAMP_TZ) {
+                problems.add(Problem.of(definition.name(), "push.stamp", "the stamp field '" + stamp
+                        + "' must be a timestamp column, but column '" + definition.field(stamp).get().column()
+                        + "' is " + type.label()));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new InvalidViewException(problems);
+        }
+        return types;
+    }
+
+    @Override
+    public RowCursor open(View view, Snapshot snapshot, Page page) {
+        requireReachable();
+        InMemoryTable t = table(view.table());
+        List<Row> out = new ArrayList<>();
+        for (Map<String, Object> r : t.rows()) {
+            Row row = view.computeRow(f -> r.get(view.columnOf(f)), snapshot);
+            if (!view.includes(row, snapshot)) {
+                continue;
+            }
+            if (page.after().isPresent() && Expressions.compare(row.key(), page.after().get()) <= 0) {
+                continue;
+            }
+            out.add(row);
+            if (page.limit() > 0 && out.size() >= page.limit()) {
+                break;
+            }
+        }
+        Iterator<Row> it = out.iterator();
+        return new RowCursor() {
+            private boolean closed;
+
+            @Override
+            public boolean hasNext() {
+                requireReachable();
+                return !closed && it.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return it.next();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+    }
+
+    @Override
+    public StampBatch begin(View view, Snapshot snapshot, LeaseToken lease) {
+        requireReachable();
+        PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException("view " + view.name() + " has no push policy"));
+        InMemoryTable t = table(view.table());
+        String stampColumn = view.columnOf(policy.stampField());
+        ValueType stampType = view.typeOf(policy.stampField());
+        Object stampValue = stampValue(stampType);
+        Optional<String> modifiedColumn = policy.modifiedField().map(view::columnOf);
+        Optional<String> modifiedField = policy.modifiedField();
+        return new StampBatch() {
+            private final List<Object[]> sent = new ArrayList<>();
+            private boolean done;
+
+            @Override
+            public void add(Row row) {
+                if (done) {
+                    throw new IllegalStateException("batch already committed or closed");
+                }
+                sent.add(new Object[] {row.key(), modifiedField.map(row::get).orElse(null)});
+            }
+
+            @Override
+            public StampResult commit() {
+                requireReachable();
+                if (done) {
+                    throw new IllegalStateException("batch already committed or closed");
+                }
+                done = true;
+                synchronized (InMemoryStore.this) {
+                    requireLease(lease);
+                    synchronized (t) {
+                        long stamped = 0;
+                        long skipped = 0;
+                        for (Object[] s : sent) {
+                            Optional<Map<String, Object>> current = t.row(s[0]);
+                            boolean unchanged = current.isPresent() && (modifiedColumn.isEmpty()
+                                    || Expressions.compare(current.get().get(modifiedColumn.get()), s[1]) == 0);
+                            if (unchanged) {
+                                Map<String, Object> v = new HashMap<>();
+                                v.put(stampColumn, stampValue);
+                                t.update(s[0], v);
+                                stamped++;
+                            } else {
+                                skipped++;
+                            }
+                        }
+                        return new StampResult(stamped, skipped);
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                done = true;
+            }
+        };
+    }
+
+    /** The begin time at microsecond precision, less one microsecond: an edit at that same instant still counts. */
+    private Object stampValue(ValueType type) {
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS).minus(1, ChronoUnit.MICROS);
+        if (type == ValueType.TIMESTAMP_TZ) {
+            return OffsetDateTime.ofInstant(at, clock.getZone());
+        }
+        return LocalDateTime.ofInstant(at, clock.getZone());
+    }
+
+    @Override
+    public Optional<Row> update(View view, Object key, Map<String, Object> values, Snapshot snapshot) {
+        requireReachable();
+        InMemoryTable t = table(view.table());
+        synchronized (t) {
+            Optional<Map<String, Object>> current = t.row(key);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            Row before = view.computeRow(f -> current.get().get(view.columnOf(f)), snapshot);
+            if (!view.includes(before, snapshot)) {
+                return Optional.empty();
+            }
+            Map<String, Object> byColumn = new HashMap<>();
+            values.forEach((f, v) -> {
+                if (!view.writable().contains(f)) {
+                    throw new IllegalArgumentException("field '" + f + "' is not writable");
+                }
+                byColumn.put(view.columnOf(f), v);
+            });
+            t.update(key, byColumn);
+            Map<String, Object> after = t.row(key).orElseThrow();
+            return Optional.of(view.computeRow(f -> after.get(view.columnOf(f)), snapshot));
+        }
+    }
+
+    @Override
+    public synchronized void record(PushAttempt attempt, LeaseToken lease) {
+        requireReachable();
+        requireLease(lease);
+        attempts.computeIfAbsent(attempt.view(), v -> new ArrayList<>()).add(attempt);
+        histories.put(attempt.view(), history(attempt.view()).after(attempt));
+    }
+
+    @Override
+    public synchronized PushHistory history(String view) {
+        requireReachable();
+        return histories.getOrDefault(view, PushHistory.none(view));
+    }
+
+    @Override
+    public synchronized List<PushAttempt> recent(String view, int limit) {
+        requireReachable();
+        List<PushAttempt> all = new ArrayList<>(attempts.getOrDefault(view, List.of()));
+        Collections.reverse(all);
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    }
+
+    @Override
+    public synchronized Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
+        requireReachable();
+        Instant now = clock.instant();
+        Lease current = leases.get(view);
+        if (current != null && current.expiresAt.isAfter(now)) {
+            if (current.owner.equals(owner)) {
+                leases.put(view, new Lease(owner, current.fence, now.plus(ttl)));
+                return Optional.of(new LeaseToken(view, owner, current.fence));
+            }
+            return Optional.empty();
+        }
+        long fence = fences.merge(view, 1L, Long::sum);
+        leases.put(view, new Lease(owner, fence, now.plus(ttl)));
+        return Optional.of(new LeaseToken(view, owner, fence));
+    }
+
+    @Override
+    public synchronized boolean renew(LeaseToken token, Duration ttl) {
+        requireReachable();
+        if (!holds(token)) {
+            return false;
+        }
+        leases.put(token.view(), new Lease(token.owner(), token.fence(), clock.instant().plus(ttl)));
+        return true;
+    }
+
+    @Override
+    public synchronized void release(LeaseToken token) {
+        requireReachable();
+        if (holds(token)) {
+            leases.remove(token.view());
+        }
+    }
+
+    private boolean holds(LeaseToken token) {
+        Lease l = leases.get(token.view());
+        return l != null && l.owner.equals(token.owner()) && l.fence == token.fence()
+                && l.expiresAt.isAfter(clock.instant());
+    }
+
+    private void requireLease(LeaseToken token) {
+        if (!holds(token)) {
+            throw new LeaseLostException(token);
+        }
+    }
+
+    private static final class Lease {
+        final String owner;
+        final long fence;
+        final Instant expiresAt;
+
+        Lease(String owner, long fence, Instant expiresAt) {
+            this.owner = owner;
+            this.fence = fence;
+            this.expiresAt = expiresAt;
+        }
+    }
+}
