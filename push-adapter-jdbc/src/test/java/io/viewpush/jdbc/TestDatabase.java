@@ -1,5 +1,7 @@
 package io.viewpush.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -52,7 +54,18 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        return new TestDatabase(Kind.POSTGRESQL, pg.getDatabase("postgres", name), name);
+        return new TestDatabase(Kind.POSTGRESQL, pooled(pg.getDatabase("postgres", name), name), name);
+    }
+
+    /** A connection pool, as hosts use: also proves the store leaves pooled connections as it found them. */
+    static DataSource pooled(DataSource plain, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(plain);
+        config.setPoolName(name);
+        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(10_000);
+        return new HikariDataSource(config);
     }
 
     /** @return a new in-memory H2 database that lives until the JVM ends */
@@ -61,7 +74,7 @@ final class TestDatabase {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         ds.setUser("sa");
-        return new TestDatabase(Kind.H2, ds, name);
+        return new TestDatabase(Kind.H2, pooled(ds, name), name);
     }
 
     /** @return a new H2 database in a file under {@code dir} */
@@ -79,7 +92,7 @@ final class TestDatabase {
                 Path sockets = Files.createTempDirectory("viewpush-pg-sockets");
                 server = EmbeddedPostgres.builder()
                         .setServerConfig("unix_socket_directories", sockets.toString())
-                        .setServerConfig("max_connections", "200")
+                        .setServerConfig("max_connections", "300")
                         .start();
                 EmbeddedPostgres started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
