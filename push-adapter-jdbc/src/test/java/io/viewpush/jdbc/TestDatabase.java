@@ -40,6 +40,32 @@ final class TestDatabase {
         return kind == Kind.POSTGRESQL ? postgres() : h2();
     }
 
+    /**
+     * @return a new database whose sessions run in the given time zone, set by each pooled
+     *         connection's init SQL (pgjdbc would otherwise start every session in the JVM's zone)
+     */
+    static TestDatabase create(Kind kind, String sessionZone) {
+        String name = "viewpush_test_" + COUNTER.incrementAndGet();
+        DataSource plain;
+        if (kind == Kind.H2) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+            ds.setUser("sa");
+            plain = ds;
+        } else {
+            TestDatabase pg = postgres();
+            name = pg.name;
+            plain = server().getDatabase("postgres", name);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(plain);
+        config.setPoolName(name + "_zoned");
+        config.setMaximumPoolSize(5);
+        config.setMinimumIdle(0);
+        config.setConnectionInitSql("SET TIME ZONE '" + sessionZone + "'");
+        return new TestDatabase(kind, new HikariDataSource(config), name);
+    }
+
     /** @return a new database on the shared server, UTF-8, with a natural-language (non-C) collation when available */
     static TestDatabase postgres() {
         String name = "viewpush_test_" + COUNTER.incrementAndGet();
