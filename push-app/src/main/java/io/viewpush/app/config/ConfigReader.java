@@ -271,6 +271,10 @@ final class ConfigReader {
                     }
                 });
             }
+            if (vs.isPresent() && vs.get().value() instanceof ListNode && ((ListNode) vs.get().value()).items().isEmpty()) {
+                problem(vs.get().value().location(), c, "views", "the list is empty: name the views this key may use, "
+                        + "or ['*'] for all");
+            }
             if (name[0] != null && key[0] != null) {
                 out.add(new ApiKeyConfig(name[0], key[0], allowed, admin[0]));
             }

@@ -367,6 +367,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void apiKeyWithoutViewsIsRejected() {
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("views: [orders to push]", "views: []")))
+                .isEqualTo("push.yaml:11:14: api.keys[1].views: the list is empty: name the views this key may use, "
+                        + "or ['*'] for all");
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("      views: [orders to push]\n", "")))
+                .startsWith("push.yaml:9:7: api.keys[1].views: missing 'views'");
+    }
+
+    @Test
     void shortApiKeyIsRejectedWithoutShowingIt() {
         String p = oneProblem(CONTRACT_EXAMPLE.replace("${PARTNER_A_KEY}", "secret1"));
         assertThat(p).isEqualTo("push.yaml:10:12: api.keys[1].key: the key is too short (7 characters); use at least 16, "
