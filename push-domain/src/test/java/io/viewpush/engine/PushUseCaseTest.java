@@ -112,6 +112,33 @@ class PushUseCaseTest {
     }
 
     @Test
+    void aDatabaseFailureBeforeAnyRowIsSentIsAFailedPushTheListenerHears() {
+        // found by the reliability suite (scenario 2): a pooled connection killed while idle made the
+        // engine's first query of a push fail, and nothing logged or counted it
+        insert(1, 2);
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = ViewPush.builder().store(store).transport(transport).view(ContractViews.modifiedSincePushed())
+                .listener(new io.viewpush.port.PushListener() {
+                    @Override
+                    public void pushFinished(PushAttempt attempt) {
+                        heard.add(attempt);
+                    }
+                }).build();
+        store.setReachable(false);
+
+        PushAttempt failed = engine.pushNow("orders to push");
+
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.reason()).startsWith("database error: ").contains("unreachable");
+        assertThat(failed.batches()).isZero();
+        assertThat(heard).containsExactly(failed);
+        assertThat(transport.batches()).isEmpty();
+        store.setReachable(true);
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
+        assertThat(stampOf(1)).isNotNull();
+    }
+
+    @Test
     void aRowChangedBetweenReadAndStampStaysNeedsPushing() {
         insert(1, 2);
         transport.onSend(rows -> {

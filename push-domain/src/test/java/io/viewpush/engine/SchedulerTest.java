@@ -69,6 +69,32 @@ class SchedulerTest {
     }
 
     @Test
+    void aDatabaseThatFailsIsReportedAsFailedPushesAndTheSchedulerRecoversByItself() {
+        // found by the reliability suite (scenario 2): while PostgreSQL restarted, every check of a
+        // view failed and the scheduler swallowed it: no log line, no metric, no backoff
+        table.insert(order(1, "a", "1", T0));
+        ViewDefinition def = view(Duration.ZERO);
+        def = def.withPush(def.push().orElseThrow().toBuilder().backoffInitial(Duration.ofMillis(50))
+                .backoffMax(Duration.ofMillis(100)).build());
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = builder(def).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        }).build();
+        store.setReachable(false);
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream().filter(a -> a.status() == Status.FAILED).count() >= 2);
+        assertThat(heard).allSatisfy(a -> assertThat(a.reason()).startsWith("database error: "));
+        assertThat(transport.batches()).isEmpty();
+
+        store.setReachable(true);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream().anyMatch(a -> a.status() == Status.SUCCESS));
+    }
+
+    @Test
     void pushesNewRowsOnItsOwnOnceStarted() {
         table.insert(order(1, "a", "1", T0));
         engine = builder(view(Duration.ZERO)).build();
