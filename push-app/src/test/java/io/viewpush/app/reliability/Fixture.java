@@ -220,6 +220,7 @@ final class Fixture {
     static final class ResilientInserter implements AutoCloseable {
         private final Thread thread;
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicBoolean paused = new AtomicBoolean();
         private final AtomicLong failures = new AtomicLong();
 
         ResilientInserter(Pg.Db db, List<String> tables, int perSecond, long seed) {
@@ -230,7 +231,9 @@ final class Fixture {
                     try (Connection c = db.connect(); Statement s = c.createStatement()) {
                         while (running.get()) {
                             String table = tables.get(random.nextInt(tables.size()));
-                            s.execute("INSERT INTO " + table + " (payload) VALUES ('ins ' || md5(random()::text))");
+                            if (!paused.get()) {
+                                s.execute("INSERT INTO " + table + " (payload) VALUES ('ins ' || md5(random()::text))");
+                            }
                             Thread.sleep(period);
                         }
                     } catch (SQLException e) {
@@ -244,6 +247,11 @@ final class Fixture {
             }, "resilient-inserter");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** Stops or resumes inserting. */
+        void pause(boolean value) {
+            paused.set(value);
         }
 
         @Override

@@ -38,6 +38,15 @@ final class RowLock implements AutoCloseable {
                 .findFirst().orElse(-1);
     }
 
+    /** Rolls back; the connection may already be gone (the server restarted). */
+    void closeQuietly() {
+        try (c) {
+            c.rollback();
+        } catch (SQLException e) {
+            // the server cut it: the lock is gone with it
+        }
+    }
+
     @Override
     public void close() {
         try (c) {
