@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 /** Turns the YAML tree into an {@link AppConfig}, collecting every problem with its place. */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("database", "server", "api", "views", "engine");
-    static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize");
+    static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize", "timeZone");
     static final List<String> SERVER_KEYS = List.of("port", "host");
     static final List<String> API_KEYS = List.of("keys");
     static final List<String> API_KEY_KEYS = List.of("name", "key", "views", "admin");
@@ -142,6 +142,22 @@ final class ConfigReader {
             }
         });
         integer(m, "poolSize", c, 1, 1000, v -> pool[0] = v);
+        java.time.ZoneId[] zone = {null};
+        text(m, "timeZone", c, false, s -> {
+            String z = s.text().strip();
+            try {
+                java.time.ZoneId id = java.time.ZoneId.of(z.equalsIgnoreCase("UTC") || z.equals("Z") ? "UTC" : z);
+                if (id instanceof java.time.ZoneOffset) {
+                    problem(s.at(), c, "timeZone", "'" + z + "' is an offset; write a zone name such as Europe/Berlin, "
+                            + "America/New_York or UTC (an offset would not follow daylight saving)");
+                } else {
+                    zone[0] = id;
+                }
+            } catch (java.time.DateTimeException e) {
+                problem(s.at(), c, "timeZone", "'" + z + "' is not a time zone; write a zone name such as Europe/Berlin, "
+                        + "America/New_York or UTC");
+            }
+        });
         boolean hasUrl = m.entry("url").filter(e -> !isNull(e.value())).isPresent();
         if (!hasUrl) {
             if (m.entry("user").isPresent() || m.entry("password").isPresent()) {
@@ -149,13 +165,13 @@ final class ConfigReader {
                         + "without a url ViewPush uses its embedded H2 database under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
             }
             DatabaseConfig d = DatabaseConfig.embedded(Optional.ofNullable(init[0]));
-            return new DatabaseConfig(d.url(), d.user(), d.password(), d.init(), pool[0], true);
+            return new DatabaseConfig(d.url(), d.user(), d.password(), d.init(), pool[0], true, Optional.ofNullable(zone[0]));
         }
         if (url[0] == null) {
             return null;
         }
         return new DatabaseConfig(url[0], Optional.ofNullable(user[0]), Optional.ofNullable(password[0]),
-                Optional.ofNullable(init[0]), pool[0], false);
+                Optional.ofNullable(init[0]), pool[0], false, Optional.ofNullable(zone[0]));
     }
 
     private ServerConfig server(Entry section) {
