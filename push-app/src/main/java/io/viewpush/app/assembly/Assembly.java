@@ -101,7 +101,7 @@ public final class Assembly implements AutoCloseable {
             LOG.info("database sessions in time zone {} ({}): timestamps without time zone and dates are read, "
                     + "compared with now() and stamped in it", zone.zone().getId(), zone.source());
             runInit(config, ds);
-            JdbcPushStore store = store(ds, true);
+            JdbcPushStore store = store(ds, true, config);
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
@@ -150,7 +150,7 @@ public final class Assembly implements AutoCloseable {
         List<ConfigProblem> problems = new ArrayList<>();
         try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()))) {
             runInit(config, ds);
-            JdbcPushStore store = store(ds, false);
+            JdbcPushStore store = store(ds, false, config);
             for (ViewDefinition d : config.views()) {
                 try {
                     d.bind(store.fieldTypes(d));
@@ -319,9 +319,13 @@ public final class Assembly implements AutoCloseable {
         }
     }
 
-    private static JdbcPushStore store(HikariDataSource ds, boolean migrate) {
+    private static JdbcPushStore store(HikariDataSource ds, boolean migrate, AppConfig config) {
         try {
-            return JdbcPushStore.builder(ds).migrateOnBuild(migrate).build();
+            return JdbcPushStore.builder(ds).migrateOnBuild(migrate)
+                    .journalRetention(config.engine().journalRetention())
+                    .journalMaxAttemptsPerView(config.engine().journalMaxAttemptsPerView())
+                    .journalPruneInterval(config.engine().journalPruneInterval())
+                    .build();
         } catch (StorageException e) {
             throw new StartupException("the database failed while ViewPush prepared its tables: " + e.getMessage(), e);
         }

@@ -40,7 +40,8 @@ final class ConfigReader {
     static final List<String> PUSH_KEYS = List.of("url", "stamp", "modified", "minInterval", "format", "maxRows",
             "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax");
     static final List<String> RETRY_KEYS = List.of("attempts", "initialBackoff", "maxBackoff", "maxRetryAfter");
-    static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout");
+    static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout",
+            "journalRetention", "journalMaxAttemptsPerView", "journalPruneInterval");
 
     /** The shortest API key accepted (the API server's rule too). */
     static final int MIN_API_KEY_LENGTH = 16;
@@ -208,7 +209,13 @@ final class ConfigReader {
         duration(m, "pollInterval", c, true, v -> poll[0] = v);
         duration(m, "leaseTtl", c, true, v -> lease[0] = v);
         duration(m, "shutdownTimeout", c, true, v -> shutdown[0] = v);
-        return new EngineConfig(workers[0], poll[0], lease[0], shutdown[0]);
+        Duration[] retention = {d.journalRetention()};
+        int[] keep = {d.journalMaxAttemptsPerView()};
+        Duration[] prune = {d.journalPruneInterval()};
+        duration(m, "journalRetention", c, true, v -> retention[0] = v);
+        integer(m, "journalMaxAttemptsPerView", c, 1, 10_000_000, v -> keep[0] = v);
+        duration(m, "journalPruneInterval", c, false, v -> prune[0] = v);
+        return new EngineConfig(workers[0], poll[0], lease[0], shutdown[0], retention[0], keep[0], prune[0]);
     }
 
     private List<ApiKeyConfig> apiKeys(Entry section, Set<String> viewNames) {
