@@ -106,7 +106,7 @@ class CrashRecoveryIT {
 
     @Test
     void manySigkillsAtRandomMomentsLoseNothing() {
-        int kills = Scale.count("crash.kills", 2, 25);
+        int kills = Scale.count("crash.kills", 1, 25);
         SplittableRandom random = new SplittableRandom(Scale.SEED);
         Pg.Db db = Fixture.sharedPg().createDatabase("s1_random_kills");
         Path dir = Fixture.dir("1-random-kills");

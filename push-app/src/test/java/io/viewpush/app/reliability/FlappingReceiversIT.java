@@ -16,14 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Scenario 3: 20 views with continuous inserts, receivers failing about 30% of requests at random
  * (500, 429 with Retry-After, no answer until the push times out, a reset in the middle of the
  * upload): every row delivered and stamped, and no row stamped unless a 2xx answered a request that
- * contained it. Short: 20 s of inserts; long: 3 minutes.
+ * contained it. Short: 10 s of inserts; long: 3 minutes.
  */
 class FlappingReceiversIT {
     static final int VIEWS = 20;
 
     @Test
     void twentyViewsAgainstReceiversFailingAThirdOfTheTimeDeliverAndStampEveryRow() {
-        Duration inserting = Scale.duration("flapping", "20s", "3m");
+        Duration inserting = Scale.duration("flapping", "10s", "3m");
         Pg.Db db = Fixture.sharedPg().createDatabase("s3_flapping");
         Path dir = Fixture.dir("3-flapping");
         List<String> tables = new ArrayList<>();

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Scenario 8: a soak. 50 views, steady inserts, 5% of requests failing: nothing lost; the heap after
  * a full collection flat from start to end; the journal pruned to its configured size; no thread,
- * file descriptor or database connection leak (counts printed). Short: 40 s; long: 10 minutes
+ * file descriptor or database connection leak (counts printed). Short: 20 s; long: 10 minutes
  * ({@code -Dreliability.soak=10m}).
  */
 class SoakIT {
@@ -36,7 +36,7 @@ class SoakIT {
 
     @Test
     void fiftyViewsForMinutesWithFailingReceiversLoseNothingAndLeakNothing() {
-        Duration soak = Scale.duration("soak", "40s", "10m");
+        Duration soak = Scale.duration("soak", "20s", "10m");
         Pg.Db db = Fixture.sharedPg().createDatabase("s8_soak");
         Path dir = Fixture.dir("8-soak");
         List<String> tables = new ArrayList<>();
