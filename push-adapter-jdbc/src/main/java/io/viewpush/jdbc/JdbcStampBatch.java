@@ -69,7 +69,7 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public void add(Row row) {
         requireOpen();
-        if (!row.columns().equals(view.columns())) {
+        if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
         keys.add(row.key());

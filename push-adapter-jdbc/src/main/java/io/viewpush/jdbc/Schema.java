@@ -42,7 +42,7 @@ final class Schema {
     }
 
     /** A column as the metadata describes it. */
-    record Column(String name, int jdbcType, String typeName, int size, Integer decimalDigits) {
+    record Column(String name, int jdbcType, String typeName, int size, Integer decimalDigits, boolean nullable) {
 
         boolean isCharacter() {
             return jdbcType == Types.CHAR || jdbcType == Types.NCHAR;
@@ -212,7 +212,7 @@ final class Schema {
                 int digits = rs.getInt("DECIMAL_DIGITS");
                 Integer decimalDigits = rs.wasNull() ? null : digits;
                 columns.add(new Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
-                        rs.getInt("COLUMN_SIZE"), decimalDigits));
+                        rs.getInt("COLUMN_SIZE"), decimalDigits, rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
             }
         }
         return columns;

@@ -65,7 +65,7 @@ abstract class SchemaCases extends StoreCases {
         db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, \"Note\" VARCHAR(10), \"NOTE\" VARCHAR(10))");
         ViewDefinition def = ViewDefinition.builder("ambiguous", t).key("id").field("id", "id").field("note", "note").build();
 
-        InvalidViewException e = catchThrowableOfType(() -> store.fieldTypes(def), InvalidViewException.class);
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
 
         assertThat(e.problems()).singleElement().satisfies(p -> {
             assertThat(p.key()).isEqualTo("fields.note");
@@ -77,7 +77,7 @@ abstract class SchemaCases extends StoreCases {
     void aMissingTableNamesTheViewAndTable() {
         ViewDefinition def = ViewDefinition.builder("ghost view", "no_such_table").key("id").field("id", "id").build();
 
-        InvalidViewException e = catchThrowableOfType(() -> store.fieldTypes(def), InvalidViewException.class);
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
 
         assertThat(e.problems()).singleElement().satisfies(p -> {
             assertThat(p.view()).isEqualTo("ghost view");
@@ -100,7 +100,7 @@ abstract class SchemaCases extends StoreCases {
                 .push(policy("last pushed", "last modified [auto]"))
                 .build();
 
-        InvalidViewException e = catchThrowableOfType(() -> store.fieldTypes(def), InvalidViewException.class);
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
 
         assertThat(e.problems()).extracting(Problem::key)
                 .containsExactlyInAnyOrder("fields.customer", "fields.ratio", "push.stamp");
@@ -121,7 +121,7 @@ abstract class SchemaCases extends StoreCases {
                 .push(policy("sent", "changed"))
                 .build();
 
-        InvalidViewException e = catchThrowableOfType(() -> store.fieldTypes(def), InvalidViewException.class);
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
 
         assertThat(message(e, "push.stamp")).endsWith("ADD COLUMN \"sent at\" TIMESTAMP(0) WITH TIME ZONE");
     }
@@ -135,7 +135,7 @@ abstract class SchemaCases extends StoreCases {
                 .push(policy("pushed on", null))
                 .build();
 
-        InvalidViewException e = catchThrowableOfType(() -> store.fieldTypes(def), InvalidViewException.class);
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
 
         assertThat(e.problems()).singleElement().satisfies(p -> {
             assertThat(p.key()).isEqualTo("push.stamp");
