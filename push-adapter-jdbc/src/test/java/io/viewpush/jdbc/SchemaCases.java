@@ -43,6 +43,25 @@ abstract class SchemaCases extends StoreCases {
     }
 
     @Test
+    void typesThatWouldCompareDifferentlyAreReportedAsUnsupported() {
+        String t = newTable("odd");
+        if (isPostgres()) {
+            String mood = newTable("mood");
+            db.execute("CREATE TYPE " + mood + " AS ENUM ('sad', 'happy')",
+                    "CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, a " + mood + ", b UUID, c DOUBLE PRECISION)");
+        } else {
+            db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, a VARCHAR_IGNORECASE(10), b UUID, c DOUBLE PRECISION)");
+        }
+        ViewDefinition def = ViewDefinition.builder("odd", t).key("id")
+                .field("id", "id").field("a", "a").field("b", "b").field("c", "c").build();
+
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
+
+        assertThat(e.problems()).extracting(Problem::key).containsExactly("fields.a", "fields.b", "fields.c");
+        assertThat(e.problems()).allSatisfy(p -> assertThat(p.message()).contains("not supported"));
+    }
+
+    @Test
     void matchesNamesExactlyFirstThenIgnoringCase() {
         String t = newTable("mixed");
         // "Amount" quoted keeps its case on both databases; "customer" is folded by H2 to CUSTOMER
