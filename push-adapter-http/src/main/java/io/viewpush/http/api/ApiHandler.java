@@ -82,6 +82,7 @@ final class ApiHandler implements HttpRequestHandler {
             // HttpCore would read an unread body to its end to keep the connection: not an unbounded one
             request.setEntity(null);
             response.setHeader("Connection", "close");
+            Connections.lingerOnCloseCurrent();
         }
         if (draining.getAsBoolean()) {
             response.setHeader("Connection", "close");
