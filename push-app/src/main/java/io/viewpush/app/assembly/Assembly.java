@@ -1,0 +1,365 @@
+package io.viewpush.app.assembly;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.viewpush.app.config.AppConfig;
+import io.viewpush.app.config.ConfigProblem;
+import io.viewpush.app.config.DatabaseConfig;
+import io.viewpush.app.config.InvalidConfigException;
+import io.viewpush.app.config.Location;
+import io.viewpush.app.metrics.PushLog;
+import io.viewpush.app.metrics.PushMetrics;
+import io.viewpush.engine.ViewPush;
+import io.viewpush.http.api.ApiKey;
+import io.viewpush.http.api.ApiServer;
+import io.viewpush.http.api.ApiServerException;
+import io.viewpush.http.transport.HttpPushTransport;
+import io.viewpush.http.transport.InvalidPolicyException;
+import io.viewpush.jdbc.JdbcPushStore;
+import io.viewpush.port.PushListener;
+import io.viewpush.port.StorageException;
+import io.viewpush.push.Delivery;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.StampResult;
+import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.ViewDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The app's one place of wiring, in the order things depend on each other:
+ * DataSource (HikariCP) → optional init SQL → {@link JdbcPushStore} → {@link HttpPushTransport} →
+ * {@link ViewPush} engine (with the log and metrics listeners) → {@link ApiServer}. No DI container, no
+ * classpath scanning: every object is built here with its builder.
+ *
+ * <p>{@link #open} builds everything up to the engine and binds every view against the database;
+ * any problem closes what was opened and throws, so a bad config never leaves half an engine or
+ * an open port. {@link #close()} releases everything in reverse order.
+ */
+public final class Assembly implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
+
+    private final AppConfig config;
+    private final HikariDataSource dataSource;
+    private final JdbcPushStore store;
+    private final HttpPushTransport transport;
+    private final PrometheusMeterRegistry metrics;
+    private final ViewPush engine;
+    private final Deque<AutoCloseable> closeables;
+
+    private Assembly(AppConfig config, HikariDataSource dataSource, JdbcPushStore store, HttpPushTransport transport,
+                     PrometheusMeterRegistry metrics, ViewPush engine, Deque<AutoCloseable> closeables) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.store = store;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.engine = engine;
+        this.closeables = closeables;
+    }
+
+    /**
+     * Opens the database, runs {@code database.init}, applies ViewPush's migrations, and builds the
+     * transport and the engine, binding every view against the database. Starts nothing.
+     *
+     * @param config the config
+     * @param extra  another listener (e.g. a progress line), or {@link PushListener#NONE}
+     * @throws InvalidConfigException when a view does not fit the database (missing table or
+     *                                column, wrong type, …) or a push policy cannot be used, each
+     *                                problem placed in the config file
+     * @throws StartupException       when the database cannot be reached or the init SQL fails
+     */
+    public static Assembly open(AppConfig config, PushListener extra) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            HikariDataSource ds = dataSource(config.database());
+            opened.push(ds);
+            runInit(config, ds);
+            JdbcPushStore store = store(ds, true);
+            HttpPushTransport transport = HttpPushTransport.builder().build();
+            opened.push(transport);
+            checkPolicies(config, transport);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            opened.push(metrics::close);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            PushListener listener = Listeners.of(
+                    PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)),
+                    PushMetrics.create(metrics), extra);
+            ViewPush engine;
+            try {
+                engine = ViewPush.builder()
+                        .store(store)
+                        .transport(transport)
+                        .views(config.views())
+                        .listener(listener)
+                        .workers(config.engine().workers())
+                        .pollInterval(config.engine().pollInterval())
+                        .leaseTtl(config.engine().leaseTtl())
+                        .shutdownTimeout(config.engine().shutdownTimeout())
+                        .build();
+            } catch (InvalidViewException e) {
+                throw new InvalidConfigException(e.problems().stream().map(config::locate).toList());
+            }
+            opened.push(engine);
+            return new Assembly(config, ds, store, transport, metrics, engine, opened);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /**
+     * Validates the config against the database without building an engine or changing anything
+     * but what {@code database.init} does: every view's table, columns and their types, its
+     * expressions against those types, and every push policy against the transport.
+     *
+     * @return every problem, placed in the file; empty when the config is valid
+     * @throws StartupException when the database cannot be reached or the init SQL fails
+     */
+    public static List<ConfigProblem> check(AppConfig config) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        try (HikariDataSource ds = dataSource(config.database())) {
+            runInit(config, ds);
+            JdbcPushStore store = store(ds, false);
+            for (ViewDefinition d : config.views()) {
+                try {
+                    d.bind(store.fieldTypes(d));
+                } catch (InvalidViewException e) {
+                    e.problems().forEach(p -> problems.add(config.locate(p)));
+                }
+            }
+            try (HttpPushTransport transport = HttpPushTransport.builder().build()) {
+                try {
+                    checkPolicies(config, transport);
+                } catch (InvalidConfigException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** @return the config this assembly was built from */
+    public AppConfig config() {
+        return config;
+    }
+
+    /** @return the engine (not started) */
+    public ViewPush engine() {
+        return engine;
+    }
+
+    /** @return the store */
+    public JdbcPushStore store() {
+        return store;
+    }
+
+    /** @return the metrics registry, for {@code GET /metrics} */
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** @return the pooled data source (the demo writes its sample rows through it) */
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** @return the transport */
+    public HttpPushTransport transport() {
+        return transport;
+    }
+
+    /**
+     * Builds and starts the HTTP API on the config's address with its keys, and {@code GET /metrics}
+     * (Prometheus text format, no key needed, like {@code /health}). The server is closed by
+     * {@link #close()} before the engine, so no API call starts a push while the engine stops.
+     *
+     * @return the running server ({@link ApiServer#port()} is the port in use)
+     * @throws StartupException when the address cannot be bound
+     */
+    public ApiServer startApi() {
+        List<ApiKey> keys = config.apiKeys().stream()
+                .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
+        ApiServer api;
+        try {
+            api = ApiServer.builder(engine)
+                    .bindAddress(config.server().host())
+                    .port(config.server().port())
+                    .keys(keys)
+                    .textRoute("/metrics", ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8",
+                            metrics::scrape)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(config.fileName()), "server",
+                    e.getMessage())));
+        }
+        closeables.push(api);
+        try {
+            return api.start();
+        } catch (ApiServerException e) {
+            throw new StartupException("cannot serve the API on " + config.server().host() + ":"
+                    + config.server().port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the engine gracefully (bounded), then closes the API server, transport, metrics and pool. */
+    @Override
+    public void close() {
+        closeAll(closeables);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+
+    private static HikariDataSource dataSource(DatabaseConfig db) {
+        if (db.url().equals(DatabaseConfig.EMBEDDED_URL)) {
+            try {
+                Files.createDirectories(Path.of(DatabaseConfig.EMBEDDED_DIRECTORY));
+            } catch (IOException e) {
+                throw new StartupException("cannot create the embedded database's directory ./"
+                        + DatabaseConfig.EMBEDDED_DIRECTORY + ": " + e.getMessage(), e);
+            }
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("viewpush");
+        hc.setJdbcUrl(db.url());
+        db.user().ifPresent(hc::setUsername);
+        db.password().ifPresent(hc::setPassword);
+        hc.setMaximumPoolSize(db.poolSize());
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(10_000);
+        try {
+            return new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StartupException("cannot connect to the database " + redact(db.url()) + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static void runInit(AppConfig config, HikariDataSource ds) {
+        Optional<Path> init = config.database().init();
+        if (init.isEmpty()) {
+            return;
+        }
+        String sql;
+        try {
+            sql = Files.readString(init.get(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(config.fileName()), "database.init",
+                    "cannot read the init SQL file " + init.get() + ": " + e)));
+        }
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            LOG.info("ran {}", init.get().getFileName());
+        } catch (SQLException e) {
+            throw new StartupException("the init SQL file " + init.get() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static JdbcPushStore store(HikariDataSource ds, boolean migrate) {
+        try {
+            return JdbcPushStore.builder(ds).migrateOnBuild(migrate).build();
+        } catch (StorageException e) {
+            throw new StartupException("the database failed while ViewPush prepared its tables: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkPolicies(AppConfig config, HttpPushTransport transport) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ViewDefinition d : config.views()) {
+            d.push().ifPresent(p -> {
+                try {
+                    transport.check(d.name(), p);
+                } catch (InvalidPolicyException e) {
+                    problems.add(config.locate(d.name(), "push", e.getMessage()));
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+    }
+
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** Several listeners as one; a listener that throws does not stop the others. */
+    static final class Listeners implements PushListener {
+        private final List<PushListener> listeners;
+
+        private Listeners(List<PushListener> listeners) {
+            this.listeners = listeners;
+        }
+
+        static PushListener of(PushListener... listeners) {
+            return new Listeners(List.of(listeners));
+        }
+
+        @Override
+        public void batchFinished(String view, Delivery delivery, StampResult stamp) {
+            for (PushListener l : listeners) {
+                try {
+                    l.batchFinished(view, delivery, stamp);
+                } catch (RuntimeException e) {
+                    LOG.warn("a push listener failed: {}", e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void pushFinished(PushAttempt attempt) {
+            for (PushListener l : listeners) {
+                try {
+                    l.pushFinished(attempt);
+                } catch (RuntimeException e) {
+                    LOG.warn("a push listener failed: {}", e.toString());
+                }
+            }
+        }
+    }
+}

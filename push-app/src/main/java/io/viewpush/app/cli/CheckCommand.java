@@ -1,0 +1,71 @@
+package io.viewpush.app.cli;
+
+import io.viewpush.app.assembly.Assembly;
+import io.viewpush.app.config.AppConfig;
+import io.viewpush.app.config.ConfigProblem;
+import io.viewpush.app.config.Durations;
+import io.viewpush.view.ViewDefinition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code check -c FILE}: validates the config against the database and prints every problem, or "ok". */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Validate the config against the database (tables, columns, types, expressions) and print "
+                + "every problem, or ok with a summary of each view.",
+                "Exit codes: 0 valid, 2 invalid."})
+final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AppConfig c = config.load();
+        List<ConfigProblem> problems = Assembly.check(c);
+        if (!problems.isEmpty()) {
+            problems.forEach(err::println);
+            err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + c.fileName() + ".");
+            return ExitCodes.BAD_CONFIG;
+        }
+        out.println("ok: " + c.fileName() + " is valid against " + (c.database().embedded()
+                ? "the embedded database" : "the database") + "; " + c.views().size()
+                + (c.views().size() == 1 ? " view" : " views") + ", " + c.apiKeys().size() + " API "
+                + (c.apiKeys().size() == 1 ? "key" : "keys"));
+        for (ViewDefinition d : c.views()) {
+            out.println("  " + summary(d));
+        }
+        return ExitCodes.OK;
+    }
+
+    static String summary(ViewDefinition d) {
+        StringBuilder sb = new StringBuilder("'").append(d.name()).append("': table ").append(d.table())
+                .append(", ").append(count(d.fields().size(), "field"))
+                .append(", ").append(count(d.calculations().size(), "calculation"))
+                .append(", ").append(count(d.filters().size(), "filter"));
+        if (!d.writable().isEmpty()) {
+            sb.append(", writable ").append(d.writable());
+        }
+        sb.append("; ");
+        d.push().ifPresentOrElse(p -> sb.append("pushes to ").append(p.redactedUrl())
+                        .append(" at most every ").append(Durations.format(p.minInterval()))
+                        .append(" (").append(p.format().configName()).append(", stamps '").append(p.stampField())
+                        .append("'").append(p.maxRows() > 0 ? ", " + p.maxRows() + " rows per request" : "")
+                        .append(p.secrets().isEmpty() ? "" : ", signed").append(")"),
+                () -> sb.append("pull-only"));
+        return sb.toString();
+    }
+
+    private static String count(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+}

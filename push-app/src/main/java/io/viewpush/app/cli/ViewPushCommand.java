@@ -1,0 +1,78 @@
+package io.viewpush.app.cli;
+
+import io.viewpush.app.assembly.StartupException;
+import io.viewpush.app.config.ConfigProblem;
+import io.viewpush.app.config.InvalidConfigException;
+import io.viewpush.engine.UnknownViewException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * The top command: {@code java -jar push-app.jar COMMAND [options]}. Without a command it prints
+ * the usage and exits 2.
+ */
+@Command(name = "push-app.jar", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
+        description = {"ViewPush pushes the rows of database views to HTTP endpoints and stamps what was delivered.", ""},
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "Run 'java -jar push-app.jar COMMAND --help' for a command's options.",
+                "New here? Run: java -jar push-app.jar demo"},
+        subcommands = {RunCommand.class, PushCommand.class, PreviewCommand.class, CheckCommand.class, DemoCommand.class})
+public final class ViewPushCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.BAD_CONFIG;
+    }
+
+    /** Runs the command line with the process's standard streams; returns the exit code. */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
+    }
+
+    /** Runs the command line writing to {@code out} and {@code err}; returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new ViewPushCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr()));
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static int handle(Exception e, PrintWriter err) {
+        if (e instanceof InvalidConfigException) {
+            printProblems(((InvalidConfigException) e), err);
+            return ExitCodes.BAD_CONFIG;
+        }
+        if (e instanceof StartupException || e instanceof UnknownViewException) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.BAD_CONFIG;
+        }
+        err.println("error: " + e);
+        if (Boolean.getBoolean("viewpush.debug") || "DEBUG".equalsIgnoreCase(System.getenv("VIEWPUSH_LOG_LEVEL"))) {
+            e.printStackTrace(err);
+        }
+        return ExitCodes.PUSH_FAILED;
+    }
+
+    static void printProblems(InvalidConfigException e, PrintWriter err) {
+        for (ConfigProblem p : e.problems()) {
+            err.println(p);
+        }
+        int n = e.problems().size();
+        err.println(n + (n == 1 ? " problem" : " problems") + "; nothing was started.");
+    }
+}

@@ -1,0 +1,60 @@
+package io.viewpush.app.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code database} section: where the views' tables are, and where ViewPush keeps its own
+ * tables (journal, leases; prefixed {@code viewpush_}).
+ *
+ * @param url      the JDBC URL ({@code jdbc:postgresql:…} or {@code jdbc:h2:…})
+ * @param user     the user, if any
+ * @param password the password, if any; never printed
+ * @param init     a SQL file run once at start-up, before anything else (optional)
+ * @param poolSize the most connections the pool opens; default {@link #DEFAULT_POOL_SIZE}
+ * @param embedded true when this is the default embedded H2 database (no {@code database} section)
+ */
+public record DatabaseConfig(String url, Optional<String> user, Optional<String> password, Optional<Path> init,
+                             int poolSize, boolean embedded) {
+    /** Default {@link #poolSize()}: 10 connections. */
+    public static final int DEFAULT_POOL_SIZE = 10;
+    /** The directory of the default embedded database, relative to the working directory. */
+    public static final String EMBEDDED_DIRECTORY = "viewpush-data";
+    /** The default database: an embedded H2 file database under {@code ./viewpush-data}. */
+    public static final String EMBEDDED_URL = "jdbc:h2:file:./" + EMBEDDED_DIRECTORY + "/viewpush;DB_CLOSE_ON_EXIT=FALSE";
+    /** The user of the embedded database. */
+    public static final String EMBEDDED_USER = "sa";
+
+    public DatabaseConfig {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(init, "init");
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be at least 1");
+        }
+    }
+
+    /** @return the default embedded H2 database under {@code ./viewpush-data}, with an optional init file */
+    public static DatabaseConfig embedded(Optional<Path> init) {
+        return new DatabaseConfig(EMBEDDED_URL, Optional.of(EMBEDDED_USER), Optional.of(""), init, DEFAULT_POOL_SIZE, true);
+    }
+
+    /** @return an embedded H2 file database in {@code directory} (the demo uses one of its own) */
+    public static DatabaseConfig embeddedIn(Path directory) {
+        String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("viewpush") + ";DB_CLOSE_ON_EXIT=FALSE";
+        return new DatabaseConfig(url, Optional.of(EMBEDDED_USER), Optional.of(""), Optional.empty(), DEFAULT_POOL_SIZE, true);
+    }
+
+    /** @return true for a PostgreSQL URL */
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseConfig[url=" + url + ", user=" + user.orElse("-") + ", password=" + (password.isPresent() ? "***" : "-")
+                + ", init=" + init.map(Path::toString).orElse("-") + ", poolSize=" + poolSize + "]";
+    }
+}

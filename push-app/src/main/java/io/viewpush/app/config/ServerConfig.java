@@ -1,0 +1,27 @@
+package io.viewpush.app.config;
+
+import java.util.Objects;
+
+/**
+ * The {@code server} section: where the HTTP API listens.
+ *
+ * @param host the address to bind; default {@link #DEFAULT_HOST} (this machine only: keys travel in
+ *             clear text over plain HTTP, so put a TLS reverse proxy in front, or bind
+ *             {@code 0.0.0.0} to serve other machines directly)
+ * @param port the port; 0 picks a free one (the port in use is logged); default {@link #DEFAULT_PORT}
+ */
+public record ServerConfig(String host, int port) {
+    /** Default {@link #port()}: 8080. */
+    public static final int DEFAULT_PORT = 8080;
+    /** Default {@link #host()}: {@code 127.0.0.1}, this machine only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The defaults. */
+    public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_HOST, DEFAULT_PORT);
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.viewpush.app.metrics;
+
+import io.viewpush.port.PushListener;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushDecision;
+import io.viewpush.push.PushHistory;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.app.config.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Logs one line per push: the view, the outcome, rows, batches, bytes, duration, the receiver's
+ * answer and when the view is next due by its policy. Pushes that found nothing to send, and
+ * pushes skipped because another instance holds the view, are logged at DEBUG when the scheduler
+ * started them (they happen every poll), at INFO when an operator did.
+ */
+public final class PushLog implements PushListener {
+    private static final Logger LOG = LoggerFactory.getLogger("push");
+
+    private final Function<String, Optional<PushPolicy>> policies;
+    private final Map<String, PushHistory> histories = new ConcurrentHashMap<>();
+
+    private PushLog(Function<String, Optional<PushPolicy>> policies) {
+        this.policies = policies;
+    }
+
+    /** @param policies the push policy of each view by name (for the next due time) */
+    public static PushLog create(Function<String, Optional<PushPolicy>> policies) {
+        return new PushLog(policies);
+    }
+
+    @Override
+    public void pushFinished(PushAttempt a) {
+        PushHistory h = histories.compute(a.view(), (v, old) -> (old == null ? PushHistory.none(v) : old).after(a));
+        String line = describe(a) + nextDue(a, h);
+        switch (a.status()) {
+            case SUCCESS:
+                LOG.info(line);
+                break;
+            case FAILED:
+            case PARTIAL:
+                LOG.warn(line);
+                break;
+            default:
+                if (a.trigger() == PushAttempt.Trigger.MANUAL) {
+                    LOG.info(line);
+                } else {
+                    LOG.debug(line);
+                }
+        }
+    }
+
+    /** @return the attempt in one line: view, outcome, rows, batches, bytes, duration, answer */
+    public static String describe(PushAttempt a) {
+        StringBuilder sb = new StringBuilder("view '").append(a.view()).append("' ")
+                .append(a.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        if (a.batches() > 0) {
+            sb.append(": ").append(a.rowsSent()).append(a.rowsSent() == 1 ? " row" : " rows")
+                    .append(" in ").append(a.batches()).append(a.batches() == 1 ? " batch" : " batches")
+                    .append(", ").append(bytes(a.bytes()))
+                    .append(", ").append(a.rowsStamped()).append(" stamped");
+            if (a.rowsSkipped() > 0) {
+                sb.append(", ").append(a.rowsSkipped()).append(" changed meanwhile (not stamped, sent again next time)");
+            }
+        }
+        sb.append(", ").append(a.duration().toMillis()).append(" ms");
+        if (a.status() == PushAttempt.Status.SUCCESS) {
+            a.httpStatus().ifPresent(s -> sb.append(" (HTTP ").append(s).append(')'));
+        } else if (a.status() != PushAttempt.Status.NOTHING_TO_SEND) {
+            sb.append(" (").append(a.reason()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private String nextDue(PushAttempt a, PushHistory h) {
+        if (a.status() == PushAttempt.Status.NOTHING_TO_SEND || a.status() == PushAttempt.Status.SKIPPED) {
+            return "";
+        }
+        return policies.apply(a.view()).map(p -> {
+            PushDecision d = p.decide(h, a.finishedAt());
+            Instant at = d instanceof PushDecision.WaitUntil ? ((PushDecision.WaitUntil) d).at() : a.finishedAt();
+            return "; next push at " + at.truncatedTo(ChronoUnit.SECONDS) + " at the earliest"
+                    + (h.consecutiveFailures() > 0 ? " (" + h.consecutiveFailures() + " failed in a row, backing off; "
+                    + "minInterval " + Durations.format(p.minInterval()) + ")" : "");
+        }).orElse("");
+    }
+
+    /** @return a byte count for people: {@code 512 B}, {@code 1.5 KiB}, {@code 3.2 MiB} */
+    public static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        if (n < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", n / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+}

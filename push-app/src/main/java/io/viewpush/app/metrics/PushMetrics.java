@@ -1,0 +1,70 @@
+package io.viewpush.app.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.viewpush.port.PushListener;
+import io.viewpush.push.Delivery;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.StampResult;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Push events as Micrometer meters, so that the domain stays free of Micrometer. In Prometheus
+ * text format (at {@code GET /metrics}) they are:
+ *
+ * <ul>
+ *   <li>{@code viewpush_pushes_total{view,outcome}}: pushes by outcome ({@code success},
+ *       {@code nothing_to_send}, {@code failed}, {@code partial}, {@code skipped})</li>
+ *   <li>{@code viewpush_push_duration_seconds{view,outcome}}: how long pushes took (a timer: count, sum, max)</li>
+ *   <li>{@code viewpush_batches_total{view,outcome}}: requests by outcome ({@code delivered}, {@code failed})</li>
+ *   <li>{@code viewpush_rows_sent_total{view}}, {@code viewpush_bytes_sent_total{view}}: what was sent</li>
+ *   <li>{@code viewpush_rows_stamped_total{view}}: rows stamped after a success</li>
+ *   <li>{@code viewpush_stamp_skips_total{view}}: rows delivered but not stamped because they changed meanwhile</li>
+ *   <li>{@code viewpush_failures_total{view}}: pushes that failed (wholly or partly)</li>
+ * </ul>
+ */
+public final class PushMetrics implements PushListener {
+    private final MeterRegistry registry;
+
+    private PushMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** @return a listener that records into {@code registry} */
+    public static PushMetrics create(MeterRegistry registry) {
+        return new PushMetrics(Objects.requireNonNull(registry, "registry"));
+    }
+
+    @Override
+    public void batchFinished(String view, Delivery delivery, StampResult stamp) {
+        counter("viewpush.batches", "requests sent to the receiver, by outcome", view, "outcome",
+                delivery.delivered() ? "delivered" : "failed").increment();
+        counter("viewpush.rows.sent", "rows sent to the receiver", view).increment(delivery.rows());
+        counter("viewpush.bytes.sent", "request body bytes sent to the receiver", view).increment(delivery.bytes());
+        if (delivery.delivered()) {
+            counter("viewpush.rows.stamped", "rows stamped after the receiver accepted them", view)
+                    .increment(stamp.stamped());
+            counter("viewpush.stamp.skips", "rows delivered but not stamped because they changed after they were read",
+                    view).increment(stamp.skipped());
+        }
+    }
+
+    @Override
+    public void pushFinished(PushAttempt attempt) {
+        String outcome = attempt.status().name().toLowerCase(Locale.ROOT);
+        counter("viewpush.pushes", "pushes by outcome", attempt.view(), "outcome", outcome).increment();
+        Timer.builder("viewpush.push.duration").description("how long pushes took")
+                .tag("view", attempt.view()).tag("outcome", outcome)
+                .register(registry).record(attempt.duration());
+        if (attempt.status() == PushAttempt.Status.FAILED || attempt.status() == PushAttempt.Status.PARTIAL) {
+            counter("viewpush.failures", "pushes that failed wholly or partly", attempt.view()).increment();
+        }
+    }
+
+    private Counter counter(String name, String description, String view, String... tags) {
+        return Counter.builder(name).description(description).tag("view", view).tags(tags).register(registry);
+    }
+}
