@@ -17,13 +17,15 @@ import org.jooq.impl.SQLDataType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A batch of sent rows waiting for the receiver's answer. Rows go, as they stream out, into the
- * scratch table {@code viewpush_stamp_row} in multi-row inserts of {@code chunk} rows (so memory
- * stays bounded however many rows are sent); {@link #commit()} then stamps them with ONE set-based
- * statement joined with that table, in the same transaction that checks the lease.
+ * scratch table {@code viewpush_stamp_row}, {@code chunk} rows per statement (so memory stays
+ * bounded however many rows are sent); {@link #commit()} then stamps them with ONE set-based
+ * statement joined with that table ({@code UPDATE ... FROM} on PostgreSQL, {@code MERGE} on H2),
+ * in the transaction that locks and checks the lease.
  */
 final class JdbcStampBatch implements StampBatch {
     /** Batches at least this large refresh the scratch table's statistics before the stamp. */
@@ -165,9 +167,10 @@ final class JdbcStampBatch implements StampBatch {
                     .isNotDistinctFrom((Field<Object>) mapping.inColumnType(m, Tables.StampRow.aliased('m', modifiedType))));
         }
         if (mapping.dialect() == Dialect.POSTGRESQL) {
-            return tx.update(mapping.table()).set(java.util.Map.of(stampColumn, stamp)).from(s).where(match).execute();
+            return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(s).where(match).execute();
         }
-        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(java.util.Map.of(stampColumn, stamp)).execute();
+        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp))
+                .execute();
     }
 
     private void deleteRows(DSLContext c) {
