@@ -45,9 +45,7 @@ class PipelinedStampingTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         for (int id = 1; id <= 6; id++) {
             table.insert(order(id, "c", "1", LocalDateTime.of(2024, 3, 1, 12, 0)));
         }

@@ -38,9 +38,7 @@ class PushUseCaseTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         transport = new RecordingTransport();
     }
 
@@ -196,9 +194,7 @@ class PushUseCaseTest {
     void aLeaseLostDuringThePushRefusesTheStamp() {
         SettableClock dbClock = new SettableClock(Instant.parse("2024-03-01T12:00:00Z"));
         store = InMemoryStore.create(dbClock);
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         insert(1);
         transport.onSend(rows -> {
             dbClock.advance(ViewPush.Builder.DEFAULT_LEASE_TTL.plusSeconds(1));
