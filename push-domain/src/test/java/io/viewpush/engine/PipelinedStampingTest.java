@@ -1,7 +1,6 @@
 package io.viewpush.engine;
 
 import io.viewpush.expression.Snapshot;
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.RowStamper;
 import io.viewpush.port.StampBatch;
@@ -21,9 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package io.viewpush.engine;
 
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
