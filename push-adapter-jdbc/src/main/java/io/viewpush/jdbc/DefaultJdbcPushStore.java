@@ -65,6 +65,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
+    private final ReadStarts readStarts = new ReadStarts();
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -143,11 +144,13 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             }
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
+            Record2<OffsetDateTime, LocalDateTime> started = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
             SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(where)
                     .orderBy(sql.keyOrder());
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            return new JdbcRowCursor(c, cursor, sql::toRow, what);
+            Runnable forget = readStarts.opened(view.name(), new ReadStarts.Start(started.value1(), started.value2()));
+            return new JdbcRowCursor(c, cursor, sql::toRow, what, forget);
         } catch (SQLException | DataAccessException e) {
             closeQuietly(c, e);
             throw Errors.storage(what, e);
@@ -194,9 +197,14 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             int digits = column.decimalDigits() == null ? dialect.maxFractionDigits()
                     : Math.min(Math.max(column.decimalDigits(), 0), dialect.maxFractionDigits());
             Record2<OffsetDateTime, LocalDateTime> now = ctx.select(dialect.now(), dialect.localNow()).fetchSingle();
+            ReadStarts.Start base = new ReadStarts.Start(now.value1(), now.value2());
+            Optional<ReadStarts.Start> reading = readStarts.earliest(view.name());
+            if (reading.isPresent() && reading.get().instant().isBefore(base.instant())) {
+                base = reading.get(); // rows of this batch may come from a cursor opened before now
+            }
             Object stamp = mapping.type(stampField) == ValueType.TIMESTAMP
-                    ? Stamps.floorMinusOneUnit(now.value2(), digits)
-                    : Stamps.floorMinusOneUnit(now.value1().withOffsetSameInstant(ZoneOffset.UTC), digits);
+                    ? Stamps.floorMinusOneUnit(base.local(), digits)
+                    : Stamps.floorMinusOneUnit(base.instant().withOffsetSameInstant(ZoneOffset.UTC), digits);
             long batchId = random.nextLong() & Long.MAX_VALUE;
             ctx.insertInto(Tables.StampBatch.TABLE, Tables.StampBatch.BATCH_ID, Tables.StampBatch.VIEW)
                     .values(batchId, view.name())

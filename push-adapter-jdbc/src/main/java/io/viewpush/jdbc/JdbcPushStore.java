@@ -50,8 +50,8 @@ public interface JdbcPushStore extends PushStore {
 
     /** Default {@link Builder#fetchSize(int)}: rows fetched per round trip while streaming a view, 1000. */
     int DEFAULT_FETCH_SIZE = 1000;
-    /** Default {@link Builder#stampBatchSize(int)}: sent rows written to the scratch table per insert, 1000. */
-    int DEFAULT_STAMP_BATCH_SIZE = 1000;
+    /** Default {@link Builder#stampBatchSize(int)}: sent rows written to the scratch table per insert, 10000. */
+    int DEFAULT_STAMP_BATCH_SIZE = 10_000;
     /** Default {@link Builder#journalRetention(Duration)}: push attempts are kept 28 days. */
     Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(28);
     /** Default {@link Builder#journalMaxAttemptsPerView(int)}: at most 5000 attempts are kept per view. */
@@ -114,7 +114,7 @@ public interface JdbcPushStore extends PushStore {
 
         /**
          * @param value sent rows written to the scratch table per insert while a batch streams (memory
-         *              holds at most this many keys); 1 to 10000; default {@link #DEFAULT_STAMP_BATCH_SIZE}
+         *              holds at most this many keys); 1 to 100000; default {@link #DEFAULT_STAMP_BATCH_SIZE}
          */
         public Builder stampBatchSize(int value) {
             this.stampBatchSize = value;
@@ -172,8 +172,8 @@ public interface JdbcPushStore extends PushStore {
             if (fetchSize < 1) {
                 throw new IllegalArgumentException("fetchSize must be at least 1, not " + fetchSize);
             }
-            if (stampBatchSize < 1 || stampBatchSize > 10_000) {
-                throw new IllegalArgumentException("stampBatchSize must be 1 to 10000, not " + stampBatchSize);
+            if (stampBatchSize < 1 || stampBatchSize > 100_000) {
+                throw new IllegalArgumentException("stampBatchSize must be 1 to 100000, not " + stampBatchSize);
             }
             if (journalRetention == null || journalRetention.isNegative() || journalRetention.isZero()) {
                 throw new IllegalArgumentException("journalRetention must be more than zero, not " + journalRetention);

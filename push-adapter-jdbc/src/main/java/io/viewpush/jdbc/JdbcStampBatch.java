@@ -9,23 +9,28 @@ import io.viewpush.view.View;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
 import org.jooq.SelectConditionStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A batch of sent rows waiting for the receiver's answer. Rows go, as they stream out, into the
- * scratch table {@code viewpush_stamp_row} in multi-row inserts of {@code chunk} rows (so memory
- * stays bounded however many rows are sent); {@link #commit()} then stamps them with ONE set-based
- * statement joined with that table, in the same transaction that checks the lease.
+ * scratch table {@code viewpush_stamp_row}, {@code chunk} rows per statement (so memory stays
+ * bounded however many rows are sent); {@link #commit()} then stamps them with ONE set-based
+ * statement joined with that table ({@code UPDATE ... FROM} on PostgreSQL, {@code MERGE} on H2),
+ * in the transaction that locks and checks the lease.
  */
 final class JdbcStampBatch implements StampBatch {
+    /** Batches at least this large refresh the scratch table's statistics before the stamp. */
+    static final long ANALYZE_FROM_ROWS = 50_000;
+
     private final DSLContext ctx;
     private final Leases leases;
     private final View view;
@@ -66,7 +71,7 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public void add(Row row) {
         requireOpen();
-        if (!row.columns().equals(view.columns())) {
+        if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
         keys.add(row.key());
@@ -77,26 +82,32 @@ final class JdbcStampBatch implements StampBatch {
         }
     }
 
+    /**
+     * Writes the buffered keys (and modified values) in ONE statement: each column's values travel
+     * as one text array, unnested and cast back to the column's type by the database. Text is the
+     * zone-independent, exact form of every value type; two bind values whatever the chunk size.
+     */
     private void flush() {
         if (keys.isEmpty()) {
             return;
         }
+        Dialect dialect = mapping.dialect();
         List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
-        if (modifiedType != null) {
+        List<Field<?>> values = new ArrayList<>(List.of(DSL.val(batchId),
+                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType)));
+        Field<String[]> keyTexts = DSL.val(SqlText.of(keys), SQLDataType.VARCHAR.array());
+        org.jooq.Table<?> unnest;
+        if (modifiedType == null) {
+            unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
+        } else {
             columns.add(Tables.StampRow.column('m', modifiedType));
+            values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType));
+            Field<String[]> modifiedTexts = DSL.val(SqlText.of(modified), SQLDataType.VARCHAR.array());
+            unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
+                    DSL.name("k"), DSL.name("m"));
         }
         try {
-            InsertValuesStepN<?> insert = ctx.insertInto(Tables.StampRow.TABLE, columns);
-            for (int i = 0; i < keys.size(); i++) {
-                List<Field<?>> values = new ArrayList<>(3);
-                values.add(DSL.val(batchId));
-                values.add(bind(keys.get(i), columns.get(1)));
-                if (modifiedType != null) {
-                    values.add(bind(modified.get(i), columns.get(2)));
-                }
-                insert = insert.values(values);
-            }
-            insert.execute();
+            ctx.insertInto(Tables.StampRow.TABLE).columns(columns).select(DSL.select(values).from(unnest)).execute();
         } catch (DataAccessException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
         }
@@ -104,9 +115,9 @@ final class JdbcStampBatch implements StampBatch {
         modified.clear();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Field<?> bind(Object value, Field<?> column) {
-        return DSL.val(value, (org.jooq.DataType) column.getDataType());
+    /** {@code cast(text as <the scratch column's type>)}: exact, and never through the JVM's time zone. */
+    private static Field<?> castText(Dialect dialect, Field<String> text, ValueType type) {
+        return DSL.field("cast({0} as " + SqlText.castType(dialect, type) + ")", SqlTypes.of(type), text);
     }
 
     @Override
@@ -118,6 +129,10 @@ final class JdbcStampBatch implements StampBatch {
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
                 leases.checkHeld(tx, lease);
+                if (mapping.dialect() == Dialect.POSTGRESQL && added >= ANALYZE_FROM_ROWS) {
+                    // let the planner see how many rows the batch has: a hash join, not a million index probes
+                    tx.execute("analyze {0}", Tables.StampRow.TABLE);
+                }
                 int n = added == 0 ? 0 : stamp(tx);
                 deleteRows(tx);
                 return (long) n;
@@ -152,9 +167,10 @@ final class JdbcStampBatch implements StampBatch {
                     .isNotDistinctFrom((Field<Object>) mapping.inColumnType(m, Tables.StampRow.aliased('m', modifiedType))));
         }
         if (mapping.dialect() == Dialect.POSTGRESQL) {
-            return tx.update(mapping.table()).set(java.util.Map.of(stampColumn, stamp)).from(s).where(match).execute();
+            return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(s).where(match).execute();
         }
-        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(java.util.Map.of(stampColumn, stamp)).execute();
+        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp))
+                .execute();
     }
 
     private void deleteRows(DSLContext c) {

@@ -1,6 +1,5 @@
 package io.viewpush.engine;
 
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,9 +36,7 @@ class PushUseCaseTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         transport = new RecordingTransport();
     }
 
@@ -223,9 +219,7 @@ class PushUseCaseTest {
     void aLeaseLostDuringThePushRefusesTheStamp() {
         SettableClock dbClock = new SettableClock(Instant.parse("2024-03-01T12:00:00Z"));
         store = InMemoryStore.create(dbClock);
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         insert(1);
         transport.onSend(rows -> {
             dbClock.advance(ViewPush.Builder.DEFAULT_LEASE_TTL.plusSeconds(1));

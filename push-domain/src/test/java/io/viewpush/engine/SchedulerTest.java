@@ -1,6 +1,5 @@
 package io.viewpush.engine;
 
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
@@ -22,9 +21,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,9 +43,7 @@ class SchedulerTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         transport = new RecordingTransport();
     }
 

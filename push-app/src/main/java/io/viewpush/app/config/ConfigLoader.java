@@ -109,7 +109,7 @@ public final class ConfigLoader {
     public static AppConfig parse(String yaml, String fileName, Path baseDir, Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>();
         AppConfig config = YamlTree.read(yaml, fileName, problems)
-                .map(root -> new ConfigReader(fileName, baseDir, env, problems).read(root))
+                .map(root -> new ConfigReader(fileName, yaml, baseDir, env, problems).read(root))
                 .orElse(null);
         if (config == null && problems.isEmpty()) {
             problems.add(ConfigProblem.at(Location.of(fileName), "", "the file is empty; it needs at least "

@@ -55,9 +55,11 @@ final class ConfigReader {
     private final List<ConfigProblem> problems;
     private final Locator locator;
     private final Set<String> viewNamesWritten = new LinkedHashSet<>();
+    private final String[] lines;
 
-    ConfigReader(String file, Path baseDir, Map<String, String> env, List<ConfigProblem> problems) {
+    ConfigReader(String file, String text, Path baseDir, Map<String, String> env, List<ConfigProblem> problems) {
         this.file = file;
+        this.lines = text.split("\\R", -1);
         this.baseDir = baseDir;
         this.env = env;
         this.problems = problems;
@@ -375,6 +377,7 @@ final class ConfigReader {
         calculations(m, c, name, b);
         optionalTextList(m, "filters", c, name, (s, i) -> {
             locator.put(name, "filters[" + i + "]", s.at());
+            expression(name, "filters[" + i + "]", s);
             b.filter(s.text());
         });
         optionalTextList(m, "writable", c, name, (s, i) -> b.writable(s.text()));
@@ -412,7 +415,7 @@ final class ConfigReader {
     }
 
     private ConfigProblem locate(String view, Problem p) {
-        Location at = locator.locate(view, p.key());
+        Location at = locator.locate(view, p.key(), p.position());
         Optional<String> v = view.startsWith("#") ? Optional.empty() : Optional.of(view);
         return new ConfigProblem(at, v, v.isEmpty() ? "views[" + view.substring(1) + "]." + p.key() : p.key(),
                 p.message(), p.position());
@@ -470,8 +473,10 @@ final class ConfigReader {
                         + "starts with '{' must be quoted: \"{a} > {b}\"");
                 continue;
             }
-            scalar(calc.value(), c, key).ifPresentOrElse(s -> b.calculation(calc.key(), s.text()),
-                    () -> b.calculation(calc.key(), ""));
+            scalar(calc.value(), c, key).ifPresentOrElse(s -> {
+                expression(view, key, s);
+                b.calculation(calc.key(), s.text());
+            }, () -> b.calculation(calc.key(), ""));
         }
     }
 
@@ -793,6 +798,11 @@ final class ConfigReader {
             int index = i + 1;
             scalar(item, c, k).ifPresent(s -> use.accept(s, index));
         }
+    }
+
+    private void expression(String view, String key, Scalar s) {
+        int line = s.at().line();
+        locator.putExpression(view, key, s.at(), s.text(), line >= 1 && line <= lines.length ? lines[line - 1] : null);
     }
 
     private static boolean isNull(Node n) {

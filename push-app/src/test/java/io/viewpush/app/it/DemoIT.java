@@ -26,6 +26,7 @@ class DemoIT {
                 .contains("1. The database")
                 .contains("needs pushing: \"{last modified [auto]} > {last pushed}\"")
                 .contains("receiver <- POST /hook: 3 rows")
+                .contains("\"amount\":12.50")
                 .contains("signature ok")
                 .contains("=> view 'orders to push' success: 3 rows in 1 batch")
                 .contains("=> view 'orders to push' nothing to send")
