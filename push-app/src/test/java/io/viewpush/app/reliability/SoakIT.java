@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SoakIT {
     private static final int VIEWS = 50;
-    private static final int KEEP = 20;
+    private static final int KEEP = 5;
     private static final int POOL = 6;
 
     /** What the process held at one moment. */
