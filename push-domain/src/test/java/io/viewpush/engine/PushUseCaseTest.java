@@ -135,6 +135,38 @@ class PushUseCaseTest {
     }
 
     @Test
+    void aBatchThatTakesLongerThanTheLeaseIsStampedBecauseTheLeaseIsRenewedMeanwhile() {
+        // found by the reliability suite (scenario 6): 'push' of a million rows to a slow receiver took
+        // longer than the lease; only the scheduler renewed leases, so without it the stamp was refused
+        // and the rows would have gone out again and again
+        insert(1, 2, 3);
+        io.viewpush.port.PushTransport slow = new io.viewpush.port.PushTransport() {
+            @Override
+            public io.viewpush.push.Delivery send(io.viewpush.view.View view, java.util.Iterator<io.viewpush.view.Row> rows) {
+                try {
+                    Thread.sleep(1200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return transport.send(view, rows);
+            }
+
+            @Override
+            public void close() {
+                transport.close();
+            }
+        };
+        engine = ViewPush.builder().store(store).transport(slow).view(ContractViews.modifiedSincePushed())
+                .leaseTtl(Duration.ofMillis(300)).build();
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        assertThat(a.status()).as(a.reason()).isEqualTo(Status.SUCCESS);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(stampOf(3)).isNotNull();
+    }
+
+    @Test
     void aRowChangedBetweenReadAndStampStaysNeedsPushing() {
         insert(1, 2);
         transport.onSend(rows -> {
