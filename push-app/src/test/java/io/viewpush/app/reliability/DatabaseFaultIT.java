@@ -84,7 +84,8 @@ class DatabaseFaultIT {
 
                 Ledger ledger = new Ledger().add(TABLE, Fixture.state(db, TABLE), receiver.exchanges());
                 Secrets.Scan scan = Fixture.secrets().scan(app.logs());
-                Report.add("2. PostgreSQL faults", ledger, scan, rounds + " round(s): " + String.join(", ", faults)
+                Report.add("2. PostgreSQL faults", ledger, scan, rounds + " round(s) of " + faults.stream().distinct().count()
+                        + " faults (" + String.join(", ", faults.stream().distinct().toList()) + ")"
                         + "; failed pushes logged: " + count(app.err(), "push: view '" + TABLE + "' failed")
                         + ", partial: " + count(app.err(), "push: view '" + TABLE + "' partial")
                         + "; failed or partial in the journal: " + failedInJournal + "; seed " + Scale.SEED);

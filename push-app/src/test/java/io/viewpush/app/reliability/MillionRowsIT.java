@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Scenario 6: a 1,000,000-row view pushed in one request by {@code push} under {@code -Xmx64m} to a
  * receiver that reads at about 5 MB/s: it completes, every row is delivered and stamped, and the
- * heap after each collection stays flat (the child JVM's GC log). Short: 100,000 rows.
+ * heap after each collection stays flat (the child JVM's GC log). The lease lasts 1 s, far less than
+ * the request: it is renewed while the rows are sent, or the stamp would be refused. Short: 100,000 rows.
  */
 class MillionRowsIT {
     private static final long RATE = 5_000_000;
@@ -24,7 +25,8 @@ class MillionRowsIT {
         Fixture.insert(db, "big", rows);
         db.sql("VACUUM ANALYZE big");
         try (FaultyReceiver receiver = new FaultyReceiver(dir.resolve("receiver.log"), "id").throttle(RATE)) {
-            new Fixture.Config(db).noApiKeys()
+            // a lease much shorter than the push: it must be renewed while the one request is sent
+            new Fixture.Config(db).noApiKeys().engine("{leaseTtl: 1s}")
                     .view("big", "big", receiver.url("big"), "timeout: 30m, retry: {attempts: 1}")
                     .write(dir.resolve("push.yaml"));
             Path gc = dir.resolve("gc.log");
@@ -48,6 +50,8 @@ class MillionRowsIT {
                     log.maxAfter(0, 1 / 3.0), log.maxAfter(2 / 3.0, 1), log.collections()));
 
             assertThat(push.out()).contains("success: " + rows + " rows in 1 batch");
+            assertThat(bytes / 1e3 / Math.max(1, uploadMillis)).as("the receiver read at about 5 MB/s, no faster")
+                    .isLessThan(5.5);
             assertThat(ledger.lost()).as("%s", ledger).isZero();
             assertThat(ledger.delivered()).isEqualTo(rows);
             assertThat(ledger.stamped()).isEqualTo(rows);

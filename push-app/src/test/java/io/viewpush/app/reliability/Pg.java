@@ -117,10 +117,15 @@ final class Pg implements AutoCloseable {
         return DriverManager.getConnection(url(database), p);
     }
 
+    /** Stops the server and deletes its data directory (kept across restarts, so zonky leaves it). */
     @Override
     public synchronized void close() {
         try {
             pg.close();
+            Path root = data.getParent();
+            try (var walk = Files.walk(root)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
