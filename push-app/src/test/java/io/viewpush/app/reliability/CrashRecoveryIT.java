@@ -76,6 +76,7 @@ class CrashRecoveryIT {
 
                 current.set(start(dir, "run-3", processes));
                 AppProcess.sleep(2000);
+                assertThat(inserter.rows()).as("rows inserted throughout").isPositive();
             }
             Fixture.await(Duration.ofSeconds(90), "every row is stamped", () -> Fixture.unstamped(db, List.of(TABLE)) == 0);
             assertThat(current.get().stop(Duration.ofSeconds(30))).as("clean stop").isZero();
@@ -137,6 +138,7 @@ class CrashRecoveryIT {
                 }
                 app = start(dir, "run-" + (kills + 1), processes);
                 AppProcess.sleep(2000);
+                assertThat(inserter.rows()).as("rows inserted throughout").isPositive();
             }
             Fixture.await(Duration.ofSeconds(120), "every row is stamped", () -> Fixture.unstamped(db, tables) == 0);
             assertThat(app.stop(Duration.ofSeconds(30))).isZero();

@@ -97,6 +97,7 @@ class FencingIT {
                     apps.get(victim).awaitLog("lost the view's lease", mark, Duration.ofSeconds(30));
                     AppProcess.sleep(1000);
                 }
+                assertThat(inserter.rows()).as("rows inserted throughout").isPositive();
             }
             Fixture.await(Duration.ofSeconds(120), "every row is stamped", () -> Fixture.unstamped(db, tables) == 0);
             for (AppProcess a : apps.values()) {

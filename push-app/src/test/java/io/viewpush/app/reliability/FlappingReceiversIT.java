@@ -74,6 +74,7 @@ class FlappingReceiversIT {
             app.awaitApi(Duration.ofSeconds(60));
             try (Fixture.Inserter inserter = new Fixture.Inserter(db, tables, 100, Scale.SEED)) {
                 AppProcess.sleep(inserting.toMillis());
+                assertThat(inserter.rows()).as("rows inserted throughout").isPositive();
             }
             Fixture.await(Duration.ofSeconds(180), "every row is stamped", () -> Fixture.unstamped(db, tables) == 0);
             assertThat(app.stop(Duration.ofSeconds(30))).as(app.err()).isZero();

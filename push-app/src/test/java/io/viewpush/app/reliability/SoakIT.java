@@ -82,6 +82,7 @@ class SoakIT {
                     AppProcess.sleep(soak.toMillis() * 9 / 10 / 4);
                     samples.add(sample(app, db, gc, started));
                 }
+                assertThat(inserter.rows()).as("rows inserted throughout").isPositive();
             }
             Fixture.await(Duration.ofSeconds(180), "every row is stamped", () -> Fixture.unstamped(db, tables) == 0);
             AppProcess.sleep(3000);
