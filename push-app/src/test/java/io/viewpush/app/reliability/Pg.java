@@ -67,8 +67,13 @@ final class Pg implements AutoCloseable {
         try (var dirs = Files.newDirectoryStream(tmp, "viewpush-reliability-pg*")) {
             for (Path d : dirs) {
                 Path pid = d.resolve("data").resolve("postmaster.pid");
-                boolean live = Files.exists(pid) && ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()))
-                        .map(ProcessHandle::isAlive).orElse(false);
+                boolean live;
+                try {
+                    live = Files.exists(pid) && ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()))
+                            .map(ProcessHandle::isAlive).orElse(false);
+                } catch (RuntimeException e) {
+                    live = true; // a pid file being written: leave it
+                }
                 if (!live && Files.getLastModifiedTime(d).toMillis() < hourAgo) {
                     try (var walk = Files.walk(d)) {
                         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
