@@ -25,11 +25,11 @@ final class Errors {
         return new StorageException(message, safeCause(failure));
     }
 
-    /** @return the most useful message of the chain (the driver's), without credentials */
+    /** @return the most useful message of the chain (the driver's outermost one), without credentials */
     static String reason(Throwable failure) {
         Throwable t = failure;
         SQLException sql = null;
-        while (t != null) {
+        while (t != null && sql == null) {
             if (t instanceof SQLException) {
                 sql = (SQLException) t;
             }

@@ -67,15 +67,16 @@ final class Mapping {
     }
 
     /**
-     * @return the field's value as the view reads and compares it: the column, except that
-     *         fixed-length character columns are read as variable-length text so that PostgreSQL's
-     *         blank-padding comparison rules do not apply
+     * @return the field's value as the view reads and compares it: the column, except that a
+     *         fixed-length character column is read as variable-length text without its padding
+     *         (trailing blanks are not significant in it), so that the databases' different
+     *         blank-padding rules never make SQL and the domain disagree
      */
     Field<?> value(String field) {
         ValueType t = type(field);
         Field<?> raw = column(field, SqlTypes.of(t));
         if (t == ValueType.TEXT && column(field).isCharacter()) {
-            return raw.cast(SQLDataType.VARCHAR);
+            return DSL.rtrim(raw.cast(SQLDataType.VARCHAR));
         }
         return raw;
     }

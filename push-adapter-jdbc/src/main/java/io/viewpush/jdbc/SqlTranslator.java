@@ -9,6 +9,7 @@ import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -119,9 +120,29 @@ final class SqlTranslator {
 
     /** @return the value of an expression without field references, as the domain evaluates it */
     Object constant(Expression e) {
+        if (e instanceof Expression.Literal) {
+            return ((Expression.Literal) e).value();
+        }
+        if (e instanceof Expression.Now) {
+            return now(((Expression.Now) e).type());
+        }
         return Expressions.evaluate(e, name -> {
             throw new IllegalStateException("a constant expression references {" + name + "}");
         }, snapshot);
+    }
+
+    /** @return the snapshot's time as a value of {@code type}, converted in the snapshot's zone */
+    private Object now(ValueType type) {
+        switch (type) {
+            case TIMESTAMP_TZ:
+                return OffsetDateTime.ofInstant(snapshot.now(), snapshot.zone());
+            case TIMESTAMP:
+                return LocalDateTime.ofInstant(snapshot.now(), snapshot.zone());
+            case DATE:
+                return LocalDate.ofInstant(snapshot.now(), snapshot.zone());
+            default:
+                throw new IllegalStateException("now() cannot be a " + type.label());
+        }
     }
 
     ValueType typeOf(Expression e) {

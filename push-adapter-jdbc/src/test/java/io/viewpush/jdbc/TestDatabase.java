@@ -1,5 +1,7 @@
 package io.viewpush.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -38,6 +40,32 @@ final class TestDatabase {
         return kind == Kind.POSTGRESQL ? postgres() : h2();
     }
 
+    /**
+     * @return a new database whose sessions run in the given time zone, set by each pooled
+     *         connection's init SQL (pgjdbc would otherwise start every session in the JVM's zone)
+     */
+    static TestDatabase create(Kind kind, String sessionZone) {
+        String name = "viewpush_test_" + COUNTER.incrementAndGet();
+        DataSource plain;
+        if (kind == Kind.H2) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+            ds.setUser("sa");
+            plain = ds;
+        } else {
+            TestDatabase pg = postgres();
+            name = pg.name;
+            plain = server().getDatabase("postgres", name);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(plain);
+        config.setPoolName(name + "_zoned");
+        config.setMaximumPoolSize(5);
+        config.setMinimumIdle(0);
+        config.setConnectionInitSql("SET TIME ZONE '" + sessionZone + "'");
+        return new TestDatabase(kind, new HikariDataSource(config), name);
+    }
+
     /** @return a new database on the shared server, UTF-8, with a natural-language (non-C) collation when available */
     static TestDatabase postgres() {
         String name = "viewpush_test_" + COUNTER.incrementAndGet();
@@ -52,16 +80,27 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        return new TestDatabase(Kind.POSTGRESQL, pg.getDatabase("postgres", name), name);
+        return new TestDatabase(Kind.POSTGRESQL, pooled(pg.getDatabase("postgres", name), name), name);
+    }
+
+    /** A connection pool, as hosts use: also proves the store leaves pooled connections as it found them. */
+    static DataSource pooled(DataSource plain, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(plain);
+        config.setPoolName(name);
+        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(10_000);
+        return new HikariDataSource(config);
     }
 
     /** @return a new in-memory H2 database that lives until the JVM ends */
     static TestDatabase h2() {
         String name = "viewpush_test_" + COUNTER.incrementAndGet();
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         ds.setUser("sa");
-        return new TestDatabase(Kind.H2, ds, name);
+        return new TestDatabase(Kind.H2, pooled(ds, name), name);
     }
 
     /** @return a new H2 database in a file under {@code dir} */
@@ -79,7 +118,7 @@ final class TestDatabase {
                 Path sockets = Files.createTempDirectory("viewpush-pg-sockets");
                 server = EmbeddedPostgres.builder()
                         .setServerConfig("unix_socket_directories", sockets.toString())
-                        .setServerConfig("max_connections", "200")
+                        .setServerConfig("max_connections", "300")
                         .start();
                 EmbeddedPostgres started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -132,6 +171,22 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("failed: " + sql, e);
         }
+    }
+
+    /** @return the single value of a query, read as {@code type} */
+    <T> T queryValue(String sql, Class<T> type) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getObject(1, type) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("failed: " + sql, e);
+        }
+    }
+
+    /** @return the database session's local time now (what its own now() writes to a timestamp column) */
+    java.time.LocalDateTime localNow() {
+        return queryValue(kind == Kind.POSTGRESQL ? "SELECT CAST(clock_timestamp() AS TIMESTAMP)" : "SELECT LOCALTIMESTAMP(9)",
+                java.time.LocalDateTime.class);
     }
 
     @Override

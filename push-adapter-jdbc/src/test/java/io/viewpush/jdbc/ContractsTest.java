@@ -1,0 +1,112 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.port.contract.PushJournalContractTest;
+import io.viewpush.port.contract.RowSourceContractTest;
+import io.viewpush.port.contract.RowStamperContractTest;
+import io.viewpush.port.contract.RowUpdaterContractTest;
+import io.viewpush.port.contract.TestTables;
+import io.viewpush.port.contract.ViewLeaseContractTest;
+import io.viewpush.port.contract.ViewSchemaContractTest;
+import org.junit.jupiter.api.Nested;
+
+/** Every port's contract suite from the domain's test-jar, on PostgreSQL and on H2. */
+class ContractsTest {
+    private static final TestDatabase POSTGRES = TestDatabase.postgres();
+    private static final TestDatabase H2 = TestDatabase.h2();
+
+    @Nested
+    class ViewSchemaOnPostgres extends ViewSchemaContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class ViewSchemaOnH2 extends ViewSchemaContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class RowSourceOnPostgres extends RowSourceContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class RowSourceOnH2 extends RowSourceContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class RowStamperOnPostgres extends RowStamperContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class RowStamperOnH2 extends RowStamperContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class RowUpdaterOnPostgres extends RowUpdaterContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class RowUpdaterOnH2 extends RowUpdaterContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class PushJournalOnPostgres extends PushJournalContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class PushJournalOnH2 extends PushJournalContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class ViewLeaseOnPostgres extends ViewLeaseContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class ViewLeaseOnH2 extends ViewLeaseContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.port.LeaseLostException;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.StampBatch;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.view.View;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Leases beyond the contract: database time, fences, and stale tokens refused by every fenced write. */
+abstract class LeaseCases extends StoreCases {
+    private static final Duration LONG = Duration.ofMinutes(5);
+
+    LeaseCases(TestDatabase.Kind kind) {
+        super(kind);
+    }
+
+    private static PushAttempt attempt(String view) {
+        Instant t = Instant.parse("2024-06-01T12:00:00Z");
+        return new PushAttempt(view, PushAttempt.Trigger.MANUAL, t, t.plusSeconds(1), PushAttempt.Status.SUCCESS,
+                1, 1, 0, 1, 10, OptionalInt.of(200), "200 OK", List.of("msg_1"));
+    }
+
+    @Test
+    void theFenceGrowsWithEveryAcquisitionEvenByTheSameOwner() {
+        LeaseToken a = store.tryAcquire("fences", "engine-a", LONG).orElseThrow();
+        LeaseToken again = store.tryAcquire("fences", "engine-a", LONG).orElseThrow();
+        store.release(again);
+        LeaseToken b = store.tryAcquire("fences", "engine-b", LONG).orElseThrow();
+
+        assertThat(List.of(a.fence(), again.fence(), b.fence())).isSorted().doesNotHaveDuplicates();
+        assertThat(store.renew(a, LONG)).as("the first token is stale once re-acquired").isFalse();
+    }
+
+    @Test
+    void expiryIsMeasuredByTheDatabaseClock() {
+        OffsetDateTime before = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+        store.tryAcquire("db time", "engine-a", Duration.ofHours(3)).orElseThrow();
+        OffsetDateTime after = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+
+        OffsetDateTime acquired = db.queryValue("SELECT \"acquired_at\" FROM \"viewpush_lease\" WHERE \"view_name\" = 'db time'",
+                OffsetDateTime.class);
+        OffsetDateTime expires = db.queryValue("SELECT \"expires_at\" FROM \"viewpush_lease\" WHERE \"view_name\" = 'db time'",
+                OffsetDateTime.class);
+        assertThat(acquired.toInstant()).isBetween(before.toInstant().minusMillis(1), after.toInstant().plusMillis(1));
+        assertThat(Duration.between(acquired, expires)).isEqualTo(Duration.ofHours(3));
+    }
+
+    @Test
+    void aStaleTokenCanNeitherStampNorRecordAndAReleaseByItFreesNothing() throws InterruptedException {
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'a')");
+        View view = bind(ordersView("stale", t).push(policy("last pushed", null)).build());
+        LeaseToken stale = store.tryAcquire("stale", "engine-a", Duration.ofMillis(300)).orElseThrow();
+        StampBatch batch = store.begin(view, SNAPSHOT, stale);
+        readAll(view).forEach(batch::add);
+        Thread.sleep(600);
+        LeaseToken current = store.tryAcquire("stale", "engine-b", LONG).orElseThrow();
+
+        try (batch) {
+            assertThatThrownBy(batch::commit).isInstanceOf(LeaseLostException.class);
+        }
+        assertThatThrownBy(() -> store.record(attempt("stale"), stale)).isInstanceOf(LeaseLostException.class);
+        store.release(stale);
+
+        assertThat(readAll(view).get(0).get("last pushed")).isNull();
+        assertThat(store.recent("stale", 10)).isEmpty();
+        assertThat(store.tryAcquire("stale", "engine-c", LONG)).as("engine-b still holds it").isEmpty();
+        assertThat(store.renew(current, LONG)).isTrue();
+    }
+
+    @Test
+    void anExpiredLeaseNobodyTookRefusesWritesButCanBeRenewed() throws InterruptedException {
+        LeaseToken a = store.tryAcquire("lapsed", "engine-a", Duration.ofMillis(300)).orElseThrow();
+        Thread.sleep(600);
+
+        assertThatThrownBy(() -> store.record(attempt("lapsed"), a)).isInstanceOf(LeaseLostException.class);
+        assertThat(store.renew(a, LONG)).isTrue();
+        store.record(attempt("lapsed"), a);
+        assertThat(store.recent("lapsed", 10)).hasSize(1);
+    }
+
+    @Test
+    void engineStoresRacingForManyViewsNeverBothHoldOne() throws Exception {
+        JdbcPushStore second = JdbcPushStore.builder(db.dataSource()).build();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 30; round++) {
+                String view = "race " + round;
+                List<Callable<Optional<LeaseToken>>> tasks = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    JdbcPushStore engine = i % 2 == 0 ? store : second;
+                    String owner = "engine-" + i;
+                    tasks.add(() -> engine.tryAcquire(view, owner, LONG));
+                }
+                List<LeaseToken> winners = new ArrayList<>();
+                for (Future<Optional<LeaseToken>> f : pool.invokeAll(tasks)) {
+                    f.get().ifPresent(winners::add);
+                }
+                assertThat(winners).as("winners of %s", view).hasSize(1);
+                assertThat(store.renew(winners.get(0), LONG)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithTheirName() {
+        assertThatThrownBy(() -> store.tryAcquire("v", " ", LONG)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("owner");
+        assertThatThrownBy(() -> store.tryAcquire("v", "engine", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("time to live");
+        LeaseToken other = store.tryAcquire("one view", "engine", LONG).orElseThrow();
+        assertThatThrownBy(() -> store.record(attempt("another view"), other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'one view'").hasMessageContaining("'another view'");
+    }
+}

@@ -1,0 +1,125 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.port.Page;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.StorageException;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code open}: rows streamed in key order, pages, and exact domain values. */
+abstract class RowSourceCases extends StoreCases {
+
+    RowSourceCases(TestDatabase.Kind kind) {
+        super(kind);
+    }
+
+    @Test
+    void readsRowsInKeyOrderWithExactDomainValues() {
+        String t = newTable("vals");
+        db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, name VARCHAR(100), amount NUMERIC(12,3),"
+                        + " big NUMERIC(40,20), flag BOOLEAN, ts TIMESTAMP(6), tz TIMESTAMP(6) WITH TIME ZONE, d DATE, code CHAR(4))",
+                "INSERT INTO " + t + " VALUES (20, 'Zoë ''quoted'' \"x\" \\ 日本 ' || U&'\\+01F600', 12.500,"
+                        + " 12345678901234567890.12345678901234567890, TRUE, TIMESTAMP '2024-02-29 23:59:59.123456',"
+                        + " TIMESTAMP WITH TIME ZONE '2024-06-01 14:00:00.5+02:00', DATE '0999-01-02', 'ab')",
+                "INSERT INTO " + t + " VALUES (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+                "INSERT INTO " + t + " VALUES (100, '', -0.001, 0, FALSE, TIMESTAMP '1970-01-01 00:00:00',"
+                        + " TIMESTAMP WITH TIME ZONE '1969-12-31 23:00:00-01:00', DATE '2024-12-31', 'abcd')");
+        View view = bind(ViewDefinition.builder("vals", t).key("id")
+                .field("id", "id").field("name", "name").field("amount", "amount").field("big", "big")
+                .field("flag", "flag").field("ts", "ts").field("tz", "tz").field("d", "d").field("code", "code")
+                .build());
+
+        List<Row> rows = readAll(view);
+
+        assertThat(rows).extracting(Row::key).containsExactly(new BigDecimal("3"), new BigDecimal("20"), new BigDecimal("100"));
+        Row r = rows.get(1);
+        assertThat(r.get("name")).isEqualTo("Zoë 'quoted' \"x\" \\ 日本 \uD83D\uDE00");
+        assertThat(r.get("amount")).isEqualTo(new BigDecimal("12.500"));
+        assertThat(r.get("big")).isEqualTo(new BigDecimal("12345678901234567890.12345678901234567890"));
+        assertThat(r.get("flag")).isEqualTo(true);
+        assertThat(r.get("ts")).isEqualTo(LocalDateTime.parse("2024-02-29T23:59:59.123456"));
+        assertThat(((OffsetDateTime) r.get("tz")).toInstant()).isEqualTo(OffsetDateTime.parse("2024-06-01T12:00:00.5Z").toInstant());
+        assertThat(r.get("d")).isEqualTo(LocalDate.parse("0999-01-02"));
+        assertThat(r.get("code")).isEqualTo("ab");
+        assertThat(rows.get(0).values()).containsExactly(new BigDecimal("3"), null, null, null, null, null, null, null, null);
+        Row last = rows.get(2);
+        assertThat(last.get("name")).isEqualTo("");
+        assertThat(last.get("amount")).isEqualTo(new BigDecimal("-0.001"));
+        assertThat(last.get("flag")).isEqualTo(false);
+        assertThat(((OffsetDateTime) last.get("tz")).toInstant()).isEqualTo(OffsetDateTime.parse("1970-01-01T00:00:00Z").toInstant());
+        assertThat(last.get("code")).isEqualTo("abcd");
+    }
+
+    @Test
+    void textKeysAreInCodePointOrder() {
+        String t = newTable("textkeys");
+        db.execute("CREATE TABLE " + t + " (k VARCHAR(10) PRIMARY KEY)");
+        for (String k : List.of("b", "B", "a", "\uD83D\uDE00", "\uFFFF", "", "ab", "A")) {
+            db.execute("INSERT INTO " + t + " VALUES ('" + k + "')");
+        }
+        View view = bind(ViewDefinition.builder("textkeys", t).key("k").field("k", "k").build());
+
+        assertThat(readAll(view)).extracting(Row::key)
+                .containsExactly("", "A", "B", "a", "ab", "b", "\uFFFF", "\uD83D\uDE00");
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of("a"), 2))).extracting(Row::key).containsExactly("ab", "b");
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of("\uFFFF"), 0))).extracting(Row::key)
+                .containsExactly("\uD83D\uDE00");
+    }
+
+    @Test
+    void pagesStartAfterTheGivenKeyAndStopAtTheLimit() {
+        String t = createOrders();
+        for (int i = 1; i <= 10; i++) {
+            db.execute("INSERT INTO " + t + " (id, customer) VALUES (" + (i * 10) + ", 'c" + i + "')");
+        }
+        View view = bind(ordersView("paged", t).build());
+
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(new BigDecimal("30")), 3))).extracting(Row::key)
+                .containsExactly(new BigDecimal("40"), new BigDecimal("50"), new BigDecimal("60"));
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(35L), 0))).hasSize(7);
+        assertThat(read(view, SNAPSHOT, new Page(Optional.empty(), 2))).extracting(Row::key)
+                .containsExactly(new BigDecimal("10"), new BigDecimal("20"));
+        assertThatThrownBy(() -> store.open(view, SNAPSHOT, new Page(Optional.of("30"), 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("page.after").hasMessageContaining("'paged'").hasMessageContaining("number");
+    }
+
+    @Test
+    void aClosedCursorHasNoMoreRowsAndClosesOnce() {
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id) VALUES (1)", "INSERT INTO " + t + " (id) VALUES (2)");
+        View view = bind(ordersView("closing", t).build());
+
+        RowCursor cursor = store.open(view, SNAPSHOT, Page.ALL);
+        assertThat(cursor.next().key()).isEqualTo(new BigDecimal("1"));
+        cursor.close();
+        cursor.close();
+
+        assertThat(cursor.hasNext()).isFalse();
+        assertThatThrownBy(cursor::next).isInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
+    void readingATableThatWasDroppedIsAStorageException() {
+        String t = createOrders();
+        View view = bind(ordersView("dropped", t).build());
+        db.execute("DROP TABLE " + t);
+
+        assertThatThrownBy(() -> store.open(view, SNAPSHOT, Page.ALL))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("'dropped'");
+    }
+}

@@ -1,0 +1,320 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.port.LeaseLostException;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.Page;
+import io.viewpush.port.RowCursor;
+import io.viewpush.port.StampBatch;
+import io.viewpush.push.StampResult;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Stamping: only sent rows, never a lost update, the database's clock, fencing. */
+abstract class StampingCases extends StoreCases {
+
+    StampingCases(TestDatabase.Kind kind) {
+        super(kind);
+    }
+
+    /** Inserts rows 1..n with last_modified = the database's time, never pushed. */
+    private String ordersWithRows(int n) {
+        String t = createOrders();
+        for (int i = 1; i <= n; i++) {
+            db.execute("INSERT INTO " + t + " (id, customer, last_modified) VALUES (" + i + ", 'c" + i + "', LOCALTIMESTAMP)");
+        }
+        return t;
+    }
+
+    private View pushView(String name, String table, boolean withModified) {
+        return bind(ordersView(name, table).push(policy("last pushed", withModified ? "last modified [auto]" : null)).build());
+    }
+
+    /** Reads the view and adds the rows that pass {@code send} to a new batch. */
+    private StampBatch sendRows(View view, LeaseToken lease, Predicate<Row> send) {
+        StampBatch batch = store.begin(view, SNAPSHOT, lease);
+        try (RowCursor c = store.open(view, SNAPSHOT, Page.ALL)) {
+            c.forEachRemaining(r -> {
+                if (send.test(r)) {
+                    batch.add(r);
+                }
+            });
+        }
+        return batch;
+    }
+
+    private List<Integer> stampedIds(String table) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT id FROM " + table + " WHERE last_pushed IS NOT NULL ORDER BY id")) {
+            List<Integer> ids = new java.util.ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+            return ids;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long scratchRows() {
+        return ((Number) db.queryValue("SELECT COUNT(*) FROM \"viewpush_stamp_row\"")).longValue();
+    }
+
+    @Test
+    void stampsOnlyRowsThatWereSent() {
+        String t = ordersWithRows(5);
+        View view = pushView("only sent", t, true);
+        LeaseToken lease = lease(view.name());
+
+        StampResult result;
+        try (StampBatch batch = sendRows(view, lease, r -> ((BigDecimal) r.key()).intValue() % 2 == 0)) {
+            result = batch.commit();
+        }
+
+        assertThat(result).isEqualTo(new StampResult(2, 0));
+        assertThat(stampedIds(t)).containsExactly(2, 4);
+    }
+
+    @Test
+    void aRowUpdatedBetweenReadAndStampIsNotStampedAndCountsAsSkipped() {
+        String t = ordersWithRows(3);
+        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
+        View view = pushView("changed", t, true);
+        LeaseToken lease = lease(view.name());
+
+        try (StampBatch batch = sendRows(view, lease, r -> true)) {
+            db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = TIMESTAMP '2024-01-01 10:00:01' WHERE id = 2");
+            db.execute("DELETE FROM " + t + " WHERE id = 3");
+            assertThat(batch.commit()).isEqualTo(new StampResult(1, 2));
+        }
+        assertThat(stampedIds(t)).containsExactly(1);
+    }
+
+    @Test
+    void withoutAModifiedFieldEverySentRowThatStillExistsIsStamped() {
+        String t = ordersWithRows(3);
+        View view = pushView("no modified", t, false);
+        LeaseToken lease = lease(view.name());
+
+        try (StampBatch batch = sendRows(view, lease, r -> true)) {
+            db.execute("UPDATE " + t + " SET customer = 'changed' WHERE id = 2");
+            db.execute("DELETE FROM " + t + " WHERE id = 3");
+            assertThat(batch.commit()).isEqualTo(new StampResult(2, 1));
+        }
+        assertThat(stampedIds(t)).containsExactly(1, 2);
+    }
+
+    @Test
+    void aLateCommittingTransactionIsStillPushedLater() throws Exception {
+        String t = ordersWithRows(2);
+        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
+        View view = pushView("late commit", t, true);
+        LeaseToken lease = lease(view.name());
+        try (Connection host = db.dataSource().getConnection()) {
+            host.setAutoCommit(false);
+            try (Statement s = host.createStatement()) {
+                // begun before the push: its now() (transaction start) is older than the push
+                s.execute("UPDATE " + t + " SET customer = 'late', last_modified = LOCALTIMESTAMP WHERE id = 1");
+            }
+            try (StampBatch batch = sendRows(view, lease, r -> true)) {
+                // the stamp waits for the host's row lock, then sees the committed change
+                CompletableFuture<StampResult> stamping = CompletableFuture.supplyAsync(batch::commit);
+                Thread.sleep(300);
+                host.commit();
+                assertThat(stamping.get(30, TimeUnit.SECONDS)).isEqualTo(new StampResult(1, 1));
+            }
+        }
+        assertThat(stampedIds(t)).containsExactly(2);
+        List<Row> next = readAll(view);
+        assertThat(next.get(0).get("customer")).isEqualTo("late");
+        assertThat(next.get(0).get("last pushed")).isNull();
+    }
+
+    @Test
+    void theStampIsTheDatabaseTimeAtBeginFlooredToTheColumnPrecisionMinusOneUnit() {
+        String t = newTable("precise");
+        db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, s0 TIMESTAMP(0), s3 TIMESTAMP(3), z TIMESTAMP(6) WITH TIME ZONE)",
+                "INSERT INTO " + t + " (id) VALUES (1)");
+        ViewDefinition.Builder def = ViewDefinition.builder("precise", t).key("id")
+                .field("id", "id").field("s0", "s0").field("s3", "s3").field("z", "z");
+        View zero = bind(def.push(policy("s0", null)).build());
+        View milli = bind(def.push(policy("s3", null)).build());
+        View zoned = bind(def.push(policy("z", null)).build());
+        LeaseToken lease = lease("precise");
+
+        LocalDateTime before = db.localNow();
+        OffsetDateTime beforeTz = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+        JdbcStampBatch b0 = (JdbcStampBatch) store.begin(zero, SNAPSHOT, lease);
+        JdbcStampBatch b3 = (JdbcStampBatch) store.begin(milli, SNAPSHOT, lease);
+        JdbcStampBatch bz = (JdbcStampBatch) store.begin(zoned, SNAPSHOT, lease);
+        LocalDateTime after = db.localNow();
+        OffsetDateTime afterTz = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+
+        LocalDateTime s0 = (LocalDateTime) b0.stampValue();
+        assertThat(s0).isBetween(before.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1),
+                after.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1));
+        assertThat(s0.getNano()).isZero();
+        LocalDateTime s3 = (LocalDateTime) b3.stampValue();
+        assertThat(s3).isBetween(before.truncatedTo(ChronoUnit.MILLIS).minus(1, ChronoUnit.MILLIS),
+                after.truncatedTo(ChronoUnit.MILLIS).minus(1, ChronoUnit.MILLIS));
+        assertThat(s3.getNano() % 1_000_000).isZero();
+        OffsetDateTime z = (OffsetDateTime) bz.stampValue();
+        assertThat(z.toInstant()).isAfterOrEqualTo(beforeTz.toInstant().minus(2, ChronoUnit.MICROS))
+                .isBefore(afterTz.toInstant());
+
+        for (var e : java.util.Map.of(b0, zero, b3, milli, bz, zoned).entrySet()) {
+            try (JdbcStampBatch b = e.getKey()) {
+                b.add(readAll(e.getValue()).get(0));
+                assertThat(b.commit()).isEqualTo(new StampResult(1, 0));
+            }
+        }
+        Row stamped = readAll(zero).get(0);
+        assertThat(stamped.get("s0")).isEqualTo(s0);
+        assertThat(stamped.get("s3")).isEqualTo(s3);
+        assertThat(((OffsetDateTime) stamped.get("z")).toInstant()).isEqualTo(z.toInstant());
+    }
+
+    @Test
+    void aRowEditedInTheSameSecondJustAfterASuccessfulPushStillNeedsPushing() {
+        String t = ordersWithRows(1);
+        View view = pushView("same second", t, true);
+        LeaseToken lease = lease(view.name());
+        for (int attempt = 0; attempt < 20; attempt++) {
+            waitForStartOfDatabaseSecond();
+            LocalDateTime begun = db.localNow();
+            try (StampBatch batch = sendRows(view, lease, r -> true)) {
+                assertThat(batch.commit().stamped()).isEqualTo(1);
+            }
+            // the host edits the row right after the push, as its own now() into TIMESTAMP(0)
+            db.execute("UPDATE " + t + " SET customer = 'edited', last_modified = LOCALTIMESTAMP WHERE id = 1");
+            LocalDateTime edited = db.localNow();
+            Row row = readAll(view).get(0);
+            LocalDateTime modified = (LocalDateTime) row.get("last modified [auto]");
+            LocalDateTime pushed = (LocalDateTime) row.get("last pushed");
+            assertThat(modified).as("edited after the push must compare as modified after it").isAfter(pushed);
+            if (edited.truncatedTo(ChronoUnit.SECONDS).equals(begun.truncatedTo(ChronoUnit.SECONDS))) {
+                return; // the edit really happened within the second the push began in
+            }
+        }
+        throw new AssertionError("could not edit within the same second as the push in 20 attempts");
+    }
+
+    @Test
+    void anUnchangedRowIsSentAtMostOnceMore() throws InterruptedException {
+        String t = ordersWithRows(1);
+        View view = pushView("at most once more", t, true);
+        LeaseToken lease = lease(view.name());
+        waitForStartOfDatabaseSecond();
+        db.execute("UPDATE " + t + " SET last_modified = LOCALTIMESTAMP WHERE id = 1");
+        String needsPushing = "SELECT COUNT(*) FROM " + t + " WHERE last_pushed IS NULL OR last_modified > last_pushed";
+
+        try (StampBatch batch = sendRows(view, lease, r -> true)) {
+            batch.commit();
+        }
+        long afterFirst = ((Number) db.queryValue(needsPushing)).longValue();
+        Thread.sleep(1100);
+        try (StampBatch batch = sendRows(view, lease, r -> true)) {
+            assertThat(batch.commit().stamped()).isEqualTo(1);
+        }
+
+        assertThat(afterFirst).as("modified in the second the push began: sent once more").isLessThanOrEqualTo(1);
+        assertThat(((Number) db.queryValue(needsPushing)).longValue()).as("a second later it is done").isZero();
+    }
+
+    private void waitForStartOfDatabaseSecond() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            LocalDateTime now = db.localNow();
+            if (now.getNano() < 200_000_000 && now.getNano() > 5_000_000) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.max(1, (1_000_000_000L - now.getNano()) / 1_000_000 + 10) % 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void refusesToStampWhenTheLeaseWasLostAndWritesNothing() {
+        String t = ordersWithRows(3);
+        View view = pushView("lost lease", t, true);
+        LeaseToken lease = lease(view.name());
+
+        try (StampBatch batch = sendRows(view, lease, r -> true)) {
+            store.release(lease);
+            assertThat(store.tryAcquire(view.name(), "other-engine", Duration.ofMinutes(1))).isPresent();
+            assertThatThrownBy(batch::commit).isInstanceOf(LeaseLostException.class)
+                    .hasMessageContaining("'lost lease'");
+        }
+        assertThat(stampedIds(t)).isEmpty();
+        assertThat(scratchRows()).isZero();
+    }
+
+    @Test
+    void closingWithoutCommitStampsNothingAndDiscardsTheRecordedRows() {
+        String t = ordersWithRows(3);
+        View view = pushView("abandoned", t, true);
+        LeaseToken lease = lease(view.name());
+
+        StampBatch batch = sendRows(view, lease, r -> true);
+        batch.close();
+        batch.close();
+
+        assertThat(stampedIds(t)).isEmpty();
+        assertThat(scratchRows()).isZero();
+        assertThatThrownBy(batch::commit).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aBatchLargerThanOneInsertIsStampedWhole() {
+        JdbcPushStore small = JdbcPushStore.builder(db.dataSource()).stampBatchSize(3).build();
+        String t = ordersWithRows(10);
+        View view = pushView("chunks", t, true);
+        LeaseToken lease = lease(view.name());
+
+        StampBatch batch = small.begin(view, SNAPSHOT, lease);
+        readAll(view).forEach(batch::add);
+        try (batch) {
+            assertThat(batch.commit()).isEqualTo(new StampResult(10, 0));
+            assertThatThrownBy(() -> batch.add(readAll(view).get(0))).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(stampedIds(t)).hasSize(10);
+    }
+
+    @Test
+    void stampsRowsWithTextKeysAndANumericModifiedField() {
+        String t = newTable("versioned");
+        db.execute("CREATE TABLE " + t + " (code CHAR(6) PRIMARY KEY, version BIGINT, sent TIMESTAMP(3) WITH TIME ZONE)",
+                "INSERT INTO " + t + " VALUES ('a', 1, NULL)", "INSERT INTO " + t + " VALUES ('b_%', 7, NULL)",
+                "INSERT INTO " + t + " VALUES ('c', NULL, NULL)");
+        View view = bind(ViewDefinition.builder("versioned", t).key("code")
+                .field("code", "code").field("version", "version").field("sent", "sent")
+                .push(policy("sent", "version")).build());
+        LeaseToken lease = lease(view.name());
+
+        try (StampBatch batch = sendRows(view, lease, r -> true)) {
+            db.execute("UPDATE " + t + " SET version = 8 WHERE code = 'b_%'");
+            assertThat(batch.commit()).isEqualTo(new StampResult(2, 1));
+        }
+        assertThat(readAll(view)).filteredOn(r -> r.get("sent") != null).extracting(Row::key).containsExactly("a", "c");
+    }
+}
