@@ -37,11 +37,13 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The {@link JdbcPushStore}: wires the schema reader, the SQL translation, stamping, the journal and the leases. */
@@ -65,6 +67,13 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
+    /**
+     * Each view's mapping, read from the database's metadata once (the engine bound the view's
+     * types once too) instead of twice per push and once per idle check: the catalog queries cost
+     * more than the view's own query. Forgotten when the view's SQL fails, so a table that changed
+     * is introspected again and a mismatch is reported by name. Keyed by the definition's identity.
+     */
+    private final Map<ViewDefinition, Mapping> mappings = Collections.synchronizedMap(new WeakHashMap<>());
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -121,7 +130,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     }
 
     private Mapping mapping(DSLContext dsl, ViewDefinition definition) {
-        return dsl.connectionResult(c -> schema.mapping(c, definition));
+        Mapping known = mappings.get(definition);
+        return known != null ? known : dsl.connectionResult(c -> mapping(c, definition));
+    }
+
+    private Mapping mapping(Connection c, ViewDefinition definition) throws SQLException {
+        Mapping known = mappings.get(definition);
+        if (known != null) {
+            return known;
+        }
+        Mapping mapping = schema.mapping(c, definition);
+        mappings.put(definition, mapping);
+        return mapping;
     }
 
     // ---- RowSource ----
@@ -135,7 +155,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         Connection c = null;
         try {
             c = dataSource.getConnection();
-            Mapping mapping = schema.mapping(c, view.definition());
+            Mapping mapping = mapping(c, view.definition());
             ViewSql sql = new ViewSql(view, mapping, snapshot);
             Condition where = sql.filters();
             if (page.after().isPresent()) {
@@ -149,6 +169,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
             return new JdbcRowCursor(c, cursor, sql::toRow, what);
         } catch (SQLException | DataAccessException e) {
+            mappings.remove(view.definition());
             closeQuietly(c, e);
             throw Errors.storage(what, e);
         } catch (RuntimeException e) {
@@ -203,6 +224,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     .execute();
             return new JdbcStampBatch(ctx, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
+            mappings.remove(view.definition());
             throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);
         }
     }
@@ -245,6 +267,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         .orderBy(sql.keyOrder()).limit(1).fetchOptional(sql::toRow);
             });
         } catch (DataAccessException e) {
+            mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);
         }
     }
