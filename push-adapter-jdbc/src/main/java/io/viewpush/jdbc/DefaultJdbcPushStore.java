@@ -219,9 +219,6 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     ? Stamps.floorMinusOneUnit(now.value2(), digits)
                     : Stamps.floorMinusOneUnit(now.value1().withOffsetSameInstant(ZoneOffset.UTC), digits);
             long batchId = random.nextLong() & Long.MAX_VALUE;
-            ctx.insertInto(Tables.StampBatch.TABLE, Tables.StampBatch.BATCH_ID, Tables.StampBatch.VIEW)
-                    .values(batchId, view.name())
-                    .execute();
             return new JdbcStampBatch(ctx, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
             mappings.remove(view.definition());

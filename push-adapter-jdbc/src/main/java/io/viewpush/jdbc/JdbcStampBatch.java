@@ -15,17 +15,25 @@ import org.jooq.SelectConditionStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
+import java.math.BigDecimal;
+import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A batch of sent rows waiting for the receiver's answer. Rows go, as they stream out, into the
- * scratch table {@code viewpush_stamp_row} in multi-row inserts of {@code chunk} rows (so memory
- * stays bounded however many rows are sent); {@link #commit()} then stamps them with ONE set-based
- * statement joined with that table, in the same transaction that checks the lease.
+ * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
+ * rows are kept in memory up to {@code chunk} rows; beyond that, as they stream out, they go into
+ * the scratch table {@code viewpush_stamp_row} in inserts of {@code chunk} rows (so memory stays
+ * bounded however many rows are sent). {@link #commit()} then stamps them with ONE set-based
+ * statement, in the same transaction that checks the lease: joined with the scratch table, or, on
+ * PostgreSQL when the batch never outgrew memory, with the kept values themselves (unnested
+ * arrays), which spares writing and deleting the scratch rows.
  */
 final class JdbcStampBatch implements StampBatch {
+    /** Rows per VALUES insert where the scratch rows cannot be sent as arrays. */
+    private static final int VALUES_ROWS = 1000;
+
     private final DSLContext ctx;
     private final Leases leases;
     private final View view;
@@ -40,6 +48,8 @@ final class JdbcStampBatch implements StampBatch {
     private final List<Object> keys = new ArrayList<>();
     private final List<Object> modified = new ArrayList<>();
     private long added;
+    /** Whether rows went to the scratch table (and the batch's row to {@code viewpush_stamp_batch}). */
+    private boolean spilled;
     private boolean committed;
     private boolean closed;
 
@@ -69,39 +79,115 @@ final class JdbcStampBatch implements StampBatch {
         if (!row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
-        keys.add(row.key());
-        modifiedField.ifPresent(m -> modified.add(row.get(m)));
-        added++;
         if (keys.size() >= chunk) {
             flush();
         }
+        keys.add(row.key());
+        modifiedField.ifPresent(m -> modified.add(row.get(m)));
+        added++;
     }
 
     private void flush() {
         if (keys.isEmpty()) {
             return;
         }
-        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
-        if (modifiedType != null) {
-            columns.add(Tables.StampRow.column('m', modifiedType));
-        }
         try {
-            InsertValuesStepN<?> insert = ctx.insertInto(Tables.StampRow.TABLE, columns);
-            for (int i = 0; i < keys.size(); i++) {
-                List<Field<?>> values = new ArrayList<>(3);
-                values.add(DSL.val(batchId));
-                values.add(bind(keys.get(i), columns.get(1)));
-                if (modifiedType != null) {
-                    values.add(bind(modified.get(i), columns.get(2)));
-                }
-                insert = insert.values(values);
+            if (!spilled) {
+                // marks the scratch rows for discarding should this engine die before commit or close
+                ctx.insertInto(Tables.StampBatch.TABLE, Tables.StampBatch.BATCH_ID, Tables.StampBatch.VIEW)
+                        .values(batchId, view.name())
+                        .execute();
+                spilled = true;
             }
-            insert.execute();
+            if (mapping.dialect() == Dialect.POSTGRESQL) {
+                insertUnnested();
+            } else {
+                for (int from = 0; from < keys.size(); from += VALUES_ROWS) {
+                    insertValues(from, Math.min(keys.size(), from + VALUES_ROWS));
+                }
+            }
         } catch (DataAccessException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
         }
         keys.clear();
         modified.clear();
+    }
+
+    /**
+     * PostgreSQL: one statement with three bind values whatever the chunk's size (see
+     * {@link #kept()}). A VALUES list of {@code chunk} rows costs far more to render, bind and
+     * parse than the rows cost to insert.
+     */
+    private void insertUnnested() {
+        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
+        if (modifiedType != null) {
+            columns.add(Tables.StampRow.column('m', modifiedType));
+        }
+        org.jooq.Table<?> kept = kept();
+        List<Field<?>> selected = new ArrayList<>(List.of(DSL.val(batchId)));
+        selected.addAll(List.of(kept.fields()));
+        ctx.insertInto(Tables.StampRow.TABLE, columns).select(DSL.select(selected).from(kept)).execute();
+    }
+
+    /**
+     * PostgreSQL: the kept keys and modified values as a table with the scratch table's column
+     * names: sent as text arrays (two bind values) and cast back to the scratch columns' types in
+     * SQL. Exact: every value's text form (as the temporal binding writes it) reads back as the
+     * same value.
+     */
+    private org.jooq.Table<?> kept() {
+        Field<?> k = Tables.StampRow.column('k', keyType);
+        List<Field<?>> cast = new ArrayList<>(List.of(DSL.field(DSL.name("t", "k"), String.class).cast(k.getDataType()).as(k.getName())));
+        org.jooq.Table<?> arrays;
+        if (modifiedType != null) {
+            Field<?> m = Tables.StampRow.column('m', modifiedType);
+            cast.add(DSL.field(DSL.name("t", "m"), String.class).cast(m.getDataType()).as(m.getName()));
+            arrays = DSL.table("unnest({0}, {1})", DSL.val(texts(keys)), DSL.val(texts(modified))).as("t", "k", "m");
+        } else {
+            arrays = DSL.table("unnest({0})", DSL.val(texts(keys))).as("t", "k");
+        }
+        return DSL.select(cast).from(arrays).asTable(Tables.StampRow.ALIAS);
+    }
+
+    private static String[] texts(List<Object> values) {
+        String[] texts = new String[values.size()];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = text(values.get(i));
+        }
+        return texts;
+    }
+
+    /** The value as PostgreSQL reads it back exactly when cast to the column's type; null stays null. */
+    static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).toPlainString();
+        }
+        if (value instanceof Temporal) {
+            return TemporalBinding.text((Temporal) value);
+        }
+        return value.toString(); // text as it is; a boolean as true / false
+    }
+
+    /** Other databases: a multi-row VALUES insert of kept rows {@code from} (inclusive) to {@code to}. */
+    private void insertValues(int from, int to) {
+        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
+        if (modifiedType != null) {
+            columns.add(Tables.StampRow.column('m', modifiedType));
+        }
+        InsertValuesStepN<?> insert = ctx.insertInto(Tables.StampRow.TABLE, columns);
+        for (int i = from; i < to; i++) {
+            List<Field<?>> values = new ArrayList<>(3);
+            values.add(DSL.val(batchId));
+            values.add(bind(keys.get(i), columns.get(1)));
+            if (modifiedType != null) {
+                values.add(bind(modified.get(i), columns.get(2)));
+            }
+            insert = insert.values(values);
+        }
+        insert.execute();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -112,14 +198,18 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public StampResult commit() {
         requireOpen();
-        flush();
+        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
+            flush();
+        }
         long stamped;
         try {
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
                 leases.checkHeld(tx, lease);
                 int n = added == 0 ? 0 : stamp(tx);
-                deleteRows(tx);
+                if (spilled) {
+                    deleteRows(tx);
+                }
                 return (long) n;
             });
         } catch (DataAccessException e) {
@@ -136,13 +226,18 @@ final class JdbcStampBatch implements StampBatch {
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
         Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
 
-        Field<?> scratchKey = Tables.StampRow.column('k', keyType);
-        List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
-        modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
-        // H2's MERGE needs each target row matched once; PostgreSQL's UPDATE ... FROM stamps a row once anyway
-        SelectConditionStep<Record> rows = (mapping.dialect() == Dialect.H2 ? DSL.selectDistinct(selected)
-                : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
-        org.jooq.Table<Record> s = rows.asTable(Tables.StampRow.ALIAS);
+        org.jooq.Table<?> s;
+        if (spilled) {
+            Field<?> scratchKey = Tables.StampRow.column('k', keyType);
+            List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
+            modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
+            // H2's MERGE needs each target row matched once; PostgreSQL's UPDATE ... FROM stamps a row once anyway
+            SelectConditionStep<Record> rows = (mapping.dialect() == Dialect.H2 ? DSL.selectDistinct(selected)
+                    : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
+            s = rows.asTable(Tables.StampRow.ALIAS);
+        } else {
+            s = kept();
+        }
 
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
                 .eq((Field<Object>) mapping.inColumnType(view.keyField(), Tables.StampRow.aliased('k', keyType)));
@@ -179,7 +274,7 @@ final class JdbcStampBatch implements StampBatch {
         closed = true;
         keys.clear();
         modified.clear();
-        if (!committed) {
+        if (!committed && spilled) {
             try {
                 deleteRows(ctx);
             } catch (DataAccessException e) {

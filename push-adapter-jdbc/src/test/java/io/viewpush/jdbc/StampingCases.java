@@ -317,4 +317,57 @@ abstract class StampingCases extends StoreCases {
         }
         assertThat(readAll(view)).filteredOn(r -> r.get("sent") != null).extracting(Row::key).containsExactly("a", "c");
     }
+
+    /** Keys that array literals, CSV or SQL would mangle if they were not escaped exactly. */
+    private static final List<String> AWKWARD_KEYS = List.of("NULL", "null", "a\"b", "c\\d", "{e,f}", " g ", "h,i", "",
+            "'j'", "ü€😀");
+
+    @Test
+    void awkwardTextKeysAreStampedExactlyFromMemoryAndFromTheScratchTable() {
+        for (int chunk : new int[]{JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE, 3}) {
+            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).migrateOnBuild(false).build();
+            String t = newTable("awkward");
+            db.execute("CREATE TABLE " + t + " (code VARCHAR(20) PRIMARY KEY, sent TIMESTAMP(3))",
+                    "INSERT INTO " + t + " (code) VALUES ('not sent')");
+            for (String k : AWKWARD_KEYS) {
+                db.execute("INSERT INTO " + t + " (code) VALUES ('" + k.replace("'", "''") + "')");
+            }
+            View view = bind(ViewDefinition.builder("awkward " + chunk, t).key("code").field("code", "code")
+                    .field("sent", "sent").push(policy("sent", null)).build());
+            LeaseToken lease = lease(view.name());
+
+            StampBatch batch = stamper.begin(view, SNAPSHOT, lease);
+            readAll(view).stream().filter(r -> !r.key().equals("not sent")).forEach(batch::add);
+            try (batch) {
+                assertThat(batch.commit()).as("stamp batch size %d", chunk).isEqualTo(new StampResult(AWKWARD_KEYS.size(), 0));
+            }
+            assertThat(readAll(view)).as("stamp batch size %d", chunk).filteredOn(r -> r.get("sent") == null)
+                    .extracting(Row::key).containsExactly("not sent");
+        }
+    }
+
+    @Test
+    void aBatchThatFitsInMemoryWritesNoScratchRowsAndALargerOneWritesThemUntilItCommits() {
+        JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(4).migrateOnBuild(false).build();
+        String fits = ordersWithRows(4);
+        View small = pushView("fits in memory", fits, true);
+        StampBatch batch = stamper.begin(small, SNAPSHOT, lease(small.name()));
+        readAll(small).forEach(batch::add);
+        assertThat(scratchRows()).isZero();
+        try (batch) {
+            assertThat(batch.commit()).isEqualTo(new StampResult(4, 0));
+        }
+
+        String larger = ordersWithRows(6);
+        View big = pushView("outgrows memory", larger, true);
+        StampBatch spilling = stamper.begin(big, SNAPSHOT, lease(big.name()));
+        readAll(big).forEach(spilling::add);
+        assertThat(scratchRows()).isEqualTo(4);
+        try (spilling) {
+            assertThat(spilling.commit()).isEqualTo(new StampResult(6, 0));
+        }
+        assertThat(scratchRows()).isZero();
+        assertThat(stampedIds(fits)).containsExactly(1, 2, 3, 4);
+        assertThat(stampedIds(larger)).containsExactly(1, 2, 3, 4, 5, 6);
+    }
 }
