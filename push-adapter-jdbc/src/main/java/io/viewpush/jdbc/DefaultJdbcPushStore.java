@@ -30,6 +30,7 @@ import org.jooq.impl.DSL;
 import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      * is introspected again and a mismatch is reported by name. Keyed by the definition's identity.
      */
     private final Map<ViewDefinition, Mapping> mappings = Collections.synchronizedMap(new WeakHashMap<>());
+    private final RenderedQueries renderedQueries = new RenderedQueries();
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -156,15 +158,28 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         try {
             c = dataSource.getConnection();
             Mapping mapping = mapping(c, view.definition());
+            DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
+            boolean small = page.limit() > 0 && page.limit() <= fetchSize;
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), dsl) : Optional.empty();
+            if (rendered.isPresent()) {
+                return read(c, dsl, rendered.get(), small, what);
+            }
             ViewSql sql = new ViewSql(view, mapping, snapshot);
             Condition where = sql.filters();
             if (page.after().isPresent()) {
                 where = where.and(sql.keyAfter(page.after().get()));
             }
-            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
             SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(where)
                     .orderBy(sql.keyOrder());
+            if (small) {
+                // a page that fits in one fetch (the engine's "anything to send?" probe reads one row):
+                // one statement in autocommit, no transaction to begin and roll back
+                List<Row> rows = select.limit(page.limit()).fetch(sql::toRow);
+                c.close();
+                return new LoadedRowCursor(rows);
+            }
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
             return new JdbcRowCursor(c, cursor, sql::toRow, what);
@@ -176,6 +191,24 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             closeQuietly(c, e);
             throw e;
         }
+    }
+
+    /** Reads with a query rendered before: a small page at once in autocommit, else streaming in a transaction. */
+    private RowCursor read(Connection c, DSLContext dsl, RenderedQueries.Rendered r, boolean small, String what)
+            throws SQLException {
+        if (small) {
+            List<Row> rows;
+            try (PreparedStatement ps = r.prepare(c)) {
+                rows = dsl.fetch(ps.executeQuery(), r.fields()).map(r.sql()::toRow);
+            }
+            c.close();
+            return new LoadedRowCursor(rows);
+        }
+        c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+        PreparedStatement ps = r.prepare(c);
+        ps.setFetchSize(fetchSize);
+        Cursor<Record> cursor = dsl.fetchLazy(ps.executeQuery(), r.fields());
+        return new JdbcRowCursor(c, cursor, r.sql()::toRow, what, ps);
     }
 
     private static void closeQuietly(Connection c, Throwable failure) {

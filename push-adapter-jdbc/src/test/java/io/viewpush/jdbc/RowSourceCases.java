@@ -1,5 +1,6 @@
 package io.viewpush.jdbc;
 
+import io.viewpush.expression.Snapshot;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
@@ -14,6 +15,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -185,6 +187,27 @@ abstract class RowSourceCases extends StoreCases {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    @Test
+    void aViewThatUsesNowIsReadAtEachSnapshotsTimeAndOtherViewsKeepTheirOwnBindValues() {
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer, last_modified) VALUES (1, 'Ada', TIMESTAMP '2024-06-01 12:00:00')",
+                "INSERT INTO " + t + " (id, customer, last_modified) VALUES (2, 'Grace', TIMESTAMP '2024-06-01 13:00:00')");
+        View due = bind(ordersView("due", t).filter("{last modified [auto]} <= now()").build());
+        View ada = bind(ordersView("ada", t).filter("{customer} = 'Ada'").build());
+        View grace = bind(ordersView("grace", t).filter("{customer} = 'Grace'").build());
+        Snapshot noon = Snapshot.at(Instant.parse("2024-06-01T12:30:00Z"));
+        Snapshot later = Snapshot.at(Instant.parse("2024-06-01T13:30:00Z"));
+        Page first = new Page(Optional.empty(), 1);
+
+        for (int i = 0; i < 3; i++) { // again and again: what is reused must stay right
+            assertThat(read(due, noon, Page.ALL)).extracting(Row::key).containsExactly(BigDecimal.ONE);
+            assertThat(read(due, later, Page.ALL)).extracting(Row::key).containsExactly(BigDecimal.ONE, BigDecimal.valueOf(2));
+            assertThat(read(due, noon, first)).extracting(Row::key).containsExactly(BigDecimal.ONE);
+            assertThat(read(ada, noon, first)).extracting(r -> r.get("customer")).containsExactly("Ada");
+            assertThat(read(grace, later, Page.ALL)).extracting(r -> r.get("customer")).containsExactly("Grace");
         }
     }
 }
