@@ -178,10 +178,12 @@ public final class Bench {
             db.sql("SELECT pg_stat_statements_reset()");
             long xact0 = db.scalar("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'");
             Map<Long, Long> backends0 = backendCpu();
+            Map<String, Long> threads0 = Proc.threadCpuMillis(app.pid());
             long cpu0 = Proc.cpuMillis(app.pid());
             long t0 = System.nanoTime();
             Thread.sleep(settings.idleSeconds() * 1000L);
             long cpu1 = Proc.cpuMillis(app.pid());
+            Map<String, Long> threads1 = Proc.threadCpuMillis(app.pid());
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<Long, Long> backends1 = backendCpu();
             long xact1 = db.scalar("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'");
@@ -198,7 +200,15 @@ public final class Bench {
                         ((Number) row.get(1)).doubleValue(), shorten(row.get(2).toString())));
             }
             String plan = idleCheckPlan(statements);
-            report.idle(label, views, seconds, cpu1 - cpu0, pgCpu, calls, xact1 - xact0, receiver.requests(), top, plan);
+            List<String> byThread = new ArrayList<>();
+            threads1.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(6)
+                    .forEach(e -> byThread.add(e.getKey() + " " + e.getValue() + " ms"));
+            report.idle(label, views, seconds, cpu1 - cpu0, pgCpu, calls, xact1 - xact0, receiver.requests(), top, plan,
+                    byThread);
             log(label + ": app CPU " + (cpu1 - cpu0) + " ms, PostgreSQL backends " + pgCpu + " ms, " + calls
                     + " statements in " + seconds + " s");
         }
@@ -266,12 +276,13 @@ public final class Bench {
             long every = 1_000_000_000L / settings.latencyRate();
             long start = System.nanoTime();
             long end = start + settings.latencySeconds() * 1_000_000_000L;
-            long id = 1;
+            long n = 0;
             for (long next = start; next < end; next += every) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
+                long id = 1 + (n++ * 7919) % settings.rows(); // distinct rows spread over the table
                 change.setLong(1, id);
                 change.executeUpdate();
                 committed.put(id, System.nanoTime());
@@ -279,7 +290,6 @@ public final class Bench {
                     wakes.add(http.sendAsync(HttpRequest.newBuilder(push).header("Authorization", "Bearer " + BenchConfig.ADMIN_KEY)
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
                 }
-                id += 7919; // distinct rows spread over the table
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (receiver.arrivals().keySet().size() < committed.size() && System.nanoTime() < deadline) {
@@ -379,6 +389,7 @@ public final class Bench {
 
         RunningJar(Settings settings, Path config, String name) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + settings.runHeap()));
+            cmd.addAll(settings.runJvmArgs());
             cmd.addAll(List.of("-jar", settings.jar().toAbsolutePath().toString(), "run", "-c", config.toString()));
             Path logFile = settings.work().resolve(name + "-run.log");
             process = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
@@ -420,11 +431,12 @@ public final class Bench {
     record Settings(long rows, int maxRows, int repeat, int warmRows, String heap, String runHeap, int smallPushes,
                     int smallWarmup, int smallRows, int idleViews, int idleSeconds, int idleSettleSeconds,
                     int latencySeconds, int latencyRate, long seed, boolean synchronousCommit, String scenarios,
-                    Path jar, Path work, Path report, List<String> childJvmArgs) {
+                    Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs) {
 
         static Settings fromSystemProperties() {
             Path target = Path.of(System.getProperty("bench.target", "push-app/target"));
             String extra = System.getProperty("bench.childJvmArgs", "").trim();
+            String runExtra = System.getProperty("bench.runJvmArgs", "").trim();
             return new Settings(
                     Long.getLong("bench.rows", 1_000_000L),
                     Integer.getInteger("bench.maxRows", 10_000),
@@ -446,7 +458,8 @@ public final class Bench {
                     Path.of(System.getProperty("bench.jar", target.resolve("push-app.jar").toString())),
                     target.resolve("bench"),
                     Path.of(System.getProperty("bench.report", target.resolve("bench-report.md").toString())),
-                    extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+                    extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")),
+                    runExtra.isEmpty() ? List.of() : List.of(runExtra.split("\\s+")));
         }
 
         boolean runs(String scenario) {

@@ -50,7 +50,6 @@ final class BenchConfig {
                 .append("      shop: shop\n")
                 .append("      customer: customer\n")
                 .append("      amount: amount\n")
-                .append("      status: status\n")
                 .append("      created: created_at\n")
                 .append("      last modified [auto]: last_modified\n")
                 .append("      last pushed: last_pushed\n")

@@ -70,7 +70,7 @@ final class HandWrittenPipeline {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        this.select = "SELECT id, shop, customer, amount, status, created_at, last_modified, last_pushed FROM " + table
+        this.select = "SELECT id, shop, customer, amount, created_at, last_modified, last_pushed FROM " + table
                 + " WHERE last_pushed IS NULL OR last_pushed < last_modified";
         this.update = "UPDATE " + table + " o SET last_pushed = ? FROM unnest(?::int8[], ?::int8[]) AS s(id, m)"
                 + " WHERE o.id = s.id AND o.last_modified = timestamptz 'epoch' + s.m * interval '1 microsecond'";
@@ -140,8 +140,8 @@ final class HandWrittenPipeline {
 
     private static void writeRow(JsonGenerator g, ResultSet rs, Keys keys) throws SQLException, IOException {
         long id = rs.getLong(1);
-        OffsetDateTime modified = rs.getObject(7, OffsetDateTime.class);
-        OffsetDateTime pushed = rs.getObject(8, OffsetDateTime.class);
+        OffsetDateTime modified = rs.getObject(6, OffsetDateTime.class);
+        OffsetDateTime pushed = rs.getObject(7, OffsetDateTime.class);
         g.writeStartObject();
         g.writeFieldName("id");
         g.writeNumber(id);
@@ -152,10 +152,8 @@ final class HandWrittenPipeline {
         g.writeFieldName("amount");
         BigDecimal amount = rs.getBigDecimal(4);
         g.writeNumber(amount);
-        g.writeFieldName("status");
-        g.writeString(rs.getString(5));
         g.writeFieldName("created");
-        g.writeString(TS.format(rs.getObject(6, OffsetDateTime.class)));
+        g.writeString(TS.format(rs.getObject(5, OffsetDateTime.class)));
         g.writeFieldName("last modified [auto]");
         g.writeString(TS.format(modified));
         g.writeFieldName("last pushed");

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** What Linux's {@code /proc} says about a process: CPU time used and peak resident memory. */
 final class Proc {
@@ -20,6 +24,32 @@ final class Proc {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
         return ticks * 1000 / TICKS_PER_SECOND;
+    }
+
+    /**
+     * @return CPU time so far (ms) of each thread of the process, by thread name (Linux keeps 15
+     *         characters of it; digits are replaced by {@code #} so that pools add up)
+     */
+    static Map<String, Long> threadCpuMillis(long pid) {
+        Map<String, Long> byName = new TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> list = Files.list(tasks)) {
+            for (Path task : list.collect(Collectors.toList())) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS_PER_SECOND;
+                byName.merge(name, ms, Long::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byName;
     }
 
     /** @return the process's peak resident set size (VmHWM), in bytes */

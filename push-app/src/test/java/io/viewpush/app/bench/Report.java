@@ -80,7 +80,7 @@ final class Report {
     }
 
     void idle(String label, int views, double seconds, long appCpuMs, long pgCpuMs, long statements, long transactions,
-              long pushes, List<String> top, String plan) {
+              long pushes, List<String> top, String plan, List<String> byThread) {
         double appCore = appCpuMs / (seconds * 1000) * 100;
         double pgCore = pgCpuMs / (seconds * 1000) * 100;
         boolean met = appCore < 10;
@@ -89,6 +89,7 @@ final class Report {
                 + (met ? " ✅" : " ❌") + " |");
         targets.add(label + ": the app used " + fmt(appCore, 1) + " % of one core (target < 10 %)"
                 + (met ? " — met" : " — MISSED") + "; PostgreSQL's backends " + fmt(pgCore, 1) + " %");
+        notes.add(label + ", the app's CPU by thread (ms in " + fmt(seconds, 0) + " s): " + String.join(", ", byThread));
         notes.add(label + ", most frequent statements:\n" + top.stream().map(t -> "    - " + t).collect(Collectors.joining("\n")));
         notes.add(label + ", plan of the idle check (one view's values):\n\n```\n" + plan + "\n```");
     }
