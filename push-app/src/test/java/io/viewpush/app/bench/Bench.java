@@ -267,7 +267,8 @@ public final class Bench {
         HttpClient http = HttpClient.newHttpClient();
         Map<Long, Long> committed = new LinkedHashMap<>();
         List<CompletableFuture<HttpResponse<String>>> wakes = new ArrayList<>();
-        try (RunningJar app = new RunningJar(settings, config, "latency");
+        try (RunningJar app = new RunningJar(settings, config, "latency-" + (minInterval.equals("0") ? "0s" : minInterval)
+                + (wake ? "-woken" : "-polling"));
              Connection c = db.connect();
              PreparedStatement change = c.prepareStatement("UPDATE " + BenchChild.TABLE
                      + " SET last_modified = clock_timestamp() WHERE id = ?")) {
@@ -275,7 +276,8 @@ public final class Bench {
             URI push = URI.create("http://127.0.0.1:" + app.apiPort() + "/api/views/" + BenchChild.VIEW + "/push");
             long every = 1_000_000_000L / settings.latencyRate();
             long start = System.nanoTime();
-            long end = start + settings.latencySeconds() * 1_000_000_000L;
+            long measureFrom = start + settings.latencyWarmupSeconds() * 1_000_000_000L; // JIT and pools warm up first
+            long end = measureFrom + settings.latencySeconds() * 1_000_000_000L;
             long n = 0;
             for (long next = start; next < end; next += every) {
                 long wait = next - System.nanoTime();
@@ -285,14 +287,16 @@ public final class Bench {
                 long id = 1 + (n++ * 7919) % settings.rows(); // distinct rows spread over the table
                 change.setLong(1, id);
                 change.executeUpdate();
-                committed.put(id, System.nanoTime());
+                if (next >= measureFrom) {
+                    committed.put(id, System.nanoTime());
+                }
                 if (wake) {
                     wakes.add(http.sendAsync(HttpRequest.newBuilder(push).header("Authorization", "Bearer " + BenchConfig.ADMIN_KEY)
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (receiver.arrivals().keySet().size() < committed.size() && System.nanoTime() < deadline) {
+            while (!receiver.arrivals().keySet().containsAll(committed.keySet()) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             for (CompletableFuture<HttpResponse<String>> w : wakes) {
@@ -392,8 +396,10 @@ public final class Bench {
             cmd.addAll(settings.runJvmArgs());
             cmd.addAll(List.of("-jar", settings.jar().toAbsolutePath().toString(), "run", "-c", config.toString()));
             Path logFile = settings.work().resolve(name + "-run.log");
-            process = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            pb.environment().put("VIEWPUSH_LOG_LEVEL", System.getProperty("bench.runLogLevel", "INFO"));
+            process = pb.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             Integer port = null;
             while (port == null && System.nanoTime() < deadline && process.isAlive()) {
@@ -430,7 +436,8 @@ public final class Bench {
     /** The suite's parameters, from system properties {@code bench.*}. */
     record Settings(long rows, int maxRows, int repeat, int warmRows, String heap, String runHeap, int smallPushes,
                     int smallWarmup, int smallRows, int idleViews, int idleSeconds, int idleSettleSeconds,
-                    int latencySeconds, int latencyRate, long seed, boolean synchronousCommit, String scenarios,
+                    int latencySeconds, int latencyWarmupSeconds, int latencyRate, long seed,
+                    boolean synchronousCommit, String scenarios,
                     Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs) {
 
         static Settings fromSystemProperties() {
@@ -451,6 +458,7 @@ public final class Bench {
                     Integer.getInteger("bench.idle.seconds", 60),
                     Integer.getInteger("bench.idle.settle", 15),
                     Integer.getInteger("bench.latency.seconds", 30),
+                    Integer.getInteger("bench.latency.warmup", 10),
                     Integer.getInteger("bench.latency.rate", 5),
                     Long.getLong("bench.seed", 20240501L),
                     Boolean.parseBoolean(System.getProperty("bench.synchronousCommit", "false")),
