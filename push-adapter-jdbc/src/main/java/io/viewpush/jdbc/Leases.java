@@ -2,6 +2,7 @@ package io.viewpush.jdbc;
 
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
 import org.jooq.Record3;
 import org.jooq.SelectForUpdateStep;
@@ -70,16 +71,24 @@ final class Leases {
     }
 
     private Optional<Held> lock(DSLContext tx, String view, Strength strength) {
-        SelectForUpdateStep<Record3<String, Long, OffsetDateTime>> select = tx.select(OWNER, FENCE, EXPIRES_AT)
+        SelectForUpdateStep<Record3<String, Long, OffsetDateTime>> select = DSL.select(OWNER, FENCE, EXPIRES_AT)
                 .from(TABLE).where(VIEW.eq(view));
-        Optional<Record3<String, Long, OffsetDateTime>> row = (dialect != Dialect.POSTGRESQL || strength == Strength.TAKE_OVER
-                ? select.forUpdate() : strength == Strength.RENEW ? select.forNoKeyUpdate() : select.forKeyShare())
-                .fetchOptional();
-        if (row.isEmpty()) {
-            return Optional.empty();
+        if (dialect != Dialect.POSTGRESQL) {
+            Optional<Record3<String, Long, OffsetDateTime>> row = tx.fetchOptional(select.forUpdate());
+            if (row.isEmpty()) {
+                return Optional.empty();
+            }
+            OffsetDateTime now = tx.select(dialect.now()).fetchSingle().value1();
+            return Optional.of(new Held(row.get().value1(), row.get().value2(), row.get().value3(), now));
         }
-        OffsetDateTime now = tx.select(dialect.now()).fetchSingle().value1();
-        return Optional.of(new Held(row.get().value1(), row.get().value2(), row.get().value3(), now));
+        // one round trip: the database's time is read in the outer query, so after the lock is held
+        CommonTableExpression<Record3<String, Long, OffsetDateTime>> locked = DSL.name("viewpush_locked")
+                .asMaterialized(strength == Strength.TAKE_OVER ? select.forUpdate()
+                        : strength == Strength.RENEW ? select.forNoKeyUpdate() : select.forKeyShare());
+        return tx.with(locked)
+                .select(locked.field(OWNER), locked.field(FENCE), locked.field(EXPIRES_AT), dialect.now())
+                .from(locked)
+                .fetchOptional(r -> new Held(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
     /** In a transaction: takes the lease if it is free, expired or already the owner's. */

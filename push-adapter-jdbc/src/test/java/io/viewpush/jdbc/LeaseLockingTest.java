@@ -1,5 +1,6 @@
 package io.viewpush.jdbc;
 
+import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -13,11 +14,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * PostgreSQL's finer row locks on the lease: a fenced write (a stamp, a journal entry) keeps other
  * engines from taking the lease over until it commits, yet the holder can renew its lease
- * meanwhile, so a push's next batch never waits for the stamping of the previous one.
+ * meanwhile, so a push's next batch never waits for the stamping of the previous one; and the
+ * lock and the database's time are read in one statement, the time after the lock is held.
  */
 class LeaseLockingTest {
     private static final Duration TTL = Duration.ofMinutes(1);
@@ -47,5 +50,24 @@ class LeaseLockingTest {
         finish.countDown();
         fencedWrite.get(10, TimeUnit.SECONDS);
         assertThat(takeOver.get(10, TimeUnit.SECONDS)).as("the renewed lease is still held").isEmpty();
+    }
+
+    @Test
+    void aFencedWriteThatWaitedForTheLeaseRowJudgesTheLeaseByTheTimeItGotIt() throws Exception {
+        LeaseToken held = store.tryAcquire("waited view", "engine-a", Duration.ofSeconds(1)).orElseThrow();
+        DSLContext ctx = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
+        CountDownLatch locked = new CountDownLatch(1);
+        CompletableFuture<Void> otherEngine = CompletableFuture.runAsync(() -> ctx.transaction(cfg -> {
+            cfg.dsl().execute("SELECT 1 FROM viewpush_lease WHERE view_name = 'waited view' FOR UPDATE");
+            locked.countDown();
+            Thread.sleep(1500); // the lease expires meanwhile; this engine changes nothing
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> fencedWrite = CompletableFuture.runAsync(() -> ctx.transaction(cfg ->
+                new Leases(Dialect.POSTGRESQL).checkHeld(cfg.dsl(), held)));
+
+        otherEngine.get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> fencedWrite.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LeaseLostException.class);
     }
 }
