@@ -31,6 +31,7 @@ import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link JdbcPushStore}: wires the schema reader, the SQL translation, stamping, the journal and the leases. */
 final class DefaultJdbcPushStore implements JdbcPushStore {
@@ -76,6 +81,13 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      */
     private final Map<ViewDefinition, Mapping> mappings = Collections.synchronizedMap(new WeakHashMap<>());
     private final RenderedQueries renderedQueries = new RenderedQueries();
+    private static final AtomicInteger SCRATCH_THREADS = new AtomicInteger();
+    /** Writes large stamp batches' rows to the scratch table while their next rows stream (daemon threads, idle ones end). */
+    private static final Executor SCRATCH_WRITER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "viewpush-scratch-" + SCRATCH_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -197,9 +209,11 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private RowCursor read(Connection c, DSLContext dsl, RenderedQueries.Rendered r, boolean small, String what)
             throws SQLException {
         if (small) {
-            List<Row> rows;
-            try (PreparedStatement ps = r.prepare(c)) {
-                rows = dsl.fetch(ps.executeQuery(), r.fields()).map(r.sql()::toRow);
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(r.sql().toRow(rs));
+                }
             }
             c.close();
             return new LoadedRowCursor(rows);
@@ -207,8 +221,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
         PreparedStatement ps = r.prepare(c);
         ps.setFetchSize(fetchSize);
-        Cursor<Record> cursor = dsl.fetchLazy(ps.executeQuery(), r.fields());
-        return new JdbcRowCursor(c, cursor, r.sql()::toRow, what, ps);
+        return new ResultSetRowCursor(c, ps, ps.executeQuery(), r.sql(), what);
     }
 
     private static void closeQuietly(Connection c, Throwable failure) {
@@ -252,7 +265,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     ? Stamps.floorMinusOneUnit(now.value2(), digits)
                     : Stamps.floorMinusOneUnit(now.value1().withOffsetSameInstant(ZoneOffset.UTC), digits);
             long batchId = random.nextLong() & Long.MAX_VALUE;
-            return new JdbcStampBatch(ctx, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
+            return new JdbcStampBatch(ctx, SCRATCH_WRITER, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
             mappings.remove(view.definition());
             throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);

@@ -9,7 +9,6 @@ import org.jooq.exception.DataAccessException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 
@@ -22,21 +21,13 @@ final class JdbcRowCursor implements RowCursor {
     private final Cursor<Record> cursor;
     private final Function<Record, Row> mapper;
     private final String what;
-    private final Statement statement;
     private boolean closed;
 
     JdbcRowCursor(Connection connection, Cursor<Record> cursor, Function<Record, Row> mapper, String what) {
-        this(connection, cursor, mapper, what, null);
-    }
-
-    /** @param statement the statement behind the cursor when it is the caller's own, closed with it; or null */
-    JdbcRowCursor(Connection connection, Cursor<Record> cursor, Function<Record, Row> mapper, String what,
-                  Statement statement) {
         this.connection = connection;
         this.cursor = cursor;
         this.mapper = mapper;
         this.what = what;
-        this.statement = statement;
     }
 
     @Override
@@ -72,12 +63,7 @@ final class JdbcRowCursor implements RowCursor {
         StorageException failure = null;
         try {
             cursor.close();
-            if (statement != null) {
-                statement.close();
-            }
         } catch (DataAccessException e) {
-            failure = Errors.storage("closing the cursor of " + what, e);
-        } catch (SQLException e) {
             failure = Errors.storage("closing the cursor of " + what, e);
         }
         try {

@@ -3,6 +3,7 @@ package io.viewpush.jdbc;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.StampBatch;
+import io.viewpush.port.StorageException;
 import io.viewpush.push.StampResult;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
@@ -20,6 +21,9 @@ import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
@@ -34,7 +38,10 @@ final class JdbcStampBatch implements StampBatch {
     /** Rows per VALUES insert where the scratch rows cannot be sent as arrays. */
     private static final int VALUES_ROWS = 1000;
 
+    private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
+
     private final DSLContext ctx;
+    private final Executor writer;
     private final Leases leases;
     private final View view;
     private final Mapping mapping;
@@ -50,12 +57,16 @@ final class JdbcStampBatch implements StampBatch {
     private long added;
     /** Whether rows went to the scratch table (and the batch's row to {@code viewpush_stamp_batch}). */
     private boolean spilled;
+    /** The chunk being written to the scratch table in the background, if any. */
+    private CompletableFuture<Void> pendingWrite = NOTHING_PENDING;
     private boolean committed;
     private boolean closed;
 
-    JdbcStampBatch(DSLContext ctx, Leases leases, View view, Mapping mapping, LeaseToken lease, long batchId,
-                   Object stampValue, int chunk) {
+    /** @param writer runs the scratch table's inserts while the batch's next rows stream */
+    JdbcStampBatch(DSLContext ctx, Executor writer, Leases leases, View view, Mapping mapping, LeaseToken lease,
+                   long batchId, Object stampValue, int chunk) {
         this.ctx = ctx;
+        this.writer = writer;
         this.leases = leases;
         this.view = view;
         this.mapping = mapping;
@@ -87,7 +98,13 @@ final class JdbcStampBatch implements StampBatch {
         added++;
     }
 
+    /**
+     * Hands the kept rows to the scratch table: written in the background while the next chunk
+     * streams (the database inserts while this thread encodes), at most one chunk in flight, so
+     * memory holds at most two chunks. A failed write fails the next add or the commit.
+     */
     private void flush() {
+        awaitWrite();
         if (keys.isEmpty()) {
             return;
         }
@@ -99,18 +116,39 @@ final class JdbcStampBatch implements StampBatch {
                         .execute();
                 spilled = true;
             }
-            if (mapping.dialect() == Dialect.POSTGRESQL) {
-                insertUnnested();
-            } else {
-                for (int from = 0; from < keys.size(); from += VALUES_ROWS) {
-                    insertValues(from, Math.min(keys.size(), from + VALUES_ROWS));
-                }
-            }
         } catch (DataAccessException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
         }
+        List<Object> k = new ArrayList<>(keys);
+        List<Object> m = new ArrayList<>(modified);
         keys.clear();
         modified.clear();
+        pendingWrite = CompletableFuture.runAsync(() -> write(k, m), writer);
+    }
+
+    private void write(List<Object> k, List<Object> m) {
+        if (mapping.dialect() == Dialect.POSTGRESQL) {
+            insertUnnested(k, m);
+        } else {
+            for (int from = 0; from < k.size(); from += VALUES_ROWS) {
+                insertValues(k, m, from, Math.min(k.size(), from + VALUES_ROWS));
+            }
+        }
+    }
+
+    /** Waits for the chunk being written, if any. */
+    private void awaitWrite() {
+        CompletableFuture<Void> write = pendingWrite;
+        pendingWrite = NOTHING_PENDING;
+        try {
+            write.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof StorageException) {
+                throw (StorageException) cause;
+            }
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "'", cause);
+        }
     }
 
     /**
@@ -118,12 +156,12 @@ final class JdbcStampBatch implements StampBatch {
      * {@link #kept()}). A VALUES list of {@code chunk} rows costs far more to render, bind and
      * parse than the rows cost to insert.
      */
-    private void insertUnnested() {
+    private void insertUnnested(List<Object> k, List<Object> m) {
         List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
         if (modifiedType != null) {
             columns.add(Tables.StampRow.column('m', modifiedType));
         }
-        org.jooq.Table<?> kept = kept();
+        org.jooq.Table<?> kept = kept(k, m);
         List<Field<?>> selected = new ArrayList<>(List.of(DSL.val(batchId)));
         selected.addAll(List.of(kept.fields()));
         ctx.insertInto(Tables.StampRow.TABLE, columns).select(DSL.select(selected).from(kept)).execute();
@@ -135,16 +173,17 @@ final class JdbcStampBatch implements StampBatch {
      * SQL. Exact: every value's text form (as the temporal binding writes it) reads back as the
      * same value.
      */
-    private org.jooq.Table<?> kept() {
+    private org.jooq.Table<?> kept(List<Object> keyValues, List<Object> modifiedValues) {
         Field<?> k = Tables.StampRow.column('k', keyType);
         List<Field<?>> cast = new ArrayList<>(List.of(DSL.field(DSL.name("t", "k"), String.class).cast(k.getDataType()).as(k.getName())));
         org.jooq.Table<?> arrays;
         if (modifiedType != null) {
             Field<?> m = Tables.StampRow.column('m', modifiedType);
             cast.add(DSL.field(DSL.name("t", "m"), String.class).cast(m.getDataType()).as(m.getName()));
-            arrays = DSL.table("unnest({0}, {1})", DSL.val(texts(keys)), DSL.val(texts(modified))).as("t", "k", "m");
+            arrays = DSL.table("unnest({0}, {1})", DSL.val(texts(keyValues)), DSL.val(texts(modifiedValues)))
+                    .as("t", "k", "m");
         } else {
-            arrays = DSL.table("unnest({0})", DSL.val(texts(keys))).as("t", "k");
+            arrays = DSL.table("unnest({0})", DSL.val(texts(keyValues))).as("t", "k");
         }
         return DSL.select(cast).from(arrays).asTable(Tables.StampRow.ALIAS);
     }
@@ -172,7 +211,7 @@ final class JdbcStampBatch implements StampBatch {
     }
 
     /** Other databases: a multi-row VALUES insert of kept rows {@code from} (inclusive) to {@code to}. */
-    private void insertValues(int from, int to) {
+    private void insertValues(List<Object> k, List<Object> m, int from, int to) {
         List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
         if (modifiedType != null) {
             columns.add(Tables.StampRow.column('m', modifiedType));
@@ -181,9 +220,9 @@ final class JdbcStampBatch implements StampBatch {
         for (int i = from; i < to; i++) {
             List<Field<?>> values = new ArrayList<>(3);
             values.add(DSL.val(batchId));
-            values.add(bind(keys.get(i), columns.get(1)));
+            values.add(bind(k.get(i), columns.get(1)));
             if (modifiedType != null) {
-                values.add(bind(modified.get(i), columns.get(2)));
+                values.add(bind(m.get(i), columns.get(2)));
             }
             insert = insert.values(values);
         }
@@ -200,6 +239,7 @@ final class JdbcStampBatch implements StampBatch {
         requireOpen();
         if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
             flush();
+            awaitWrite();
         }
         long stamped;
         try {
@@ -236,7 +276,7 @@ final class JdbcStampBatch implements StampBatch {
                     : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
             s = rows.asTable(Tables.StampRow.ALIAS);
         } else {
-            s = kept();
+            s = kept(keys, modified);
         }
 
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
@@ -274,6 +314,11 @@ final class JdbcStampBatch implements StampBatch {
         closed = true;
         keys.clear();
         modified.clear();
+        try {
+            awaitWrite(); // before the rows are deleted, not after
+        } catch (StorageException e) {
+            // its rows, if any went in, are deleted below all the same
+        }
         if (!committed && spilled) {
             try {
                 deleteRows(ctx);

@@ -4,10 +4,8 @@ import io.viewpush.expression.Expression;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.view.View;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.ResultQuery;
-import org.jooq.SelectField;
 import org.jooq.SelectSeekStep1;
 
 import java.math.BigDecimal;
@@ -29,11 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * idle view every poll interval. Only for views that do not use {@code now()} (their SQL and bind
  * values do not depend on the snapshot) and reads from the first row; a cached query is bound
  * with the values it was rendered with (temporal ones in the temporal binding's text form, which
- * the rendered SQL casts back). Entries are tied to the mapping they were rendered with.
+ * the rendered SQL casts back) and read straight from the result set. Entries are tied to the
+ * mapping they were rendered with.
  */
 final class RenderedQueries {
     /** One rendered read: the view's SQL object (to map rows), the statement text and its bind values. */
-    record Rendered(Mapping mapping, ViewSql sql, String text, Object[] binds, Field<?>[] fields) {
+    record Rendered(Mapping mapping, ViewSql sql, String text, Object[] binds) {
 
         /** @return a prepared statement with the bind values set */
         PreparedStatement prepare(Connection c) throws SQLException {
@@ -110,12 +109,7 @@ final class RenderedQueries {
             }
             binds[i] = v;
         }
-        List<SelectField<?>> selected = sql.select();
-        Field<?>[] fields = new Field<?>[selected.size()];
-        for (int i = 0; i < fields.length; i++) {
-            fields[i] = (Field<?>) selected.get(i);
-        }
-        return Optional.of(new Rendered(mapping, sql, dsl.render(query), binds, fields));
+        return Optional.of(new Rendered(mapping, sql, dsl.render(query), binds));
     }
 
     /** @return whether the view's filters or calculations use {@code now()} */

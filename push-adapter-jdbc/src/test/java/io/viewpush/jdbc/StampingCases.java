@@ -362,12 +362,25 @@ abstract class StampingCases extends StoreCases {
         View big = pushView("outgrows memory", larger, true);
         StampBatch spilling = stamper.begin(big, SNAPSHOT, lease(big.name()));
         readAll(big).forEach(spilling::add);
-        assertThat(scratchRows()).isEqualTo(4);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (scratchRows() < 4 && System.nanoTime() < deadline) {
+            sleep(10); // the full chunk is written in the background while rows 5 and 6 stream
+        }
+        assertThat(scratchRows()).as("the first chunk of four, the other two still in memory").isEqualTo(4);
         try (spilling) {
             assertThat(spilling.commit()).isEqualTo(new StampResult(6, 0));
         }
         assertThat(scratchRows()).isZero();
         assertThat(stampedIds(fits)).containsExactly(1, 2, 3, 4);
         assertThat(stampedIds(larger)).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
