@@ -72,11 +72,14 @@ public final class BenchChild {
             new HandWrittenPipeline(read, stamp, a.get("warmReceiver"), WARM_TABLE).push(maxRows);
             HandWrittenPipeline pipeline = new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE);
             heap.reset();
+            long cpu0 = Proc.cpuMillis(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             HandWrittenPipeline.Outcome o = pipeline.push(maxRows);
             long nanos = System.nanoTime() - t0;
+            long cpu = Proc.cpuMillis(ProcessHandle.current().pid()) - cpu0;
             result("rows", o.rows(), "bytes", o.bytes(), "requests", o.requests(), "wallMs", nanos / 1e6,
-                    "peakHeap", settledPeak(heap), "peakRss", Proc.peakRss("self"));
+                    "cpuMs", cpu, "stampMs", o.stampNanos() / 1e6, "peakHeap", settledPeak(heap),
+                    "peakRss", Proc.peakRss("self"));
         }
     }
 
@@ -86,15 +89,17 @@ public final class BenchChild {
             ViewPush engine = assembly.engine();
             check(engine.pushNow(WARM_VIEW), PushAttempt.Status.SUCCESS);
             heap.reset();
+            long cpu0 = Proc.cpuMillis(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             PushAttempt attempt = engine.pushNow(VIEW);
             long nanos = System.nanoTime() - t0;
+            long cpu = Proc.cpuMillis(ProcessHandle.current().pid()) - cpu0;
             check(attempt, PushAttempt.Status.SUCCESS);
             if (attempt.rowsStamped() != attempt.rowsSent()) {
                 throw new IllegalStateException("stamped " + attempt.rowsStamped() + " of " + attempt.rowsSent() + " rows");
             }
             result("rows", attempt.rowsSent(), "bytes", attempt.bytes(), "requests", attempt.batches(),
-                    "wallMs", nanos / 1e6, "peakHeap", settledPeak(heap), "peakRss", Proc.peakRss("self"));
+                    "wallMs", nanos / 1e6, "cpuMs", cpu, "peakHeap", settledPeak(heap), "peakRss", Proc.peakRss("self"));
         }
     }
 
