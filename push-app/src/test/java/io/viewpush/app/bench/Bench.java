@@ -136,7 +136,15 @@ public final class Bench {
                 runs.get(impl).add(r);
             }
         }
-        report.bigPush(scenario, label, maxRows, runs.get("hand"), runs.get("viewpush"));
+        Map<String, String> split = null;
+        if (settings.split()) {
+            log(label + ": ViewPush timed port by port: generating data");
+            db.orders(BenchChild.TABLE, settings.rows(), false);
+            db.orders(BenchChild.WARM_TABLE, settings.warmRows(), false);
+            split = child("push-" + scenario + "-split", settings.heap(), List.of("split", "config=" + config)).get(0);
+            log(label + ": split " + split);
+        }
+        report.bigPush(scenario, label, maxRows, runs.get("hand"), runs.get("viewpush"), split);
     }
 
     // ---- (3) small pushes ----
@@ -437,7 +445,7 @@ public final class Bench {
     record Settings(long rows, int maxRows, int repeat, int warmRows, String heap, String runHeap, int smallPushes,
                     int smallWarmup, int smallRows, int idleViews, int idleSeconds, int idleSettleSeconds,
                     int latencySeconds, int latencyWarmupSeconds, int latencyRate, long seed,
-                    boolean synchronousCommit, String scenarios,
+                    boolean synchronousCommit, String scenarios, boolean split,
                     Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs) {
 
         static Settings fromSystemProperties() {
@@ -463,6 +471,7 @@ public final class Bench {
                     Long.getLong("bench.seed", 20240501L),
                     Boolean.parseBoolean(System.getProperty("bench.synchronousCommit", "false")),
                     System.getProperty("bench.scenarios", "1,2,3,4,5"),
+                    Boolean.parseBoolean(System.getProperty("bench.split", "true")),
                     Path.of(System.getProperty("bench.jar", target.resolve("push-app.jar").toString())),
                     target.resolve("bench"),
                     Path.of(System.getProperty("bench.report", target.resolve("bench-report.md").toString())),

@@ -1,6 +1,7 @@
 package io.viewpush.app.bench;
 
 import io.viewpush.app.assembly.Assembly;
+import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigLoader;
 import io.viewpush.engine.ViewPush;
 import io.viewpush.port.PushListener;
@@ -27,6 +28,7 @@ import java.util.SplittableRandom;
  *       {@code orders};</li>
  *   <li>{@code viewpush config=FILE maxRows=N}: ViewPush, wired by the app's {@link Assembly} from
  *       the config, one {@code pushNow} of the view {@code orders};</li>
+ *   <li>{@code split config=FILE}: the ViewPush push again, timed port by port ({@link TimedPorts});</li>
  *   <li>{@code small config=FILE jdbc=URL receiver=URL pushes=N warmup=N rows=N seed=N}: both,
  *       alternating, N small pushes each of {@code rows} changed rows, in one warm JVM.</li>
  * </ul>
@@ -52,6 +54,9 @@ public final class BenchChild {
                 break;
             case "viewpush":
                 viewPush(a);
+                break;
+            case "split":
+                split(a);
                 break;
             case "small":
                 small(a);
@@ -100,6 +105,38 @@ public final class BenchChild {
             }
             result("rows", attempt.rowsSent(), "bytes", attempt.bytes(), "requests", attempt.batches(),
                     "wallMs", nanos / 1e6, "cpuMs", cpu, "peakHeap", settledPeak(heap), "peakRss", Proc.peakRss("self"));
+        }
+    }
+
+    /**
+     * The ViewPush push again, with the app's store and transport wrapped by {@link TimedPorts} in
+     * an engine built as the app builds it: where the time goes (a diagnostic, not the headline).
+     */
+    private static void split(Map<String, String> a) throws Exception {
+        AppConfig config = ConfigLoader.load(Path.of(a.get("config")));
+        TimedPorts timed = new TimedPorts();
+        try (Assembly assembly = Assembly.open(config, PushListener.NONE);
+             ViewPush engine = ViewPush.builder()
+                     .store(timed.store(assembly.store()))
+                     .transport(timed.transport(assembly.transport()))
+                     .views(config.views())
+                     .workers(config.engine().workers())
+                     .pollInterval(config.engine().pollInterval())
+                     .leaseTtl(config.engine().leaseTtl())
+                     .shutdownTimeout(config.engine().shutdownTimeout())
+                     .build()) {
+            check(engine.pushNow(WARM_VIEW), PushAttempt.Status.SUCCESS);
+            timed.readNanos.set(0);
+            timed.sendNanos.set(0);
+            timed.stampNanos.set(0);
+            timed.openNanos.set(0);
+            long t0 = System.nanoTime();
+            PushAttempt attempt = check(engine.pushNow(VIEW), PushAttempt.Status.SUCCESS);
+            long nanos = System.nanoTime() - t0;
+            result("rows", attempt.rowsSent(), "wallMs", nanos / 1e6, "openMs", timed.openNanos.get() / 1e6,
+                    "readMs", timed.readNanos.get() / 1e6,
+                    "encodeSendMs", (timed.sendNanos.get() - timed.readNanos.get()) / 1e6,
+                    "stampMs", timed.stampNanos.get() / 1e6);
         }
     }
 

@@ -36,7 +36,8 @@ final class Report {
         loadAtEnd = load;
     }
 
-    void bigPush(String scenario, String label, int maxRows, List<Map<String, String>> hand, List<Map<String, String>> vp) {
+    void bigPush(String scenario, String label, int maxRows, List<Map<String, String>> hand, List<Map<String, String>> vp,
+                 Map<String, String> split) {
         Figures h = Figures.median(hand);
         Figures v = Figures.median(vp);
         double ratio = v.wallMs / h.wallMs;
@@ -53,7 +54,22 @@ final class Report {
             notes.add(label + ": ViewPush takes " + fmt(v.wallMs / handSingleWall, 2)
                     + "x the wall time of the hand-written single-request push of (1).");
         }
-        notes.add(label + ", each run (s): hand-written " + walls(hand) + "; ViewPush " + walls(vp));
+        notes.add(label + ", each run (s): hand-written " + walls(hand) + "; ViewPush " + walls(vp)
+                + "; CPU of the pushing JVM (s, median): hand-written " + fmt(Figures.med(hand, "cpuMs") / 1000, 2)
+                + ", ViewPush " + fmt(Figures.med(vp, "cpuMs") / 1000, 2));
+        notes.add(label + ", hand-written: stamping " + fmt(Figures.med(hand, "stampMs") / 1000, 2) + " s of "
+                + fmt(h.wallMs / 1000, 2) + " s (reading, encoding and sending the rest)");
+        if (split != null) {
+            notes.add(label + ", ViewPush timed port by port (one more run): wall " + sec(split, "wallMs") + " s = reading rows "
+                    + "(cursor, row mapping, recording them for the stamp) " + sec(split, "readMs") + " s + encoding, "
+                    + "spooling (idempotency key) and sending " + sec(split, "encodeSendMs") + " s + stamping "
+                    + sec(split, "stampMs") + " s" + (maxRows > 0 ? " (on its own thread, overlapping the next batch)" : "")
+                    + " + opening the view " + sec(split, "openMs") + " s + lease, journal and the rest");
+        }
+    }
+
+    private static String sec(Map<String, String> m, String key) {
+        return fmt(Double.parseDouble(m.get(key)) / 1000, 2);
     }
 
     private static String walls(List<Map<String, String>> runs) {
