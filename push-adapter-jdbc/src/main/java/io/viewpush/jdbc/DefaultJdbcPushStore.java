@@ -30,6 +30,8 @@ import org.jooq.impl.DSL;
 import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,12 +39,18 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link JdbcPushStore}: wires the schema reader, the SQL translation, stamping, the journal and the leases. */
 final class DefaultJdbcPushStore implements JdbcPushStore {
@@ -66,6 +74,21 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
     private final ReadStarts readStarts = new ReadStarts();
+    /**
+     * Each view's mapping, read from the database's metadata once (the engine bound the view's
+     * types once too) instead of twice per push and once per idle check: the catalog queries cost
+     * more than the view's own query. Forgotten when the view's SQL fails, so a table that changed
+     * is introspected again and a mismatch is reported by name. Keyed by the definition's identity.
+     */
+    private final Map<ViewDefinition, Mapping> mappings = Collections.synchronizedMap(new WeakHashMap<>());
+    private final RenderedQueries renderedQueries = new RenderedQueries();
+    private static final AtomicInteger SCRATCH_THREADS = new AtomicInteger();
+    /** Writes large stamp batches' rows to the scratch table while their next rows stream (daemon threads, idle ones end). */
+    private static final Executor SCRATCH_WRITER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "viewpush-scratch-" + SCRATCH_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -122,7 +145,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     }
 
     private Mapping mapping(DSLContext dsl, ViewDefinition definition) {
-        return dsl.connectionResult(c -> schema.mapping(c, definition));
+        Mapping known = mappings.get(definition);
+        return known != null ? known : dsl.connectionResult(c -> mapping(c, definition));
+    }
+
+    private Mapping mapping(Connection c, ViewDefinition definition) throws SQLException {
+        Mapping known = mappings.get(definition);
+        if (known != null) {
+            return known;
+        }
+        Mapping mapping = schema.mapping(c, definition);
+        mappings.put(definition, mapping);
+        return mapping;
     }
 
     // ---- RowSource ----
@@ -136,28 +170,75 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         Connection c = null;
         try {
             c = dataSource.getConnection();
-            Mapping mapping = schema.mapping(c, view.definition());
+            Mapping mapping = mapping(c, view.definition());
+            DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
+            boolean small = page.limit() > 0 && page.limit() <= fetchSize;
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), dsl) : Optional.empty();
+            if (rendered.isPresent()) {
+                return read(c, dsl, view, rendered.get(), small, what);
+            }
             ViewSql sql = new ViewSql(view, mapping, snapshot);
             Condition where = sql.filters();
             if (page.after().isPresent()) {
                 where = where.and(sql.keyAfter(page.after().get()));
             }
-            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
-            Record2<OffsetDateTime, LocalDateTime> started = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
             SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(where)
                     .orderBy(sql.keyOrder());
+            if (small) {
+                // a page that fits in one fetch (the engine's "anything to send?" probe reads one row):
+                // read in autocommit, no transaction to begin and roll back; the database's time is
+                // read before the page, so the recorded start is never later than the page's snapshot
+                ReadStarts.Start started = readStart(dsl);
+                List<Row> rows = select.limit(page.limit()).fetch(sql::toRow);
+                c.close();
+                return new LoadedRowCursor(rows, readStarts.opened(view.name(), started));
+            }
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            ReadStarts.Start started = readStart(dsl);
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            Runnable forget = readStarts.opened(view.name(), new ReadStarts.Start(started.value1(), started.value2()));
+            Runnable forget = readStarts.opened(view.name(), started);
             return new JdbcRowCursor(c, cursor, sql::toRow, what, forget);
         } catch (SQLException | DataAccessException e) {
+            mappings.remove(view.definition());
             closeQuietly(c, e);
             throw Errors.storage(what, e);
         } catch (RuntimeException e) {
             closeQuietly(c, e);
             throw e;
         }
+    }
+
+    /** Reads with a query rendered before: a small page at once in autocommit, else streaming in a transaction. */
+    private RowCursor read(Connection c, DSLContext dsl, View view, RenderedQueries.Rendered r, boolean small,
+                           String what) throws SQLException {
+        if (small) {
+            ReadStarts.Start started = readStart(dsl); // before the page: never later than its snapshot
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(r.sql().toRow(rs));
+                }
+            }
+            c.close();
+            return new LoadedRowCursor(rows, readStarts.opened(view.name(), started));
+        }
+        c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+        ReadStarts.Start started = readStart(dsl);
+        PreparedStatement ps = r.prepare(c);
+        ps.setFetchSize(fetchSize);
+        ResultSet rs = ps.executeQuery();
+        return new ResultSetRowCursor(c, ps, rs, r.sql(), what, readStarts.opened(view.name(), started));
+    }
+
+    /**
+     * The database's time as a read starts (in the read's transaction when it streams): a stamp of
+     * the view is capped by the earliest start of its reads still open (see {@link ReadStarts}).
+     */
+    private ReadStarts.Start readStart(DSLContext dsl) {
+        Record2<OffsetDateTime, LocalDateTime> now = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
+        return new ReadStarts.Start(now.value1(), now.value2());
     }
 
     private static void closeQuietly(Connection c, Throwable failure) {
@@ -206,11 +287,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     ? Stamps.floorMinusOneUnit(base.local(), digits)
                     : Stamps.floorMinusOneUnit(base.instant().withOffsetSameInstant(ZoneOffset.UTC), digits);
             long batchId = random.nextLong() & Long.MAX_VALUE;
-            ctx.insertInto(Tables.StampBatch.TABLE, Tables.StampBatch.BATCH_ID, Tables.StampBatch.VIEW)
-                    .values(batchId, view.name())
-                    .execute();
-            return new JdbcStampBatch(ctx, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
+            return new JdbcStampBatch(ctx, SCRATCH_WRITER, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
+            mappings.remove(view.definition());
             throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);
         }
     }
@@ -253,6 +332,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         .orderBy(sql.keyOrder()).limit(1).fetchOptional(sql::toRow);
             });
         } catch (DataAccessException e) {
+            mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);
         }
     }

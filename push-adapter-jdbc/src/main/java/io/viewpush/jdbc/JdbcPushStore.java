@@ -50,7 +50,11 @@ public interface JdbcPushStore extends PushStore {
 
     /** Default {@link Builder#fetchSize(int)}: rows fetched per round trip while streaming a view, 1000. */
     int DEFAULT_FETCH_SIZE = 1000;
-    /** Default {@link Builder#stampBatchSize(int)}: sent rows written to the scratch table per insert, 10000. */
+    /**
+     * Default {@link Builder#stampBatchSize(int)}: a batch's sent rows are kept in memory up to
+     * 10000 (then stamped straight from memory on PostgreSQL), and written to the scratch table
+     * 10000 per insert beyond that.
+     */
     int DEFAULT_STAMP_BATCH_SIZE = 10_000;
     /** Default {@link Builder#journalRetention(Duration)}: push attempts are kept 28 days. */
     Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(28);
@@ -113,8 +117,10 @@ public interface JdbcPushStore extends PushStore {
         }
 
         /**
-         * @param value sent rows written to the scratch table per insert while a batch streams (memory
-         *              holds at most this many keys); 1 to 100000; default {@link #DEFAULT_STAMP_BATCH_SIZE}
+         * @param value the most sent rows whose keys a batch keeps in memory; a batch with more
+         *              writes them to the scratch table this many per insert while it streams
+         *              (memory holds at most two such chunks); 1 to 100000; default
+         *              {@link #DEFAULT_STAMP_BATCH_SIZE}
          */
         public Builder stampBatchSize(int value) {
             this.stampBatchSize = value;

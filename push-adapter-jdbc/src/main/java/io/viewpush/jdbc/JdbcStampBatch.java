@@ -3,6 +3,7 @@ package io.viewpush.jdbc;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.StampBatch;
+import io.viewpush.port.StorageException;
 import io.viewpush.push.StampResult;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
@@ -19,19 +20,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
- * A batch of sent rows waiting for the receiver's answer. Rows go, as they stream out, into the
- * scratch table {@code viewpush_stamp_row}, {@code chunk} rows per statement (so memory stays
- * bounded however many rows are sent); {@link #commit()} then stamps them with ONE set-based
- * statement joined with that table ({@code UPDATE ... FROM} on PostgreSQL, {@code MERGE} on H2),
- * in the transaction that locks and checks the lease.
+ * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
+ * rows are kept in memory up to {@code chunk} rows; beyond that, as they stream out, they go into
+ * the scratch table {@code viewpush_stamp_row} in inserts of {@code chunk} rows (so memory stays
+ * bounded however many rows are sent). {@link #commit()} then stamps them with ONE set-based
+ * statement, in the same transaction that checks the lease: joined with the scratch table, or, on
+ * PostgreSQL when the batch never outgrew memory, with the kept values themselves (unnested
+ * arrays), which spares writing and deleting the scratch rows.
  */
 final class JdbcStampBatch implements StampBatch {
     /** Batches at least this large refresh the scratch table's statistics before the stamp. */
     static final long ANALYZE_FROM_ROWS = 50_000;
 
+    private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
+
     private final DSLContext ctx;
+    private final Executor writer;
     private final Leases leases;
     private final View view;
     private final Mapping mapping;
@@ -45,12 +54,18 @@ final class JdbcStampBatch implements StampBatch {
     private final List<Object> keys = new ArrayList<>();
     private final List<Object> modified = new ArrayList<>();
     private long added;
+    /** Whether rows went to the scratch table (and the batch's row to {@code viewpush_stamp_batch}). */
+    private boolean spilled;
+    /** The chunk being written to the scratch table in the background, if any. */
+    private CompletableFuture<Void> pendingWrite = NOTHING_PENDING;
     private boolean committed;
     private boolean closed;
 
-    JdbcStampBatch(DSLContext ctx, Leases leases, View view, Mapping mapping, LeaseToken lease, long batchId,
-                   Object stampValue, int chunk) {
+    /** @param writer runs the scratch table's inserts while the batch's next rows stream */
+    JdbcStampBatch(DSLContext ctx, Executor writer, Leases leases, View view, Mapping mapping, LeaseToken lease,
+                   long batchId, Object stampValue, int chunk) {
         this.ctx = ctx;
+        this.writer = writer;
         this.leases = leases;
         this.view = view;
         this.mapping = mapping;
@@ -74,45 +89,97 @@ final class JdbcStampBatch implements StampBatch {
         if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
+        if (keys.size() >= chunk) {
+            flush();
+        }
         keys.add(row.key());
         modifiedField.ifPresent(m -> modified.add(row.get(m)));
         added++;
-        if (keys.size() >= chunk) {
-            flush();
+    }
+
+    /**
+     * Hands the kept rows to the scratch table: written in the background while the next chunk
+     * streams (the database inserts while this thread encodes), at most one chunk in flight, so
+     * memory holds at most two chunks. A failed write fails the next add or the commit.
+     */
+    private void flush() {
+        awaitWrite();
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            if (!spilled) {
+                // marks the scratch rows for discarding should this engine die before commit or close
+                ctx.insertInto(Tables.StampBatch.TABLE, Tables.StampBatch.BATCH_ID, Tables.StampBatch.VIEW)
+                        .values(batchId, view.name())
+                        .execute();
+                spilled = true;
+            }
+        } catch (DataAccessException e) {
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
+        }
+        List<Object> k = new ArrayList<>(keys);
+        List<Object> m = new ArrayList<>(modified);
+        keys.clear();
+        modified.clear();
+        pendingWrite = CompletableFuture.runAsync(() -> write(k, m), writer);
+    }
+
+    /** Writes one chunk of kept rows to the scratch table in ONE statement (see {@link #kept}). */
+    private void write(List<Object> k, List<Object> m) {
+        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
+        if (modifiedType != null) {
+            columns.add(Tables.StampRow.column('m', modifiedType));
+        }
+        org.jooq.Table<?> kept = kept(k, m);
+        List<Field<?>> selected = new ArrayList<>(List.of(DSL.val(batchId)));
+        selected.addAll(List.of(kept.fields()));
+        try {
+            ctx.insertInto(Tables.StampRow.TABLE).columns(columns).select(DSL.select(selected).from(kept)).execute();
+        } catch (DataAccessException e) {
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
+        }
+    }
+
+    /** Waits for the chunk being written, if any. */
+    private void awaitWrite() {
+        CompletableFuture<Void> write = pendingWrite;
+        pendingWrite = NOTHING_PENDING;
+        try {
+            write.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof StorageException) {
+                throw (StorageException) cause;
+            }
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "'", cause);
         }
     }
 
     /**
-     * Writes the buffered keys (and modified values) in ONE statement: each column's values travel
-     * as one text array, unnested and cast back to the column's type by the database. Text is the
-     * zone-independent, exact form of every value type; two bind values whatever the chunk size.
+     * The kept keys (and modified values) as a table with the scratch table's column names: each
+     * column's values travel as one text array (one bind value whatever the number of rows),
+     * unnested and cast back to the column's type by the database. Text is the zone-independent,
+     * exact form of every value type.
      */
-    private void flush() {
-        if (keys.isEmpty()) {
-            return;
-        }
+    private org.jooq.Table<?> kept(List<Object> keyValues, List<Object> modifiedValues) {
         Dialect dialect = mapping.dialect();
-        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
-        List<Field<?>> values = new ArrayList<>(List.of(DSL.val(batchId),
-                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType)));
-        Field<String[]> keyTexts = DSL.val(SqlText.of(keys), SQLDataType.VARCHAR.array());
+        Field<?> k = Tables.StampRow.column('k', keyType);
+        List<Field<?>> cast = new ArrayList<>(List.of(
+                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(k.getName())));
+        Field<String[]> keyTexts = DSL.val(SqlText.of(keyValues), SQLDataType.VARCHAR.array());
         org.jooq.Table<?> unnest;
         if (modifiedType == null) {
             unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
         } else {
-            columns.add(Tables.StampRow.column('m', modifiedType));
-            values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType));
-            Field<String[]> modifiedTexts = DSL.val(SqlText.of(modified), SQLDataType.VARCHAR.array());
+            Field<?> m = Tables.StampRow.column('m', modifiedType);
+            cast.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
+                    .as(m.getName()));
+            Field<String[]> modifiedTexts = DSL.val(SqlText.of(modifiedValues), SQLDataType.VARCHAR.array());
             unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
                     DSL.name("k"), DSL.name("m"));
         }
-        try {
-            ctx.insertInto(Tables.StampRow.TABLE).columns(columns).select(DSL.select(values).from(unnest)).execute();
-        } catch (DataAccessException e) {
-            throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
-        }
-        keys.clear();
-        modified.clear();
+        return DSL.select(cast).from(unnest).asTable(Tables.StampRow.ALIAS);
     }
 
     /** {@code cast(text as <the scratch column's type>)}: exact, and never through the JVM's time zone. */
@@ -123,18 +190,23 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public StampResult commit() {
         requireOpen();
-        flush();
+        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
+            flush();
+            awaitWrite();
+        }
         long stamped;
         try {
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
                 leases.checkHeld(tx, lease);
-                if (mapping.dialect() == Dialect.POSTGRESQL && added >= ANALYZE_FROM_ROWS) {
+                if (spilled && mapping.dialect() == Dialect.POSTGRESQL && added >= ANALYZE_FROM_ROWS) {
                     // let the planner see how many rows the batch has: a hash join, not a million index probes
                     tx.execute("analyze {0}", Tables.StampRow.TABLE);
                 }
                 int n = added == 0 ? 0 : stamp(tx);
-                deleteRows(tx);
+                if (spilled) {
+                    deleteRows(tx);
+                }
                 return (long) n;
             });
         } catch (DataAccessException e) {
@@ -151,13 +223,18 @@ final class JdbcStampBatch implements StampBatch {
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
         Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
 
-        Field<?> scratchKey = Tables.StampRow.column('k', keyType);
-        List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
-        modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
-        // H2's MERGE needs each target row matched once; PostgreSQL's UPDATE ... FROM stamps a row once anyway
-        SelectConditionStep<Record> rows = (mapping.dialect() == Dialect.H2 ? DSL.selectDistinct(selected)
-                : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
-        org.jooq.Table<Record> s = rows.asTable(Tables.StampRow.ALIAS);
+        org.jooq.Table<?> s;
+        if (spilled) {
+            Field<?> scratchKey = Tables.StampRow.column('k', keyType);
+            List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
+            modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
+            // H2's MERGE needs each target row matched once; PostgreSQL's UPDATE ... FROM stamps a row once anyway
+            SelectConditionStep<Record> rows = (mapping.dialect() == Dialect.H2 ? DSL.selectDistinct(selected)
+                    : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
+            s = rows.asTable(Tables.StampRow.ALIAS);
+        } else {
+            s = kept(keys, modified);
+        }
 
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
                 .eq((Field<Object>) mapping.inColumnType(view.keyField(), Tables.StampRow.aliased('k', keyType)));
@@ -169,8 +246,7 @@ final class JdbcStampBatch implements StampBatch {
         if (mapping.dialect() == Dialect.POSTGRESQL) {
             return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(s).where(match).execute();
         }
-        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp))
-                .execute();
+        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp)).execute();
     }
 
     private void deleteRows(DSLContext c) {
@@ -195,7 +271,12 @@ final class JdbcStampBatch implements StampBatch {
         closed = true;
         keys.clear();
         modified.clear();
-        if (!committed) {
+        try {
+            awaitWrite(); // before the rows are deleted, not after
+        } catch (StorageException e) {
+            // its rows, if any went in, are deleted below all the same
+        }
+        if (!committed && spilled) {
             try {
                 deleteRows(ctx);
             } catch (DataAccessException e) {

@@ -2,8 +2,10 @@ package io.viewpush.jdbc;
 
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
 import org.jooq.Record3;
+import org.jooq.SelectForUpdateStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.SQLStateClass;
 import org.jooq.impl.DSL;
@@ -22,8 +24,8 @@ import static io.viewpush.jdbc.Tables.Lease.TABLE;
 import static io.viewpush.jdbc.Tables.Lease.VIEW;
 
 /**
- * Row leases: one row per view, locked ({@code SELECT ... FOR UPDATE}) by every change, so two
- * engines can never both take it. Every time is the database's own clock, so JVM clock skew
+ * Row leases: one row per view, locked ({@code SELECT ... FOR UPDATE}; see {@link Strength}) by
+ * every change, so two engines can never both take it. Every time is the database's own clock, so JVM clock skew
  * between engines cannot break a lease; the fence grows with every acquisition.
  */
 final class Leases {
@@ -57,19 +59,41 @@ final class Leases {
         }
     }
 
-    private Optional<Held> lock(DSLContext tx, String view) {
-        Optional<Record3<String, Long, OffsetDateTime>> row = tx.select(OWNER, FENCE, EXPIRES_AT)
-                .from(TABLE).where(VIEW.eq(view)).forUpdate().fetchOptional();
-        if (row.isEmpty()) {
-            return Optional.empty();
+    /**
+     * How strongly a transaction locks the lease row. On PostgreSQL a fenced write holds a
+     * {@code KEY SHARE} lock while it stamps (possibly for seconds): it still keeps any other
+     * engine from taking the lease over ({@code FOR UPDATE} waits for it), but lets the holder
+     * renew its own lease ({@code NO KEY UPDATE}) meanwhile, so the next batch of a push is not
+     * held up behind the stamping of the previous one. Other databases lock {@code FOR UPDATE}.
+     */
+    private enum Strength {
+        TAKE_OVER, RENEW, FENCED_WRITE
+    }
+
+    private Optional<Held> lock(DSLContext tx, String view, Strength strength) {
+        SelectForUpdateStep<Record3<String, Long, OffsetDateTime>> select = DSL.select(OWNER, FENCE, EXPIRES_AT)
+                .from(TABLE).where(VIEW.eq(view));
+        if (dialect != Dialect.POSTGRESQL) {
+            Optional<Record3<String, Long, OffsetDateTime>> row = tx.fetchOptional(select.forUpdate());
+            if (row.isEmpty()) {
+                return Optional.empty();
+            }
+            OffsetDateTime now = tx.select(dialect.now()).fetchSingle().value1();
+            return Optional.of(new Held(row.get().value1(), row.get().value2(), row.get().value3(), now));
         }
-        OffsetDateTime now = tx.select(dialect.now()).fetchSingle().value1();
-        return Optional.of(new Held(row.get().value1(), row.get().value2(), row.get().value3(), now));
+        // one round trip: the database's time is read in the outer query, so after the lock is held
+        CommonTableExpression<Record3<String, Long, OffsetDateTime>> locked = DSL.name("viewpush_locked")
+                .asMaterialized(strength == Strength.TAKE_OVER ? select.forUpdate()
+                        : strength == Strength.RENEW ? select.forNoKeyUpdate() : select.forKeyShare());
+        return tx.with(locked)
+                .select(locked.field(OWNER), locked.field(FENCE), locked.field(EXPIRES_AT), dialect.now())
+                .from(locked)
+                .fetchOptional(r -> new Held(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
     /** In a transaction: takes the lease if it is free, expired or already the owner's. */
     Optional<LeaseToken> tryAcquire(DSLContext tx, String view, String owner, Duration ttl) {
-        Held held = lock(tx, view).orElseThrow(() -> new IllegalStateException("no lease row for view '" + view + "'"));
+        Held held = lock(tx, view, Strength.TAKE_OVER).orElseThrow(() -> new IllegalStateException("no lease row for view '" + view + "'"));
         if (held.owner() != null && !held.owner().equals(owner) && held.unexpired()) {
             return Optional.empty();
         }
@@ -86,7 +110,7 @@ final class Leases {
 
     /** In a transaction: extends the lease if the token still holds it (nobody took it since). */
     boolean renew(DSLContext tx, LeaseToken token, Duration ttl) {
-        Optional<Held> held = lock(tx, token.view());
+        Optional<Held> held = lock(tx, token.view(), Strength.RENEW);
         if (held.isEmpty() || !matches(held.get(), token)) {
             return false;
         }
@@ -110,7 +134,7 @@ final class Leases {
      * @throws LeaseLostException when it does not; the caller's transaction must roll back
      */
     void checkHeld(DSLContext tx, LeaseToken token) {
-        Optional<Held> held = lock(tx, token.view());
+        Optional<Held> held = lock(tx, token.view(), Strength.FENCED_WRITE);
         if (held.isEmpty() || !matches(held.get(), token) || !held.get().unexpired()) {
             throw new LeaseLostException(token);
         }

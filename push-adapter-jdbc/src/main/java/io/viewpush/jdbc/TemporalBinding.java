@@ -79,7 +79,8 @@ final class TemporalBinding<T extends Temporal> implements Binding<T, T> {
         return "date";
     }
 
-    private String text(T value) {
+    /** @return the ISO text a temporal value is bound as (cast back to its type in SQL), exactly */
+    static String text(Temporal value) {
         if (value instanceof LocalDateTime) {
             return TIMESTAMP.format(value);
         }

@@ -16,6 +16,11 @@ import org.jooq.impl.DSL;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -141,5 +146,44 @@ final class ViewSql {
             values[plain + c] = calcIndex[c] < 0 ? constants[c] : r.get(calcIndex[c]);
         }
         return Row.of(columns, values);
+    }
+
+    /**
+     * @return the row at the result set's current position, selected with {@link #select()}: each
+     *         value read as the field's data type reads it ({@link SqlTypes}: the temporal types
+     *         through {@code getObject(int, Class)}), without a jOOQ record in between
+     */
+    Row toRow(ResultSet rs) throws SQLException {
+        Columns columns = view.columns();
+        Object[] values = new Object[columns.size()];
+        int plain = view.fields().size();
+        for (int i = 0; i < plain; i++) {
+            values[i] = read(rs, i + 1, columns.type(i));
+        }
+        for (int c = 0; c < constants.length; c++) {
+            values[plain + c] = calcIndex[c] < 0 ? constants[c] : read(rs, calcIndex[c] + 1, columns.type(plain + c));
+        }
+        return Row.of(columns, values);
+    }
+
+    private static Object read(ResultSet rs, int index, ValueType type) throws SQLException {
+        switch (type) {
+            case TEXT:
+                return rs.getString(index);
+            case NUMBER:
+                return rs.getBigDecimal(index);
+            case BOOLEAN: {
+                boolean b = rs.getBoolean(index);
+                return rs.wasNull() ? null : b;
+            }
+            case TIMESTAMP:
+                return rs.getObject(index, LocalDateTime.class);
+            case TIMESTAMP_TZ:
+                return rs.getObject(index, OffsetDateTime.class);
+            case DATE:
+                return rs.getObject(index, LocalDate.class);
+            default:
+                throw new IllegalStateException("unhandled value type " + type);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.viewpush.jdbc;
 
+import io.viewpush.expression.Snapshot;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
@@ -8,13 +9,20 @@ import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -133,5 +141,85 @@ abstract class RowSourceCases extends StoreCases {
         assertThatThrownBy(() -> store.open(view, SNAPSHOT, Page.ALL))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("'dropped'");
+    }
+
+    @Test
+    void readsATablesMetadataOncePerViewNotOncePerRead() {
+        AtomicInteger metadataReads = new AtomicInteger();
+        JdbcPushStore counted = JdbcPushStore.builder(countingMetadataReads(db.dataSource(), metadataReads))
+                .migrateOnBuild(false).build();
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'Ada')");
+        View view = ordersView("metadata once", t).build().bind(counted.fieldTypes(ordersView("metadata once", t).build()));
+        int before = metadataReads.get();
+
+        for (int i = 0; i < 5; i++) {
+            try (RowCursor c = counted.open(view, SNAPSHOT, Page.ALL)) {
+                assertThat(c.next().key()).isEqualTo(BigDecimal.ONE);
+            }
+        }
+
+        assertThat(metadataReads.get() - before).isEqualTo(1);
+    }
+
+    @Test
+    void aTableChangedUnderAViewIsReadAgainAndTheMismatchNamed() {
+        String t = createOrders();
+        View view = bind(ordersView("changed", t).build());
+        assertThat(readAll(view)).isEmpty();
+        db.execute("ALTER TABLE " + t + " DROP COLUMN receipt_id");
+
+        assertThatThrownBy(() -> readAll(view)).isInstanceOf(StorageException.class).hasMessageContaining("'changed'");
+        assertThatThrownBy(() -> readAll(view)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("the table of view 'changed' no longer fits it")
+                .hasMessageContaining("receipt_id");
+    }
+
+    /** The data source, counting every {@link Connection#getMetaData()} of its connections. */
+    private static DataSource countingMetadataReads(DataSource ds, AtomicInteger reads) {
+        return (DataSource) Proxy.newProxyInstance(RowSourceCases.class.getClassLoader(), new Class<?>[]{DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = call(method, ds, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection c = (Connection) result;
+                    return Proxy.newProxyInstance(RowSourceCases.class.getClassLoader(), new Class<?>[]{Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("getMetaData")) {
+                                    reads.incrementAndGet();
+                                }
+                                return call(m, c, a);
+                            });
+                });
+    }
+
+    private static Object call(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
+    void aViewThatUsesNowIsReadAtEachSnapshotsTimeAndOtherViewsKeepTheirOwnBindValues() {
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer, last_modified) VALUES (1, 'Ada', TIMESTAMP '2024-06-01 12:00:00')",
+                "INSERT INTO " + t + " (id, customer, last_modified) VALUES (2, 'Grace', TIMESTAMP '2024-06-01 13:00:00')");
+        View due = bind(ordersView("due", t).filter("{last modified [auto]} <= now()").build());
+        View ada = bind(ordersView("ada", t).filter("{customer} = 'Ada'").build());
+        View grace = bind(ordersView("grace", t).filter("{customer} = 'Grace'").build());
+        Snapshot noon = Snapshot.at(Instant.parse("2024-06-01T12:30:00Z"));
+        Snapshot later = Snapshot.at(Instant.parse("2024-06-01T13:30:00Z"));
+        Page first = new Page(Optional.empty(), 1);
+
+        for (int i = 0; i < 3; i++) { // again and again: what is reused must stay right
+            assertThat(read(due, noon, Page.ALL)).extracting(Row::key).containsExactly(BigDecimal.ONE);
+            assertThat(read(due, later, Page.ALL)).extracting(Row::key).containsExactly(BigDecimal.ONE, BigDecimal.valueOf(2));
+            assertThat(read(due, noon, first)).extracting(Row::key).containsExactly(BigDecimal.ONE);
+            assertThat(read(ada, noon, first)).extracting(r -> r.get("customer")).containsExactly("Ada");
+            assertThat(read(grace, later, Page.ALL)).extracting(r -> r.get("customer")).containsExactly("Grace");
+        }
     }
 }

@@ -169,6 +169,29 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
+    void aRowChangedAfterASmallPageWasReadButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
+        // a page within one fetch is read at once in autocommit; its start still caps the stamp
+        String t = ordersWithRows(1);
+        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
+        View view = pushView("small page before begin", t, false);
+        LeaseToken lease = lease(view.name());
+        try (RowCursor cursor = store.open(view, SNAPSHOT, new Page(java.util.Optional.empty(), 10))) {
+            Row old = cursor.next();
+            db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = LOCALTIMESTAMP WHERE id = 1");
+            Thread.sleep(2100); // the batch begins two seconds after the change
+            try (StampBatch batch = store.begin(view, SNAPSHOT, lease)) {
+                batch.add(old);
+                assertThat(batch.commit()).isEqualTo(new StampResult(1, 0));
+            }
+        }
+
+        Row now = readAll(view).get(0);
+        assertThat(now.get("customer")).isEqualTo("changed");
+        assertThat((LocalDateTime) now.get("last modified [auto]")).as("the change was never sent")
+                .isAfter((LocalDateTime) now.get("last pushed"));
+    }
+
+    @Test
     void theStampIsTheDatabaseTimeAtBeginFlooredToTheColumnPrecisionMinusOneUnit() {
         String t = newTable("precise");
         db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, s0 TIMESTAMP(0), s3 TIMESTAMP(3), z TIMESTAMP(6) WITH TIME ZONE)",
@@ -338,5 +361,71 @@ abstract class StampingCases extends StoreCases {
             assertThat(batch.commit()).isEqualTo(new StampResult(2, 1));
         }
         assertThat(readAll(view)).filteredOn(r -> r.get("sent") != null).extracting(Row::key).containsExactly("a", "c");
+    }
+
+    /** Keys that array literals, CSV or SQL would mangle if they were not escaped exactly. */
+    private static final List<String> AWKWARD_KEYS = List.of("NULL", "null", "a\"b", "c\\d", "{e,f}", " g ", "h,i", "",
+            "'j'", "ü€😀");
+
+    @Test
+    void awkwardTextKeysAreStampedExactlyFromMemoryAndFromTheScratchTable() {
+        for (int chunk : new int[]{JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE, 3}) {
+            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).migrateOnBuild(false).build();
+            String t = newTable("awkward");
+            db.execute("CREATE TABLE " + t + " (code VARCHAR(20) PRIMARY KEY, sent TIMESTAMP(3))",
+                    "INSERT INTO " + t + " (code) VALUES ('not sent')");
+            for (String k : AWKWARD_KEYS) {
+                db.execute("INSERT INTO " + t + " (code) VALUES ('" + k.replace("'", "''") + "')");
+            }
+            View view = bind(ViewDefinition.builder("awkward " + chunk, t).key("code").field("code", "code")
+                    .field("sent", "sent").push(policy("sent", null)).build());
+            LeaseToken lease = lease(view.name());
+
+            StampBatch batch = stamper.begin(view, SNAPSHOT, lease);
+            readAll(view).stream().filter(r -> !r.key().equals("not sent")).forEach(batch::add);
+            try (batch) {
+                assertThat(batch.commit()).as("stamp batch size %d", chunk).isEqualTo(new StampResult(AWKWARD_KEYS.size(), 0));
+            }
+            assertThat(readAll(view)).as("stamp batch size %d", chunk).filteredOn(r -> r.get("sent") == null)
+                    .extracting(Row::key).containsExactly("not sent");
+        }
+    }
+
+    @Test
+    void aBatchThatFitsInMemoryWritesNoScratchRowsAndALargerOneWritesThemUntilItCommits() {
+        JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(4).migrateOnBuild(false).build();
+        String fits = ordersWithRows(4);
+        View small = pushView("fits in memory", fits, true);
+        StampBatch batch = stamper.begin(small, SNAPSHOT, lease(small.name()));
+        readAll(small).forEach(batch::add);
+        assertThat(scratchRows()).isZero();
+        try (batch) {
+            assertThat(batch.commit()).isEqualTo(new StampResult(4, 0));
+        }
+
+        String larger = ordersWithRows(6);
+        View big = pushView("outgrows memory", larger, true);
+        StampBatch spilling = stamper.begin(big, SNAPSHOT, lease(big.name()));
+        readAll(big).forEach(spilling::add);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (scratchRows() < 4 && System.nanoTime() < deadline) {
+            sleep(10); // the full chunk is written in the background while rows 5 and 6 stream
+        }
+        assertThat(scratchRows()).as("the first chunk of four, the other two still in memory").isEqualTo(4);
+        try (spilling) {
+            assertThat(spilling.commit()).isEqualTo(new StampResult(6, 0));
+        }
+        assertThat(scratchRows()).isZero();
+        assertThat(stampedIds(fits)).containsExactly(1, 2, 3, 4);
+        assertThat(stampedIds(larger)).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -247,7 +247,9 @@ final class Scheduler {
                 }
                 s.next.cancel(false);
             }
-            long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+            // rounded up, plus a millisecond for the wall clock's drift from the timer's: a run even a
+            // little before `at` finds the view not due yet and waits a whole poll interval more
+            long delay = Math.max(0, Duration.between(clock.instant(), at).plusNanos(999_999).toMillis() + 1);
             s.nextDue = at;
             s.next = executor.schedule(() -> run(s), delay, TimeUnit.MILLISECONDS);
         }

@@ -121,6 +121,28 @@ class SchedulerTest {
     }
 
     @Test
+    void aViewThatKeepsChangingIsPushedWhenItsIntervalIsUpNotAPollLater() {
+        Duration min = Duration.ofMillis(200);
+        List<PushAttempt> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = builder(view(min)).pollInterval(min).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                attempts.add(attempt);
+            }
+        }).build();
+        AtomicInteger next = new AtomicInteger(1);
+        engine.start();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
+        while (System.nanoTime() < until) {
+            table.insert(order(next.getAndIncrement(), "c", "1", T0));
+            sleep(10);
+        }
+        assertThat(attempts).filteredOn(a -> a.status() == Status.SKIPPED).extracting(PushAttempt::reason)
+                .as("scheduled runs that came too early and cost a whole poll interval").isEmpty();
+        assertThat(attempts).filteredOn(a -> a.status() == Status.SUCCESS).hasSizeGreaterThanOrEqualTo(6);
+    }
+
+    @Test
     void aWakeUpPushesWithoutWaitingForThePoll() {
         engine = builder(view(Duration.ZERO)).pollInterval(Duration.ofHours(1)).build();
         engine.start();

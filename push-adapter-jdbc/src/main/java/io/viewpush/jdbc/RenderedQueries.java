@@ -1,0 +1,145 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.Expression;
+import io.viewpush.expression.Snapshot;
+import io.viewpush.view.View;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.ResultQuery;
+import org.jooq.SelectSeekStep1;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.temporal.Temporal;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The SQL of each view's probe ({@code LIMIT n}) and full read, rendered by jOOQ once instead of
+ * on every read: rendering the view's fields, calculations and filters cost more CPU than the
+ * database spent running the indexed "anything to send?" check, which the engine runs for every
+ * idle view every poll interval. Only for views that do not use {@code now()} (their SQL and bind
+ * values do not depend on the snapshot) and reads from the first row; a cached query is bound
+ * with the values it was rendered with (temporal ones in the temporal binding's text form, which
+ * the rendered SQL casts back) and read straight from the result set. Entries are tied to the
+ * mapping they were rendered with.
+ */
+final class RenderedQueries {
+    /** One rendered read: the view's SQL object (to map rows), the statement text and its bind values. */
+    record Rendered(Mapping mapping, ViewSql sql, String text, Object[] binds) {
+
+        /** @return a prepared statement with the bind values set */
+        PreparedStatement prepare(Connection c) throws SQLException {
+            PreparedStatement ps = c.prepareStatement(text);
+            try {
+                for (int i = 0; i < binds.length; i++) {
+                    Object v = binds[i];
+                    if (v instanceof String) {
+                        ps.setString(i + 1, (String) v);
+                    } else if (v instanceof BigDecimal) {
+                        ps.setBigDecimal(i + 1, (BigDecimal) v);
+                    } else if (v instanceof Boolean) {
+                        ps.setBoolean(i + 1, (Boolean) v);
+                    } else if (v instanceof Long) {
+                        ps.setLong(i + 1, (Long) v);
+                    } else {
+                        ps.setInt(i + 1, (Integer) v);
+                    }
+                }
+                return ps;
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
+            }
+        }
+    }
+
+    /** A view that cannot be cached (it uses now(), or a bind value of another kind). */
+    private static final Map<Long, Optional<Rendered>> NOT_CACHED = Map.of();
+
+    private final Map<View, Map<Long, Optional<Rendered>>> byView = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * @param limit the page's limit, 0 for every row
+     * @return the view's read from its first row, rendered once; empty when it cannot be cached
+     */
+    Optional<Rendered> get(View view, Mapping mapping, Snapshot snapshot, long limit, DSLContext dsl) {
+        Map<Long, Optional<Rendered>> byLimit = byView.get(view);
+        if (byLimit == NOT_CACHED) {
+            return Optional.empty();
+        }
+        if (byLimit == null) {
+            if (usesNow(view)) {
+                byView.put(view, NOT_CACHED);
+                return Optional.empty();
+            }
+            byLimit = new ConcurrentHashMap<>();
+            byView.put(view, byLimit);
+        }
+        Optional<Rendered> known = byLimit.get(limit);
+        if (known != null && (known.isEmpty() || known.get().mapping() == mapping)) {
+            return known;
+        }
+        Optional<Rendered> rendered = render(view, mapping, snapshot, limit, dsl);
+        byLimit.put(limit, rendered);
+        return rendered;
+    }
+
+    private static Optional<Rendered> render(View view, Mapping mapping, Snapshot snapshot, long limit, DSLContext dsl) {
+        ViewSql sql = new ViewSql(view, mapping, snapshot);
+        SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(sql.filters())
+                .orderBy(sql.keyOrder());
+        ResultQuery<Record> query = limit > 0 ? select.limit(limit) : select;
+        List<Object> values = dsl.extractBindValues(query);
+        Object[] binds = new Object[values.size()];
+        for (int i = 0; i < binds.length; i++) {
+            Object v = values.get(i);
+            if (v instanceof Temporal) {
+                v = TemporalBinding.text((Temporal) v);
+            }
+            if (!(v instanceof String || v instanceof BigDecimal || v instanceof Boolean || v instanceof Long
+                    || v instanceof Integer)) {
+                return Optional.empty();
+            }
+            binds[i] = v;
+        }
+        return Optional.of(new Rendered(mapping, sql, dsl.render(query), binds));
+    }
+
+    /** @return whether the view's filters or calculations use {@code now()} */
+    static boolean usesNow(View view) {
+        return view.inlinedFilters().stream().anyMatch(RenderedQueries::usesNow)
+                || view.inlinedCalculations().values().stream().anyMatch(RenderedQueries::usesNow);
+    }
+
+    private static boolean usesNow(Expression e) {
+        if (e instanceof Expression.Now) {
+            return true;
+        }
+        if (e instanceof Expression.Comparison) {
+            return usesNow(((Expression.Comparison) e).left()) || usesNow(((Expression.Comparison) e).right());
+        }
+        if (e instanceof Expression.TextMatch) {
+            return usesNow(((Expression.TextMatch) e).left()) || usesNow(((Expression.TextMatch) e).right());
+        }
+        if (e instanceof Expression.And) {
+            return usesNow(((Expression.And) e).left()) || usesNow(((Expression.And) e).right());
+        }
+        if (e instanceof Expression.Or) {
+            return usesNow(((Expression.Or) e).left()) || usesNow(((Expression.Or) e).right());
+        }
+        if (e instanceof Expression.IsEmpty) {
+            return usesNow(((Expression.IsEmpty) e).operand());
+        }
+        if (e instanceof Expression.Not) {
+            return usesNow(((Expression.Not) e).operand());
+        }
+        return false; // a field or a literal
+    }
+}

@@ -1,0 +1,87 @@
+package io.viewpush.app.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The app configs (CONTRACT.md section 2) the scenarios run with: the "modified since last pushed" set-up. */
+final class BenchConfig {
+    /** The admin key of the latency scenario's wake-up calls. */
+    static final String ADMIN_KEY = "bench-admin-key-0123456789";
+
+    private final StringBuilder yaml = new StringBuilder();
+
+    BenchConfig(BenchDatabase db) {
+        yaml.append(db.databaseYaml());
+    }
+
+    BenchConfig engine(String pollInterval, int poolSize) {
+        yaml.append("engine:\n  pollInterval: ").append(pollInterval).append('\n');
+        int at = yaml.indexOf("  password:");
+        int end = yaml.indexOf("\n", at) + 1;
+        yaml.insert(end, "  poolSize: " + poolSize + "\n");
+        return this;
+    }
+
+    BenchConfig api() {
+        yaml.append("server:\n  port: 0\napi:\n  keys:\n    - name: bench\n      key: ").append(ADMIN_KEY)
+                .append("\n      views: ['*']\n      admin: true\n");
+        return this;
+    }
+
+    /** Starts the {@code views:} list; call once before {@link #view}. */
+    BenchConfig views() {
+        yaml.append("views:\n");
+        return this;
+    }
+
+    /**
+     * A view of every order that changed since it was last pushed, stamped with the optimistic check.
+     *
+     * @param shop only the orders of this shop, or -1 for all
+     */
+    BenchConfig view(String name, String table, String url, String minInterval, int maxRows, int shop) {
+        yaml.append("  - name: ").append(name).append('\n')
+                .append("    table: ").append(table).append('\n')
+                .append("    key: id\n")
+                .append("    fields:\n")
+                .append("      id: id\n")
+                .append("      shop: shop\n")
+                .append("      customer: customer\n")
+                .append("      amount: amount\n")
+                .append("      created: created_at\n")
+                .append("      last modified [auto]: last_modified\n")
+                .append("      last pushed: last_pushed\n")
+                .append("    calculations:\n")
+                .append("      needs pushing: \"{last modified [auto]} > {last pushed}\"\n")
+                .append("    filters:\n")
+                .append("      - \"{needs pushing} = true\"\n");
+        if (shop >= 0) {
+            yaml.append("      - \"{shop} = ").append(shop).append("\"\n");
+        }
+        yaml.append("    push:\n")
+                .append("      url: ").append(url).append('\n')
+                .append("      stamp: last pushed\n")
+                .append("      modified: last modified [auto]\n")
+                .append("      minInterval: ").append(minInterval).append('\n')
+                .append("      maxRows: ").append(maxRows).append('\n')
+                .append("      timeout: 5m\n");
+        return this;
+    }
+
+    Path write(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return yaml.toString();
+    }
+}

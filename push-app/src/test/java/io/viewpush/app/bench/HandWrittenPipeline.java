@@ -1,0 +1,305 @@
+package io.viewpush.app.bench;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import org.postgresql.PGConnection;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+
+/**
+ * The yardstick: what a careful engineer writes by hand for this one view, with the same
+ * guarantees ViewPush gives (only delivered rows are stamped, and only if they did not change
+ * since they were read; stamping strictly after the receiver's success):
+ * pgjdbc cursor → Jackson streaming → URL-encoding stream → chunked POST → stamping
+ * {@code UPDATE ... FROM unnest(ids, modified)} in chunks, in one transaction per request.
+ * Keys and modified times are kept in primitive arrays (16 bytes a row). No lease, no journal,
+ * no idempotency key, no retry: those are ViewPush's extras.
+ */
+final class HandWrittenPipeline {
+    /** Rows stamped per UPDATE statement. */
+    static final int STAMP_CHUNK = 10_000;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+    private static final DateTimeFormatter TS = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    private static final OffsetDateTime EPOCH = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+
+    private final Connection read;
+    private final Connection stamp;
+    private final URL url;
+    private final String select;
+    private final String update;
+
+    /** What one push did; {@code stampNanos}: the time spent stamping (the rest read, encoded and sent). */
+    record Outcome(long rows, long bytes, int requests, long stampNanos) {
+    }
+
+    /**
+     * @param read  a connection for the cursor (autocommit is turned off: pgjdbc streams only in a transaction)
+     * @param stamp a second connection for the stamping updates (they commit while the cursor is open)
+     */
+    HandWrittenPipeline(Connection read, Connection stamp, String receiverUrl, String table) {
+        this.read = read;
+        this.stamp = stamp;
+        try {
+            this.url = new URL(receiverUrl);
+            read.setAutoCommit(false);
+            stamp.setAutoCommit(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        this.select = "SELECT id, shop, customer, amount, created_at, last_modified, last_pushed FROM " + table
+                + " WHERE last_pushed IS NULL OR last_pushed < last_modified";
+        this.update = "UPDATE " + table + " o SET last_pushed = ? FROM unnest(?::int8[], ?::int8[]) AS s(id, m)"
+                + " WHERE o.id = s.id AND o.last_modified = timestamptz 'epoch' + s.m * interval '1 microsecond'";
+    }
+
+    /**
+     * Sends every row that needs pushing, {@code maxRows} per request (0: all in one), stamping the
+     * rows of each request after its success.
+     */
+    Outcome push(int maxRows) throws SQLException, IOException {
+        long rows = 0;
+        long bytes = 0;
+        int requests = 0;
+        long stampNanos = 0;
+        Timestamp stampValue;
+        try (PreparedStatement now = read.prepareStatement("SELECT now()"); ResultSet r = now.executeQuery()) {
+            r.next();
+            stampValue = r.getTimestamp(1);
+        }
+        try (PreparedStatement ps = read.prepareStatement(select)) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                Keys keys = new Keys();
+                boolean more = rs.next();
+                while (more) {
+                    keys.clear();
+                    HttpURLConnection http = (HttpURLConnection) url.openConnection();
+                    http.setRequestMethod("POST");
+                    http.setDoOutput(true);
+                    http.setChunkedStreamingMode(64 * 1024);
+                    http.setRequestProperty("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
+                    CountingStream counted;
+                    try (OutputStream body = http.getOutputStream()) {
+                        counted = new CountingStream(body);
+                        counted.write(new byte[]{'j', 's', 'o', 'n', '='});
+                        try (FormEncoder form = new FormEncoder(counted);
+                             JsonGenerator g = JSON.createGenerator(form, JsonEncoding.UTF8)) {
+                            g.writeStartArray();
+                            int inBatch = 0;
+                            while (more && (maxRows == 0 || inBatch < maxRows)) {
+                                writeRow(g, rs, keys);
+                                inBatch++;
+                                more = rs.next();
+                            }
+                            g.writeEndArray();
+                        }
+                    }
+                    int status = http.getResponseCode();
+                    try (InputStream answer = status < 400 ? http.getInputStream() : http.getErrorStream()) {
+                        if (answer != null) {
+                            answer.readAllBytes();
+                        }
+                    }
+                    if (status < 200 || status > 299) {
+                        throw new IOException("the receiver answered " + status + "; nothing of this request is stamped");
+                    }
+                    requests++;
+                    rows += keys.size;
+                    bytes += counted.count;
+                    long stampStart = System.nanoTime();
+                    stamp(keys, stampValue);
+                    stampNanos += System.nanoTime() - stampStart;
+                }
+            }
+        } finally {
+            read.commit();
+        }
+        return new Outcome(rows, bytes, requests, stampNanos);
+    }
+
+    private static void writeRow(JsonGenerator g, ResultSet rs, Keys keys) throws SQLException, IOException {
+        long id = rs.getLong(1);
+        OffsetDateTime modified = rs.getObject(6, OffsetDateTime.class);
+        OffsetDateTime pushed = rs.getObject(7, OffsetDateTime.class);
+        g.writeStartObject();
+        g.writeFieldName("id");
+        g.writeNumber(id);
+        g.writeFieldName("shop");
+        g.writeNumber(rs.getInt(2));
+        g.writeFieldName("customer");
+        g.writeString(rs.getString(3));
+        g.writeFieldName("amount");
+        BigDecimal amount = rs.getBigDecimal(4);
+        g.writeNumber(amount);
+        g.writeFieldName("created");
+        g.writeString(TS.format(rs.getObject(5, OffsetDateTime.class)));
+        g.writeFieldName("last modified [auto]");
+        g.writeString(TS.format(modified));
+        g.writeFieldName("last pushed");
+        if (pushed == null) {
+            g.writeNull();
+        } else {
+            g.writeString(TS.format(pushed));
+        }
+        g.writeFieldName("needs pushing");
+        g.writeBoolean(true); // the filter selected it
+        g.writeEndObject();
+        keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
+    }
+
+    /** Stamps the rows of one delivered request: chunked UPDATEs, one commit. */
+    private void stamp(Keys keys, Timestamp value) throws SQLException {
+        PGConnection pg = stamp.unwrap(PGConnection.class);
+        try (PreparedStatement ps = stamp.prepareStatement(update)) {
+            for (int from = 0; from < keys.size; from += STAMP_CHUNK) {
+                int to = Math.min(keys.size, from + STAMP_CHUNK);
+                ps.setTimestamp(1, value);
+                ps.setArray(2, pg.createArrayOf("int8", Arrays.copyOfRange(keys.ids, from, to)));
+                ps.setArray(3, pg.createArrayOf("int8", Arrays.copyOfRange(keys.modified, from, to)));
+                ps.executeUpdate();
+            }
+            stamp.commit();
+        } catch (SQLException e) {
+            stamp.rollback();
+            throw e;
+        }
+    }
+
+    /** The keys and modified times (epoch microseconds) of the rows of one request. */
+    private static final class Keys {
+        long[] ids = new long[1024];
+        long[] modified = new long[1024];
+        int size;
+
+        void add(long id, long micros) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+                modified = Arrays.copyOf(modified, size * 2);
+            }
+            ids[size] = id;
+            modified[size] = micros;
+            size++;
+        }
+
+        void clear() {
+            size = 0;
+        }
+    }
+
+    /** Counts the bytes of the body. */
+    private static final class CountingStream extends FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
+    /** application/x-www-form-urlencoded, byte by byte through a table, into a buffer. */
+    private static final class FormEncoder extends OutputStream {
+        private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+        private static final boolean[] SAFE = new boolean[256];
+
+        static {
+            for (int c = 0; c < 256; c++) {
+                SAFE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '*' || c == '-' || c == '.' || c == '_';
+            }
+        }
+
+        private final OutputStream out;
+        private final byte[] buffer = new byte[3 * 16 * 1024];
+        private int used;
+
+        FormEncoder(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (used > buffer.length - 3) {
+                drain();
+            }
+            put(b & 0xff);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = off, end = off + len; i < end; i++) {
+                if (used > buffer.length - 3) {
+                    drain();
+                }
+                put(b[i] & 0xff);
+            }
+        }
+
+        private void put(int v) {
+            if (SAFE[v]) {
+                buffer[used++] = (byte) v;
+            } else if (v == ' ') {
+                buffer[used++] = '+';
+            } else {
+                buffer[used++] = '%';
+                buffer[used++] = HEX[v >>> 4];
+                buffer[used++] = HEX[v & 15];
+            }
+        }
+
+        private void drain() throws IOException {
+            out.write(buffer, 0, used);
+            used = 0;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
