@@ -306,7 +306,9 @@ public final class Assembly implements AutoCloseable {
             sql = Files.readString(init.get(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(config.fileName()), "database.init",
-                    "cannot read the init SQL file " + init.get() + ": " + e)));
+                    "cannot read the init SQL file " + init.get() + ": " + (e instanceof java.nio.file.NoSuchFileException
+                            ? "it does not exist" : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                            : String.valueOf(e.getMessage())))));
         }
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);

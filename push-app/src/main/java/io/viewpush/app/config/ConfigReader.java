@@ -12,6 +12,7 @@ import io.viewpush.view.ViewDefinition;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +140,17 @@ final class ConfigReader {
         text(m, "password", c, false, s -> password[0] = s.text());
         text(m, "init", c, false, s -> {
             try {
-                init[0] = baseDir.resolve(s.text().strip()).normalize();
+                Path file = baseDir.resolve(s.text().strip()).normalize();
+                if (!Files.exists(file)) {
+                    problem(s.at(), c, "init", "there is no file " + file + " (database.init names a SQL file, "
+                            + "relative to the config file's directory)");
+                } else if (!Files.isRegularFile(file)) {
+                    problem(s.at(), c, "init", file + " is not a file (database.init names a SQL file)");
+                } else if (!Files.isReadable(file)) {
+                    problem(s.at(), c, "init", "cannot read " + file + ": permission denied");
+                } else {
+                    init[0] = file;
+                }
             } catch (InvalidPathException e) {
                 problem(s.at(), c, "init", "'" + s.text() + "' is not a file path: " + e.getReason());
             }

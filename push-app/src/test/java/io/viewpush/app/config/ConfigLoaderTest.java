@@ -4,8 +4,11 @@ import io.viewpush.push.PushPolicy;
 import io.viewpush.push.RetrySettings;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -147,8 +150,31 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void readsTheExtensionKeys() {
-        AppConfig c = parse(String.join("\n",
+    void anInitFileThatIsNotThereIsAProblemAtItsLine(@TempDir Path dir) throws IOException {
+        String yaml = "database:\n  init: sql/missing.sql\nviews:\n  - {name: v, table: t, key: id, fields: {id: id}}\n";
+        List<ConfigProblem> ps = problemsIn(dir, yaml);
+        assertThat(ps).as("%s", ps).hasSize(1);
+        assertThat(ps.get(0).toString()).startsWith("push.yaml:2:9: database.init: there is no file "
+                + dir.resolve("sql/missing.sql"));
+        Files.createDirectories(dir.resolve("sql/missing.sql"));
+        assertThat(problemsIn(dir, yaml)).singleElement().asString().startsWith("push.yaml:2:9: database.init: "
+                + dir.resolve("sql/missing.sql") + " is not a file");
+    }
+
+    private static List<ConfigProblem> problemsIn(Path dir, String yaml) {
+        try {
+            ConfigLoader.parse(yaml, "push.yaml", dir, ENV);
+        } catch (InvalidConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("the config was accepted:\n" + yaml);
+    }
+
+    @Test
+    void readsTheExtensionKeys(@TempDir Path base) throws IOException {
+        Files.createDirectories(base.resolve("sql"));
+        Files.writeString(base.resolve("sql/schema.sql"), "CREATE TABLE t (id int)");
+        AppConfig c = ConfigLoader.parse(String.join("\n",
                 "database:",
                 "  init: sql/schema.sql",
                 "  poolSize: 3",
@@ -168,9 +194,9 @@ class ConfigLoaderTest {
                 "      maxRows: 500",
                 "      backoffInitial: 1s",
                 "      backoffMax: 1m",
-                "      retry: {attempts: 5, initialBackoff: 100ms, maxBackoff: 2s, maxRetryAfter: 10s}"));
+                "      retry: {attempts: 5, initialBackoff: 100ms, maxBackoff: 2s, maxRetryAfter: 10s}"), "push.yaml", base, ENV);
         assertThat(c.database().embedded()).isTrue();
-        assertThat(c.database().init()).contains(BASE.resolve("sql/schema.sql"));
+        assertThat(c.database().init()).contains(base.resolve("sql/schema.sql"));
         assertThat(c.database().poolSize()).isEqualTo(3);
         assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 0));
         assertThat(c.engine()).isEqualTo(new EngineConfig(4, Duration.ofMillis(250), Duration.ofMinutes(1), Duration.ofSeconds(5)));
