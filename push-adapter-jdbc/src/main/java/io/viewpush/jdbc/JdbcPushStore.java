@@ -118,8 +118,9 @@ public interface JdbcPushStore extends PushStore {
 
         /**
          * @param value the most sent rows whose keys a batch keeps in memory; a batch with more
-         *              writes them to the scratch table this many per insert while it streams;
-         *              1 to 10000; default {@link #DEFAULT_STAMP_BATCH_SIZE}
+         *              writes them to the scratch table this many per insert while it streams (in
+         *              the background, one insert at a time); 1 to 100000; default
+         *              {@link #DEFAULT_STAMP_BATCH_SIZE}
          */
         public Builder stampBatchSize(int value) {
             this.stampBatchSize = value;
@@ -177,8 +178,8 @@ public interface JdbcPushStore extends PushStore {
             if (fetchSize < 1) {
                 throw new IllegalArgumentException("fetchSize must be at least 1, not " + fetchSize);
             }
-            if (stampBatchSize < 1 || stampBatchSize > 10_000) {
-                throw new IllegalArgumentException("stampBatchSize must be 1 to 10000, not " + stampBatchSize);
+            if (stampBatchSize < 1 || stampBatchSize > 100_000) {
+                throw new IllegalArgumentException("stampBatchSize must be 1 to 100000, not " + stampBatchSize);
             }
             if (journalRetention == null || journalRetention.isNegative() || journalRetention.isZero()) {
                 throw new IllegalArgumentException("journalRetention must be more than zero, not " + journalRetention);

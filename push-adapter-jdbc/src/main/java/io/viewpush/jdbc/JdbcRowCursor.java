@@ -21,13 +21,17 @@ final class JdbcRowCursor implements RowCursor {
     private final Cursor<Record> cursor;
     private final Function<Record, Row> mapper;
     private final String what;
+    private final Runnable onClose;
     private boolean closed;
 
-    JdbcRowCursor(Connection connection, Cursor<Record> cursor, Function<Record, Row> mapper, String what) {
+    /** @param onClose run once when the cursor closes */
+    JdbcRowCursor(Connection connection, Cursor<Record> cursor, Function<Record, Row> mapper, String what,
+                  Runnable onClose) {
         this.connection = connection;
         this.cursor = cursor;
         this.mapper = mapper;
         this.what = what;
+        this.onClose = onClose;
     }
 
     @Override
@@ -60,6 +64,7 @@ final class JdbcRowCursor implements RowCursor {
             return;
         }
         closed = true;
+        onClose.run();
         StorageException failure = null;
         try {
             cursor.close();

@@ -10,16 +10,15 @@ import io.viewpush.view.View;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
 import org.jooq.SelectConditionStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
-import java.math.BigDecimal;
-import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,15 +27,16 @@ import java.util.concurrent.Executor;
 /**
  * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
  * rows are kept in memory up to {@code chunk} rows; beyond that, as they stream out, they go into
- * the scratch table {@code viewpush_stamp_row} in inserts of {@code chunk} rows (so memory stays
- * bounded however many rows are sent). {@link #commit()} then stamps them with ONE set-based
- * statement, in the same transaction that checks the lease: joined with the scratch table, or, on
- * PostgreSQL when the batch never outgrew memory, with the kept values themselves (unnested
- * arrays), which spares writing and deleting the scratch rows.
+ * the scratch table {@code viewpush_stamp_row}, {@code chunk} rows per statement, written in the
+ * background while the next rows stream (so memory stays bounded however many rows are sent).
+ * {@link #commit()} then stamps them with ONE set-based statement, in the transaction that locks
+ * and checks the lease: joined with the scratch table ({@code UPDATE ... FROM} on PostgreSQL,
+ * {@code MERGE} on H2), or, on PostgreSQL when the batch never outgrew memory, with the kept
+ * values themselves as unnested text arrays, which spares writing and deleting scratch rows.
  */
 final class JdbcStampBatch implements StampBatch {
-    /** Rows per VALUES insert where the scratch rows cannot be sent as arrays. */
-    private static final int VALUES_ROWS = 1000;
+    /** Batches at least this large refresh the scratch table's statistics before the stamp. */
+    static final long ANALYZE_FROM_ROWS = 50_000;
 
     private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
 
@@ -87,11 +87,11 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public void add(Row row) {
         requireOpen();
-        if (!row.columns().equals(view.columns())) {
+        if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
         if (keys.size() >= chunk) {
-            flush();
+            flush(); // before, not after: a batch of exactly chunk rows stays in memory
         }
         keys.add(row.key());
         modifiedField.ifPresent(m -> modified.add(row.get(m)));
@@ -126,14 +126,48 @@ final class JdbcStampBatch implements StampBatch {
         pendingWrite = CompletableFuture.runAsync(() -> write(k, m), writer);
     }
 
+    /**
+     * Writes keys (and modified values) in ONE statement: each column's values travel as one text
+     * array, unnested and cast back to the column's type by the database. Text is the
+     * zone-independent, exact form of every value type; two bind values whatever the chunk size.
+     */
     private void write(List<Object> k, List<Object> m) {
-        if (mapping.dialect() == Dialect.POSTGRESQL) {
-            insertUnnested(k, m);
-        } else {
-            for (int from = 0; from < k.size(); from += VALUES_ROWS) {
-                insertValues(k, m, from, Math.min(k.size(), from + VALUES_ROWS));
-            }
+        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
+        if (modifiedType != null) {
+            columns.add(Tables.StampRow.column('m', modifiedType));
         }
+        org.jooq.Table<?> rows = unnested(k, m);
+        List<Field<?>> values = new ArrayList<>(List.of(DSL.val(batchId)));
+        values.addAll(List.of(rows.fields()));
+        try {
+            ctx.insertInto(Tables.StampRow.TABLE).columns(columns).select(DSL.select(values).from(rows)).execute();
+        } catch (DataAccessException e) {
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
+        }
+    }
+
+    /**
+     * @return the keys (and modified values) as a table with the scratch table's columns (named
+     *         and typed as there), from text arrays unnested and cast back by the database
+     */
+    private org.jooq.Table<?> unnested(List<Object> k, List<Object> m) {
+        Dialect dialect = mapping.dialect();
+        Field<?> key = Tables.StampRow.column('k', keyType);
+        List<Field<?>> values = new ArrayList<>(List.of(
+                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(key.getName())));
+        Field<String[]> keyTexts = DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array());
+        org.jooq.Table<?> unnest;
+        if (modifiedType == null) {
+            unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
+        } else {
+            Field<?> mod = Tables.StampRow.column('m', modifiedType);
+            values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
+                    .as(mod.getName()));
+            Field<String[]> modifiedTexts = DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array());
+            unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
+                    DSL.name("k"), DSL.name("m"));
+        }
+        return DSL.select(values).from(unnest).asTable(Tables.StampRow.ALIAS);
     }
 
     /** Waits for the chunk being written, if any. */
@@ -151,93 +185,16 @@ final class JdbcStampBatch implements StampBatch {
         }
     }
 
-    /**
-     * PostgreSQL: one statement with three bind values whatever the chunk's size (see
-     * {@link #kept()}). A VALUES list of {@code chunk} rows costs far more to render, bind and
-     * parse than the rows cost to insert.
-     */
-    private void insertUnnested(List<Object> k, List<Object> m) {
-        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
-        if (modifiedType != null) {
-            columns.add(Tables.StampRow.column('m', modifiedType));
-        }
-        org.jooq.Table<?> kept = kept(k, m);
-        List<Field<?>> selected = new ArrayList<>(List.of(DSL.val(batchId)));
-        selected.addAll(List.of(kept.fields()));
-        ctx.insertInto(Tables.StampRow.TABLE, columns).select(DSL.select(selected).from(kept)).execute();
-    }
-
-    /**
-     * PostgreSQL: the kept keys and modified values as a table with the scratch table's column
-     * names: sent as text arrays (two bind values) and cast back to the scratch columns' types in
-     * SQL. Exact: every value's text form (as the temporal binding writes it) reads back as the
-     * same value.
-     */
-    private org.jooq.Table<?> kept(List<Object> keyValues, List<Object> modifiedValues) {
-        Field<?> k = Tables.StampRow.column('k', keyType);
-        List<Field<?>> cast = new ArrayList<>(List.of(DSL.field(DSL.name("t", "k"), String.class).cast(k.getDataType()).as(k.getName())));
-        org.jooq.Table<?> arrays;
-        if (modifiedType != null) {
-            Field<?> m = Tables.StampRow.column('m', modifiedType);
-            cast.add(DSL.field(DSL.name("t", "m"), String.class).cast(m.getDataType()).as(m.getName()));
-            arrays = DSL.table("unnest({0}, {1})", DSL.val(texts(keyValues)), DSL.val(texts(modifiedValues)))
-                    .as("t", "k", "m");
-        } else {
-            arrays = DSL.table("unnest({0})", DSL.val(texts(keyValues))).as("t", "k");
-        }
-        return DSL.select(cast).from(arrays).asTable(Tables.StampRow.ALIAS);
-    }
-
-    private static String[] texts(List<Object> values) {
-        String[] texts = new String[values.size()];
-        for (int i = 0; i < texts.length; i++) {
-            texts[i] = text(values.get(i));
-        }
-        return texts;
-    }
-
-    /** The value as PostgreSQL reads it back exactly when cast to the column's type; null stays null. */
-    static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof BigDecimal) {
-            return ((BigDecimal) value).toPlainString();
-        }
-        if (value instanceof Temporal) {
-            return TemporalBinding.text((Temporal) value);
-        }
-        return value.toString(); // text as it is; a boolean as true / false
-    }
-
-    /** Other databases: a multi-row VALUES insert of kept rows {@code from} (inclusive) to {@code to}. */
-    private void insertValues(List<Object> k, List<Object> m, int from, int to) {
-        List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
-        if (modifiedType != null) {
-            columns.add(Tables.StampRow.column('m', modifiedType));
-        }
-        InsertValuesStepN<?> insert = ctx.insertInto(Tables.StampRow.TABLE, columns);
-        for (int i = from; i < to; i++) {
-            List<Field<?>> values = new ArrayList<>(3);
-            values.add(DSL.val(batchId));
-            values.add(bind(k.get(i), columns.get(1)));
-            if (modifiedType != null) {
-                values.add(bind(m.get(i), columns.get(2)));
-            }
-            insert = insert.values(values);
-        }
-        insert.execute();
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Field<?> bind(Object value, Field<?> column) {
-        return DSL.val(value, (org.jooq.DataType) column.getDataType());
+    /** {@code cast(text as <the scratch column's type>)}: exact, and never through the JVM's time zone. */
+    private static Field<?> castText(Dialect dialect, Field<String> text, ValueType type) {
+        return DSL.field("cast({0} as " + SqlText.castType(dialect, type) + ")", SqlTypes.of(type), text);
     }
 
     @Override
     public StampResult commit() {
         requireOpen();
-        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
+        boolean fromMemory = !spilled && mapping.dialect() == Dialect.POSTGRESQL;
+        if (!fromMemory) {
             flush();
             awaitWrite();
         }
@@ -246,6 +203,10 @@ final class JdbcStampBatch implements StampBatch {
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
                 leases.checkHeld(tx, lease);
+                if (spilled && mapping.dialect() == Dialect.POSTGRESQL && added >= ANALYZE_FROM_ROWS) {
+                    // let the planner see how many rows the batch has: a hash join, not a million index probes
+                    tx.execute("analyze {0}", Tables.StampRow.TABLE);
+                }
                 int n = added == 0 ? 0 : stamp(tx);
                 if (spilled) {
                     deleteRows(tx);
@@ -267,7 +228,7 @@ final class JdbcStampBatch implements StampBatch {
         Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
 
         org.jooq.Table<?> s;
-        if (spilled) {
+        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
             Field<?> scratchKey = Tables.StampRow.column('k', keyType);
             List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
             modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
@@ -276,7 +237,7 @@ final class JdbcStampBatch implements StampBatch {
                     : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
             s = rows.asTable(Tables.StampRow.ALIAS);
         } else {
-            s = kept(keys, modified);
+            s = unnested(keys, modified);
         }
 
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
@@ -287,9 +248,10 @@ final class JdbcStampBatch implements StampBatch {
                     .isNotDistinctFrom((Field<Object>) mapping.inColumnType(m, Tables.StampRow.aliased('m', modifiedType))));
         }
         if (mapping.dialect() == Dialect.POSTGRESQL) {
-            return tx.update(mapping.table()).set(java.util.Map.of(stampColumn, stamp)).from(s).where(match).execute();
+            return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(s).where(match).execute();
         }
-        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(java.util.Map.of(stampColumn, stamp)).execute();
+        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp))
+                .execute();
     }
 
     private void deleteRows(DSLContext c) {

@@ -10,10 +10,13 @@ import java.util.NoSuchElementException;
 /** The rows of a small page, already read (its connection is back in the pool). */
 final class LoadedRowCursor implements RowCursor {
     private final Iterator<Row> rows;
+    private final Runnable onClose;
     private boolean closed;
 
-    LoadedRowCursor(List<Row> rows) {
+    /** @param onClose run once when the cursor closes */
+    LoadedRowCursor(List<Row> rows, Runnable onClose) {
         this.rows = rows.iterator();
+        this.onClose = onClose;
     }
 
     @Override
@@ -31,6 +34,9 @@ final class LoadedRowCursor implements RowCursor {
 
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
     }
 }

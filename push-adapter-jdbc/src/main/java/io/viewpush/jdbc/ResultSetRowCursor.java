@@ -22,11 +22,15 @@ final class ResultSetRowCursor implements RowCursor {
     private final ResultSet rs;
     private final ViewSql sql;
     private final String what;
+    private final Runnable onClose;
     private Boolean ahead;
     private boolean closed;
 
-    ResultSetRowCursor(Connection connection, Statement statement, ResultSet rs, ViewSql sql, String what) {
+    /** @param onClose run once when the cursor closes */
+    ResultSetRowCursor(Connection connection, Statement statement, ResultSet rs, ViewSql sql, String what,
+                       Runnable onClose) {
         this.connection = connection;
+        this.onClose = onClose;
         this.statement = statement;
         this.rs = rs;
         this.sql = sql;
@@ -67,6 +71,7 @@ final class ResultSetRowCursor implements RowCursor {
             return;
         }
         closed = true;
+        onClose.run();
         StorageException failure = null;
         try {
             try {

@@ -42,7 +42,7 @@ final class Schema {
     }
 
     /** A column as the metadata describes it. */
-    record Column(String name, int jdbcType, String typeName, int size, Integer decimalDigits) {
+    record Column(String name, int jdbcType, String typeName, int size, Integer decimalDigits, boolean nullable) {
 
         boolean isCharacter() {
             return jdbcType == Types.CHAR || jdbcType == Types.NCHAR;
@@ -96,15 +96,7 @@ final class Schema {
         List<Problem> problems = new ArrayList<>();
         DatabaseMetaData meta = connection.getMetaData();
         String schema = connection.getSchema();
-        List<String[]> tables = new ArrayList<>(); // {schema, name}
-        try (ResultSet rs = meta.getTables(null, schema, null, null)) {
-            while (rs.next()) {
-                String type = rs.getString("TABLE_TYPE");
-                if (type != null && TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
-                    tables.add(new String[]{rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
-                }
-            }
-        }
+        List<String[]> tables = tables(meta, schema, definition.table());
         List<String[]> matches = match(tables, definition.table(), t -> t[1]);
         if (matches.size() != 1) {
             String where = schema == null ? "" : " in schema '" + schema + "'";
@@ -166,6 +158,34 @@ final class Schema {
         return new Resolution(Optional.of(new Mapping(dialect, table, byField, types)), List.of(), types);
     }
 
+    /**
+     * The tables that may match the configured name ({schema, name} pairs): the one of exactly that
+     * name, else every table of the schema, to match ignoring case (a database may hold thousands
+     * of tables and this runs for every read and stamp, so the exact lookup comes first).
+     */
+    private static List<String[]> tables(DatabaseMetaData meta, String schema, String wanted) throws SQLException {
+        String escape = meta.getSearchStringEscape();
+        List<String[]> exact = tables(meta, schema, escapePattern(wanted, escape), escape);
+        if (exact.stream().anyMatch(t -> t[1].equals(wanted))) {
+            return exact;
+        }
+        return tables(meta, schema, null, escape);
+    }
+
+    private static List<String[]> tables(DatabaseMetaData meta, String schema, String pattern, String escape)
+            throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (ResultSet rs = meta.getTables(null, escapePattern(schema, escape), pattern, null)) {
+            while (rs.next()) {
+                String type = rs.getString("TABLE_TYPE");
+                if (type != null && TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
+                    tables.add(new String[]{rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
+                }
+            }
+        }
+        return tables;
+    }
+
     private Optional<Column> modifiedColumn(ViewDefinition definition, Table table) {
         return definition.push().flatMap(PushPolicy::modifiedField).flatMap(definition::field).flatMap(f -> {
             List<Column> found = match(table.columns(), f.column(), Column::name);
@@ -212,7 +232,7 @@ final class Schema {
                 int digits = rs.getInt("DECIMAL_DIGITS");
                 Integer decimalDigits = rs.wasNull() ? null : digits;
                 columns.add(new Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
-                        rs.getInt("COLUMN_SIZE"), decimalDigits));
+                        rs.getInt("COLUMN_SIZE"), decimalDigits, rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
             }
         }
         return columns;

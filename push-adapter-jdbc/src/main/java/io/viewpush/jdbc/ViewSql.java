@@ -38,6 +38,14 @@ final class ViewSql {
     private final int[] calcIndex;
     private final Condition filters;
 
+    /**
+     * The start of the statement that reads a small page in autocommit, as an instant and as the
+     * session's local time: selected after the view's fields. It is no later than the statement's
+     * snapshot, so it can stand for the read's start (see {@link ReadStarts}).
+     */
+    static final List<Field<?>> STATEMENT_START = List.of(DSL.field("current_timestamp", SqlTypes.TIMESTAMP_TZ),
+            DSL.field("localtimestamp", SqlTypes.TIMESTAMP));
+
     ViewSql(View view, Mapping mapping, Snapshot snapshot) {
         this.view = view;
         this.mapping = mapping;
@@ -95,7 +103,11 @@ final class ViewSql {
                 false, t);
     }
 
-    /** @return the key order: code-point order for text, empty first */
+    /**
+     * @return the key order: code-point order for text, empty first. A key column that cannot be
+     *         empty (a primary key) is ordered plainly, so that the database can read it along its
+     *         index and stream the first rows at once instead of sorting the whole view first.
+     */
     SortField<?> keyOrder() {
         Field<?> k = key();
         if (view.typeOf(view.keyField()) == ValueType.TEXT) {
@@ -103,7 +115,7 @@ final class ViewSql {
             Field<String> text = (Field<String>) k;
             k = mapping.dialect().codePointOrder(text);
         }
-        return k.asc().nullsFirst();
+        return mapping.column(view.keyField()).nullable() ? k.asc().nullsFirst() : k.asc();
     }
 
     /**

@@ -160,7 +160,7 @@ class ErrorsTest {
         DataSource ds = TestDatabase.h2().dataSource();
         assertThatThrownBy(() -> JdbcPushStore.builder(null).build()).hasMessageContaining("dataSource");
         assertThatThrownBy(() -> JdbcPushStore.builder(ds).fetchSize(0).build()).hasMessageContaining("fetchSize");
-        assertThatThrownBy(() -> JdbcPushStore.builder(ds).stampBatchSize(20_000).build()).hasMessageContaining("stampBatchSize");
+        assertThatThrownBy(() -> JdbcPushStore.builder(ds).stampBatchSize(200_000).build()).hasMessageContaining("stampBatchSize");
         assertThatThrownBy(() -> JdbcPushStore.builder(ds).journalRetention(Duration.ZERO).build())
                 .hasMessageContaining("journalRetention");
         assertThatThrownBy(() -> JdbcPushStore.builder(ds).journalMaxAttemptsPerView(0).build())

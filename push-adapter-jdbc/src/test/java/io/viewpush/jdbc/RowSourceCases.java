@@ -88,6 +88,18 @@ abstract class RowSourceCases extends StoreCases {
     }
 
     @Test
+    void anEmptyKeyOfANullableKeyColumnComesFirst() {
+        String t = newTable("nullkeys");
+        db.execute("CREATE TABLE " + t + " (k INTEGER, v VARCHAR(5))", "INSERT INTO " + t + " VALUES (2, 'b')",
+                "INSERT INTO " + t + " VALUES (NULL, 'empty')", "INSERT INTO " + t + " VALUES (-1, 'a')");
+        View view = bind(ViewDefinition.builder("nullkeys", t).key("k").field("k", "k").field("v", "v").build());
+
+        assertThat(readAll(view)).extracting(r -> r.get("v")).containsExactly("empty", "a", "b");
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(BigDecimal.ONE.negate()), 0))).extracting(r -> r.get("v"))
+                .containsExactly("b");
+    }
+
+    @Test
     void pagesStartAfterTheGivenKeyAndStopAtTheLimit() {
         String t = createOrders();
         for (int i = 1; i <= 10; i++) {

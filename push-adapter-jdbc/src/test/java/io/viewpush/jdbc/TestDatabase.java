@@ -105,11 +105,22 @@ final class TestDatabase {
 
     /** @return a new H2 database in a file under {@code dir} */
     static TestDatabase h2File(Path dir) {
-        String name = "viewpush_test_" + COUNTER.incrementAndGet();
+        return h2File(dir, "viewpush_test_" + COUNTER.incrementAndGet());
+    }
+
+    /** @return the H2 file database of that name under {@code dir}, opened anew (its own pool) */
+    static TestDatabase h2File(Path dir, String name) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve(name).toAbsolutePath());
         ds.setUser("sa");
-        return new TestDatabase(Kind.H2, ds, name);
+        return new TestDatabase(Kind.H2, pooled(ds, name), name);
+    }
+
+    /** Closes the connection pool; for an H2 file database that closes the database. */
+    void close() {
+        if (dataSource instanceof HikariDataSource) {
+            ((HikariDataSource) dataSource).close();
+        }
     }
 
     private static synchronized EmbeddedPostgres server() {

@@ -43,6 +43,7 @@ final class DefaultViewPush implements ViewPush {
     private final ZoneId zone;
     private final Duration shutdownTimeout;
     private final Scheduler scheduler;
+    private final LeaseKeeper keeper;
     private final ExecutorService stampExecutor;
     private static final AtomicInteger STAMP_THREADS = new AtomicInteger();
     private volatile boolean closed;
@@ -67,9 +68,11 @@ final class DefaultViewPush implements ViewPush {
             Pusher pusher = new Pusher(b.rowSource(), b.stamper(), b.journal(), b.lease(), b.transport(), b.listener(),
                     b.clock(), b.zone(), owner, b.leaseTtl(), keeper, stampExecutor);
             this.scheduler = new Scheduler(pusher, b.journal(), keeper, b.clock(), views.values(), b.pollInterval(),
-                    b.leaseTtl(), b.workers());
+                    b.workers());
+            this.keeper = keeper;
         } else {
             this.scheduler = null;
+            this.keeper = null;
         }
     }
 
@@ -211,6 +214,9 @@ final class DefaultViewPush implements ViewPush {
         closed = true;
         if (scheduler != null) {
             scheduler.stop(shutdownTimeout);
+        }
+        if (keeper != null) {
+            keeper.close();
         }
         stampExecutor.shutdown();
     }

@@ -7,20 +7,28 @@ import io.viewpush.port.ViewLease;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Renews the leases an engine holds while it pushes (a long batch may outlast one lease), and
- * counts what went wrong out of sight: failed renewals and releases, listener exceptions.
+ * Renews the leases an engine holds while it pushes (a long batch may outlast one lease), on a
+ * thread of its own, and counts what went wrong out of sight: failed renewals and releases,
+ * listener exceptions. Its own thread, from the first lease held until {@link #close()}: a push
+ * started by {@code pushNow} without the scheduler (the CLI's {@code push}) needs renewing as much
+ * as a scheduled one, and the scheduler's workers may all be busy sending.
  */
-final class LeaseKeeper {
+final class LeaseKeeper implements AutoCloseable {
     private final ViewLease lease;
     private final Duration ttl;
     private final Map<String, LeaseToken> held = new ConcurrentHashMap<>();
     private final AtomicLong lostLeases = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicReference<RuntimeException> lastProblem = new AtomicReference<>();
+
+    private ScheduledThreadPoolExecutor timer;
+    private boolean closed;
 
     LeaseKeeper(ViewLease lease, Duration ttl) {
         this.lease = lease;
@@ -29,6 +37,29 @@ final class LeaseKeeper {
 
     void hold(LeaseToken token) {
         held.put(token.view(), token);
+        startRenewing();
+    }
+
+    private synchronized void startRenewing() {
+        if (timer != null || closed) {
+            return;
+        }
+        timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "viewpush-lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(50, ttl.toMillis() / 3);
+        timer.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops renewing (the engine closes); leases still held expire by themselves. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (timer != null) {
+            timer.shutdown();
+        }
     }
 
     void release(LeaseToken token) {
@@ -43,7 +74,8 @@ final class LeaseKeeper {
                     lostLeases.incrementAndGet();
                     held.remove(token.view(), token);
                 }
-            } catch (StorageException e) {
+            } catch (RuntimeException e) {
+                // a StorageException, or worse: the timer must outlive it, or no lease would be renewed again
                 lastProblem.set(e);
             }
         }

@@ -95,17 +95,28 @@ final class Pusher {
                 "view '" + view.name() + "' has no push policy"));
         Instant started = clock.instant();
         Snapshot snapshot = new Snapshot(started, zone);
-        if (!hasRows(view, snapshot)) {
-            return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
+        Optional<LeaseToken> token;
+        try {
+            if (!hasRows(view, snapshot)) {
+                return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
+            }
+            token = lease.tryAcquire(view.name(), owner, leaseTtl);
+        } catch (StorageException e) {
+            return finish(failedBeforeSending(view, trigger, started, e));
         }
-        Optional<LeaseToken> token = lease.tryAcquire(view.name(), owner, leaseTtl);
         if (token.isEmpty()) {
             return finish(skip(view, trigger, started, Status.SKIPPED, "another engine is pushing this view"));
         }
         keeper.hold(token.get());
         try {
             if (!ignoreInterval) {
-                PushDecision decision = policy.decide(journal.history(view.name()), started);
+                PushHistory history;
+                try {
+                    history = journal.history(view.name());
+                } catch (StorageException e) {
+                    return finish(failedBeforeSending(view, trigger, started, e));
+                }
+                PushDecision decision = policy.decide(history, started);
                 if (decision instanceof PushDecision.WaitUntil) {
                     return finish(skip(view, trigger, started, Status.SKIPPED, "not due: " + decision.because()));
                 }
@@ -221,6 +232,15 @@ final class Pusher {
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, String reason) {
         return new PushAttempt(view.name(), trigger, started, clock.instant(), status, 0, 0, 0, 0, 0,
                 OptionalInt.empty(), reason, List.of());
+    }
+
+    /**
+     * A database failure before any row was sent (the probe, the lease, the history): reported to
+     * the listener like any failed push (a log line, a metric) and backed off from by the scheduler.
+     * It is not journaled: the journal is in the database that just failed.
+     */
+    private PushAttempt failedBeforeSending(View view, Trigger trigger, Instant started, StorageException e) {
+        return skip(view, trigger, started, Status.FAILED, "database error: " + e.getMessage());
     }
 
     private static PushAttempt withReason(PushAttempt a, String reason) {

@@ -36,7 +36,6 @@ final class Scheduler {
     private final LeaseKeeper keeper;
     private final Clock clock;
     private final Duration pollInterval;
-    private final Duration leaseTtl;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final ScheduledThreadPoolExecutor executor;
     private volatile boolean started;
@@ -44,13 +43,12 @@ final class Scheduler {
     private volatile boolean abandoned;
 
     Scheduler(Pusher pusher, PushJournal journal, LeaseKeeper keeper, Clock clock, Collection<View> views,
-              Duration pollInterval, Duration leaseTtl, int workers) {
+              Duration pollInterval, int workers) {
         this.pusher = pusher;
         this.journal = journal;
         this.keeper = keeper;
         this.clock = clock;
         this.pollInterval = pollInterval;
-        this.leaseTtl = leaseTtl;
         for (View v : views) {
             if (v.push().isPresent()) {
                 slots.put(v.name(), new Slot(v));
@@ -66,8 +64,6 @@ final class Scheduler {
             return;
         }
         started = true;
-        long renewEvery = Math.max(50, leaseTtl.toMillis() / 3);
-        executor.scheduleWithFixedDelay(keeper::renewAll, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         for (Slot s : slots.values()) {
             s.history = loadHistory(s.view.name());
             scheduleAt(s, clock.instant());

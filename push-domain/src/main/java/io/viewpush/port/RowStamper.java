@@ -7,7 +7,9 @@ import io.viewpush.view.View;
 public interface RowStamper {
 
     /**
-     * Begins a batch of rows to stamp on delivery. Called before the batch's rows are read.
+     * Begins a batch of rows to stamp on delivery. Called before the batch's rows are taken from
+     * the cursor, but after that cursor was opened: the stamp must not be later than the cursor's
+     * start, or a change made between the two would be lost for a view without a modified field.
      *
      * @param view     the view, which must have a push policy
      * @param snapshot the push's snapshot

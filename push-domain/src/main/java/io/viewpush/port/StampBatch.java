@@ -21,7 +21,8 @@ public interface StampBatch extends AutoCloseable {
      * Stamps the recorded rows: sets the stamp field of each one that still exists and, when the
      * policy has a modified field, still has the modified value that was sent. Rows that changed
      * are skipped, so they stay "needs pushing". The stamp value comes from the store's clock,
-     * at or before the time the batch began, in the column's own type and precision, such that a
+     * no later than the start of any read of the view still open (the cursor the rows came from
+     * began before the batch did), in the column's own type and precision, such that a
      * row modified after its read always compares as modified after the stamp.
      *
      * @return how many rows were stamped and skipped

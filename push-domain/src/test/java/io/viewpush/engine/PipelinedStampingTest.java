@@ -1,7 +1,6 @@
 package io.viewpush.engine;
 
 import io.viewpush.expression.Snapshot;
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.RowStamper;
 import io.viewpush.port.StampBatch;
@@ -21,9 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +42,7 @@ class PipelinedStampingTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         for (int id = 1; id <= 6; id++) {
             table.insert(order(id, "c", "1", LocalDateTime.of(2024, 3, 1, 12, 0)));
         }

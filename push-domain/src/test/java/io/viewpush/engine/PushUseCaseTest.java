@@ -1,6 +1,5 @@
 package io.viewpush.engine;
 
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,9 +36,7 @@ class PushUseCaseTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         transport = new RecordingTransport();
     }
 
@@ -109,6 +105,65 @@ class PushUseCaseTest {
         assertThat(transport.batches().get(1).rows()).isEqualTo(transport.batches().get(0).rows());
         assertThat(transport.batches().get(1).webhookId()).isEqualTo(transport.batches().get(0).webhookId());
         assertThat(stampOf(1)).isNotNull();
+    }
+
+    @Test
+    void aDatabaseFailureBeforeAnyRowIsSentIsAFailedPushTheListenerHears() {
+        // found by the reliability suite (scenario 2): a pooled connection killed while idle made the
+        // engine's first query of a push fail, and nothing logged or counted it
+        insert(1, 2);
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = ViewPush.builder().store(store).transport(transport).view(ContractViews.modifiedSincePushed())
+                .listener(new io.viewpush.port.PushListener() {
+                    @Override
+                    public void pushFinished(PushAttempt attempt) {
+                        heard.add(attempt);
+                    }
+                }).build();
+        store.setReachable(false);
+
+        PushAttempt failed = engine.pushNow("orders to push");
+
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.reason()).startsWith("database error: ").contains("unreachable");
+        assertThat(failed.batches()).isZero();
+        assertThat(heard).containsExactly(failed);
+        assertThat(transport.batches()).isEmpty();
+        store.setReachable(true);
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
+        assertThat(stampOf(1)).isNotNull();
+    }
+
+    @Test
+    void aBatchThatTakesLongerThanTheLeaseIsStampedBecauseTheLeaseIsRenewedMeanwhile() {
+        // found by the reliability suite (scenario 6): 'push' of a million rows to a slow receiver took
+        // longer than the lease; only the scheduler renewed leases, so without it the stamp was refused
+        // and the rows would have gone out again and again
+        insert(1, 2, 3);
+        io.viewpush.port.PushTransport slow = new io.viewpush.port.PushTransport() {
+            @Override
+            public io.viewpush.push.Delivery send(io.viewpush.view.View view, java.util.Iterator<io.viewpush.view.Row> rows) {
+                try {
+                    Thread.sleep(1200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return transport.send(view, rows);
+            }
+
+            @Override
+            public void close() {
+                transport.close();
+            }
+        };
+        engine = ViewPush.builder().store(store).transport(slow).view(ContractViews.modifiedSincePushed())
+                .leaseTtl(Duration.ofMillis(300)).build();
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        assertThat(a.status()).as(a.reason()).isEqualTo(Status.SUCCESS);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(stampOf(3)).isNotNull();
     }
 
     @Test
@@ -196,9 +251,7 @@ class PushUseCaseTest {
     void aLeaseLostDuringThePushRefusesTheStamp() {
         SettableClock dbClock = new SettableClock(Instant.parse("2024-03-01T12:00:00Z"));
         store = InMemoryStore.create(dbClock);
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         insert(1);
         transport.onSend(rows -> {
             dbClock.advance(ViewPush.Builder.DEFAULT_LEASE_TTL.plusSeconds(1));

@@ -1,6 +1,5 @@
 package io.viewpush.engine;
 
-import io.viewpush.expression.ValueType;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
@@ -22,9 +21,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,9 +43,7 @@ class SchedulerTest {
     @BeforeEach
     void setUp() {
         store = InMemoryStore.create();
-        Map<String, ValueType> columns = new LinkedHashMap<>();
-        ContractViews.COLUMNS.forEach(c -> columns.put(c.name(), c.type()));
-        table = store.createTable(ContractViews.TABLE, columns, "id");
+        table = OrdersTable.createIn(store);
         transport = new RecordingTransport();
     }
 
@@ -66,6 +61,32 @@ class SchedulerTest {
 
     private ViewPush.Builder builder(ViewDefinition def) {
         return ViewPush.builder().store(store).transport(transport).view(def).pollInterval(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aDatabaseThatFailsIsReportedAsFailedPushesAndTheSchedulerRecoversByItself() {
+        // found by the reliability suite (scenario 2): while PostgreSQL restarted, every check of a
+        // view failed and the scheduler swallowed it: no log line, no metric, no backoff
+        table.insert(order(1, "a", "1", T0));
+        ViewDefinition def = view(Duration.ZERO);
+        def = def.withPush(def.push().orElseThrow().toBuilder().backoffInitial(Duration.ofMillis(50))
+                .backoffMax(Duration.ofMillis(100)).build());
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = builder(def).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        }).build();
+        store.setReachable(false);
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream().filter(a -> a.status() == Status.FAILED).count() >= 2);
+        assertThat(heard).allSatisfy(a -> assertThat(a.reason()).startsWith("database error: "));
+        assertThat(transport.batches()).isEmpty();
+
+        store.setReachable(true);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream().anyMatch(a -> a.status() == Status.SUCCESS));
     }
 
     @Test

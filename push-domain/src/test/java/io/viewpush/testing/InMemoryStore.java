@@ -55,6 +55,7 @@ public final class InMemoryStore implements PushStore {
     private final Map<String, PushHistory> histories = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Long> fences = new HashMap<>();
+    private final Map<String, List<Instant>> openReads = new ConcurrentHashMap<>();
     private volatile boolean reachable = true;
 
     private InMemoryStore(Clock clock) {
@@ -156,6 +157,9 @@ public final class InMemoryStore implements PushStore {
             }
         }
         Iterator<Row> it = out.iterator();
+        Instant openedAt = clock.instant();
+        List<Instant> reads = openReads.computeIfAbsent(view.name(), v -> Collections.synchronizedList(new ArrayList<>()));
+        reads.add(openedAt);
         return new RowCursor() {
             private boolean closed;
 
@@ -175,7 +179,10 @@ public final class InMemoryStore implements PushStore {
 
             @Override
             public void close() {
-                closed = true;
+                if (!closed) {
+                    closed = true;
+                    reads.remove(openedAt);
+                }
             }
         };
     }
@@ -187,7 +194,7 @@ public final class InMemoryStore implements PushStore {
         InMemoryTable t = table(view.table());
         String stampColumn = view.columnOf(policy.stampField());
         ValueType stampType = view.typeOf(policy.stampField());
-        Object stampValue = stampValue(stampType);
+        Object stampValue = stampValue(stampType, view.name());
         Optional<String> modifiedColumn = policy.modifiedField().map(view::columnOf);
         Optional<String> modifiedField = policy.modifiedField();
         return new StampBatch() {
@@ -239,9 +246,21 @@ public final class InMemoryStore implements PushStore {
         };
     }
 
-    /** The begin time at microsecond precision, less one microsecond: an edit at that same instant still counts. */
-    private Object stampValue(ValueType type) {
-        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS).minus(1, ChronoUnit.MICROS);
+    /**
+     * The begin time, or the start of the earliest read of the view still open if that is earlier, at
+     * microsecond precision, less one microsecond: an edit after the read began still counts as newer.
+     */
+    private Object stampValue(ValueType type, String view) {
+        Instant at = clock.instant();
+        List<Instant> reads = openReads.getOrDefault(view, List.of());
+        synchronized (reads) {
+            for (Instant r : reads) {
+                if (r.isBefore(at)) {
+                    at = r;
+                }
+            }
+        }
+        at = at.truncatedTo(ChronoUnit.MICROS).minus(1, ChronoUnit.MICROS);
         if (type == ValueType.TIMESTAMP_TZ) {
             return OffsetDateTime.ofInstant(at, clock.getZone());
         }

@@ -65,6 +65,10 @@ final class ApiHandler implements HttpRequestHandler {
         Exchange x = new Exchange(request);
         Reply reply;
         try {
+            Object protocolProblem = context == null ? null : context.getAttribute(ProtocolChecks.PROBLEM);
+            if (protocolProblem != null) {
+                throw new ApiError(400, "bad_request", "not a valid HTTP/1.1 request: " + protocolProblem);
+            }
             x.target = RequestTarget.parse(request.getPath());
             reply = route(x);
         } catch (ApiError e) {
@@ -82,8 +86,9 @@ final class ApiHandler implements HttpRequestHandler {
             // HttpCore would read an unread body to its end to keep the connection: not an unbounded one
             request.setEntity(null);
             response.setHeader("Connection", "close");
+            Connections.lingerOnCloseCurrent();
         }
-        if (draining.getAsBoolean()) {
+        if (draining.getAsBoolean() || (context != null && context.getAttribute(ProtocolChecks.PROBLEM) != null)) {
             response.setHeader("Connection", "close");
         }
         if (LOG.isDebugEnabled()) {

@@ -26,13 +26,19 @@ public record ApiKey(String name, String key, List<String> views, boolean admin)
     /** The shortest key accepted: 16 characters. */
     public static final int MIN_KEY_LENGTH = 16;
 
+    /** Copies the views; name, key and views must not be null (everything else is checked by the builder). */
     public ApiKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(key, "key");
         views = List.copyOf(Objects.requireNonNull(views, "views"));
     }
 
-    /** @return a key that may see every view */
+    /**
+     * @param name  who the key belongs to
+     * @param key   the secret
+     * @param admin whether it may also push and read the journal
+     * @return a key that may see every view
+     */
     public static ApiKey allViews(String name, String key, boolean admin) {
         return new ApiKey(name, key, List.of(ALL_VIEWS), admin);
     }

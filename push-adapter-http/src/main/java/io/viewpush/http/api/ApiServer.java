@@ -91,8 +91,9 @@ import java.util.function.Supplier;
  * {@code internal_error}, whose detail is only a reference to the log entry (never a stack trace,
  * SQL or class name); 503 {@code unavailable}. View names in paths are URL-encoded
  * ({@code orders%20to%20push}) and decoded exactly once, per segment, after the path is split, so
- * {@code ..}, {@code %2F} and double encoding never reach another view or route. Requests that are
- * not even HTTP (an unreadable request line, a header beyond 8 KiB or past 100 headers) are answered
+ * {@code ..}, {@code %2F} and double encoding never reach another view or route. A request that is
+ * HTTP but not valid HTTP/1.1 (no {@code Host} header, or two) is a JSON 400 {@code bad_request}
+ * too. Requests that are not even HTTP (an unreadable request line, a header beyond 8 KiB or past 100 headers) are answered
  * by HttpCore itself or have their connection closed.
  *
  * <h2>Server</h2>

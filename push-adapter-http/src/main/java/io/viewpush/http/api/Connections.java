@@ -51,8 +51,15 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Idle timeout.</b> The socket read timeout is {@code idleTimeout} (set by HttpCore from
  *       the socket config); a write that stays blocked longer (a client that stopped reading) gets
  *       its connection closed too, and an idle keep-alive connection is closed after it.</li>
- *   <li><b>Graceful stop.</b> {@link #drain} refuses new connections, closes idle ones, lets busy
- *       ones finish their exchange and then close, and returns when none is left or the time is up.</li>
+ *   <li><b>Graceful stop.</b> {@link #drain} refuses new connections (and waits for the listener to
+ *       leave {@code accept}, until which the kernel would still take them), closes idle ones, lets
+ *       busy ones finish their exchange and then close, and returns when none is left or the time is
+ *       up.</li>
+ *   <li><b>Lingering close.</b> A connection whose request body was refused unread sends its answer,
+ *       then FIN, and drops what the client still sends for a bounded time before it closes: closing
+ *       over unread bytes would reset the connection and could destroy the answer.</li>
+ *   <li><b>Reset on a broken response.</b> {@link #abortCurrent()} cuts a connection with a reset,
+ *       so a streamed response that failed half way never looks complete.</li>
  * </ul>
  */
 final class Connections {
@@ -170,6 +177,18 @@ final class Connections {
     }
 
     /**
+     * Asks for a lingering close of the connection this worker thread serves: its request body was
+     * left unread, and closing over unread bytes makes the kernel send a reset that can destroy the
+     * answer before the client reads it.
+     */
+    static void lingerOnCloseCurrent() {
+        GuardedSocket s = CURRENT.get();
+        if (s != null) {
+            s.lingerOnClose = true;
+        }
+    }
+
+    /**
      * Stops taking connections and waits for the open ones to finish.
      *
      * @return true when every connection closed in time
@@ -234,6 +253,13 @@ final class Connections {
             s.closeQuietly();
         });
     }
+
+    /** A lingering close stops when the client has sent nothing for this long. */
+    static final int LINGER_QUIET_MILLIS = 200;
+    /** A lingering close takes at most this long. */
+    static final int LINGER_MAX_MILLIS = 2_000;
+    /** A lingering close drops at most this many bytes. */
+    static final long LINGER_MAX_BYTES = 16L * 1024 * 1024;
 
     enum State { AWAITING_HEAD, BUSY, BETWEEN }
 
@@ -307,11 +333,14 @@ final class Connections {
     final class GuardedSocket extends Socket {
         private final AtomicBoolean admitted = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
+        private final AtomicBoolean lingering = new AtomicBoolean();
         volatile State state = State.AWAITING_HEAD;
         volatile long awaitingSince = System.nanoTime();
         volatile long headBytesSince;
         volatile long writeSince;
         volatile int exchanges;
+        volatile boolean lingerOnClose;
+        private volatile boolean aborting;
         private InputStream guardedIn;
         private OutputStream guardedOut;
 
@@ -421,6 +450,7 @@ final class Connections {
 
         /** Closes at once with a reset, so the peer cannot take a cut response for a whole one. */
         void abort() {
+            aborting = true;
             try {
                 if (!isClosed()) {
                     setSoLinger(true, 0);
@@ -429,6 +459,28 @@ final class Connections {
                 LOG.trace("linger not set: {}", e.toString());
             }
             closeQuietly();
+        }
+
+        /**
+         * Sends FIN after the answer, then reads and drops what the client still sends, until it
+         * closes too, goes quiet for {@link #LINGER_QUIET_MILLIS}, or {@link #LINGER_MAX_MILLIS} or
+         * {@link #LINGER_MAX_BYTES} are reached; only then the socket is closed.
+         */
+        private void linger() {
+            try {
+                shutdownOutput();
+                setSoTimeout(LINGER_QUIET_MILLIS);
+                InputStream raw = super.getInputStream();
+                byte[] sink = new byte[8192];
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MAX_MILLIS);
+                long total = 0;
+                int n;
+                while (total < LINGER_MAX_BYTES && System.nanoTime() - deadline < 0 && (n = raw.read(sink)) >= 0) {
+                    total += n;
+                }
+            } catch (IOException e) {
+                LOG.trace("lingering close ended: {}", e.toString());
+            }
         }
 
         void closeQuietly() {
@@ -440,8 +492,11 @@ final class Connections {
         }
 
         @Override
-        public synchronized void close() throws IOException {
+        public void close() throws IOException {
             try {
+                if (lingerOnClose && !aborting && !draining && lingering.compareAndSet(false, true) && !isClosed()) {
+                    linger();
+                }
                 super.close();
             } finally {
                 live.remove(this);

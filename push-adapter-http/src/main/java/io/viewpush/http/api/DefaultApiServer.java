@@ -80,7 +80,7 @@ final class DefaultApiServer implements ApiServer {
                         .setTcpNoDelay(true)
                         .build())
                 .setHttp1Config(http1)
-                .setHttpProcessor(HttpProcessors.customServer("ViewPush").build())
+                .setHttpProcessor(new ProtocolChecks(HttpProcessors.customServer("ViewPush").build()))
                 .setConnectionReuseStrategy(conns.reuseStrategy())
                 .setServerSocketFactory(conns.serverSocketFactory())
                 .setConnectionFactory(conns.connectionFactory(http1))

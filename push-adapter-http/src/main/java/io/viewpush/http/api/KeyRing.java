@@ -3,7 +3,6 @@ package io.viewpush.http.api;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -104,11 +103,5 @@ final class KeyRing {
             }
         }
         return Optional.empty();
-    }
-
-    static List<String> names(List<Entry> entries) {
-        List<String> out = new ArrayList<>();
-        entries.forEach(e -> out.add(e.name()));
-        return out;
     }
 }

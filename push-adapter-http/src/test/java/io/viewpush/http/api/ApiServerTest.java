@@ -244,6 +244,14 @@ class ApiServerTest {
     }
 
     @Test
+    void pushingWhileTheEngineStopsIs503() {
+        f.engine.close();
+        assertError(f.push(NEW, bearer(ADMIN_KEY)), 503, "unavailable", "engine is stopping");
+        assertThat(f.transport.batches()).isEmpty();
+        assertThat(f.get("/api/views/" + enc(NEW), bearer(ADMIN_KEY)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void pushingAPullOnlyViewIs409() {
         assertError(f.push(UNCONFIRMED, bearer(ADMIN_KEY)), 409, "not_pushable", "pull-only");
     }

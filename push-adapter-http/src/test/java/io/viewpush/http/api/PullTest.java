@@ -93,6 +93,15 @@ class PullTest {
     }
 
     @Test
+    void anHttp10ClientGetsTheRowsUntilTheConnectionCloses() {
+        f.order(1, "Ada", "1");
+        String answer = f.raw("GET /api/views/unconfirmed%20orders HTTP/1.0\r\nAuthorization: " + PARTNER_A_KEY
+                + "\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding")
+                .endsWith("\"due\":\"2024-01-02\"}]");
+    }
+
+    @Test
     void thePullIsByteForByteWhatAPushSends() throws Exception {
         f.order(1, "Ada Łukasiewicz 😀", "12345678901234567890.123456789");
         f.order(2, "Bob", "0.10");

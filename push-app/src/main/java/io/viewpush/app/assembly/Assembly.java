@@ -66,9 +66,12 @@ public final class Assembly implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final ViewPush engine;
     private final Deque<AutoCloseable> closeables;
+    private final java.time.ZoneId sessionZone;
 
     private Assembly(AppConfig config, HikariDataSource dataSource, JdbcPushStore store, HttpPushTransport transport,
-                     PrometheusMeterRegistry metrics, ViewPush engine, Deque<AutoCloseable> closeables) {
+                     PrometheusMeterRegistry metrics, ViewPush engine, Deque<AutoCloseable> closeables,
+                     java.time.ZoneId sessionZone) {
+        this.sessionZone = sessionZone;
         this.config = config;
         this.dataSource = dataSource;
         this.store = store;
@@ -92,10 +95,13 @@ public final class Assembly implements AutoCloseable {
     public static Assembly open(AppConfig config, PushListener extra) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            HikariDataSource ds = dataSource(config.database());
+            SessionZone zone = sessionZone(config.database());
+            HikariDataSource ds = dataSource(config.database(), zone);
             opened.push(ds);
+            LOG.info("database sessions in time zone {} ({}): timestamps without time zone and dates are read, "
+                    + "compared with now() and stamped in it", zone.zone().getId(), zone.source());
             runInit(config, ds);
-            JdbcPushStore store = store(ds, true);
+            JdbcPushStore store = store(ds, true, config);
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
@@ -115,6 +121,7 @@ public final class Assembly implements AutoCloseable {
                         .transport(transport)
                         .views(config.views())
                         .listener(listener)
+                        .zone(zone.zone())
                         .workers(config.engine().workers())
                         .pollInterval(config.engine().pollInterval())
                         .leaseTtl(config.engine().leaseTtl())
@@ -124,7 +131,7 @@ public final class Assembly implements AutoCloseable {
                 throw new InvalidConfigException(e.problems().stream().map(config::locate).toList());
             }
             opened.push(engine);
-            return new Assembly(config, ds, store, transport, metrics, engine, opened);
+            return new Assembly(config, ds, store, transport, metrics, engine, opened, zone.zone());
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -141,9 +148,9 @@ public final class Assembly implements AutoCloseable {
      */
     public static List<ConfigProblem> check(AppConfig config) {
         List<ConfigProblem> problems = new ArrayList<>();
-        try (HikariDataSource ds = dataSource(config.database())) {
+        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()))) {
             runInit(config, ds);
-            JdbcPushStore store = store(ds, false);
+            JdbcPushStore store = store(ds, false, config);
             for (ViewDefinition d : config.views()) {
                 try {
                     d.bind(store.fieldTypes(d));
@@ -165,6 +172,15 @@ public final class Assembly implements AutoCloseable {
     /** @return the config this assembly was built from */
     public AppConfig config() {
         return config;
+    }
+
+    /**
+     * @return the time zone of every database session of this assembly, in which timestamps without
+     *         time zone and dates are read, compared with {@code now()} and stamped
+     *         ({@code database.timeZone}, else the database's own zone; never merely the JVM's)
+     */
+    public java.time.ZoneId sessionZone() {
+        return sessionZone;
     }
 
     /** @return the engine (not started) */
@@ -245,7 +261,15 @@ public final class Assembly implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource dataSource(DatabaseConfig db) {
+    private static SessionZone sessionZone(DatabaseConfig db) {
+        try {
+            return SessionZone.resolve(db);
+        } catch (SQLException e) {
+            throw new StartupException("cannot connect to the database " + redact(db.url()) + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static HikariDataSource dataSource(DatabaseConfig db, SessionZone zone) {
         if (db.url().equals(DatabaseConfig.EMBEDDED_URL)) {
             try {
                 Files.createDirectories(Path.of(DatabaseConfig.EMBEDDED_DIRECTORY));
@@ -262,6 +286,9 @@ public final class Assembly implements AutoCloseable {
         hc.setMaximumPoolSize(db.poolSize());
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
+        if (db.isPostgres() || db.timeZone().isPresent()) {
+            hc.setConnectionInitSql(zone.setSql());
+        }
         try {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
@@ -292,9 +319,13 @@ public final class Assembly implements AutoCloseable {
         }
     }
 
-    private static JdbcPushStore store(HikariDataSource ds, boolean migrate) {
+    private static JdbcPushStore store(HikariDataSource ds, boolean migrate, AppConfig config) {
         try {
-            return JdbcPushStore.builder(ds).migrateOnBuild(migrate).build();
+            return JdbcPushStore.builder(ds).migrateOnBuild(migrate)
+                    .journalRetention(config.engine().journalRetention())
+                    .journalMaxAttemptsPerView(config.engine().journalMaxAttemptsPerView())
+                    .journalPruneInterval(config.engine().journalPruneInterval())
+                    .build();
         } catch (StorageException e) {
             throw new StartupException("the database failed while ViewPush prepared its tables: " + e.getMessage(), e);
         }

@@ -94,7 +94,7 @@ public final class AppConfig {
      * @return the problem with the file, line and column of the key it names
      */
     public ConfigProblem locate(Problem problem) {
-        Location at = locator.locate(problem.view(), problem.key());
+        Location at = locator.locate(problem.view(), problem.key(), problem.position());
         return new ConfigProblem(at, problem.view().isEmpty() ? Optional.empty() : Optional.of(problem.view()),
                 problem.key(), problem.message(), problem.position());
     }

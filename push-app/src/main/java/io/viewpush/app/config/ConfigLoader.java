@@ -60,14 +60,41 @@ public final class ConfigLoader {
                     "there is no config file '" + name + "' (looked in " + file.toAbsolutePath().getParent()
                             + "); write one (see the README's configuration reference) or name another with -c FILE")));
         } catch (MalformedInputException e) {
-            throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(name), "",
-                    "the file is not UTF-8 text")));
+            throw new InvalidConfigException(List.of(ConfigProblem.at(firstMalformedByte(file, name), "",
+                    "the file is not UTF-8 text: save it as UTF-8")));
         } catch (IOException e) {
             throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(name), "",
                     "cannot read the file: " + e)));
         }
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, name, dir, env);
+    }
+
+    /** Where the first byte that is not UTF-8 is (line and column counted in characters before it). */
+    private static Location firstMalformedByte(Path file, String name) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return Location.of(name);
+        }
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        decoder.decode(in, out, true);
+        out.flip();
+        int line = 1;
+        int column = 1;
+        while (out.hasRemaining()) {
+            char c = out.get();
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else if (!Character.isLowSurrogate(c)) {
+                column++;
+            }
+        }
+        return new Location(name, line, column);
     }
 
     /**
@@ -82,7 +109,7 @@ public final class ConfigLoader {
     public static AppConfig parse(String yaml, String fileName, Path baseDir, Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>();
         AppConfig config = YamlTree.read(yaml, fileName, problems)
-                .map(root -> new ConfigReader(fileName, baseDir, env, problems).read(root))
+                .map(root -> new ConfigReader(fileName, yaml, baseDir, env, problems).read(root))
                 .orElse(null);
         if (config == null && problems.isEmpty()) {
             problems.add(ConfigProblem.at(Location.of(fileName), "", "the file is empty; it needs at least "

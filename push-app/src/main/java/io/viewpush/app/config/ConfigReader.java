@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 /** Turns the YAML tree into an {@link AppConfig}, collecting every problem with its place. */
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("database", "server", "api", "views", "engine");
-    static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize");
+    static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize", "timeZone");
     static final List<String> SERVER_KEYS = List.of("port", "host");
     static final List<String> API_KEYS = List.of("keys");
     static final List<String> API_KEY_KEYS = List.of("name", "key", "views", "admin");
@@ -40,7 +40,8 @@ final class ConfigReader {
     static final List<String> PUSH_KEYS = List.of("url", "stamp", "modified", "minInterval", "format", "maxRows",
             "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax");
     static final List<String> RETRY_KEYS = List.of("attempts", "initialBackoff", "maxBackoff", "maxRetryAfter");
-    static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout");
+    static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout",
+            "journalRetention", "journalMaxAttemptsPerView", "journalPruneInterval");
 
     /** The shortest API key accepted (the API server's rule too). */
     static final int MIN_API_KEY_LENGTH = 16;
@@ -54,9 +55,11 @@ final class ConfigReader {
     private final List<ConfigProblem> problems;
     private final Locator locator;
     private final Set<String> viewNamesWritten = new LinkedHashSet<>();
+    private final String[] lines;
 
-    ConfigReader(String file, Path baseDir, Map<String, String> env, List<ConfigProblem> problems) {
+    ConfigReader(String file, String text, Path baseDir, Map<String, String> env, List<ConfigProblem> problems) {
         this.file = file;
+        this.lines = text.split("\\R", -1);
         this.baseDir = baseDir;
         this.env = env;
         this.problems = problems;
@@ -142,6 +145,22 @@ final class ConfigReader {
             }
         });
         integer(m, "poolSize", c, 1, 1000, v -> pool[0] = v);
+        java.time.ZoneId[] zone = {null};
+        text(m, "timeZone", c, false, s -> {
+            String z = s.text().strip();
+            try {
+                java.time.ZoneId id = java.time.ZoneId.of(z.equalsIgnoreCase("UTC") || z.equals("Z") ? "UTC" : z);
+                if (id instanceof java.time.ZoneOffset) {
+                    problem(s.at(), c, "timeZone", "'" + z + "' is an offset; write a zone name such as Europe/Berlin, "
+                            + "America/New_York or UTC (an offset would not follow daylight saving)");
+                } else {
+                    zone[0] = id;
+                }
+            } catch (java.time.DateTimeException e) {
+                problem(s.at(), c, "timeZone", "'" + z + "' is not a time zone; write a zone name such as Europe/Berlin, "
+                        + "America/New_York or UTC");
+            }
+        });
         boolean hasUrl = m.entry("url").filter(e -> !isNull(e.value())).isPresent();
         if (!hasUrl) {
             if (m.entry("user").isPresent() || m.entry("password").isPresent()) {
@@ -149,13 +168,13 @@ final class ConfigReader {
                         + "without a url ViewPush uses its embedded H2 database under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
             }
             DatabaseConfig d = DatabaseConfig.embedded(Optional.ofNullable(init[0]));
-            return new DatabaseConfig(d.url(), d.user(), d.password(), d.init(), pool[0], true);
+            return new DatabaseConfig(d.url(), d.user(), d.password(), d.init(), pool[0], true, Optional.ofNullable(zone[0]));
         }
         if (url[0] == null) {
             return null;
         }
         return new DatabaseConfig(url[0], Optional.ofNullable(user[0]), Optional.ofNullable(password[0]),
-                Optional.ofNullable(init[0]), pool[0], false);
+                Optional.ofNullable(init[0]), pool[0], false, Optional.ofNullable(zone[0]));
     }
 
     private ServerConfig server(Entry section) {
@@ -192,7 +211,13 @@ final class ConfigReader {
         duration(m, "pollInterval", c, true, v -> poll[0] = v);
         duration(m, "leaseTtl", c, true, v -> lease[0] = v);
         duration(m, "shutdownTimeout", c, true, v -> shutdown[0] = v);
-        return new EngineConfig(workers[0], poll[0], lease[0], shutdown[0]);
+        Duration[] retention = {d.journalRetention()};
+        int[] keep = {d.journalMaxAttemptsPerView()};
+        Duration[] prune = {d.journalPruneInterval()};
+        duration(m, "journalRetention", c, true, v -> retention[0] = v);
+        integer(m, "journalMaxAttemptsPerView", c, 1, 10_000_000, v -> keep[0] = v);
+        duration(m, "journalPruneInterval", c, false, v -> prune[0] = v);
+        return new EngineConfig(workers[0], poll[0], lease[0], shutdown[0], retention[0], keep[0], prune[0]);
     }
 
     private List<ApiKeyConfig> apiKeys(Entry section, Set<String> viewNames) {
@@ -271,6 +296,10 @@ final class ConfigReader {
                     }
                 });
             }
+            if (vs.isPresent() && vs.get().value() instanceof ListNode && ((ListNode) vs.get().value()).items().isEmpty()) {
+                problem(vs.get().value().location(), c, "views", "the list is empty: name the views this key may use, "
+                        + "or ['*'] for all");
+            }
             if (name[0] != null && key[0] != null) {
                 out.add(new ApiKeyConfig(name[0], key[0], allowed, admin[0]));
             }
@@ -348,6 +377,7 @@ final class ConfigReader {
         calculations(m, c, name, b);
         optionalTextList(m, "filters", c, name, (s, i) -> {
             locator.put(name, "filters[" + i + "]", s.at());
+            expression(name, "filters[" + i + "]", s);
             b.filter(s.text());
         });
         optionalTextList(m, "writable", c, name, (s, i) -> b.writable(s.text()));
@@ -385,7 +415,7 @@ final class ConfigReader {
     }
 
     private ConfigProblem locate(String view, Problem p) {
-        Location at = locator.locate(view, p.key());
+        Location at = locator.locate(view, p.key(), p.position());
         Optional<String> v = view.startsWith("#") ? Optional.empty() : Optional.of(view);
         return new ConfigProblem(at, v, v.isEmpty() ? "views[" + view.substring(1) + "]." + p.key() : p.key(),
                 p.message(), p.position());
@@ -443,8 +473,10 @@ final class ConfigReader {
                         + "starts with '{' must be quoted: \"{a} > {b}\"");
                 continue;
             }
-            scalar(calc.value(), c, key).ifPresentOrElse(s -> b.calculation(calc.key(), s.text()),
-                    () -> b.calculation(calc.key(), ""));
+            scalar(calc.value(), c, key).ifPresentOrElse(s -> {
+                expression(view, key, s);
+                b.calculation(calc.key(), s.text());
+            }, () -> b.calculation(calc.key(), ""));
         }
     }
 
@@ -766,6 +798,11 @@ final class ConfigReader {
             int index = i + 1;
             scalar(item, c, k).ifPresent(s -> use.accept(s, index));
         }
+    }
+
+    private void expression(String view, String key, Scalar s) {
+        int line = s.at().line();
+        locator.putExpression(view, key, s.at(), s.text(), line >= 1 && line <= lines.length ? lines[line - 1] : null);
     }
 
     private static boolean isNull(Node n) {

@@ -1,6 +1,7 @@
 package io.viewpush.app.config;
 
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +15,14 @@ import java.util.Optional;
  * @param init     a SQL file run once at start-up, before anything else (optional)
  * @param poolSize the most connections the pool opens; default {@link #DEFAULT_POOL_SIZE}
  * @param embedded true when this is the default embedded H2 database (no {@code database} section)
+ * @param timeZone the time zone of ViewPush's database sessions, in which timestamps without time
+ *                 zone and dates are read, compared with {@code now()} and stamped; default (empty):
+ *                 the database's own zone (PostgreSQL: its {@code ALTER DATABASE}/{@code ALTER ROLE
+ *                 ... SET timezone}, else the server's {@code timezone} when readable, else UTC; H2:
+ *                 the JVM's), never merely the JVM's
  */
 public record DatabaseConfig(String url, Optional<String> user, Optional<String> password, Optional<Path> init,
-                             int poolSize, boolean embedded) {
+                             int poolSize, boolean embedded, Optional<ZoneId> timeZone) {
     /** Default {@link #poolSize()}: 10 connections. */
     public static final int DEFAULT_POOL_SIZE = 10;
     /** The directory of the default embedded database, relative to the working directory. */
@@ -31,9 +37,16 @@ public record DatabaseConfig(String url, Optional<String> user, Optional<String>
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(timeZone, "timeZone");
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be at least 1");
         }
+    }
+
+    /** A database section without {@code timeZone}: the sessions use the database's own zone. */
+    public DatabaseConfig(String url, Optional<String> user, Optional<String> password, Optional<Path> init,
+                          int poolSize, boolean embedded) {
+        this(url, user, password, init, poolSize, embedded, Optional.empty());
     }
 
     /** @return the default embedded H2 database under {@code ./viewpush-data}, with an optional init file */
@@ -55,6 +68,7 @@ public record DatabaseConfig(String url, Optional<String> user, Optional<String>
     @Override
     public String toString() {
         return "DatabaseConfig[url=" + url + ", user=" + user.orElse("-") + ", password=" + (password.isPresent() ? "***" : "-")
-                + ", init=" + init.map(Path::toString).orElse("-") + ", poolSize=" + poolSize + "]";
+                + ", init=" + init.map(Path::toString).orElse("-") + ", poolSize=" + poolSize
+                + ", timeZone=" + timeZone.map(ZoneId::getId).orElse("-") + "]";
     }
 }

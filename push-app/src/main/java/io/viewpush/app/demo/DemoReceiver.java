@@ -3,6 +3,7 @@ package io.viewpush.app.demo;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DemoReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true)); // print 12.50 as sent, not 12.5
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2);

@@ -251,14 +251,20 @@ class ConfigLoaderTest {
     @Test
     void unknownFieldInAnExpressionNamesTheCharacterPosition() {
         String p = oneProblem(exampleWith(25, "      needs pushing: \"{last modified [auto]} > {last pushd}\""));
-        assertThat(p).startsWith("push.yaml:25:22: view 'orders to push', calculations.needs pushing, character 26: "
+        assertThat(p).startsWith("push.yaml:25:48: view 'orders to push', calculations.needs pushing, character 26: "
                 + "unknown field {last pushd}");
     }
 
     @Test
     void expressionSyntaxErrorNamesTheCharacterPosition() {
         String p = oneProblem(exampleWith(27, "      - \"{needs pushing} = = true\""));
-        assertThat(p).startsWith("push.yaml:27:9: view 'orders to push', filters[1], character 19:");
+        assertThat(p).startsWith("push.yaml:27:28: view 'orders to push', filters[1], character 19:");
+    }
+
+    @Test
+    void expressionWrittenWithYamlEscapesIsPlacedAtItsStart() {
+        String p = oneProblem(exampleWith(27, "      - \"{nope} = 'say \\\"hi\\\"'\""));
+        assertThat(p).startsWith("push.yaml:27:9: view 'orders to push', filters[1], character 1: unknown field {nope}");
     }
 
     @Test
@@ -367,6 +373,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void apiKeyWithoutViewsIsRejected() {
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("views: [orders to push]", "views: []")))
+                .isEqualTo("push.yaml:11:14: api.keys[1].views: the list is empty: name the views this key may use, "
+                        + "or ['*'] for all");
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("      views: [orders to push]\n", "")))
+                .startsWith("push.yaml:9:7: api.keys[1].views: missing 'views'");
+    }
+
+    @Test
     void shortApiKeyIsRejectedWithoutShowingIt() {
         String p = oneProblem(CONTRACT_EXAMPLE.replace("${PARTNER_A_KEY}", "secret1"));
         assertThat(p).isEqualTo("push.yaml:10:12: api.keys[1].key: the key is too short (7 characters); use at least 16, "
@@ -391,7 +406,7 @@ class ConfigLoaderTest {
     @Test
     void problemsCarryViewKeyAndPositionAsValues() {
         ConfigProblem p = problems(exampleWith(27, "      - \"{needs pushing} = {nope}\"")).get(0);
-        assertThat(p.location()).isEqualTo(new Location("push.yaml", 27, 9));
+        assertThat(p.location()).as("the column of character 19").isEqualTo(new Location("push.yaml", 27, 28));
         assertThat(p.view()).contains("orders to push");
         assertThat(p.key()).isEqualTo("filters[1]");
         assertThat(p.position()).isEqualTo(Optional.of(19));

@@ -273,7 +273,7 @@ class PostgresPushIT {
                 .replace("{last pushed}\"", "{last pushd}\""));
         Jar.Result r = Jar.run(dir, "check", "-c", "push.yaml");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("push.yaml:17:22: view 'orders to push', calculations.needs pushing, character 26: "
+        assertThat(r.err()).contains("push.yaml:17:48: view 'orders to push', calculations.needs pushing, character 26: "
                         + "unknown field {last pushd}")
                 .contains("push.yaml:24:7: view 'orders to push', push.minIntervall: unknown key 'minIntervall'; "
                         + "did you mean 'minInterval'?")

@@ -2,10 +2,13 @@ package io.viewpush.port.contract;
 
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import io.viewpush.port.Page;
+import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
 import io.viewpush.push.StampResult;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
+import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -66,6 +69,36 @@ public abstract class RowStamperContractTest extends StoreContractSupport {
         assertThat(read(view)).isEmpty();
         tables.touch(ContractViews.TABLE, key(1), "last_modified");
         assertThat(keys(read(view))).containsExactly(1);
+    }
+
+    @Test
+    void withoutAModifiedFieldAChangeAfterTheReadBeganIsNotLost() {
+        tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
+        ViewDefinition def = ContractViews.base("modified since pushed, no optimistic check")
+                .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
+                .filter("{needs pushing} = true")
+                .push(ContractViews.policy().build())
+                .build();
+        View view = bind(def);
+        LeaseToken token = lease(view);
+        try (RowCursor cursor = store.open(view, now(), Page.ALL)) {
+            sleepAMillisecond();
+            tables.touch(ContractViews.TABLE, key(1), "last_modified");
+            sleepAMillisecond();
+            try (StampBatch batch = store.begin(view, now(), token)) {
+                cursor.forEachRemaining(batch::add);
+                assertThat(batch.commit().stamped()).isEqualTo(1);
+            }
+        }
+        assertThat(keys(read(view))).as("the change made after the read began still needs pushing").containsExactly(1);
+    }
+
+    private static void sleepAMillisecond() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
