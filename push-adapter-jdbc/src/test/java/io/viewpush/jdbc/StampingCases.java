@@ -192,6 +192,29 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
+    void aRowChangedAfterASmallPageWasReadButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
+        // a page within one fetch is read at once in autocommit; its start still caps the stamp
+        String t = ordersWithRows(1);
+        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
+        View view = pushView("small page before begin", t, false);
+        LeaseToken lease = lease(view.name());
+        try (RowCursor cursor = store.open(view, SNAPSHOT, new Page(java.util.Optional.empty(), 10))) {
+            Row old = cursor.next();
+            db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = LOCALTIMESTAMP WHERE id = 1");
+            Thread.sleep(2100); // the batch begins two seconds after the change
+            try (StampBatch batch = store.begin(view, SNAPSHOT, lease)) {
+                batch.add(old);
+                assertThat(batch.commit()).isEqualTo(new StampResult(1, 0));
+            }
+        }
+
+        Row now = readAll(view).get(0);
+        assertThat(now.get("customer")).isEqualTo("changed");
+        assertThat((LocalDateTime) now.get("last modified [auto]")).as("the change was never sent")
+                .isAfter((LocalDateTime) now.get("last pushed"));
+    }
+
+    @Test
     void theStampIsTheDatabaseTimeAtBeginFlooredToTheColumnPrecisionMinusOneUnit() {
         String t = newTable("precise");
         db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, s0 TIMESTAMP(0), s3 TIMESTAMP(3), z TIMESTAMP(6) WITH TIME ZONE)",

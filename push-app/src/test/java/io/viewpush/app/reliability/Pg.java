@@ -44,6 +44,7 @@ final class Pg implements AutoCloseable {
     static Pg start(Map<String, String> serverConfig) {
         try {
             Path root = Files.createTempDirectory("viewpush-reliability-pg");
+            removeStale(root.getParent());
             Pg p = new Pg(root.resolve("data"), Files.createDirectories(root.resolve("sockets")), freePort(),
                     new LinkedHashMap<>(serverConfig));
             p.startServer();
@@ -55,6 +56,31 @@ final class Pg implements AutoCloseable {
 
     static Pg start() {
         return start(Map.of());
+    }
+
+    /**
+     * Deletes the data directories earlier runs left (the shared server is stopped by zonky's own
+     * shutdown hook, too late to delete its directory): those older than an hour whose server is gone.
+     */
+    private static void removeStale(Path tmp) throws IOException {
+        long hourAgo = System.currentTimeMillis() - 3_600_000;
+        try (var dirs = Files.newDirectoryStream(tmp, "viewpush-reliability-pg*")) {
+            for (Path d : dirs) {
+                Path pid = d.resolve("data").resolve("postmaster.pid");
+                boolean live;
+                try {
+                    live = Files.exists(pid) && ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()))
+                            .map(ProcessHandle::isAlive).orElse(false);
+                } catch (RuntimeException e) {
+                    live = true; // a pid file being written: leave it
+                }
+                if (!live && Files.getLastModifiedTime(d).toMillis() < hourAgo) {
+                    try (var walk = Files.walk(d)) {
+                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {
