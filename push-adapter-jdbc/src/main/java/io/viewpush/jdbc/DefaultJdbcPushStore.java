@@ -21,7 +21,9 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Result;
 import org.jooq.ResultQuery;
+import org.jooq.SelectField;
 import org.jooq.SelectSeekStep1;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
@@ -73,7 +75,6 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastPrune = new ConcurrentHashMap<>();
-    private final ReadStarts readStarts = new ReadStarts();
     /**
      * Each view's mapping, read from the database's metadata once (the engine bound the view's
      * types once too) instead of twice per push and once per idle check: the catalog queries cost
@@ -89,6 +90,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         t.setDaemon(true);
         return t;
     });
+    private final ReadStarts readStarts = new ReadStarts();
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -172,34 +174,42 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             c = dataSource.getConnection();
             Mapping mapping = mapping(c, view.definition());
             DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
+            // a page that fits in one fetch (the engine's "anything to send?" probe reads one row) is
+            // one statement in autocommit, which also reads its own start (see readSmall)
             boolean small = page.limit() > 0 && page.limit() <= fetchSize;
             Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
-                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), dsl) : Optional.empty();
-            if (rendered.isPresent()) {
-                return read(c, dsl, view, rendered.get(), small, what);
+                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), small, dsl) : Optional.empty();
+            if (rendered.isPresent() && small) {
+                return readSmall(c, view, rendered.get());
             }
-            ViewSql sql = new ViewSql(view, mapping, snapshot);
-            Condition where = sql.filters();
-            if (page.after().isPresent()) {
-                where = where.and(sql.keyAfter(page.after().get()));
-            }
-            SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(where)
-                    .orderBy(sql.keyOrder());
-            if (small) {
-                // a page that fits in one fetch (the engine's "anything to send?" probe reads one row):
-                // read in autocommit, no transaction to begin and roll back; the database's time is
-                // read before the page, so the recorded start is never later than the page's snapshot
-                ReadStarts.Start started = readStart(dsl);
-                List<Row> rows = select.limit(page.limit()).fetch(sql::toRow);
-                c.close();
-                return new LoadedRowCursor(rows, readStarts.opened(view.name(), started));
+            ViewSql sql = rendered.map(RenderedQueries.Rendered::sql).orElseGet(() -> new ViewSql(view, mapping, snapshot));
+            SelectSeekStep1<Record, ?> select = null;
+            if (rendered.isEmpty()) {
+                Condition where = sql.filters();
+                if (page.after().isPresent()) {
+                    where = where.and(sql.keyAfter(page.after().get()));
+                }
+                List<SelectField<?>> fields = new ArrayList<>(sql.select());
+                if (small) {
+                    fields.addAll(ViewSql.STATEMENT_START);
+                }
+                select = dsl.select(fields).from(mapping.table()).where(where).orderBy(sql.keyOrder());
+                if (small) {
+                    return readSmall(c, view, sql, select.limit(page.limit()).fetch());
+                }
             }
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            ReadStarts.Start started = readStart(dsl);
+            Record2<OffsetDateTime, LocalDateTime> started = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
+            ReadStarts.Start start = new ReadStarts.Start(started.value1(), started.value2());
+            if (rendered.isPresent()) {
+                PreparedStatement ps = rendered.get().prepare(c);
+                ps.setFetchSize(fetchSize);
+                ResultSet rs = ps.executeQuery();
+                return new ResultSetRowCursor(c, ps, rs, sql, what, readStarts.opened(view.name(), start));
+            }
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            Runnable forget = readStarts.opened(view.name(), started);
-            return new JdbcRowCursor(c, cursor, sql::toRow, what, forget);
+            return new JdbcRowCursor(c, cursor, sql::toRow, what, readStarts.opened(view.name(), start));
         } catch (SQLException | DataAccessException e) {
             mappings.remove(view.definition());
             closeQuietly(c, e);
@@ -210,35 +220,42 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    /** Reads with a query rendered before: a small page at once in autocommit, else streaming in a transaction. */
-    private RowCursor read(Connection c, DSLContext dsl, View view, RenderedQueries.Rendered r, boolean small,
-                           String what) throws SQLException {
-        if (small) {
-            ReadStarts.Start started = readStart(dsl); // before the page: never later than its snapshot
-            List<Row> rows = new ArrayList<>();
-            try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(r.sql().toRow(rs));
+    /**
+     * A small page read at once in autocommit, with its statement's start ({@link ViewSql#STATEMENT_START}:
+     * no later than its snapshot), which counts as a read start (see {@link ReadStarts}) until the
+     * caller closes the cursor, as a cursor still open would.
+     */
+    private RowCursor readSmall(Connection c, View view, RenderedQueries.Rendered r) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        ReadStarts.Start start = null;
+        int n = r.sql().select().size();
+        try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(r.sql().toRow(rs));
+                if (start == null) {
+                    start = new ReadStarts.Start(rs.getObject(n + 1, OffsetDateTime.class),
+                            rs.getObject(n + 2, LocalDateTime.class));
                 }
             }
-            c.close();
-            return new LoadedRowCursor(rows, readStarts.opened(view.name(), started));
         }
-        c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-        ReadStarts.Start started = readStart(dsl);
-        PreparedStatement ps = r.prepare(c);
-        ps.setFetchSize(fetchSize);
-        ResultSet rs = ps.executeQuery();
-        return new ResultSetRowCursor(c, ps, rs, r.sql(), what, readStarts.opened(view.name(), started));
+        c.close();
+        return loaded(view, rows, start);
     }
 
-    /**
-     * The database's time as a read starts (in the read's transaction when it streams): a stamp of
-     * the view is capped by the earliest start of its reads still open (see {@link ReadStarts}).
-     */
-    private ReadStarts.Start readStart(DSLContext dsl) {
-        Record2<OffsetDateTime, LocalDateTime> now = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
-        return new ReadStarts.Start(now.value1(), now.value2());
+    private RowCursor readSmall(Connection c, View view, ViewSql sql, Result<Record> result) throws SQLException {
+        c.close();
+        List<Row> rows = new ArrayList<>();
+        for (Record r : result) {
+            rows.add(sql.toRow(r));
+        }
+        int n = sql.select().size();
+        ReadStarts.Start start = result.isEmpty() ? null
+                : new ReadStarts.Start((OffsetDateTime) result.get(0).get(n), (LocalDateTime) result.get(0).get(n + 1));
+        return loaded(view, rows, start);
+    }
+
+    private RowCursor loaded(View view, List<Row> rows, ReadStarts.Start start) {
+        return new LoadedRowCursor(rows, start == null ? () -> { } : readStarts.opened(view.name(), start));
     }
 
     private static void closeQuietly(Connection c, Throwable failure) {

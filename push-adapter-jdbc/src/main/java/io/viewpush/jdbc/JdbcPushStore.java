@@ -118,8 +118,8 @@ public interface JdbcPushStore extends PushStore {
 
         /**
          * @param value the most sent rows whose keys a batch keeps in memory; a batch with more
-         *              writes them to the scratch table this many per insert while it streams
-         *              (memory holds at most two such chunks); 1 to 100000; default
+         *              writes them to the scratch table this many per insert while it streams (in
+         *              the background, one insert at a time); 1 to 100000; default
          *              {@link #DEFAULT_STAMP_BATCH_SIZE}
          */
         public Builder stampBatchSize(int value) {

@@ -27,11 +27,12 @@ import java.util.concurrent.Executor;
 /**
  * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
  * rows are kept in memory up to {@code chunk} rows; beyond that, as they stream out, they go into
- * the scratch table {@code viewpush_stamp_row} in inserts of {@code chunk} rows (so memory stays
- * bounded however many rows are sent). {@link #commit()} then stamps them with ONE set-based
- * statement, in the same transaction that checks the lease: joined with the scratch table, or, on
- * PostgreSQL when the batch never outgrew memory, with the kept values themselves (unnested
- * arrays), which spares writing and deleting the scratch rows.
+ * the scratch table {@code viewpush_stamp_row}, {@code chunk} rows per statement, written in the
+ * background while the next rows stream (so memory stays bounded however many rows are sent).
+ * {@link #commit()} then stamps them with ONE set-based statement, in the transaction that locks
+ * and checks the lease: joined with the scratch table ({@code UPDATE ... FROM} on PostgreSQL,
+ * {@code MERGE} on H2), or, on PostgreSQL when the batch never outgrew memory, with the kept
+ * values themselves as unnested text arrays, which spares writing and deleting scratch rows.
  */
 final class JdbcStampBatch implements StampBatch {
     /** Batches at least this large refresh the scratch table's statistics before the stamp. */
@@ -90,7 +91,7 @@ final class JdbcStampBatch implements StampBatch {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
         if (keys.size() >= chunk) {
-            flush();
+            flush(); // before, not after: a batch of exactly chunk rows stays in memory
         }
         keys.add(row.key());
         modifiedField.ifPresent(m -> modified.add(row.get(m)));
@@ -125,20 +126,48 @@ final class JdbcStampBatch implements StampBatch {
         pendingWrite = CompletableFuture.runAsync(() -> write(k, m), writer);
     }
 
-    /** Writes one chunk of kept rows to the scratch table in ONE statement (see {@link #kept}). */
+    /**
+     * Writes keys (and modified values) in ONE statement: each column's values travel as one text
+     * array, unnested and cast back to the column's type by the database. Text is the
+     * zone-independent, exact form of every value type; two bind values whatever the chunk size.
+     */
     private void write(List<Object> k, List<Object> m) {
         List<Field<?>> columns = new ArrayList<>(List.of(Tables.StampRow.BATCH_ID, Tables.StampRow.column('k', keyType)));
         if (modifiedType != null) {
             columns.add(Tables.StampRow.column('m', modifiedType));
         }
-        org.jooq.Table<?> kept = kept(k, m);
-        List<Field<?>> selected = new ArrayList<>(List.of(DSL.val(batchId)));
-        selected.addAll(List.of(kept.fields()));
+        org.jooq.Table<?> rows = unnested(k, m);
+        List<Field<?>> values = new ArrayList<>(List.of(DSL.val(batchId)));
+        values.addAll(List.of(rows.fields()));
         try {
-            ctx.insertInto(Tables.StampRow.TABLE).columns(columns).select(DSL.select(selected).from(kept)).execute();
+            ctx.insertInto(Tables.StampRow.TABLE).columns(columns).select(DSL.select(values).from(rows)).execute();
         } catch (DataAccessException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "'", e);
         }
+    }
+
+    /**
+     * @return the keys (and modified values) as a table with the scratch table's columns (named
+     *         and typed as there), from text arrays unnested and cast back by the database
+     */
+    private org.jooq.Table<?> unnested(List<Object> k, List<Object> m) {
+        Dialect dialect = mapping.dialect();
+        Field<?> key = Tables.StampRow.column('k', keyType);
+        List<Field<?>> values = new ArrayList<>(List.of(
+                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(key.getName())));
+        Field<String[]> keyTexts = DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array());
+        org.jooq.Table<?> unnest;
+        if (modifiedType == null) {
+            unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
+        } else {
+            Field<?> mod = Tables.StampRow.column('m', modifiedType);
+            values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
+                    .as(mod.getName()));
+            Field<String[]> modifiedTexts = DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array());
+            unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
+                    DSL.name("k"), DSL.name("m"));
+        }
+        return DSL.select(values).from(unnest).asTable(Tables.StampRow.ALIAS);
     }
 
     /** Waits for the chunk being written, if any. */
@@ -156,32 +185,6 @@ final class JdbcStampBatch implements StampBatch {
         }
     }
 
-    /**
-     * The kept keys (and modified values) as a table with the scratch table's column names: each
-     * column's values travel as one text array (one bind value whatever the number of rows),
-     * unnested and cast back to the column's type by the database. Text is the zone-independent,
-     * exact form of every value type.
-     */
-    private org.jooq.Table<?> kept(List<Object> keyValues, List<Object> modifiedValues) {
-        Dialect dialect = mapping.dialect();
-        Field<?> k = Tables.StampRow.column('k', keyType);
-        List<Field<?>> cast = new ArrayList<>(List.of(
-                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(k.getName())));
-        Field<String[]> keyTexts = DSL.val(SqlText.of(keyValues), SQLDataType.VARCHAR.array());
-        org.jooq.Table<?> unnest;
-        if (modifiedType == null) {
-            unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
-        } else {
-            Field<?> m = Tables.StampRow.column('m', modifiedType);
-            cast.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
-                    .as(m.getName()));
-            Field<String[]> modifiedTexts = DSL.val(SqlText.of(modifiedValues), SQLDataType.VARCHAR.array());
-            unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
-                    DSL.name("k"), DSL.name("m"));
-        }
-        return DSL.select(cast).from(unnest).asTable(Tables.StampRow.ALIAS);
-    }
-
     /** {@code cast(text as <the scratch column's type>)}: exact, and never through the JVM's time zone. */
     private static Field<?> castText(Dialect dialect, Field<String> text, ValueType type) {
         return DSL.field("cast({0} as " + SqlText.castType(dialect, type) + ")", SqlTypes.of(type), text);
@@ -190,7 +193,8 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public StampResult commit() {
         requireOpen();
-        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
+        boolean fromMemory = !spilled && mapping.dialect() == Dialect.POSTGRESQL;
+        if (!fromMemory) {
             flush();
             awaitWrite();
         }
@@ -224,7 +228,7 @@ final class JdbcStampBatch implements StampBatch {
         Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
 
         org.jooq.Table<?> s;
-        if (spilled) {
+        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
             Field<?> scratchKey = Tables.StampRow.column('k', keyType);
             List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
             modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
@@ -233,7 +237,7 @@ final class JdbcStampBatch implements StampBatch {
                     : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
             s = rows.asTable(Tables.StampRow.ALIAS);
         } else {
-            s = kept(keys, modified);
+            s = unnested(keys, modified);
         }
 
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
@@ -246,7 +250,8 @@ final class JdbcStampBatch implements StampBatch {
         if (mapping.dialect() == Dialect.POSTGRESQL) {
             return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(s).where(match).execute();
         }
-        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp)).execute();
+        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp))
+                .execute();
     }
 
     private void deleteRows(DSLContext c) {

@@ -13,7 +13,7 @@ final class LoadedRowCursor implements RowCursor {
     private final Runnable onClose;
     private boolean closed;
 
-    /** @param onClose run once when the cursor closes (forgets the read's start) */
+    /** @param onClose run once when the cursor closes */
     LoadedRowCursor(List<Row> rows, Runnable onClose) {
         this.rows = rows.iterator();
         this.onClose = onClose;
@@ -34,10 +34,9 @@ final class LoadedRowCursor implements RowCursor {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closed) {
+            closed = true;
+            onClose.run();
         }
-        closed = true;
-        onClose.run();
     }
 }

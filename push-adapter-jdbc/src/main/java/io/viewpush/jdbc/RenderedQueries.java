@@ -6,6 +6,7 @@ import io.viewpush.view.View;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.ResultQuery;
+import org.jooq.SelectField;
 import org.jooq.SelectSeekStep1;
 
 import java.math.BigDecimal;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.temporal.Temporal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +68,11 @@ final class RenderedQueries {
     private final Map<View, Map<Long, Optional<Rendered>>> byView = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * @param limit the page's limit, 0 for every row
+     * @param limit     the page's limit, 0 for every row
+     * @param withStart whether the statement also selects its start ({@link ViewSql#STATEMENT_START}, last)
      * @return the view's read from its first row, rendered once; empty when it cannot be cached
      */
-    Optional<Rendered> get(View view, Mapping mapping, Snapshot snapshot, long limit, DSLContext dsl) {
+    Optional<Rendered> get(View view, Mapping mapping, Snapshot snapshot, long limit, boolean withStart, DSLContext dsl) {
         Map<Long, Optional<Rendered>> byLimit = byView.get(view);
         if (byLimit == NOT_CACHED) {
             return Optional.empty();
@@ -86,14 +89,19 @@ final class RenderedQueries {
         if (known != null && (known.isEmpty() || known.get().mapping() == mapping)) {
             return known;
         }
-        Optional<Rendered> rendered = render(view, mapping, snapshot, limit, dsl);
+        Optional<Rendered> rendered = render(view, mapping, snapshot, limit, withStart, dsl);
         byLimit.put(limit, rendered);
         return rendered;
     }
 
-    private static Optional<Rendered> render(View view, Mapping mapping, Snapshot snapshot, long limit, DSLContext dsl) {
+    private static Optional<Rendered> render(View view, Mapping mapping, Snapshot snapshot, long limit, boolean withStart,
+                                             DSLContext dsl) {
         ViewSql sql = new ViewSql(view, mapping, snapshot);
-        SelectSeekStep1<Record, ?> select = dsl.select(sql.select()).from(mapping.table()).where(sql.filters())
+        List<SelectField<?>> fields = new ArrayList<>(sql.select());
+        if (withStart) {
+            fields.addAll(ViewSql.STATEMENT_START);
+        }
+        SelectSeekStep1<Record, ?> select = dsl.select(fields).from(mapping.table()).where(sql.filters())
                 .orderBy(sql.keyOrder());
         ResultQuery<Record> query = limit > 0 ? select.limit(limit) : select;
         List<Object> values = dsl.extractBindValues(query);
@@ -101,7 +109,7 @@ final class RenderedQueries {
         for (int i = 0; i < binds.length; i++) {
             Object v = values.get(i);
             if (v instanceof Temporal) {
-                v = TemporalBinding.text((Temporal) v);
+                v = SqlText.of(v); // the rendered SQL casts it back
             }
             if (!(v instanceof String || v instanceof BigDecimal || v instanceof Boolean || v instanceof Long
                     || v instanceof Integer)) {

@@ -26,15 +26,15 @@ final class ResultSetRowCursor implements RowCursor {
     private Boolean ahead;
     private boolean closed;
 
-    /** @param onClose run once when the cursor closes (forgets the read's start) */
+    /** @param onClose run once when the cursor closes */
     ResultSetRowCursor(Connection connection, Statement statement, ResultSet rs, ViewSql sql, String what,
                        Runnable onClose) {
         this.connection = connection;
+        this.onClose = onClose;
         this.statement = statement;
         this.rs = rs;
         this.sql = sql;
         this.what = what;
-        this.onClose = onClose;
     }
 
     @Override

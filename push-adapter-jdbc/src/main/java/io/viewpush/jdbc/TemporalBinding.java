@@ -79,8 +79,7 @@ final class TemporalBinding<T extends Temporal> implements Binding<T, T> {
         return "date";
     }
 
-    /** @return the ISO text a temporal value is bound as (cast back to its type in SQL), exactly */
-    static String text(Temporal value) {
+    private String text(T value) {
         if (value instanceof LocalDateTime) {
             return TIMESTAMP.format(value);
         }

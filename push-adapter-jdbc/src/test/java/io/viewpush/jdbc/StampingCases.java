@@ -147,6 +147,29 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
+    void aRowChangedAfterItWasReadInASmallPageButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
+        String t = ordersWithRows(1);
+        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
+        View view = pushView("small page before begin", t, false);
+        LeaseToken lease = lease(view.name());
+        // a page that fits in one fetch is read at once, in autocommit; its start counts until it is closed
+        try (RowCursor page = store.open(view, SNAPSHOT, new Page(java.util.Optional.empty(), 1))) {
+            Row old = page.next();
+            db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = LOCALTIMESTAMP WHERE id = 1");
+            Thread.sleep(2100); // the batch begins two seconds after the change
+            try (StampBatch batch = store.begin(view, SNAPSHOT, lease)) {
+                batch.add(old);
+                assertThat(batch.commit()).isEqualTo(new StampResult(1, 0));
+            }
+        }
+
+        Row now = readAll(view).get(0);
+        assertThat(now.get("customer")).isEqualTo("changed");
+        assertThat((LocalDateTime) now.get("last modified [auto]")).as("the change was never sent")
+                .isAfter((LocalDateTime) now.get("last pushed"));
+    }
+
+    @Test
     void aRowChangedAfterItsCursorOpenedButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
         String t = ordersWithRows(1);
         db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
