@@ -97,10 +97,17 @@ final class Pusher {
         Snapshot snapshot = new Snapshot(started, zone);
         Optional<LeaseToken> token;
         try {
-            if (!hasRows(view, snapshot)) {
+            // A due push first checks without the lease whether there is anything to send (one cheap
+            // indexed statement per idle view and poll). A manual push reads at once under the lease:
+            // its read shows whether there is anything, one round trip fewer for a push that sends.
+            boolean probed = !ignoreInterval;
+            if (probed && !hasRows(view, snapshot)) {
                 return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
             }
             token = lease.tryAcquire(view.name(), owner, leaseTtl);
+            if (token.isEmpty() && !probed && !hasRows(view, snapshot)) {
+                return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
+            }
         } catch (StorageException e) {
             return finish(failedBeforeSending(view, trigger, started, e));
         }
@@ -108,6 +115,7 @@ final class Pusher {
             return finish(skip(view, trigger, started, Status.SKIPPED, "another engine is pushing this view"));
         }
         keeper.hold(token.get());
+        boolean released = false;
         try {
             if (!ignoreInterval) {
                 PushHistory history;
@@ -123,8 +131,9 @@ final class Pusher {
             }
             PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, token.get(), stopping, abandoned);
             if (attempt.status() != Status.NOTHING_TO_SEND && attempt.status() != Status.SKIPPED) {
+                keeper.release(token.get()); // no renewal may race the release below
                 try {
-                    journal.record(attempt, token.get());
+                    released = journal.recordAndRelease(attempt, token.get());
                 } catch (LeaseLostException | StorageException e) {
                     attempt = withReason(attempt, attempt.reason() + "; the journal could not record it: " + e.getMessage());
                 }
@@ -132,11 +141,13 @@ final class Pusher {
             return finish(attempt);
         } finally {
             keeper.release(token.get());
-            try {
-                lease.release(token.get());
-            } catch (StorageException e) {
-                // the lease expires by itself; the next push of any engine takes it over
-                keeper.noteReleaseFailure(e);
+            if (!released) {
+                try {
+                    lease.release(token.get());
+                } catch (StorageException e) {
+                    // the lease expires by itself; the next push of any engine takes it over
+                    keeper.noteReleaseFailure(e);
+                }
             }
         }
     }

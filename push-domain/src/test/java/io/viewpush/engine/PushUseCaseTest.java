@@ -304,4 +304,95 @@ class PushUseCaseTest {
                         .view(ContractViews.modifiedSincePushed()).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transport");
     }
+
+    @Test
+    void aManualPushReadsOnceUnderTheLeaseWithoutASeparateProbe() {
+        insert(1, 2);
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        io.viewpush.port.RowSource counting = (view, snapshot, page) -> {
+            opened.incrementAndGet();
+            assertThat(store.tryAcquire(view.name(), "a prober", Duration.ofMinutes(1)))
+                    .as("the view is read while this engine holds its lease").isEmpty();
+            return store.open(view, snapshot, page);
+        };
+        engine = ViewPush.builder().store(store).rowSource(counting).transport(transport)
+                .view(ContractViews.modifiedSincePushed()).build();
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
+        assertThat(opened.get()).isEqualTo(1);
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
+        assertThat(opened.get()).isEqualTo(2);
+        assertThat(store.tryAcquire("orders to push", "another engine", Duration.ofMinutes(1)))
+                .as("a push with nothing to send released the lease").isPresent();
+    }
+
+    @Test
+    void aManualPushWhileAnotherEngineHoldsTheLeaseIsSkippedOrHasNothingToSend() {
+        engine(ContractViews.modifiedSincePushed());
+        LeaseToken other = store.tryAcquire("orders to push", "another engine", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
+        insert(1);
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.SKIPPED);
+        assertThat(a.reason()).startsWith("another engine");
+        assertThat(transport.batches()).isEmpty();
+        store.release(other);
+    }
+
+    @Test
+    void aJournalThatReleasesTheLeaseWithTheRecordIsNotAskedToReleaseItAgain() {
+        insert(1, 2);
+        java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger combined = new java.util.concurrent.atomic.AtomicInteger();
+        io.viewpush.port.ViewLease lease = new io.viewpush.port.ViewLease() {
+            @Override
+            public java.util.Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
+                return store.tryAcquire(view, owner, ttl);
+            }
+
+            @Override
+            public boolean renew(LeaseToken token, Duration ttl) {
+                return store.renew(token, ttl);
+            }
+
+            @Override
+            public void release(LeaseToken token) {
+                releases.incrementAndGet();
+                store.release(token);
+            }
+        };
+        io.viewpush.port.PushJournal journal = new io.viewpush.port.PushJournal() {
+            @Override
+            public void record(PushAttempt attempt, LeaseToken token) {
+                store.record(attempt, token);
+            }
+
+            @Override
+            public boolean recordAndRelease(PushAttempt attempt, LeaseToken token) {
+                combined.incrementAndGet();
+                store.record(attempt, token);
+                store.release(token);
+                return true;
+            }
+
+            @Override
+            public io.viewpush.push.PushHistory history(String view) {
+                return store.history(view);
+            }
+
+            @Override
+            public List<PushAttempt> recent(String view, int limit) {
+                return store.recent(view, limit);
+            }
+        };
+        engine = ViewPush.builder().store(store).lease(lease).journal(journal).transport(transport)
+                .view(ContractViews.modifiedSincePushed()).build();
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
+        assertThat(combined.get()).isEqualTo(1);
+        assertThat(releases.get()).as("released with the record, not again").isZero();
+        assertThat(store.recent("orders to push", 10)).hasSize(1);
+
+        assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
+        assertThat(combined.get()).as("nothing to send is not journaled").isEqualTo(1);
+        assertThat(releases.get()).as("so the lease is released on its own").isEqualTo(1);
+    }
 }

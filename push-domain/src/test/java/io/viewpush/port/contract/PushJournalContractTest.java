@@ -109,4 +109,73 @@ public abstract class PushJournalContractTest extends StoreContractSupport {
                 .isInstanceOf(LeaseLostException.class);
         assertThat(store.recent("v", 10)).isEmpty();
     }
+
+    @Test
+    void recordAndReleaseRecordsLikeRecordAndLeavesTheLeaseFreeOrToTheCaller() {
+        LeaseToken lease = leaseOn("v");
+        store.record(attempt("v", T, Status.FAILED, "500 from receiver"), lease);
+        PushAttempt last = attempt("v", T.plusSeconds(10), Status.SUCCESS, "200 OK");
+
+        boolean released = store.recordAndRelease(last, lease);
+
+        List<PushAttempt> recent = store.recent("v", 10);
+        assertThat(recent).extracting(PushAttempt::reason).containsExactly("200 OK", "500 from receiver");
+        assertThat(recent.get(0).webhookIds()).isEqualTo(last.webhookIds());
+        PushHistory h = store.history("v");
+        assertThat(h.consecutiveFailures()).isZero();
+        assertThat(h.lastSuccess().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(10));
+        assertThat(h.lastFailure().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T);
+        assertThat(h.lastFailureReason()).contains("500 from receiver");
+        if (!released) {
+            assertThat(store.tryAcquire("v", "someone else", Duration.ofMinutes(1)))
+                    .as("a lease the journal did not release is still held").isEmpty();
+            store.release(lease);
+        }
+        assertThat(store.tryAcquire("v", "someone else", Duration.ofMinutes(1))).as("the lease is free").isPresent();
+    }
+
+    @Test
+    void recordAndReleaseCountsFailuresAndLeavesTheHistoryOfNothingToSend() {
+        LeaseToken lease = leaseOn("v");
+        store.recordAndRelease(attempt("v", T, Status.FAILED, "500"), lease);
+        store.release(lease);
+        lease = leaseOn("v");
+        store.recordAndRelease(attempt("v", T.plusSeconds(5), Status.PARTIAL, "connection refused"), lease);
+        store.release(lease);
+        lease = leaseOn("v");
+        store.recordAndRelease(attempt("v", T.plusSeconds(9), Status.NOTHING_TO_SEND, "nothing to send"), lease);
+        store.release(lease);
+        PushHistory h = store.history("v");
+        assertThat(h.consecutiveFailures()).isEqualTo(2);
+        assertThat(h.lastFailureReason()).contains("connection refused");
+        assertThat(h.lastStart().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(5));
+        assertThat(h.lastFailure().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(5));
+        assertThat(h.lastSuccess()).isEmpty();
+        assertThat(store.recent("v", 10)).hasSize(3);
+    }
+
+    @Test
+    void recordAndReleaseOfAViewNeverPushedStartsItsHistory() {
+        LeaseToken lease = leaseOn("fresh");
+        store.recordAndRelease(attempt("fresh", T, Status.SUCCESS, "200"), lease);
+        PushHistory h = store.history("fresh");
+        assertThat(h.lastSuccess().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T);
+        assertThat(h.lastStart().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T);
+        assertThat(h.lastFailure()).isEmpty();
+        assertThat(h.consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void aLostLeaseRefusesRecordAndRelease() {
+        LeaseToken lease = leaseOn("v");
+        store.release(lease);
+        LeaseToken taken = store.tryAcquire("v", "the new owner", Duration.ofMinutes(1)).orElseThrow();
+        assertThatThrownBy(() -> store.recordAndRelease(attempt("v", T, Status.SUCCESS, "late"), lease))
+                .isInstanceOf(LeaseLostException.class);
+        assertThat(store.recent("v", 10)).isEmpty();
+        assertThat(store.history("v")).isEqualTo(PushHistory.none("v"));
+        assertThat(store.tryAcquire("v", "a third engine", Duration.ofMinutes(1)))
+                .as("the new owner's lease was not released").isEmpty();
+        store.release(taken);
+    }
 }
