@@ -2,6 +2,7 @@ package io.viewpush.jdbc;
 
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
@@ -174,29 +175,38 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             c = dataSource.getConnection();
             Mapping mapping = mapping(c, view.definition());
             DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
-            // a page that fits in one fetch (the engine's "anything to send?" probe reads one row) is
-            // one statement in autocommit, which also reads its own start (see readSmall)
+            // A page that fits in one fetch (the engine's "anything to send?" probe reads one row) is
+            // one statement in autocommit, which also reads its own start (see readFirst). A larger
+            // page (a push reads every row) is first read that way too, one fetch and one row more:
+            // when that is all of it (a small push), the read is one round trip, with no transaction
+            // to begin and roll back; otherwise it is streamed in a transaction, from its first row.
             boolean small = page.limit() > 0 && page.limit() <= fetchSize;
-            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
-                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), small, dsl) : Optional.empty();
-            if (rendered.isPresent() && small) {
-                return readSmall(c, view, rendered.get());
-            }
-            ViewSql sql = rendered.map(RenderedQueries.Rendered::sql).orElseGet(() -> new ViewSql(view, mapping, snapshot));
-            SelectSeekStep1<Record, ?> select = null;
-            if (rendered.isEmpty()) {
-                Condition where = sql.filters();
-                if (page.after().isPresent()) {
-                    where = where.and(sql.keyAfter(page.after().get()));
-                }
+            long firstFetch = small ? page.limit() : fetchSize + 1L;
+            ViewSql sql;
+            Optional<RenderedQueries.Rendered> first = page.after().isEmpty()
+                    ? renderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
+            LoadedPage loaded;
+            if (first.isPresent()) {
+                sql = first.get().sql();
+                loaded = readFirst(c, first.get());
+            } else {
+                sql = new ViewSql(view, mapping, snapshot);
                 List<SelectField<?>> fields = new ArrayList<>(sql.select());
-                if (small) {
-                    fields.addAll(ViewSql.STATEMENT_START);
-                }
-                select = dsl.select(fields).from(mapping.table()).where(where).orderBy(sql.keyOrder());
-                if (small) {
-                    return readSmall(c, view, sql, select.limit(page.limit()).fetch());
-                }
+                fields.addAll(ViewSql.STATEMENT_START);
+                loaded = readFirst(sql, dsl.select(fields).from(mapping.table()).where(where(sql, page))
+                        .orderBy(sql.keyOrder()).limit(firstFetch).fetch());
+            }
+            if (small || loaded.rows().size() <= fetchSize) {
+                c.close();
+                return loaded(view, loaded.rows(), loaded.start());
+            }
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
+            SelectSeekStep1<Record, ?> select = null;
+            if (rendered.isPresent()) {
+                sql = rendered.get().sql();
+            } else {
+                select = dsl.select(sql.select()).from(mapping.table()).where(where(sql, page)).orderBy(sql.keyOrder());
             }
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             Record2<OffsetDateTime, LocalDateTime> started = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
@@ -220,12 +230,21 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    private static Condition where(ViewSql sql, Page page) {
+        Condition where = sql.filters();
+        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+    }
+
+    /** Rows read at once, and the start of the statement that read them (null when there were none). */
+    private record LoadedPage(List<Row> rows, ReadStarts.Start start) {
+    }
+
     /**
-     * A small page read at once in autocommit, with its statement's start ({@link ViewSql#STATEMENT_START}:
+     * Reads a page at once in autocommit, with its statement's start ({@link ViewSql#STATEMENT_START}:
      * no later than its snapshot), which counts as a read start (see {@link ReadStarts}) until the
      * caller closes the cursor, as a cursor still open would.
      */
-    private RowCursor readSmall(Connection c, View view, RenderedQueries.Rendered r) throws SQLException {
+    private static LoadedPage readFirst(Connection c, RenderedQueries.Rendered r) throws SQLException {
         List<Row> rows = new ArrayList<>();
         ReadStarts.Start start = null;
         int n = r.sql().select().size();
@@ -238,12 +257,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 }
             }
         }
-        c.close();
-        return loaded(view, rows, start);
+        return new LoadedPage(rows, start);
     }
 
-    private RowCursor readSmall(Connection c, View view, ViewSql sql, Result<Record> result) throws SQLException {
-        c.close();
+    private static LoadedPage readFirst(ViewSql sql, Result<Record> result) {
         List<Row> rows = new ArrayList<>();
         for (Record r : result) {
             rows.add(sql.toRow(r));
@@ -251,7 +268,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         int n = sql.select().size();
         ReadStarts.Start start = result.isEmpty() ? null
                 : new ReadStarts.Start((OffsetDateTime) result.get(0).get(n), (LocalDateTime) result.get(0).get(n + 1));
-        return loaded(view, rows, start);
+        return new LoadedPage(rows, start);
     }
 
     private RowCursor loaded(View view, List<Row> rows, ReadStarts.Start start) {
@@ -294,11 +311,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             Schema.Column column = mapping.column(stampField);
             int digits = column.decimalDigits() == null ? dialect.maxFractionDigits()
                     : Math.min(Math.max(column.decimalDigits(), 0), dialect.maxFractionDigits());
-            Record2<OffsetDateTime, LocalDateTime> now = ctx.select(dialect.now(), dialect.localNow()).fetchSingle();
-            ReadStarts.Start base = new ReadStarts.Start(now.value1(), now.value2());
+            // rows of this batch come from a read still open (the engine begins a batch after it opened
+            // its cursor): its start, taken by the database's clock before now, is the stamp's base,
+            // with no round trip for the database's time; without an open read, the time now
             Optional<ReadStarts.Start> reading = readStarts.earliest(view.name());
-            if (reading.isPresent() && reading.get().instant().isBefore(base.instant())) {
-                base = reading.get(); // rows of this batch may come from a cursor opened before now
+            ReadStarts.Start base;
+            if (reading.isPresent()) {
+                base = reading.get();
+            } else {
+                Record2<OffsetDateTime, LocalDateTime> now = ctx.select(dialect.now(), dialect.localNow()).fetchSingle();
+                base = new ReadStarts.Start(now.value1(), now.value2());
             }
             Object stamp = mapping.type(stampField) == ValueType.TIMESTAMP
                     ? Stamps.floorMinusOneUnit(base.local(), digits)
@@ -372,6 +394,32 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         maybePrune(attempt.view());
     }
 
+    /** On PostgreSQL one statement (see {@link Journal#recordAndRelease}); elsewhere {@link #record} only. */
+    @Override
+    public boolean recordAndRelease(PushAttempt attempt, LeaseToken lease) {
+        if (dialect != Dialect.POSTGRESQL) {
+            record(attempt, lease);
+            return false;
+        }
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(lease, "lease");
+        if (!lease.view().equals(attempt.view())) {
+            throw new IllegalArgumentException("the lease is for view '" + lease.view() + "', the attempt for view '"
+                    + attempt.view() + "'");
+        }
+        boolean held;
+        try {
+            held = journal.recordAndRelease(ctx, attempt, lease);
+        } catch (DataAccessException e) {
+            throw Errors.storage("recording a push attempt of view '" + attempt.view() + "'", e);
+        }
+        if (!held) {
+            throw new LeaseLostException(lease);
+        }
+        maybePrune(attempt.view());
+        return true;
+    }
+
     @Override
     public PushHistory history(String view) {
         Objects.requireNonNull(view, "view");
@@ -443,8 +491,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         requireOwner(owner);
         requireTtl(ttl);
         try {
-            leases.ensureRow(ctx, view);
-            return ctx.transactionResult(cfg -> leases.tryAcquire(cfg.dsl(), view, owner, ttl));
+            return leases.tryAcquire(ctx, view, owner, ttl);
         } catch (DataAccessException e) {
             throw Errors.storage("acquiring the lease of view '" + view + "'", e);
         }

@@ -1,6 +1,7 @@
 package io.viewpush.jdbc;
 
 import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
@@ -11,6 +12,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.SelectConditionStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -200,6 +202,11 @@ final class JdbcStampBatch implements StampBatch {
         }
         long stamped;
         try {
+            if (fromMemory && added > 0) {
+                stamped = stampFencedInOneStatement();
+                committed = true;
+                return new StampResult(stamped, added - stamped);
+            }
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
                 leases.checkHeld(tx, lease);
@@ -220,9 +227,41 @@ final class JdbcStampBatch implements StampBatch {
         return new StampResult(stamped, added - stamped);
     }
 
+    /**
+     * PostgreSQL, a batch kept in memory: the lease check and the stamp in ONE statement (one round
+     * trip, atomic in autocommit, instead of the lock, the update and the commit). The lease row is
+     * locked {@code FOR KEY SHARE} in a materialized CTE, as {@link Leases#checkHeld} locks it; the
+     * database's time is read after the lock; the stamping update joins the one row that says the
+     * token still holds the lease unexpired, so without it nothing is stamped.
+     *
+     * @throws LeaseLostException when the lease is no longer held: nothing was stamped
+     */
+    private long stampFencedInOneStatement() {
+        Record2<Long, Long> r = ctx.resultQuery("with viewpush_locked as materialized ("
+                        + "select owner, fence, expires_at from viewpush_lease where view_name = {0} for key share), "
+                        + "viewpush_held as materialized (select 1 as held from viewpush_locked"
+                        + " where owner = {1} and fence = {2} and expires_at > clock_timestamp()), "
+                        + "viewpush_stamped as ({3} returning 1) "
+                        + "select (select count(*) from viewpush_held), (select count(*) from viewpush_stamped)",
+                        DSL.val(lease.view(), Tables.Lease.VIEW), DSL.val(lease.owner(), Tables.Lease.OWNER),
+                        DSL.val(lease.fence(), Tables.Lease.FENCE),
+                        stampStatement(ctx, DSL.table(DSL.name("viewpush_held"))))
+                .coerce(DSL.field("held", SQLDataType.BIGINT), DSL.field("stamped", SQLDataType.BIGINT))
+                .fetchSingle();
+        if (r.value1() == 0) {
+            throw new LeaseLostException(lease);
+        }
+        return r.value2();
+    }
+
     /** One set-based statement: stamp each recorded row that exists and still has the modified value sent. */
-    @SuppressWarnings("unchecked")
     private int stamp(DSLContext tx) {
+        return stampStatement(tx, null).execute();
+    }
+
+    /** @param also a table joined in as well on PostgreSQL (it must have a row for anything to be stamped), or null */
+    @SuppressWarnings("unchecked")
+    private org.jooq.RowCountQuery stampStatement(DSLContext tx, org.jooq.Table<?> also) {
         String stampField = view.push().orElseThrow().stampField();
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
         Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
@@ -248,10 +287,10 @@ final class JdbcStampBatch implements StampBatch {
                     .isNotDistinctFrom((Field<Object>) mapping.inColumnType(m, Tables.StampRow.aliased('m', modifiedType))));
         }
         if (mapping.dialect() == Dialect.POSTGRESQL) {
-            return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(s).where(match).execute();
+            return tx.update(mapping.table()).set(Map.of(stampColumn, stamp)).from(also == null ? List.of(s) : List.of(s, also))
+                    .where(match);
         }
-        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp))
-                .execute();
+        return tx.mergeInto(mapping.table()).using(s).on(match).whenMatchedThenUpdate().set(Map.of(stampColumn, stamp));
     }
 
     private void deleteRows(DSLContext c) {

@@ -4,13 +4,16 @@ import io.viewpush.port.LeaseToken;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import org.jooq.DSLContext;
+import org.jooq.QueryPart;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +22,7 @@ import java.util.stream.Collectors;
 
 import static io.viewpush.jdbc.Tables.Attempt;
 import static io.viewpush.jdbc.Tables.History;
+import static io.viewpush.jdbc.Tables.Lease;
 
 /**
  * The push journal: attempts (pruned by age and by count per view) and each view's history. An
@@ -82,6 +86,82 @@ final class Journal {
                     .set(History.LAST_FAILURE_REASON, after.lastFailureReason().orElse(null))
                     .set(History.CONSECUTIVE_FAILURES, after.consecutiveFailures())
                     .execute();
+        }
+    }
+
+    /**
+     * PostgreSQL, ONE statement (one round trip, atomic in autocommit): releases the lease if the
+     * token still holds it unexpired (the update locks its row, so a take-over waits), and only then
+     * inserts the attempt and moves the view's history on, column by column as
+     * {@link PushHistory#after} does (the history's other columns keep their values).
+     *
+     * @return whether the lease was held (and is now released, the attempt recorded)
+     */
+    boolean recordAndRelease(DSLContext ctx, PushAttempt a, LeaseToken lease) {
+        Binds b = new Binds();
+        String start = b.add(DSL.val(seconds(a.startedAt()), History.LAST_START));
+        String startNano = b.add(DSL.val(a.startedAt().getNano(), History.LAST_START_NANO));
+        String sql = "with viewpush_released as (update viewpush_lease set owner = null, expires_at = clock_timestamp()"
+                + " where view_name = " + b.add(DSL.val(lease.view(), Lease.VIEW))
+                + " and owner = " + b.add(DSL.val(lease.owner(), Lease.OWNER))
+                + " and fence = " + b.add(DSL.val(lease.fence(), Lease.FENCE))
+                + " and expires_at > clock_timestamp() returning view_name), "
+                + "viewpush_recorded as (insert into viewpush_push_attempt (view_name, trigger_kind, started_at,"
+                + " started_nano, finished_at, finished_nano, status, rows_sent, rows_stamped, rows_skipped, batches,"
+                + " bytes, http_status, reason, webhook_ids) select "
+                + String.join(", ",
+                    b.add(DSL.val(a.view(), Attempt.VIEW)), b.add(DSL.val(a.trigger().name(), Attempt.TRIGGER)),
+                    start, startNano,
+                    b.add(DSL.val(seconds(a.finishedAt()), Attempt.FINISHED_AT)),
+                    b.add(DSL.val(a.finishedAt().getNano(), Attempt.FINISHED_NANO)),
+                    b.add(DSL.val(a.status().name(), Attempt.STATUS)), b.add(DSL.val(a.rowsSent(), Attempt.ROWS_SENT)),
+                    b.add(DSL.val(a.rowsStamped(), Attempt.ROWS_STAMPED)),
+                    b.add(DSL.val(a.rowsSkipped(), Attempt.ROWS_SKIPPED)), b.add(DSL.val(a.batches(), Attempt.BATCHES)),
+                    b.add(DSL.val(a.bytes(), Attempt.BYTES)),
+                    b.add(DSL.val(a.httpStatus().isPresent() ? a.httpStatus().getAsInt() : null, Attempt.HTTP_STATUS)),
+                    b.add(DSL.val(a.reason(), Attempt.REASON)),
+                    b.add(DSL.val(String.join(ID_SEPARATOR, a.webhookIds()), Attempt.WEBHOOK_IDS)))
+                + " from viewpush_released), "
+                + "viewpush_history as (" + historyUpsert(a, b, start, startNano) + ") "
+                + "select count(*) from viewpush_released";
+        return ctx.resultQuery(sql, b.parts.toArray(new QueryPart[0])).fetchSingle().get(0, Long.class) > 0;
+    }
+
+    /** The history's upsert: only the columns {@link PushHistory#after} changes for this attempt's status. */
+    private static String historyUpsert(PushAttempt a, Binds b, String start, String startNano) {
+        String view = b.add(DSL.val(a.view(), History.VIEW));
+        switch (a.status()) {
+            case SUCCESS:
+                return "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_success,"
+                        + " last_success_nano, consecutive_failures) select " + view + ", " + start + ", " + startNano
+                        + ", " + start + ", " + startNano + ", 0 from viewpush_released"
+                        + " on conflict (view_name) do update set last_start = excluded.last_start,"
+                        + " last_start_nano = excluded.last_start_nano, last_success = excluded.last_success,"
+                        + " last_success_nano = excluded.last_success_nano, consecutive_failures = 0";
+            case FAILED:
+            case PARTIAL:
+                return "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_failure,"
+                        + " last_failure_nano, last_failure_reason, consecutive_failures) select " + view + ", " + start
+                        + ", " + startNano + ", " + start + ", " + startNano + ", "
+                        + b.add(DSL.val(a.reason(), History.LAST_FAILURE_REASON)) + ", 1 from viewpush_released"
+                        + " on conflict (view_name) do update set last_start = excluded.last_start,"
+                        + " last_start_nano = excluded.last_start_nano, last_failure = excluded.last_failure,"
+                        + " last_failure_nano = excluded.last_failure_nano,"
+                        + " last_failure_reason = excluded.last_failure_reason,"
+                        + " consecutive_failures = viewpush_push_history.consecutive_failures + 1";
+            default:
+                return "insert into viewpush_push_history (view_name, consecutive_failures) select " + view
+                        + ", 0 from viewpush_released on conflict (view_name) do nothing";
+        }
+    }
+
+    /** The bind values of a plain SQL template, each referred to as {@code {n}}. */
+    private static final class Binds {
+        final List<QueryPart> parts = new ArrayList<>();
+
+        String add(QueryPart part) {
+            parts.add(part);
+            return "{" + (parts.size() - 1) + "}";
         }
     }
 

@@ -4,11 +4,13 @@ import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
 import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
+import org.jooq.Record2;
 import org.jooq.Record3;
 import org.jooq.SelectForUpdateStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.SQLStateClass;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -91,8 +93,50 @@ final class Leases {
                 .fetchOptional(r -> new Held(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
+    /**
+     * PostgreSQL: takes the lease in ONE statement (one round trip, in autocommit): the row locked
+     * {@code FOR UPDATE} in a materialized CTE (a take-over still waits for a fenced write's
+     * {@code KEY SHARE} lock), the database's time read after the lock, the row updated only if the
+     * lease is free, expired or already the owner's. Answers whether the row exists and the new fence.
+     */
+    private static final String ACQUIRE_IN_ONE_STATEMENT = "with viewpush_locked as materialized ("
+            + "select owner, fence, expires_at from viewpush_lease where view_name = ? for update), "
+            + "viewpush_now as materialized (select clock_timestamp() as t from viewpush_locked), "
+            + "viewpush_taken as (update viewpush_lease set owner = ?, fence = viewpush_locked.fence + 1, "
+            + "expires_at = viewpush_now.t + cast(? as bigint) * interval '1 microsecond', acquired_at = viewpush_now.t "
+            + "from viewpush_locked, viewpush_now where viewpush_lease.view_name = ? and (viewpush_locked.owner is null"
+            + " or viewpush_locked.owner = ? or viewpush_locked.expires_at <= viewpush_now.t) "
+            + "returning viewpush_lease.fence) "
+            + "select (select count(*) from viewpush_locked), (select fence from viewpush_taken)";
+
+    /**
+     * Takes the lease if it is free, expired or already the owner's: on PostgreSQL in one statement
+     * (creating the view's lease row first only when it is missing), elsewhere in a transaction.
+     */
+    Optional<LeaseToken> tryAcquire(DSLContext ctx, String view, String owner, Duration ttl) {
+        if (dialect != Dialect.POSTGRESQL) {
+            ensureRow(ctx, view);
+            return ctx.transactionResult(cfg -> tryAcquireLocked(cfg.dsl(), view, owner, ttl));
+        }
+        for (int attempt = 0; ; attempt++) {
+            Record2<Long, Long> r = ctx.resultQuery(ACQUIRE_IN_ONE_STATEMENT, view, owner, micros(ttl), view, owner)
+                    .coerce(DSL.field("rows", SQLDataType.BIGINT), DSL.field("fence", SQLDataType.BIGINT))
+                    .fetchSingle();
+            if (r.value1() > 0 || attempt > 0) {
+                return r.value2() == null ? Optional.empty() : Optional.of(new LeaseToken(view, owner, r.value2()));
+            }
+            ensureRow(ctx, view); // the first push of this view in this database
+        }
+    }
+
+    private static long micros(Duration ttl) {
+        long thousandYears = Duration.ofDays(365_250).getSeconds() * 1_000_000L;
+        return ttl.getSeconds() >= thousandYears / 1_000_000L ? thousandYears // as good as never expiring
+                : ttl.getSeconds() * 1_000_000L + ttl.getNano() / 1000;
+    }
+
     /** In a transaction: takes the lease if it is free, expired or already the owner's. */
-    Optional<LeaseToken> tryAcquire(DSLContext tx, String view, String owner, Duration ttl) {
+    private Optional<LeaseToken> tryAcquireLocked(DSLContext tx, String view, String owner, Duration ttl) {
         Held held = lock(tx, view, Strength.TAKE_OVER).orElseThrow(() -> new IllegalStateException("no lease row for view '" + view + "'"));
         if (held.owner() != null && !held.owner().equals(owner) && held.unexpired()) {
             return Optional.empty();

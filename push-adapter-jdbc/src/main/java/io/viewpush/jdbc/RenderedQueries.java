@@ -85,12 +85,13 @@ final class RenderedQueries {
             byLimit = new ConcurrentHashMap<>();
             byView.put(view, byLimit);
         }
-        Optional<Rendered> known = byLimit.get(limit);
+        long key = withStart ? ~limit : limit; // the same limit with and without the start are two statements
+        Optional<Rendered> known = byLimit.get(key);
         if (known != null && (known.isEmpty() || known.get().mapping() == mapping)) {
             return known;
         }
         Optional<Rendered> rendered = render(view, mapping, snapshot, limit, withStart, dsl);
-        byLimit.put(limit, rendered);
+        byLimit.put(key, rendered);
         return rendered;
     }
 

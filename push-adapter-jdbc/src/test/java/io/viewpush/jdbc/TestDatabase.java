@@ -29,11 +29,29 @@ final class TestDatabase {
     private final Kind kind;
     private final DataSource dataSource;
     private final String name;
+    /** The database's connections before the pool, or null for a zoned database (its pool sets the zone). */
+    private final DataSource plain;
 
     private TestDatabase(Kind kind, DataSource dataSource, String name) {
+        this(kind, dataSource, name, null);
+    }
+
+    private TestDatabase(Kind kind, DataSource dataSource, String name, DataSource plain) {
         this.kind = kind;
         this.dataSource = dataSource;
         this.name = name;
+        this.plain = plain;
+    }
+
+    /**
+     * @return a new connection pool on this database whose connections go through {@code wrap}
+     *         (a statement counter sees every statement the pool itself sends too); the caller closes it
+     */
+    HikariDataSource pooledThrough(java.util.function.UnaryOperator<DataSource> wrap) {
+        if (plain == null) {
+            throw new IllegalStateException("a zoned test database has no plain data source");
+        }
+        return (HikariDataSource) pooled(wrap.apply(plain), name + "_wrapped_" + COUNTER.incrementAndGet());
     }
 
     static TestDatabase create(Kind kind) {
@@ -80,7 +98,8 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        return new TestDatabase(Kind.POSTGRESQL, pooled(pg.getDatabase("postgres", name), name), name);
+        DataSource plain = pg.getDatabase("postgres", name);
+        return new TestDatabase(Kind.POSTGRESQL, pooled(plain, name), name, plain);
     }
 
     /** A connection pool, as hosts use: also proves the store leaves pooled connections as it found them. */
@@ -100,7 +119,7 @@ final class TestDatabase {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         ds.setUser("sa");
-        return new TestDatabase(Kind.H2, pooled(ds, name), name);
+        return new TestDatabase(Kind.H2, pooled(ds, name), name, ds);
     }
 
     /** @return a new H2 database in a file under {@code dir} */
