@@ -33,7 +33,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
 import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -315,14 +314,18 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         }
         long timestamp = clock.instant().getEpochSecond();
         HttpPost post = new HttpPost(target.uri());
-        post.setEntity(new FileEntity(spool.file().toFile(), target.contentType()));
+        post.setEntity(spool.entity(target.contentType()));
         post.setHeader(Headers.WEBHOOK_ID, spool.webhookId());
         post.setHeader(Headers.WEBHOOK_TIMESTAMP, Long.toString(timestamp));
         if (target.signer().isPresent()) {
             try {
-                post.setHeader(Headers.WEBHOOK_SIGNATURE, target.signer().get().sign(spool.webhookId(), timestamp, spool.file()));
+                String signature;
+                try (InputStream body = spool.open()) {
+                    signature = target.signer().get().sign(spool.webhookId(), timestamp, body);
+                }
+                post.setHeader(Headers.WEBHOOK_SIGNATURE, signature);
             } catch (IOException e) {
-                throw new PushException("cannot read the spool file " + spool.file() + " to sign it: " + e.getMessage(), e);
+                throw new PushException("cannot read the spooled body (" + spool.where() + ") to sign it: " + e.getMessage(), e);
             }
         }
         target.authorization().ifPresent(a -> post.setHeader("Authorization", a));

@@ -3,8 +3,6 @@ package io.viewpush.http.transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -64,7 +62,7 @@ final class Signer {
     }
 
     /** @return the {@code webhook-signature} header value for one attempt */
-    String sign(String webhookId, long timestamp, Path body) throws IOException {
+    String sign(String webhookId, long timestamp, InputStream body) throws IOException {
         List<Mac> macs = new ArrayList<>(keys.size());
         byte[] prefix = (webhookId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
         try {
@@ -78,12 +76,10 @@ final class Signer {
             throw new IllegalStateException("the JDK cannot compute " + ALGORITHM, e);
         }
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(body)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                for (Mac mac : macs) {
-                    mac.update(buffer, 0, n);
-                }
+        int n;
+        while ((n = body.read(buffer)) >= 0) {
+            for (Mac mac : macs) {
+                mac.update(buffer, 0, n);
             }
         }
         StringBuilder header = new StringBuilder();

@@ -86,7 +86,11 @@ class SignatureTest {
     void signsThePublishedTestVectorExactly() throws IOException {
         Path body = Files.writeString(dir.resolve("vector.body"), VECTOR_PAYLOAD);
         Signer signer = Signer.of("v", List.of(VECTOR_SECRET)).orElseThrow();
-        assertThat(signer.sign(VECTOR_ID, VECTOR_TIMESTAMP, body)).isEqualTo(VECTOR_SIGNATURE);
+        try (java.io.InputStream in = Files.newInputStream(body)) {
+            assertThat(signer.sign(VECTOR_ID, VECTOR_TIMESTAMP, in)).isEqualTo(VECTOR_SIGNATURE);
+        }
+        assertThat(signer.sign(VECTOR_ID, VECTOR_TIMESTAMP, new java.io.ByteArrayInputStream(
+                VECTOR_PAYLOAD.getBytes(StandardCharsets.UTF_8)))).isEqualTo(VECTOR_SIGNATURE);
     }
 
     @Test
