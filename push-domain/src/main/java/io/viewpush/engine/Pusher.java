@@ -183,10 +183,17 @@ final class Pusher {
                 boolean handedOver = false;
                 Delivery d;
                 try {
-                    d = transport.send(view, new BatchRows(cursor, policy.maxRows(), batch));
+                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch);
+                    d = transport.send(view, batchRows);
                     t.add(d);
                     if (d.delivered()) {
-                        stamping.after(d, batch);
+                        // the last batch is stamped on this thread: there is no next batch to overlap
+                        // it with, and handing it to the stamping thread costs two thread wake-ups
+                        if (batchRows.cursorEnded()) {
+                            stamping.here(d, batch);
+                        } else {
+                            stamping.after(d, batch);
+                        }
                         handedOver = true;
                     }
                 } finally {
@@ -295,7 +302,8 @@ final class Pusher {
 
     /**
      * Stamps delivered batches in order on the stamping executor, so that batch k is stamped while
-     * batch k+1 is read and sent; each strictly after its own delivery, and never more than one
+     * batch k+1 is read and sent (the push's last batch on the pushing thread itself, as there is
+     * nothing left to overlap it with); each strictly after its own delivery, and never more than one
      * stamp pending (so the batches in flight stay bounded). After the first failure no
      * further batch is stamped; after the engine gives up ({@code abandoned}) nothing is.
      */
@@ -318,6 +326,12 @@ final class Pusher {
         void after(Delivery delivery, StampBatch batch) {
             awaitAll();
             chain = chain.thenRunAsync(() -> stamp(delivery, batch), stampExecutor);
+        }
+
+        /** Stamps the batch on the caller's thread, after the previous one. */
+        void here(Delivery delivery, StampBatch batch) {
+            awaitAll();
+            stamp(delivery, batch);
         }
 
         private void stamp(Delivery delivery, StampBatch batch) {
@@ -386,6 +400,7 @@ final class Pusher {
         private final int maxRows;
         private final StampBatch batch;
         private int taken;
+        private boolean cursorEnded;
 
         BatchRows(RowCursor cursor, int maxRows, StampBatch batch) {
             this.cursor = cursor;
@@ -395,7 +410,17 @@ final class Pusher {
 
         @Override
         public boolean hasNext() {
-            return (maxRows == 0 || taken < maxRows) && cursor.hasNext();
+            if (maxRows != 0 && taken >= maxRows) {
+                return false;
+            }
+            boolean more = cursor.hasNext();
+            cursorEnded = !more;
+            return more;
+        }
+
+        /** @return whether the cursor said it has no more rows (so this batch is the push's last) */
+        boolean cursorEnded() {
+            return cursorEnded;
         }
 
         @Override
