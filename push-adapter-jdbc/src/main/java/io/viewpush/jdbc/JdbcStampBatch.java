@@ -12,19 +12,26 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Record2;
 import org.jooq.SelectConditionStep;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
@@ -153,11 +160,16 @@ final class JdbcStampBatch implements StampBatch {
      *         and typed as there), from text arrays unnested and cast back by the database
      */
     private org.jooq.Table<?> unnested(List<Object> k, List<Object> m) {
+        return unnested(DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array()),
+                modifiedType == null ? null : DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array()));
+    }
+
+    /** @param keyTexts the keys as a text array; @param modifiedTexts the modified values likewise (null without a modified field) */
+    private org.jooq.Table<?> unnested(Field<String[]> keyTexts, Field<String[]> modifiedTexts) {
         Dialect dialect = mapping.dialect();
         Field<?> key = Tables.StampRow.column('k', keyType);
         List<Field<?>> values = new ArrayList<>(List.of(
                 castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(key.getName())));
-        Field<String[]> keyTexts = DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array());
         org.jooq.Table<?> unnest;
         if (modifiedType == null) {
             unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
@@ -165,7 +177,6 @@ final class JdbcStampBatch implements StampBatch {
             Field<?> mod = Tables.StampRow.column('m', modifiedType);
             values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
                     .as(mod.getName()));
-            Field<String[]> modifiedTexts = DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array());
             unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
                     DSL.name("k"), DSL.name("m"));
         }
@@ -237,37 +248,126 @@ final class JdbcStampBatch implements StampBatch {
      * @throws LeaseLostException when the lease is no longer held: nothing was stamped
      */
     private long stampFencedInOneStatement() {
-        Record2<Long, Long> r = ctx.resultQuery("with viewpush_locked as materialized ("
+        RenderedStamp rendered = RENDERED_STAMPS.get(view);
+        if (rendered == null || rendered.mapping() != mapping) {
+            rendered = render();
+            RENDERED_STAMPS.put(view, rendered);
+        }
+        RenderedStamp r = rendered;
+        // plain JDBC with the statement rendered once per view: jOOQ's building and rendering of it
+        // cost more CPU than the database spends running it for a small batch
+        long[] counts = ctx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(r.sql())) {
+                for (int i = 0; i < r.params().size(); i++) {
+                    bind(c, ps, i + 1, r.params().get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new long[]{rs.getLong(1), rs.getLong(2)};
+                }
+            }
+        });
+        if (counts[0] == 0) {
+            throw new LeaseLostException(lease);
+        }
+        return counts[1];
+    }
+
+    /** The fenced in-memory stamp of a view, rendered with named parameters ({@link #P_VIEW} ...) in their order. */
+    private record RenderedStamp(Mapping mapping, String sql, List<String> params) {
+    }
+
+    private static final Map<View, RenderedStamp> RENDERED_STAMPS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final String P_VIEW = "viewpush_view";
+    private static final String P_OWNER = "viewpush_owner";
+    private static final String P_FENCE = "viewpush_fence";
+    private static final String P_STAMP = "viewpush_stamp";
+    private static final String P_KEYS = "viewpush_keys";
+    private static final String P_MODIFIED = "viewpush_modified";
+    private static final Pattern NAMED_PARAM = Pattern.compile(":(viewpush_[a-z]+)|:(\\d+)");
+
+    /**
+     * The lease check and the stamp as one statement (see {@link #stampFencedInOneStatement}): the
+     * lease row locked {@code FOR KEY SHARE} in a materialized CTE, the database's time read after
+     * the lock, the update joined with the row that says the token still holds the lease unexpired.
+     */
+    @SuppressWarnings("unchecked")
+    private RenderedStamp render() {
+        String stampField = view.push().orElseThrow().stampField();
+        Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
+        org.jooq.Table<?> rows = unnested(DSL.param(P_KEYS, SQLDataType.VARCHAR.array()),
+                modifiedType == null ? null : DSL.param(P_MODIFIED, SQLDataType.VARCHAR.array()));
+        org.jooq.Query update = stampStatement(ctx, rows, DSL.param(P_STAMP, stampColumn.getDataType()),
+                DSL.table(DSL.name("viewpush_held")));
+        org.jooq.ResultQuery<?> query = ctx.resultQuery("with viewpush_locked as materialized ("
                         + "select owner, fence, expires_at from viewpush_lease where view_name = {0} for key share), "
                         + "viewpush_held as materialized (select 1 as held from viewpush_locked"
                         + " where owner = {1} and fence = {2} and expires_at > clock_timestamp()), "
                         + "viewpush_stamped as ({3} returning 1) "
                         + "select (select count(*) from viewpush_held), (select count(*) from viewpush_stamped)",
-                        DSL.val(lease.view(), Tables.Lease.VIEW), DSL.val(lease.owner(), Tables.Lease.OWNER),
-                        DSL.val(lease.fence(), Tables.Lease.FENCE),
-                        stampStatement(ctx, DSL.table(DSL.name("viewpush_held"))))
-                .coerce(DSL.field("held", SQLDataType.BIGINT), DSL.field("stamped", SQLDataType.BIGINT))
-                .fetchSingle();
-        if (r.value1() == 0) {
-            throw new LeaseLostException(lease);
+                DSL.param(P_VIEW, Tables.Lease.VIEW.getDataType()), DSL.param(P_OWNER, Tables.Lease.OWNER.getDataType()),
+                DSL.param(P_FENCE, Tables.Lease.FENCE.getDataType()), update);
+        List<String> params = new ArrayList<>();
+        Matcher m = NAMED_PARAM.matcher(ctx.renderNamedParams(query));
+        while (m.find()) {
+            if (m.group(1) == null) {
+                throw new IllegalStateException("the stamp of view '" + view.name() + "' has a bind value of its own: "
+                        + ctx.render(query));
+            }
+            params.add(m.group(1));
         }
-        return r.value2();
+        return new RenderedStamp(mapping, ctx.render(query), List.copyOf(params));
+    }
+
+    private void bind(Connection c, PreparedStatement ps, int i, String param) throws SQLException {
+        switch (param) {
+            case P_VIEW:
+                ps.setString(i, lease.view());
+                break;
+            case P_OWNER:
+                ps.setString(i, lease.owner());
+                break;
+            case P_FENCE:
+                ps.setLong(i, lease.fence());
+                break;
+            case P_STAMP:
+                ps.setObject(i, stampValue);
+                break;
+            case P_KEYS:
+                ps.setArray(i, c.createArrayOf("varchar", SqlText.of(keys)));
+                break;
+            case P_MODIFIED:
+                ps.setArray(i, c.createArrayOf("varchar", SqlText.of(modified)));
+                break;
+            default:
+                throw new IllegalStateException("unknown parameter " + param);
+        }
     }
 
     /** One set-based statement: stamp each recorded row that exists and still has the modified value sent. */
-    private int stamp(DSLContext tx) {
-        return stampStatement(tx, null).execute();
-    }
-
-    /** @param also a table joined in as well on PostgreSQL (it must have a row for anything to be stamped), or null */
     @SuppressWarnings("unchecked")
-    private org.jooq.RowCountQuery stampStatement(DSLContext tx, org.jooq.Table<?> also) {
+    private int stamp(DSLContext tx) {
         String stampField = view.push().orElseThrow().stampField();
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
-        Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
+        return stampStatement(tx, null, DSL.val(stampValue, stampColumn.getDataType()), null).execute();
+    }
+
+    /**
+     * @param sent  the sent rows as the scratch table's columns (null: from the scratch table or,
+     *              on PostgreSQL for a batch in memory, the kept values)
+     * @param stamp the stamp value
+     * @param also  a table joined in as well on PostgreSQL (it must have a row for anything to be stamped), or null
+     */
+    @SuppressWarnings("unchecked")
+    private org.jooq.RowCountQuery stampStatement(DSLContext tx, org.jooq.Table<?> sent, Field<Object> stamp,
+                                                  org.jooq.Table<?> also) {
+        String stampField = view.push().orElseThrow().stampField();
+        Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
 
         org.jooq.Table<?> s;
-        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
+        if (sent != null) {
+            s = sent;
+        } else if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
             Field<?> scratchKey = Tables.StampRow.column('k', keyType);
             List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
             modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));

@@ -4,16 +4,16 @@ import io.viewpush.port.LeaseToken;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import org.jooq.DSLContext;
-import org.jooq.QueryPart;
 import org.jooq.Record;
-import org.jooq.impl.DSL;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 
 import static io.viewpush.jdbc.Tables.Attempt;
 import static io.viewpush.jdbc.Tables.History;
-import static io.viewpush.jdbc.Tables.Lease;
 
 /**
  * The push journal: attempts (pruned by age and by count per view) and each view's history. An
@@ -98,72 +97,94 @@ final class Journal {
      * @return whether the lease was held (and is now released, the attempt recorded)
      */
     boolean recordAndRelease(DSLContext ctx, PushAttempt a, LeaseToken lease) {
-        Binds b = new Binds();
-        String start = b.add(DSL.val(seconds(a.startedAt()), History.LAST_START));
-        String startNano = b.add(DSL.val(a.startedAt().getNano(), History.LAST_START_NANO));
-        String sql = "with viewpush_released as (update viewpush_lease set owner = null, expires_at = clock_timestamp()"
-                + " where view_name = " + b.add(DSL.val(lease.view(), Lease.VIEW))
-                + " and owner = " + b.add(DSL.val(lease.owner(), Lease.OWNER))
-                + " and fence = " + b.add(DSL.val(lease.fence(), Lease.FENCE))
-                + " and expires_at > clock_timestamp() returning view_name), "
-                + "viewpush_recorded as (insert into viewpush_push_attempt (view_name, trigger_kind, started_at,"
-                + " started_nano, finished_at, finished_nano, status, rows_sent, rows_stamped, rows_skipped, batches,"
-                + " bytes, http_status, reason, webhook_ids) select "
-                + String.join(", ",
-                    b.add(DSL.val(a.view(), Attempt.VIEW)), b.add(DSL.val(a.trigger().name(), Attempt.TRIGGER)),
-                    start, startNano,
-                    b.add(DSL.val(seconds(a.finishedAt()), Attempt.FINISHED_AT)),
-                    b.add(DSL.val(a.finishedAt().getNano(), Attempt.FINISHED_NANO)),
-                    b.add(DSL.val(a.status().name(), Attempt.STATUS)), b.add(DSL.val(a.rowsSent(), Attempt.ROWS_SENT)),
-                    b.add(DSL.val(a.rowsStamped(), Attempt.ROWS_STAMPED)),
-                    b.add(DSL.val(a.rowsSkipped(), Attempt.ROWS_SKIPPED)), b.add(DSL.val(a.batches(), Attempt.BATCHES)),
-                    b.add(DSL.val(a.bytes(), Attempt.BYTES)),
-                    b.add(DSL.val(a.httpStatus().isPresent() ? a.httpStatus().getAsInt() : null, Attempt.HTTP_STATUS)),
-                    b.add(DSL.val(a.reason(), Attempt.REASON)),
-                    b.add(DSL.val(String.join(ID_SEPARATOR, a.webhookIds()), Attempt.WEBHOOK_IDS)))
-                + " from viewpush_released), "
-                + "viewpush_history as (" + historyUpsert(a, b, start, startNano) + ") "
-                + "select count(*) from viewpush_released";
-        return ctx.resultQuery(sql, b.parts.toArray(new QueryPart[0])).fetchSingle().get(0, Long.class) > 0;
+        String sql = a.status() == PushAttempt.Status.SUCCESS ? RECORD_SUCCESS_AND_RELEASE
+                : a.status() == PushAttempt.Status.FAILED || a.status() == PushAttempt.Status.PARTIAL
+                ? RECORD_FAILURE_AND_RELEASE : RECORD_AND_RELEASE;
+        // plain JDBC: the statement's text is one of three constants, and jOOQ's parsing and
+        // rendering of it cost more CPU than the database spends running it
+        return ctx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 0;
+                ps.setString(++i, lease.view());
+                ps.setString(++i, lease.owner());
+                ps.setLong(++i, lease.fence());
+                ps.setString(++i, a.view());
+                ps.setString(++i, a.trigger().name());
+                ps.setObject(++i, seconds(a.startedAt()));
+                ps.setInt(++i, a.startedAt().getNano());
+                ps.setObject(++i, seconds(a.finishedAt()));
+                ps.setInt(++i, a.finishedAt().getNano());
+                ps.setString(++i, a.status().name());
+                ps.setLong(++i, a.rowsSent());
+                ps.setLong(++i, a.rowsStamped());
+                ps.setLong(++i, a.rowsSkipped());
+                ps.setInt(++i, a.batches());
+                ps.setLong(++i, a.bytes());
+                if (a.httpStatus().isPresent()) {
+                    ps.setInt(++i, a.httpStatus().getAsInt());
+                } else {
+                    ps.setNull(++i, Types.INTEGER);
+                }
+                ps.setString(++i, a.reason());
+                ps.setString(++i, String.join(ID_SEPARATOR, a.webhookIds()));
+                ps.setString(++i, a.view());
+                if (sql != RECORD_AND_RELEASE) {
+                    ps.setObject(++i, seconds(a.startedAt()));
+                    ps.setInt(++i, a.startedAt().getNano());
+                }
+                if (sql == RECORD_FAILURE_AND_RELEASE) {
+                    ps.setString(++i, a.reason());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                }
+            }
+        });
     }
 
-    /** The history's upsert: only the columns {@link PushHistory#after} changes for this attempt's status. */
-    private static String historyUpsert(PushAttempt a, Binds b, String start, String startNano) {
-        String view = b.add(DSL.val(a.view(), History.VIEW));
-        switch (a.status()) {
-            case SUCCESS:
-                return "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_success,"
-                        + " last_success_nano, consecutive_failures) select " + view + ", " + start + ", " + startNano
-                        + ", " + start + ", " + startNano + ", 0 from viewpush_released"
-                        + " on conflict (view_name) do update set last_start = excluded.last_start,"
-                        + " last_start_nano = excluded.last_start_nano, last_success = excluded.last_success,"
-                        + " last_success_nano = excluded.last_success_nano, consecutive_failures = 0";
-            case FAILED:
-            case PARTIAL:
-                return "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_failure,"
-                        + " last_failure_nano, last_failure_reason, consecutive_failures) select " + view + ", " + start
-                        + ", " + startNano + ", " + start + ", " + startNano + ", "
-                        + b.add(DSL.val(a.reason(), History.LAST_FAILURE_REASON)) + ", 1 from viewpush_released"
-                        + " on conflict (view_name) do update set last_start = excluded.last_start,"
-                        + " last_start_nano = excluded.last_start_nano, last_failure = excluded.last_failure,"
-                        + " last_failure_nano = excluded.last_failure_nano,"
-                        + " last_failure_reason = excluded.last_failure_reason,"
-                        + " consecutive_failures = viewpush_push_history.consecutive_failures + 1";
-            default:
-                return "insert into viewpush_push_history (view_name, consecutive_failures) select " + view
-                        + ", 0 from viewpush_released on conflict (view_name) do nothing";
-        }
-    }
+    /**
+     * PostgreSQL: the release (only if the token still holds the lease unexpired; the update locks
+     * the lease row, so a take-over waits), then, only if released, the attempt, then the history's
+     * upsert ({@code %s}). Parameters: the lease's view, owner and fence; the attempt's 15 columns;
+     * then the history's.
+     */
+    private static final String RECORD_AND_RELEASE_TEMPLATE = "with viewpush_released as ("
+            + "update viewpush_lease set owner = null, expires_at = clock_timestamp()"
+            + " where view_name = ? and owner = ? and fence = ? and expires_at > clock_timestamp() returning view_name), "
+            + "viewpush_recorded as (insert into viewpush_push_attempt (view_name, trigger_kind, started_at,"
+            + " started_nano, finished_at, finished_nano, status, rows_sent, rows_stamped, rows_skipped, batches,"
+            + " bytes, http_status, reason, webhook_ids) select ?, ?, cast(? as timestamptz), ?, cast(? as timestamptz),"
+            + " ?, ?, ?, ?, ?, ?, ?, cast(? as integer), ?, ? from viewpush_released), "
+            + "viewpush_history as (%s) "
+            + "select count(*) from viewpush_released";
 
-    /** The bind values of a plain SQL template, each referred to as {@code {n}}. */
-    private static final class Binds {
-        final List<QueryPart> parts = new ArrayList<>();
+    /** A success moves the start and the success on and resets the failures (see {@link PushHistory#after}). */
+    private static final String RECORD_SUCCESS_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
+            "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_success,"
+                    + " last_success_nano, consecutive_failures) select v, t, n, t, n, 0"
+                    + " from viewpush_released, (select cast(? as varchar) as v, cast(? as timestamptz) as t,"
+                    + " cast(? as integer) as n) as a"
+                    + " on conflict (view_name) do update set last_start = excluded.last_start,"
+                    + " last_start_nano = excluded.last_start_nano, last_success = excluded.last_success,"
+                    + " last_success_nano = excluded.last_success_nano, consecutive_failures = 0");
 
-        String add(QueryPart part) {
-            parts.add(part);
-            return "{" + (parts.size() - 1) + "}";
-        }
-    }
+    /** A failure moves the start and the failure on and counts it (see {@link PushHistory#after}). */
+    private static final String RECORD_FAILURE_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
+            "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_failure,"
+                    + " last_failure_nano, last_failure_reason, consecutive_failures) select v, t, n, t, n, r, 1"
+                    + " from viewpush_released, (select cast(? as varchar) as v, cast(? as timestamptz) as t,"
+                    + " cast(? as integer) as n, cast(? as text) as r) as a"
+                    + " on conflict (view_name) do update set last_start = excluded.last_start,"
+                    + " last_start_nano = excluded.last_start_nano, last_failure = excluded.last_failure,"
+                    + " last_failure_nano = excluded.last_failure_nano,"
+                    + " last_failure_reason = excluded.last_failure_reason,"
+                    + " consecutive_failures = viewpush_push_history.consecutive_failures + 1");
+
+    /** Any other outcome leaves the history as it is (creating it, empty, for a view that has none). */
+    private static final String RECORD_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
+            "insert into viewpush_push_history (view_name, consecutive_failures) select cast(? as varchar), 0"
+                    + " from viewpush_released on conflict (view_name) do nothing");
 
     PushHistory history(DSLContext ctx, String view) {
         return read(ctx, view).orElse(PushHistory.none(view));

@@ -16,8 +16,9 @@ import java.util.Set;
  * Wraps a data source and records every exchange its connections have with the database that
  * costs a network round trip on PostgreSQL: each statement executed (pgjdbc sends a statement,
  * or a JDBC batch, with one Sync and waits for its answer; it sends a transaction's BEGIN along
- * with its first statement), each commit and rollback, each validity check, and a switch back to
- * autocommit that commits an open transaction. Rows fetched later by a cursor's fetch size are
+ * with its first statement), each commit and rollback, and a switch back to autocommit that
+ * commits an open transaction. The pool's own validity checks are not counted: it makes them
+ * only for a connection idle for a while, which depends on how busy the machine is. Rows fetched later by a cursor's fetch size are
  * not counted: the pushes measured here read fewer rows than one fetch.
  */
 final class RoundTripCounter {
@@ -57,9 +58,6 @@ final class RoundTripCounter {
                 case "rollback":
                     record(name);
                     inTransaction[0] = false;
-                    break;
-                case "isValid":
-                    record("isValid");
                     break;
                 case "setAutoCommit":
                     if ((Boolean) args[0] && inTransaction[0]) {
