@@ -92,8 +92,13 @@ class CrashRecoveryIT {
                     + " at the kill; seed " + Scale.SEED);
 
             assertThat(ledger.lost()).as("%s", ledger).isZero();
+            // The stamp that waited was, on PostgreSQL, one statement already with the database (the
+            // lease check and the update, in autocommit): it commits when our row locks go, dead engine
+            // or not (its batch was answered 2xx, and its lease row lock kept any take-over waiting),
+            // so its 50 rows may or may not come again; every other batch answered before the kill does.
             assertThat(ledger.duplicated()).as("only the batches answered 2xx before the kill are sent twice: %s", ledger)
-                    .isEqualTo(answeredByTheKilled);
+                    .isLessThanOrEqualTo(answeredByTheKilled)
+                    .isGreaterThanOrEqualTo(answeredByTheKilled - 50);
             assertThat(ledger.maxDeliveries()).isEqualTo(2);
             assertThat(ledger.resent()).as("the dropped batch and the answered one were both sent again").isGreaterThanOrEqualTo(2);
             assertThat(ledger.resentSameId()).as("re-sent batches keep their webhook-id: %s", ledger).isEqualTo(ledger.resent());

@@ -34,7 +34,9 @@ final class RowLock implements AutoCloseable {
 
     private int blockedPid() {
         return db.query("SELECT pid FROM pg_stat_activity WHERE usename = '" + db.name() + "' AND wait_event_type = 'Lock' "
-                        + "AND query ILIKE 'update%'").stream().mapToInt(r -> ((Number) r.get("pid")).intValue())
+                        // the stamp is a plain UPDATE, or (a batch kept in memory, on PostgreSQL) one statement
+                        // whose CTE viewpush_stamped updates the rows after checking the lease
+                        + "AND (query ILIKE 'update%' OR query ILIKE '%viewpush_stamped as (update%')").stream().mapToInt(r -> ((Number) r.get("pid")).intValue())
                 .findFirst().orElse(-1);
     }
 
