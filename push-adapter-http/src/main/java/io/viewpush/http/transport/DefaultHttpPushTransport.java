@@ -218,27 +218,34 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool) {
         RetrySettings settings = policy.retry();
         State state = new State();
-        IntervalFunction backoff = settings.initialBackoff().toMillis() >= 1
-                ? IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), BACKOFF_MULTIPLIER,
-                BACKOFF_JITTER, settings.maxBackoff())
-                : null;
-        RetryConfig config = RetryConfig.<AttemptResult>custom()
-                .maxAttempts(settings.maxAttempts())
-                .retryOnResult(r -> shouldRetry(r, policy))
-                .retryOnException(e -> false)
-                // The wait is recorded here and slept at the start of the next attempt, through the
-                // transport's own sleeper (resilience4j's sleep cannot be replaced per instance).
-                .intervalBiFunction((Integer attempt, Either<Throwable, AttemptResult> outcome) -> {
-                    state.nextWait = waitAfter(attempt, outcome.isRight() ? outcome.get() : null, backoff, settings);
-                    return 0L;
-                })
-                // A result that is still a failure after the last attempt is returned, not thrown:
-                // its status, excerpt and Retry-After belong in the Delivery. Success is decided from
-                // the result itself below, never from "the retry returned normally".
-                .failAfterMaxAttempts(false)
-                .build();
-        Retry retry = Retry.of("viewpush-push", config);
-        AttemptResult last = retry.executeSupplier(() -> attempt(view, policy, target, spool, state));
+        // The first attempt is made directly: most succeed, and need no retry set up at all.
+        AttemptResult last = attempt(view, policy, target, spool, state);
+        if (settings.maxAttempts() > 1 && shouldRetry(last, policy)) {
+            IntervalFunction backoff = settings.initialBackoff().toMillis() >= 1
+                    ? IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), BACKOFF_MULTIPLIER,
+                    BACKOFF_JITTER, settings.maxBackoff())
+                    : null;
+            state.nextWait = waitAfter(1, last, backoff, settings);
+            RetryConfig config = RetryConfig.<AttemptResult>custom()
+                    .maxAttempts(settings.maxAttempts() - 1)
+                    .retryOnResult(r -> shouldRetry(r, policy))
+                    .retryOnException(e -> false)
+                    // The wait is recorded here and slept at the start of the next attempt, through the
+                    // transport's own sleeper (resilience4j's sleep cannot be replaced per instance);
+                    // resilience4j counts from the second attempt, the backoff from the first.
+                    .intervalBiFunction((Integer attempt, Either<Throwable, AttemptResult> outcome) -> {
+                        state.nextWait = waitAfter(attempt + 1, outcome.isRight() ? outcome.get() : null, backoff,
+                                settings);
+                        return 0L;
+                    })
+                    // A result that is still a failure after the last attempt is returned, not thrown:
+                    // its status, excerpt and Retry-After belong in the Delivery. Success is decided from
+                    // the result itself below, never from "the retry returned normally".
+                    .failAfterMaxAttempts(false)
+                    .build();
+            Retry retry = Retry.of("viewpush-push", config);
+            last = retry.executeSupplier(() -> attempt(view, policy, target, spool, state));
+        }
         Delivery delivery = toDelivery(last, state.attempts, policy, spool);
         if (delivery.delivered()) {
             log.debug("view '{}': delivered {} rows ({} bytes, {}) to {} in {} attempt(s): {}", view.name(),
