@@ -4,6 +4,7 @@ import io.viewpush.PushException;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import io.viewpush.port.LeasedRead;
 import io.viewpush.port.Page;
 import io.viewpush.port.PushJournal;
 import io.viewpush.port.PushListener;
@@ -96,15 +97,23 @@ final class Pusher {
         Instant started = clock.instant();
         Snapshot snapshot = new Snapshot(started, zone);
         Optional<LeaseToken> token;
+        RowCursor opened = null;
         try {
             // A due push first checks without the lease whether there is anything to send (one cheap
-            // indexed statement per idle view and poll). A manual push reads at once under the lease:
-            // its read shows whether there is anything, one round trip fewer for a push that sends.
+            // indexed statement per idle view and poll), then takes the lease, then (if due) reads. A
+            // manual push takes the lease and opens its read at once (the store may do both in one
+            // round trip): the read shows whether there is anything to send.
             boolean probed = !ignoreInterval;
             if (probed && !hasRows(view, snapshot)) {
                 return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
             }
-            token = lease.tryAcquire(view.name(), owner, leaseTtl);
+            if (probed) {
+                token = lease.tryAcquire(view.name(), owner, leaseTtl);
+            } else {
+                Optional<LeasedRead> leased = lease.tryAcquireAndOpen(owner, leaseTtl, rows, view, snapshot);
+                token = leased.map(LeasedRead::token);
+                opened = leased.map(LeasedRead::cursor).orElse(null);
+            }
             if (token.isEmpty() && !probed && !hasRows(view, snapshot)) {
                 return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
             }
@@ -129,7 +138,10 @@ final class Pusher {
                     return finish(skip(view, trigger, started, Status.SKIPPED, "not due: " + decision.because()));
                 }
             }
-            PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, token.get(), stopping, abandoned);
+            RowCursor cursor = opened;
+            opened = null; // pushHoldingLease closes it
+            PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, token.get(), cursor, stopping,
+                    abandoned);
             if (attempt.status() != Status.NOTHING_TO_SEND && attempt.status() != Status.SKIPPED) {
                 keeper.release(token.get()); // no renewal may race the release below
                 try {
@@ -140,6 +152,9 @@ final class Pusher {
             }
             return finish(attempt);
         } finally {
+            if (opened != null) {
+                opened.close();
+            }
             keeper.release(token.get());
             if (!released) {
                 try {
@@ -158,14 +173,16 @@ final class Pusher {
         }
     }
 
+    /** @param opened the view's read, opened with the lease, or null to open it here */
     private PushAttempt pushHoldingLease(View view, PushPolicy policy, Trigger trigger, Snapshot snapshot,
-                                         LeaseToken token, BooleanSupplier stopping, BooleanSupplier abandoned) {
+                                         LeaseToken token, RowCursor opened, BooleanSupplier stopping,
+                                         BooleanSupplier abandoned) {
         Totals t = new Totals();
         Stamping stamping = new Stamping(view, abandoned);
         Status status = Status.SUCCESS;
         String reason = null;
         boolean sentAny = false;
-        try (RowCursor cursor = rows.open(view, snapshot, Page.ALL)) {
+        try (RowCursor cursor = opened != null ? opened : rows.open(view, snapshot, Page.ALL)) {
             while (cursor.hasNext()) {
                 if (stamping.failure() != null) {
                     break;

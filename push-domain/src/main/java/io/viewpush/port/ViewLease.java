@@ -1,5 +1,9 @@
 package io.viewpush.port;
 
+import io.viewpush.expression.Snapshot;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -30,4 +34,56 @@ public interface ViewLease {
 
     /** Releases a held lease; does nothing if it was lost. */
     void release(LeaseToken token);
+
+    /**
+     * Takes the view's lease if it is free or expired and, when taken, opens a read of every row of
+     * the view under it: how a manual push begins. A store that is also the row source may do both
+     * at once (the JDBC store on PostgreSQL: one round trip, the read after the lease is taken). The
+     * default does {@link #tryAcquire} and then {@code rows.open(view, snapshot, Page.ALL)}.
+     *
+     * <p>A failure to read does not take the lease back: the cursor reports it, its first
+     * {@link RowCursor#hasNext()} throwing the {@link StorageException}, so the caller handles it as
+     * any failed read of a push (recorded in its journal, the lease released).
+     *
+     * @param owner    the engine asking (unique per engine)
+     * @param ttl      how long the lease lasts without renewal
+     * @param rows     the view's row source
+     * @param view     the view, whose name is the lease's
+     * @param snapshot the push's snapshot
+     * @return the token and the open cursor, or empty when another owner holds an unexpired lease
+     * @throws StorageException when the database fails while taking the lease
+     */
+    default Optional<LeasedRead> tryAcquireAndOpen(String owner, Duration ttl, RowSource rows, View view,
+                                                   Snapshot snapshot) {
+        Optional<LeaseToken> token = tryAcquire(view.name(), owner, ttl);
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        RowCursor cursor;
+        try {
+            cursor = rows.open(view, snapshot, Page.ALL);
+        } catch (StorageException e) {
+            cursor = failed(e);
+        }
+        return Optional.of(new LeasedRead(token.get(), cursor));
+    }
+
+    /** @return a cursor whose every read throws {@code failure} */
+    private static RowCursor failed(StorageException failure) {
+        return new RowCursor() {
+            @Override
+            public boolean hasNext() {
+                throw failure;
+            }
+
+            @Override
+            public Row next() {
+                throw failure;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 }

@@ -88,4 +88,36 @@ public abstract class ViewLeaseContractTest extends StoreContractSupport {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void tryAcquireAndOpenReadsEveryRowUnderTheLeaseOrNothingWhenItIsHeld() {
+        for (int id : new int[]{3, 1, 2}) {
+            tables.insert(ContractViews.TABLE, ContractViews.order(id, "c" + id, "1.00", T0));
+        }
+        io.viewpush.view.View view = bind(ContractViews.modifiedSincePushed());
+        java.util.Optional<io.viewpush.port.LeasedRead> read = store.tryAcquireAndOpen("engine-a", LONG, store, view, now());
+        assertThat(read).isPresent();
+        List<io.viewpush.view.Row> rows = new ArrayList<>();
+        try (io.viewpush.port.RowCursor cursor = read.get().cursor()) {
+            cursor.forEachRemaining(rows::add);
+        }
+        assertThat(keys(rows)).containsExactly(1, 2, 3);
+        assertThat(read.get().token().view()).isEqualTo(view.name());
+        assertThat(store.tryAcquire(view.name(), "engine-b", LONG)).as("the lease is held").isEmpty();
+        assertThat(store.tryAcquireAndOpen("engine-b", LONG, store, view, now())).as("held by engine-a").isEmpty();
+        assertThat(store.renew(read.get().token(), LONG)).isTrue();
+        store.release(read.get().token());
+        assertThat(store.tryAcquire(view.name(), "engine-b", LONG)).isPresent();
+    }
+
+    @Test
+    void tryAcquireAndOpenOfAnEmptyViewHoldsTheLeaseWithAnEmptyRead() {
+        io.viewpush.view.View view = bind(ContractViews.modifiedSincePushed());
+        io.viewpush.port.LeasedRead read = store.tryAcquireAndOpen("engine-a", LONG, store, view, now()).orElseThrow();
+        try (io.viewpush.port.RowCursor cursor = read.cursor()) {
+            assertThat(cursor.hasNext()).isFalse();
+        }
+        assertThat(store.tryAcquire(view.name(), "engine-b", LONG)).isEmpty();
+        store.release(read.token());
+    }
 }
