@@ -4,8 +4,10 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import io.viewpush.port.LeasedRead;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
+import io.viewpush.port.RowSource;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
@@ -245,16 +247,20 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      * caller closes the cursor, as a cursor still open would.
      */
     private static LoadedPage readFirst(Connection c, RenderedQueries.Rendered r) throws SQLException {
+        try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
+            return readFirst(rs, r);
+        }
+    }
+
+    private static LoadedPage readFirst(ResultSet rs, RenderedQueries.Rendered r) throws SQLException {
         List<Row> rows = new ArrayList<>();
         ReadStarts.Start start = null;
         int n = r.sql().select().size();
-        try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                rows.add(r.sql().toRow(rs));
-                if (start == null) {
-                    start = new ReadStarts.Start(rs.getObject(n + 1, OffsetDateTime.class),
-                            rs.getObject(n + 2, LocalDateTime.class));
-                }
+        while (rs.next()) {
+            rows.add(r.sql().toRow(rs));
+            if (start == null) {
+                start = new ReadStarts.Start(rs.getObject(n + 1, OffsetDateTime.class),
+                        rs.getObject(n + 2, LocalDateTime.class));
             }
         }
         return new LoadedPage(rows, start);
@@ -495,6 +501,94 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         } catch (DataAccessException e) {
             throw Errors.storage("acquiring the lease of view '" + view + "'", e);
         }
+    }
+
+    /**
+     * On PostgreSQL, when this store is also the row source and the view's read is rendered once (no
+     * {@code now()}): the lease's statement and the read's first fetch sent together, in one round
+     * trip. They run in one implicit transaction, the read after the lease is taken (the lease row
+     * stays locked until the read is done; the read's start, the transaction's, is before it). A view
+     * with more rows than one fetch is then streamed as {@link #open} does. On any failure, and for
+     * a view without a lease row yet, the two steps one after the other.
+     */
+    @Override
+    public Optional<LeasedRead> tryAcquireAndOpen(String owner, Duration ttl, RowSource rows, View view,
+                                                  Snapshot snapshot) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(snapshot, "snapshot");
+        requireOwner(owner);
+        requireTtl(ttl);
+        if (rows != this || dialect != Dialect.POSTGRESQL) {
+            return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+        }
+        Optional<LeaseToken> token;
+        LoadedPage loaded;
+        try (Connection c = dataSource.getConnection()) {
+            Mapping mapping = mapping(c, view.definition());
+            Optional<RenderedQueries.Rendered> first = renderedQueries.get(view, mapping, snapshot, fetchSize + 1L, true,
+                    DSL.using(c, dialect.jooq(), settings));
+            if (first.isEmpty()) {
+                return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+            }
+            try (PreparedStatement ps = c.prepareStatement(Leases.ACQUIRE_IN_ONE_STATEMENT + ";\n" + first.get().text())) {
+                Leases.bindAcquire(ps, view.name(), owner, ttl);
+                first.get().bind(ps, Leases.ACQUIRE_PARAMETERS);
+                ps.execute();
+                Optional<Long> fence;
+                try (ResultSet rs = ps.getResultSet()) {
+                    fence = Leases.acquired(rs);
+                }
+                if (fence == null) { // the first push of this view in this database: no lease row yet
+                    return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+                }
+                if (fence.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (!ps.getMoreResults()) {
+                    // not expected: the lease is this owner's now, and the steps below take it again
+                    throw new SQLException("the read sent with the lease of view '" + view.name() + "' gave no rows");
+                }
+                token = Optional.of(new LeaseToken(view.name(), owner, fence.get()));
+                try (ResultSet rs = ps.getResultSet()) {
+                    loaded = readFirst(rs, first.get());
+                }
+            }
+        } catch (SQLException | DataAccessException e) {
+            // nothing was taken (the statements' one transaction rolled back): the two steps, which
+            // report a failure each in its way (the lease's by exception, the read's by the cursor)
+            mappings.remove(view.definition());
+            return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+        }
+        RowCursor cursor;
+        if (loaded.rows().size() <= fetchSize) {
+            cursor = loaded(view, loaded.rows(), loaded.start());
+        } else {
+            try {
+                cursor = open(view, snapshot, Page.ALL); // more than one fetch: streamed in its own transaction
+            } catch (StorageException e) {
+                cursor = failed(e); // reported by the read, as the port says: the caller records it and releases
+            }
+        }
+        return Optional.of(new LeasedRead(token.get(), cursor));
+    }
+
+    /** @return a cursor whose every read throws {@code failure} */
+    private static RowCursor failed(StorageException failure) {
+        return new RowCursor() {
+            @Override
+            public boolean hasNext() {
+                throw failure;
+            }
+
+            @Override
+            public Row next() {
+                throw failure;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.jooq.impl.DSL;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -99,7 +100,7 @@ final class Leases {
      * {@code KEY SHARE} lock), the database's time read after the lock, the row updated only if the
      * lease is free, expired or already the owner's. Answers whether the row exists and the new fence.
      */
-    private static final String ACQUIRE_IN_ONE_STATEMENT = "with viewpush_locked as materialized ("
+    static final String ACQUIRE_IN_ONE_STATEMENT = "with viewpush_locked as materialized ("
             + "select owner, fence, expires_at from viewpush_lease where view_name = ? for update), "
             + "viewpush_now as materialized (select clock_timestamp() as t from viewpush_locked), "
             + "viewpush_taken as (update viewpush_lease set owner = ?, fence = viewpush_locked.fence + 1, "
@@ -123,16 +124,9 @@ final class Leases {
             // cost more CPU than the database spends running it
             Optional<Long> fence = ctx.connectionResult(c -> {
                 try (PreparedStatement ps = c.prepareStatement(ACQUIRE_IN_ONE_STATEMENT)) {
-                    ps.setString(1, view);
-                    ps.setString(2, owner);
-                    ps.setLong(3, micros(ttl));
-                    ps.setString(4, view);
-                    ps.setString(5, owner);
+                    bindAcquire(ps, view, owner, ttl);
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        long rows = rs.getLong(1);
-                        long taken = rs.getLong(2);
-                        return rows == 0 ? null : rs.wasNull() ? Optional.<Long>empty() : Optional.of(taken);
+                        return acquired(rs);
                     }
                 }
             });
@@ -141,6 +135,31 @@ final class Leases {
             }
             ensureRow(ctx, view); // the first push of this view in this database
         }
+    }
+
+    /** Sets the parameters of {@link #ACQUIRE_IN_ONE_STATEMENT}, the first five of the statement. */
+    static void bindAcquire(PreparedStatement ps, String view, String owner, Duration ttl) throws SQLException {
+        ps.setString(1, view);
+        ps.setString(2, owner);
+        ps.setLong(3, micros(ttl));
+        ps.setString(4, view);
+        ps.setString(5, owner);
+    }
+
+    /** The parameters of {@link #ACQUIRE_IN_ONE_STATEMENT}. */
+    static final int ACQUIRE_PARAMETERS = 5;
+
+    /**
+     * Reads the answer of {@link #ACQUIRE_IN_ONE_STATEMENT}.
+     *
+     * @return null when the view has no lease row yet; empty when another owner holds the lease;
+     *         else the new fence
+     */
+    static Optional<Long> acquired(ResultSet rs) throws SQLException {
+        rs.next();
+        long rows = rs.getLong(1);
+        long taken = rs.getLong(2);
+        return rows == 0 ? null : rs.wasNull() ? Optional.empty() : Optional.of(taken);
     }
 
     private static long micros(Duration ttl) {

@@ -40,24 +40,30 @@ final class RenderedQueries {
         PreparedStatement prepare(Connection c) throws SQLException {
             PreparedStatement ps = c.prepareStatement(text);
             try {
-                for (int i = 0; i < binds.length; i++) {
-                    Object v = binds[i];
-                    if (v instanceof String) {
-                        ps.setString(i + 1, (String) v);
-                    } else if (v instanceof BigDecimal) {
-                        ps.setBigDecimal(i + 1, (BigDecimal) v);
-                    } else if (v instanceof Boolean) {
-                        ps.setBoolean(i + 1, (Boolean) v);
-                    } else if (v instanceof Long) {
-                        ps.setLong(i + 1, (Long) v);
-                    } else {
-                        ps.setInt(i + 1, (Integer) v);
-                    }
-                }
+                bind(ps, 0);
                 return ps;
             } catch (SQLException | RuntimeException e) {
                 ps.close();
                 throw e;
+            }
+        }
+
+        /** Sets the bind values on a statement that has {@code offset} parameters before this query's. */
+        void bind(PreparedStatement ps, int offset) throws SQLException {
+            for (int i = 0; i < binds.length; i++) {
+                Object v = binds[i];
+                int at = offset + i + 1;
+                if (v instanceof String) {
+                    ps.setString(at, (String) v);
+                } else if (v instanceof BigDecimal) {
+                    ps.setBigDecimal(at, (BigDecimal) v);
+                } else if (v instanceof Boolean) {
+                    ps.setBoolean(at, (Boolean) v);
+                } else if (v instanceof Long) {
+                    ps.setLong(at, (Long) v);
+                } else {
+                    ps.setInt(at, (Integer) v);
+                }
             }
         }
     }
