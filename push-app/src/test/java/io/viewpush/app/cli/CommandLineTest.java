@@ -1,5 +1,6 @@
 package io.viewpush.app.cli;
 
+import io.viewpush.port.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,5 +146,14 @@ class CommandLineTest {
         assertThat(r.err()).contains(file + ":3:13: database.poolSize").doesNotContain("no_such_table")
                 .contains("1 problem; nothing was started.");
         assertThat(dir.resolve("db.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aFailureOfOurOwnIsPrintedInWordsWithoutItsClassNameAndExitsOne() {
+        StringWriter err = new StringWriter();
+        int exit = ViewPushCommand.handle(new StorageException("the database failed while reading view 'v': gone"),
+                new PrintWriter(err, true));
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("error: the database failed while reading view 'v': gone");
     }
 }
