@@ -11,17 +11,22 @@ import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** The README's embedding snippet, compiled and run against H2 and a real receiver. */
 class EmbeddingExampleTest {
@@ -58,6 +63,66 @@ class EmbeddingExampleTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void theReadmeShowsThisSnippetWithTheImportsAndTheCoordinatesAnEmbedderNeeds() throws IOException {
+        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("## Embedding ViewPush in your application");
+        assertThat(start).as("the README's embedding section").isNotNegative();
+        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+        List<String> readmeJava = lines(block(section, "```java"));
+        String source = Files.readString(Path.of("src/test/java/io/viewpush/app/EmbeddingExampleTest.java"),
+                StandardCharsets.UTF_8);
+        String snippet = source.substring(source.indexOf('\n', source.lastIndexOf("// --- from here")) + 1,
+                source.lastIndexOf("// --- up to here"));
+        assertThat(String.join("\n", readmeJava)).as("the README's snippet is the one this test runs")
+                .contains(String.join("\n", lines(snippet)));
+        List<String> imports = new ArrayList<>();
+        for (String line : source.split("\n")) {
+            if (line.startsWith("import io.viewpush.") || line.equals("import java.net.URI;")
+                    || line.equals("import java.time.Duration;")) {
+                imports.add(line);
+            }
+        }
+        assertThat(readmeJava).as("the imports the snippet needs").containsAll(imports);
+
+        String xml = block(section, "```xml");
+        String parent = Files.readString(Path.of("../pom.xml"), StandardCharsets.UTF_8);
+        String groupId = tag(parent, "groupId");
+        String version = tag(parent.substring(parent.indexOf("<artifactId>viewpush-parent</artifactId>")), "version");
+        for (String module : List.of("push-adapter-jdbc", "push-adapter-http")) {
+            assertThat(Files.readString(Path.of("../" + module + "/pom.xml"), StandardCharsets.UTF_8))
+                    .contains("<artifactId>" + module + "</artifactId>");
+            assertThat(xml).as("the README's Maven coordinates of %s", module).contains("<dependency>\n  <groupId>"
+                    + groupId + "</groupId>\n  <artifactId>" + module + "</artifactId>\n  <version>" + version
+                    + "</version>\n</dependency>");
+        }
+        assertThatCode(() -> Class.forName("io.viewpush.testing.InMemoryStore")).doesNotThrowAnyException();
+        assertThat(section).contains("`io.viewpush.testing.InMemoryStore`", "`<type>test-jar</type>`");
+    }
+
+    /** The first fenced block that opens with {@code fence} in {@code text}, without its fences. */
+    private static String block(String text, String fence) {
+        int open = text.indexOf(fence);
+        assertThat(open).as("a %s block", fence).isNotNegative();
+        int from = text.indexOf('\n', open) + 1;
+        return text.substring(from, text.indexOf("\n```", from));
+    }
+
+    private static List<String> lines(String code) {
+        List<String> out = new ArrayList<>();
+        for (String line : code.split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.strip());
+            }
+        }
+        return out;
+    }
+
+    private static String tag(String xml, String name) {
+        int from = xml.indexOf("<" + name + ">") + name.length() + 2;
+        return xml.substring(from, xml.indexOf("</" + name + ">", from));
     }
 
     private static PushAttempt readmeSnippet(DataSource dataSource, String receiverUrl) {

@@ -66,7 +66,8 @@ final class Scheduler {
         started = true;
         for (Slot s : slots.values()) {
             s.history = loadHistory(s.view.name());
-            scheduleAt(s, clock.instant());
+            // the interval runs from the last push's start, also across a restart
+            scheduleAt(s, due(s));
         }
     }
 
@@ -89,6 +90,7 @@ final class Scheduler {
         } finally {
             s.lock.unlock();
             if (started) {
+                // replaces the run scheduled before this push: it would find the view not due
                 scheduleNext(s, a);
             }
         }
@@ -191,7 +193,9 @@ final class Scheduler {
     }
 
     private PushHistory updated(Slot s, PushAttempt a) {
-        if (a.status() == Status.SKIPPED && a.reason().startsWith("another engine")) {
+        if (a.status() == Status.SKIPPED) {
+            // another engine pushes, or pushed since we last looked (the pusher found the view not due
+            // in the journal): our picture of the view's history is stale
             return loadHistory(s.view.name());
         }
         return s.history.after(a);
@@ -223,7 +227,12 @@ final class Scheduler {
         synchronized (s) {
             woken = s.wake;
         }
-        boolean idle = attempt == null || attempt.status() == Status.NOTHING_TO_SEND || attempt.status() == Status.SKIPPED;
+        // found not due (the journal knew a later push than we did): come back when it is due, not
+        // a whole interval after this check; unless the history we hold says it is due already
+        boolean notDue = attempt != null && attempt.status() == Status.SKIPPED && attempt.reason().startsWith("not due")
+                && due.isAfter(clock.instant());
+        boolean idle = attempt == null || attempt.status() == Status.NOTHING_TO_SEND
+                || (attempt.status() == Status.SKIPPED && !notDue);
         if (idle && !woken) {
             PushPolicy policy = s.view.push().orElseThrow();
             Duration recheck = policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;
@@ -233,16 +242,24 @@ final class Scheduler {
                 due = floor;
             }
         }
-        scheduleAt(s, due);
+        scheduleAt(s, due, true);
     }
 
     private void scheduleAt(Slot s, Instant at) {
+        scheduleAt(s, at, false);
+    }
+
+    /**
+     * @param replace whether {@code at} replaces a run scheduled earlier (after a push, which knows
+     *                when the view is next due), or only moves a later one forward (a wake-up)
+     */
+    private void scheduleAt(Slot s, Instant at, boolean replace) {
         synchronized (s) {
             if (stopping || executor.isShutdown()) {
                 return;
             }
             if (s.next != null && !s.next.isDone()) {
-                if (s.nextDue != null && !s.nextDue.isAfter(at)) {
+                if (!replace && s.nextDue != null && !s.nextDue.isAfter(at)) {
                     return;
                 }
                 s.next.cancel(false);

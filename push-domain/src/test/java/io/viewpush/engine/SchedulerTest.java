@@ -237,6 +237,61 @@ class SchedulerTest {
         assertThat(engine.status("orders to push").nextDue()).isPresent();
     }
 
+    @Test
+    void aManualPushMovesTheNextScheduledPushToOneIntervalAfterItsStart() {
+        // found from outside: a push asked for between two scheduled ones left the earlier run in
+        // place; it found the view not due and waited a whole interval more from there
+        Duration min = Duration.ofSeconds(1);
+        List<PushAttempt> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        table.insert(order(1, "a", "1", T0));
+        engine = builder(view(min)).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                attempts.add(attempt);
+            }
+        }).build();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        sleep(300);
+        table.insert(order(2, "b", "1", T0));
+        PushAttempt manual = engine.pushNow("orders to push");
+        assertThat(manual.status()).isEqualTo(Status.SUCCESS);
+        assertThat(engine.status("orders to push").nextDue()).contains(manual.startedAt().plus(min));
+
+        table.insert(order(3, "c", "1", T0));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(3)));
+        PushAttempt next = store.recent("orders to push", 1).get(0);
+        assertThat(next.startedAt()).isAfterOrEqualTo(manual.startedAt().plus(min));
+        assertThat(attempts).filteredOn(a -> a.status() == Status.SKIPPED).extracting(PushAttempt::reason)
+                .as("scheduled runs that found the view not due").isEmpty();
+    }
+
+    @Test
+    void aRestartedEngineWaitsOnlyTheRestOfTheIntervalFromTheLastPush() {
+        Duration min = Duration.ofMillis(1500);
+        table.insert(order(1, "a", "1", T0));
+        engine = builder(view(min)).build();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        engine.close();
+        PushAttempt last = store.recent("orders to push", 1).get(0);
+        table.insert(order(2, "b", "1", T0));
+        sleep(500);
+
+        List<PushAttempt> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = builder(view(min)).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                attempts.add(attempt);
+            }
+        }).build();
+        engine.start();
+        assertThat(engine.status("orders to push").nextDue()).contains(last.startedAt().plus(min));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(2)));
+        assertThat(attempts).filteredOn(a -> a.status() == Status.SKIPPED).extracting(PushAttempt::reason)
+                .as("runs that found the view not due").isEmpty();
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

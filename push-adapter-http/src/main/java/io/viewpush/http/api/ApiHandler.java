@@ -8,6 +8,7 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.http.api.KeyRing.Caller;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
+import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
@@ -43,6 +44,8 @@ import java.util.function.BooleanSupplier;
 final class ApiHandler implements HttpRequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ContentType JSON = ContentType.APPLICATION_JSON;
+    /** Seconds a client is asked to wait after the database did not answer. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
     private static final List<String> QUERY_KEY_NAMES = List.of("key", "api_key", "apikey", "token", "access_token");
 
     private final ViewPush engine;
@@ -73,6 +76,8 @@ final class ApiHandler implements HttpRequestHandler {
             reply = route(x);
         } catch (ApiError e) {
             reply = Reply.error(e);
+        } catch (StorageException e) {
+            reply = databaseUnavailable(x, e);
         } catch (RuntimeException e) {
             reply = internalError(x, e);
         }
@@ -95,6 +100,20 @@ final class ApiHandler implements HttpRequestHandler {
             LOG.debug("{} {} -> {} (key {}, {} ms)", request.getMethod(), x.logPath(), reply.status,
                     x.caller == null ? "-" : x.caller.name(), (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /**
+     * The database failed or did not answer: the request may well succeed later, so 503 (like
+     * {@code /health}) with a {@code Retry-After}, not a 500 that reads as a bug in the server.
+     */
+    private Reply databaseUnavailable(Exchange x, StorageException e) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.warn("{} {} failed: the database is unavailable (reference {}): {}", x.request.getMethod(), x.logPath(),
+                reference, e.getMessage());
+        LOG.debug("reference {}", reference, e);
+        return Reply.error(new ApiError(503, "unavailable", "the database did not answer; try again later (the "
+                + "server's log has the details under reference " + reference + ")",
+                Map.of("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS))));
     }
 
     private Reply internalError(Exchange x, RuntimeException e) {

@@ -89,7 +89,8 @@ import java.util.function.Supplier;
  * (route, view or row); 405 {@code method_not_allowed} (with {@code Allow}); 409
  * {@code not_pushable}; 413 {@code payload_too_large}; 415 {@code unsupported_media_type}; 500
  * {@code internal_error}, whose detail is only a reference to the log entry (never a stack trace,
- * SQL or class name); 503 {@code unavailable}. View names in paths are URL-encoded
+ * SQL or class name); 503 {@code unavailable} (the engine is stopping, or the database did not
+ * answer: then with {@code Retry-After}). View names in paths are URL-encoded
  * ({@code orders%20to%20push}) and decoded exactly once, per segment, after the path is split, so
  * {@code ..}, {@code %2F} and double encoding never reach another view or route. A request that is
  * HTTP but not valid HTTP/1.1 (no {@code Host} header, or two) is a JSON 400 {@code bad_request}

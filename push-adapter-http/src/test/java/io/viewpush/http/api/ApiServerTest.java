@@ -74,6 +74,24 @@ class ApiServerTest {
     }
 
     @Test
+    void aDatabaseThatDoesNotAnswerIs503WithRetryAfterOnEveryRouteNot500() {
+        f.store.setReachable(false);
+        List<HttpResponse<String>> answers = List.of(
+                f.get("/api/views", bearer(ADMIN_KEY)),
+                f.get("/api/views/" + enc(NEW), bearer(ADMIN_KEY)),
+                f.get("/api/views/" + enc(NEW) + "/pushes", bearer(ADMIN_KEY)),
+                f.patch(EDITABLE, "1", bearer(ADMIN_KEY), "{\"receipt id\": \"R-1\"}"));
+        for (HttpResponse<String> r : answers) {
+            assertError(r, 503, "unavailable", "the database did not answer; try again later");
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(r.body()).doesNotContain("Exception", "exception", "unreachable", "in-memory", "at io.",
+                    "io.viewpush", "\\n");
+        }
+        f.store.setReachable(true);
+        assertThat(f.get("/api/views/" + enc(NEW), bearer(ADMIN_KEY)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void healthTakesOnlyGet() {
         HttpResponse<String> r = f.send("POST", "/health", null, null, null);
         assertError(r, 405, "method_not_allowed", "GET");
@@ -389,15 +407,16 @@ class ApiServerTest {
 
     @Test
     void aFailureIs500WithAReferenceAndNothingInside() {
-        f.store.setReachable(false);
-        for (HttpResponse<String> r : List.of(
-                f.get("/api/views/" + enc(UNCONFIRMED), bearer(ADMIN_KEY)),
-                f.get("/api/views", bearer(ADMIN_KEY)),
-                f.patch(UNCONFIRMED, "1", bearer(ADMIN_KEY), "{\"receipt id\":\"R\"}"),
-                f.get("/api/views/" + enc(NEW) + "/pushes", bearer(ADMIN_KEY)))) {
+        ApiFixture failing = new ApiFixture(b -> b.textRoute("/broken", ApiServer.Access.PUBLIC, "text/plain", () -> {
+            throw new IllegalStateException("secret internals at io.viewpush.Something");
+        }));
+        try {
+            HttpResponse<String> r = failing.get("/broken", null);
             assertError(r, 500, "internal_error", "reference");
-            assertThat(r.body()).doesNotContain("Exception", "exception", "unreachable", "in-memory", "at io.",
-                    "io.viewpush", "\\n");
+            assertThat(r.body()).doesNotContain("Exception", "exception", "secret internals", "at io.", "io.viewpush",
+                    "\\n");
+        } finally {
+            failing.close();
         }
     }
 

@@ -76,7 +76,7 @@ class LoggingTest {
             f.get("/api/views/" + enc(UNCONFIRMED), "Bearer " + ADMIN_KEY);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(log).contains("GET /api/views -> 200 (key admin").contains("-> 500").contains("-> 401");
+        assertThat(log).contains("GET /api/views -> 200 (key admin").contains("-> 503").contains("-> 401");
         assertThat(log).doesNotContain(ADMIN_KEY, PARTNER_A_KEY, wrongKey, "Bearer", "Authorization");
     }
 }

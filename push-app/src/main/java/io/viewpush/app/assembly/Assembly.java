@@ -111,9 +111,10 @@ public final class Assembly implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
+            PushMetrics pushMetrics = PushMetrics.create(metrics);
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pushMetrics.startAtZero(v.name()));
             PushListener listener = Listeners.of(
-                    PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)),
-                    PushMetrics.create(metrics), extra);
+                    PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, extra);
             ViewPush engine;
             try {
                 engine = ViewPush.builder()

@@ -1,9 +1,11 @@
 package io.viewpush.app.cli;
 
+import io.viewpush.PushException;
 import io.viewpush.app.assembly.Assembly;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.Durations;
+import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.view.ViewDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -30,7 +34,12 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AppConfig c = config.load();
+        AppConfig c;
+        try {
+            c = config.load();
+        } catch (InvalidConfigException e) {
+            throw withDatabaseProblems(e);
+        }
         List<ConfigProblem> problems = Assembly.check(c);
         if (!problems.isEmpty()) {
             problems.forEach(err::println);
@@ -45,6 +54,26 @@ final class CheckCommand implements Callable<Integer> {
             out.println("  " + summary(d));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The file's own problems, plus what the database says about the views that have none of their own
+     * (a missing table or column, a wrong type), so that one {@code check} lists every problem. When the
+     * database cannot be reached or set up, the file's own problems alone.
+     */
+    private static InvalidConfigException withDatabaseProblems(InvalidConfigException e) {
+        if (e.checkable().isEmpty() || e.checkable().get().views().isEmpty()) {
+            return e;
+        }
+        List<ConfigProblem> all = new ArrayList<>(e.problems());
+        try {
+            all.addAll(Assembly.check(e.checkable().get()));
+        } catch (PushException unreachable) {
+            return e;
+        }
+        all.sort(Comparator.comparingInt((ConfigProblem p) -> p.location().line())
+                .thenComparingInt(p -> p.location().column()));
+        return new InvalidConfigException(all);
     }
 
     static String summary(ViewDefinition d) {

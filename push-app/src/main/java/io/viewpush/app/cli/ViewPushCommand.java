@@ -1,5 +1,6 @@
 package io.viewpush.app.cli;
 
+import io.viewpush.PushException;
 import io.viewpush.app.assembly.StartupException;
 import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.InvalidConfigException;
@@ -61,7 +62,8 @@ public final class ViewPushCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         }
-        err.println("error: " + e);
+        // our own exceptions say what failed in words; a class name is only worth showing for a bug
+        err.println("error: " + (e instanceof PushException && e.getMessage() != null ? e.getMessage() : e));
         if (Boolean.getBoolean("viewpush.debug") || "DEBUG".equalsIgnoreCase(System.getenv("VIEWPUSH_LOG_LEVEL"))) {
             e.printStackTrace(err);
         }

@@ -108,9 +108,8 @@ public final class ConfigLoader {
      */
     public static AppConfig parse(String yaml, String fileName, Path baseDir, Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>();
-        AppConfig config = YamlTree.read(yaml, fileName, problems)
-                .map(root -> new ConfigReader(fileName, yaml, baseDir, env, problems).read(root))
-                .orElse(null);
+        ConfigReader reader = new ConfigReader(fileName, yaml, baseDir, env, problems);
+        AppConfig config = YamlTree.read(yaml, fileName, problems).map(reader::read).orElse(null);
         if (config == null && problems.isEmpty()) {
             problems.add(ConfigProblem.at(Location.of(fileName), "", "the file is empty; it needs at least "
                     + "a 'views:' list (see the README's configuration reference)"));
@@ -119,7 +118,7 @@ public final class ConfigLoader {
             List<ConfigProblem> sorted = new ArrayList<>(problems);
             sorted.sort(Comparator.comparingInt((ConfigProblem p) -> p.location().line())
                     .thenComparingInt(p -> p.location().column()));
-            throw new InvalidConfigException(sorted);
+            throw new InvalidConfigException(sorted, reader.checkable().orElse(null));
         }
         return config;
     }

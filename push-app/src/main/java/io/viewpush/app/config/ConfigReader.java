@@ -57,6 +57,7 @@ final class ConfigReader {
     private final Locator locator;
     private final Set<String> viewNamesWritten = new LinkedHashSet<>();
     private final String[] lines;
+    private AppConfig checkable;
 
     ConfigReader(String file, String text, Path baseDir, Map<String, String> env, List<ConfigProblem> problems) {
         this.file = file;
@@ -105,10 +106,33 @@ final class ConfigReader {
         List<ViewDefinition> views = views(m);
         List<ApiKeyConfig> keys = m.entry("api").filter(e -> !isNull(e.value()))
                 .map(e -> apiKeys(e, viewNamesWritten)).orElse(List.of());
-        if (database == null || server == null || engine == null || !problems.isEmpty()) {
+        if (database == null || server == null || engine == null) {
             return null;
         }
-        return new AppConfig(file, database, server, keys, views, engine, locator);
+        AppConfig config = new AppConfig(file, database, server, keys, views, engine, locator);
+        if (!problems.isEmpty()) {
+            if (problems.stream().allMatch(ConfigReader::leavesTheDatabaseCheckable)) {
+                checkable = config;
+            }
+            return null;
+        }
+        return config;
+    }
+
+    /**
+     * @return after {@link #read} found problems: the well-formed views with the database they name, which
+     *         {@code check} still validates against the database so that every problem is listed at once;
+     *         empty when a problem could change which database is meant (the {@code database} section, an
+     *         unknown top-level key such as a misspelt {@code database}, a syntax error)
+     */
+    Optional<AppConfig> checkable() {
+        return Optional.ofNullable(checkable);
+    }
+
+    private static boolean leavesTheDatabaseCheckable(ConfigProblem p) {
+        String k = p.key();
+        return p.view().isPresent() || k.startsWith("views") || k.startsWith("api") || k.startsWith("server")
+                || k.startsWith("engine");
     }
 
     // ---------------------------------------------------------------- sections

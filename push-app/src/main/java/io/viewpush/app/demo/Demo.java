@@ -358,6 +358,7 @@ public final class Demo {
             String lines = r.body().lines()
                     .filter(l -> l.startsWith("viewpush_pushes_total") || l.startsWith("viewpush_rows_sent_total")
                             || l.startsWith("viewpush_rows_stamped_total"))
+                    .filter(l -> !l.endsWith(" 0.0")) // counters that start at zero and never moved in the tour
                     .sorted().collect(Collectors.joining("\n"));
             indent(lines);
         } catch (IOException e) {

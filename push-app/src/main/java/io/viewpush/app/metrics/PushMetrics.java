@@ -8,6 +8,7 @@ import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,6 +37,30 @@ public final class PushMetrics implements PushListener {
     /** @return a listener that records into {@code registry} */
     public static PushMetrics create(MeterRegistry registry) {
         return new PushMetrics(Objects.requireNonNull(registry, "registry"));
+    }
+
+    /**
+     * Registers the view's counters at zero, before its first push: a series that first appears at 1
+     * hides that increment from Prometheus's {@code rate()} and {@code increase()}, so an alert on
+     * {@code increase(viewpush_failures_total[5m]) > 0} would miss a view's first failure.
+     *
+     * @return this
+     */
+    public PushMetrics startAtZero(String view) {
+        Objects.requireNonNull(view, "view");
+        for (String outcome : List.of("success", "failed", "partial")) {
+            counter("viewpush.pushes", "pushes by outcome", view, "outcome", outcome);
+        }
+        for (String outcome : List.of("delivered", "failed")) {
+            counter("viewpush.batches", "requests sent to the receiver, by outcome", view, "outcome", outcome);
+        }
+        counter("viewpush.rows.sent", "rows sent to the receiver", view);
+        counter("viewpush.bytes.sent", "request body bytes sent to the receiver", view);
+        counter("viewpush.rows.stamped", "rows stamped after the receiver accepted them", view);
+        counter("viewpush.stamp.skips", "rows delivered but not stamped because they changed after they were read",
+                view);
+        counter("viewpush.failures", "pushes that failed wholly or partly", view);
+        return this;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.viewpush.app.cli;
 
+import io.viewpush.port.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,5 +84,76 @@ class CommandLineTest {
         Run r = run("push", "-c", file.toString(), "v");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("view 'v', push: the view has no push policy (it is pull-only)");
+    }
+
+    @Test
+    void checkListsTheDatabaseProblemsOfTheOtherViewsTooWhenOneViewIsMalformed() throws IOException {
+        Files.writeString(dir.resolve("init.sql"), "CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY, "
+                + "customer VARCHAR(50), last_pushed TIMESTAMP);\n");
+        Path file = dir.resolve("push.yaml");
+        Files.writeString(file, """
+                database:
+                  url: jdbc:h2:file:%s/db
+                  init: init.sql
+                views:
+                  - name: broken
+                    table: orders
+                    key: id
+                    fields: [id]
+                    filters: ["{nofield} is empty"]
+                  - name: missing table
+                    table: no_such_table
+                    key: id
+                    fields: [id]
+                  - name: wrong stamp
+                    table: orders
+                    key: id
+                    fields: [id, customer]
+                    push: {url: "http://127.0.0.1:1/x", stamp: customer}
+                  - name: fine
+                    table: orders
+                    key: id
+                    fields: [id, last_pushed]
+                """.formatted(dir.toAbsolutePath().toString().replace('\\', '/')));
+        Run r = run("check", "-c", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines).as(r.err()).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo(file + ":9:16: view 'broken', filters[1], character 1: unknown field "
+                + "{nofield} at 1 in \"{nofield} is empty\"; the view has {id}");
+        assertThat(lines.get(1)).startsWith(file + ":11:5: view 'missing table', table: table 'no_such_table' does "
+                + "not exist");
+        assertThat(lines.get(2)).startsWith(file + ":18:48: view 'wrong stamp', push.stamp: the stamp field 'customer'")
+                .contains("must be a timestamp column");
+        assertThat(lines.get(3)).isEqualTo("3 problems; nothing was started.");
+    }
+
+    @Test
+    void checkDoesNotAskADatabaseWhenTheDatabaseSectionItselfIsWrong() throws IOException {
+        Path file = dir.resolve("push.yaml");
+        Files.writeString(file, """
+                database:
+                  url: jdbc:h2:file:%s/db
+                  poolSize: -1
+                views:
+                  - name: missing table
+                    table: no_such_table
+                    key: id
+                    fields: [id]
+                """.formatted(dir.toAbsolutePath().toString().replace('\\', '/')));
+        Run r = run("check", "-c", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(file + ":3:13: database.poolSize").doesNotContain("no_such_table")
+                .contains("1 problem; nothing was started.");
+        assertThat(dir.resolve("db.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aFailureOfOurOwnIsPrintedInWordsWithoutItsClassNameAndExitsOne() {
+        StringWriter err = new StringWriter();
+        int exit = ViewPushCommand.handle(new StorageException("the database failed while reading view 'v': gone"),
+                new PrintWriter(err, true));
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("error: the database failed while reading view 'v': gone");
     }
 }

@@ -53,6 +53,22 @@ class PushMetricsTest {
     }
 
     @Test
+    void aPushingViewsCountersStartAtZeroSoItsFirstFailureShowsInIncrease() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PushMetrics m = PushMetrics.create(registry).startAtZero("orders");
+        assertThat(registry.scrape())
+                .contains("viewpush_failures_total{view=\"orders\"} 0.0")
+                .contains("viewpush_pushes_total{outcome=\"failed\",view=\"orders\"} 0.0")
+                .contains("viewpush_pushes_total{outcome=\"success\",view=\"orders\"} 0.0")
+                .contains("viewpush_batches_total{outcome=\"failed\",view=\"orders\"} 0.0")
+                .contains("viewpush_rows_sent_total{view=\"orders\"} 0.0")
+                .contains("viewpush_stamp_skips_total{view=\"orders\"} 0.0");
+        m.pushFinished(attempt(PushAttempt.Status.FAILED, 2, 0, 0, 120, 100));
+        assertThat(registry.scrape()).contains("viewpush_failures_total{view=\"orders\"} 1.0")
+                .contains("viewpush_pushes_total{outcome=\"failed\",view=\"orders\"} 1.0");
+    }
+
+    @Test
     void describesAPushInOneLine() {
         assertThat(PushLog.describe(attempt(PushAttempt.Status.SUCCESS, 3, 2, 1, 3000, 250)))
                 .isEqualTo("view 'orders' success: 3 rows in 1 batch, 2.9 KiB, 2 stamped, 1 changed meanwhile "

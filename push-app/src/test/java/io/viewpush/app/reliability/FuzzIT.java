@@ -97,7 +97,15 @@ class FuzzIT {
                       maxRows: 100
                       retry: {attempts: 2, initialBackoff: 1s}
                 """;
-        assertThat(check(dir.resolve("push.yaml"), base).exit()).as("the base config is valid").isZero();
+        CliResult baseCheck = check(dir.resolve("push.yaml"), base);
+        for (int retry = 0; retry < 2 && baseCheck.exit() != 0; retry++) {
+            // the precondition, not the behaviour under test: once seen to fail (exit 2) on a loaded
+            // machine and never again; say why, and look again before giving up
+            System.err.printf("FuzzIT: the base config's check said %d: %s%s%n", baseCheck.exit(), baseCheck.out(), baseCheck.err());
+            AppProcess.sleep(2000);
+            baseCheck = check(dir.resolve("push.yaml"), base);
+        }
+        assertThat(baseCheck.exit()).as("the base config is valid: %s%s", baseCheck.out(), baseCheck.err()).isZero();
         SplittableRandom random = new SplittableRandom(Scale.SEED);
         YamlMutator mutator = new YamlMutator(random);
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -109,7 +117,7 @@ class FuzzIT {
             Path file = dir.resolve("push.yaml");
             CliResult r = check(file, yaml);
             String verdict = verdict(r, file);
-            if (secretsInPlace(yaml)) {
+            if (secretsInPlace(onDisk(file))) {
                 // the secrets are still where they belong: nothing may print them (scenario 9)
                 Files.writeString(output, r.out() + r.err(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                         java.nio.file.StandardOpenOption.APPEND);
@@ -159,6 +167,29 @@ class FuzzIT {
         }
         return root != null && Pg.PASSWORD.equals(root.at("/database/password").asText(null))
                 && "ops-key-0123456789abcdef".equals(root.at("/api/keys/0/key").asText(null));
+    }
+
+    /**
+     * The text {@code check} read: what was written, not the mutated string, which differs where a lone
+     * surrogate became '?' or a byte was broken. Judging the string instead once let a case whose lone
+     * surrogate made the string unparsable (so its secrets counted as in place) reach the app as a
+     * parsable file whose API key had been swapped into {@code calculations}, where it is an expression.
+     */
+    private static String onDisk(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theSecretsAreJudgedInTheTextTheAppReadsNotInTheMutatedString() throws IOException {
+        String keyLine = "\n      key: ops-key-0123456789abcdef\n";
+        String yaml = "database:\n  url: jdbc:postgresql://127.0.0.1:1/x\n  user: x\n  password: " + Pg.PASSWORD
+                + "\napi:\n  keys:\n    - name: ops\n      views: ['*']\n      note: a\uD800b\nviews:\n"
+                + "  - name: v\n    table: t\n    key: id\n    fields: [id]\n    calculations:" + keyLine;
+        Path file = Fixture.dir("7-fuzz-yaml-oracle").resolve("push.yaml");
+        CliResult r = check(file, yaml);
+        assertThat(r.err()).as("the app reads the swapped key as an expression").contains("calculations.key");
+        assertThat(secretsInPlace(yaml)).as("the string alone does not parse, so it looks in place").isTrue();
+        assertThat(secretsInPlace(onDisk(file))).as("on disk the key sits in calculations").isFalse();
     }
 
     private static int occurrences(String text, String what) {
