@@ -257,7 +257,7 @@ final class Pusher {
         }
         if (reason == null) {
             reason = t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
-                    + " rows stamped" + (stamping.skipped() > 0 ? ", " + stamping.skipped()
+                    + (stamping.stamped() == 1 ? " row" : " rows") + " stamped" + (stamping.skipped() > 0 ? ", " + stamping.skipped()
                     + " changed since read (not stamped)" : "");
         }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,

@@ -74,10 +74,18 @@ class PushUseCaseTest {
         assertThat(a.rowsSent()).isEqualTo(3);
         assertThat(a.rowsStamped()).isEqualTo(3);
         assertThat(a.batches()).isEqualTo(1);
+        assertThat(a.reason()).isEqualTo("1 batch delivered, 3 rows stamped");
         assertThat(transport.deliveredKeys()).containsExactly(key(1), key(2), key(3));
         assertThat(stampOf(1)).isNotNull();
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
         assertThat(transport.batches()).hasSize(1);
+    }
+
+    @Test
+    void theReasonSaysRowInTheSingularForOneRow() {
+        insert(1);
+        PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(a.reason()).isEqualTo("1 batch delivered, 1 row stamped");
     }
 
     @Test
