@@ -266,8 +266,23 @@ public final class Assembly implements AutoCloseable {
         try {
             return SessionZone.resolve(db);
         } catch (SQLException e) {
-            throw new StartupException("cannot connect to the database " + redact(db.url()) + ": " + rootMessage(e), e);
+            throw cannotConnect(db, e);
         }
+    }
+
+    /**
+     * A connection exception (SQLState class 08: refused, timed out, reset) is the database being
+     * unreachable; anything else (a wrong password, an unknown database) is the config's fault.
+     */
+    private static StartupException cannotConnect(DatabaseConfig db, Exception e) {
+        String message = "cannot connect to the database " + redact(db.url()) + ": " + rootMessage(e);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException && ((SQLException) t).getSQLState() != null
+                    && ((SQLException) t).getSQLState().startsWith("08")) {
+                return new DatabaseUnreachableException(message, e);
+            }
+        }
+        return new StartupException(message, e);
     }
 
     private static HikariDataSource dataSource(DatabaseConfig db, SessionZone zone) {
@@ -293,7 +308,7 @@ public final class Assembly implements AutoCloseable {
         try {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new StartupException("cannot connect to the database " + redact(db.url()) + ": " + rootMessage(e), e);
+            throw cannotConnect(db, e);
         }
     }
 

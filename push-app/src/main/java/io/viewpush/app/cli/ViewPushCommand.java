@@ -1,6 +1,7 @@
 package io.viewpush.app.cli;
 
 import io.viewpush.PushException;
+import io.viewpush.app.assembly.DatabaseUnreachableException;
 import io.viewpush.app.assembly.StartupException;
 import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.InvalidConfigException;
@@ -46,7 +47,12 @@ public final class ViewPushCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new ViewPushCommand());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr()));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            int code = handle(e, cmd.getErr());
+            // CONTRACT: push exits 1 when the push failed, 2 only for a bad config or usage
+            return e instanceof DatabaseUnreachableException && "push".equals(cmd.getCommandName())
+                    ? ExitCodes.PUSH_FAILED : code;
+        });
         int code = cl.execute(args);
         out.flush();
         err.flush();

@@ -1,0 +1,17 @@
+package io.viewpush.app.assembly;
+
+/**
+ * The database did not answer at start-up. Not a config mistake: {@code push} exits 1 (the push
+ * failed; a scheduler may try again later), where a bad config exits 2.
+ */
+public class DatabaseUnreachableException extends StartupException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what failed, for the operator
+     * @param cause   the underlying failure
+     */
+    public DatabaseUnreachableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
