@@ -26,22 +26,26 @@ import java.util.concurrent.Executor;
 
 /**
  * A batch of sent rows waiting for the receiver's answer. The keys (and modified values) of the
- * rows are kept in memory up to {@code chunk} rows; beyond that, as they stream out, they go into
- * the scratch table {@code viewpush_stamp_row}, {@code chunk} rows per statement, written in the
- * background while the next rows stream (so memory stays bounded however many rows are sent).
- * {@link #commit()} then stamps them with ONE set-based statement, in the transaction that locks
- * and checks the lease: joined with the scratch table ({@code UPDATE ... FROM} on PostgreSQL,
- * {@code MERGE} on H2), or, on PostgreSQL when the batch never outgrew memory, with the kept
- * values themselves as unnested text arrays, which spares writing and deleting scratch rows.
+ * rows are kept in memory up to {@code chunk} rows; beyond that, as they stream out, memory stays
+ * bounded however many rows are sent:
+ * <ul>
+ *   <li>on PostgreSQL each full chunk goes to a private temporary file ({@link KeySpill}) as the
+ *       two text-array literals its stamping statement binds; {@link #commit()} then stamps chunk
+ *       after chunk ({@code UPDATE ... FROM unnest(...)}, {@code chunk} rows per statement, the
+ *       chunk kept in memory last) in ONE transaction that first locks and checks the lease. The
+ *       database writes nothing but the stamps: no scratch rows to insert, join and delete;</li>
+ *   <li>on H2 the rows go to the scratch table {@code viewpush_stamp_row}, {@code chunk} rows per
+ *       statement, written in the background while the next rows stream, and {@link #commit()}
+ *       stamps them with ONE {@code MERGE} in the transaction that locks and checks the lease.</li>
+ * </ul>
+ * The file is deleted when the batch is stamped or closed.
  */
 final class JdbcStampBatch implements StampBatch {
-    /** Batches at least this large refresh the scratch table's statistics before the stamp. */
-    static final long ANALYZE_FROM_ROWS = 50_000;
-
     private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
 
     private final DSLContext ctx;
     private final Executor writer;
+    private final java.nio.file.Path spillDirectory;
     private final Leases leases;
     private final View view;
     private final Mapping mapping;
@@ -55,18 +59,24 @@ final class JdbcStampBatch implements StampBatch {
     private final List<Object> keys = new ArrayList<>();
     private final List<Object> modified = new ArrayList<>();
     private long added;
-    /** Whether rows went to the scratch table (and the batch's row to {@code viewpush_stamp_batch}). */
+    /** Whether rows went to the scratch table (and the batch's row to {@code viewpush_stamp_batch}): H2 only. */
     private boolean spilled;
+    /** The chunks kept out of memory on PostgreSQL, if the batch outgrew it. */
+    private KeySpill fileSpill;
     /** The chunk being written to the scratch table in the background, if any. */
     private CompletableFuture<Void> pendingWrite = NOTHING_PENDING;
     private boolean committed;
     private boolean closed;
 
-    /** @param writer runs the scratch table's inserts while the batch's next rows stream */
-    JdbcStampBatch(DSLContext ctx, Executor writer, Leases leases, View view, Mapping mapping, LeaseToken lease,
-                   long batchId, Object stampValue, int chunk) {
+    /**
+     * @param writer         runs the scratch table's inserts (H2) while the batch's next rows stream
+     * @param spillDirectory where the chunks beyond memory go on PostgreSQL
+     */
+    JdbcStampBatch(DSLContext ctx, Executor writer, java.nio.file.Path spillDirectory, Leases leases, View view,
+                   Mapping mapping, LeaseToken lease, long batchId, Object stampValue, int chunk) {
         this.ctx = ctx;
         this.writer = writer;
+        this.spillDirectory = spillDirectory;
         this.leases = leases;
         this.view = view;
         this.mapping = mapping;
@@ -104,6 +114,10 @@ final class JdbcStampBatch implements StampBatch {
      * memory holds at most two chunks. A failed write fails the next add or the commit.
      */
     private void flush() {
+        if (mapping.dialect() == Dialect.POSTGRESQL) {
+            spillToFile();
+            return;
+        }
         awaitWrite();
         if (keys.isEmpty()) {
             return;
@@ -124,6 +138,24 @@ final class JdbcStampBatch implements StampBatch {
         keys.clear();
         modified.clear();
         pendingWrite = CompletableFuture.runAsync(() -> write(k, m), writer);
+    }
+
+    /** Appends the kept chunk to the spill file (created on the first one) as its stamping statement's literals. */
+    private void spillToFile() {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            if (fileSpill == null) {
+                fileSpill = KeySpill.create(spillDirectory);
+            }
+            fileSpill.append(keys.size(), SqlText.pgArrayLiteral(keys),
+                    modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "' in a file in " + spillDirectory, e);
+        }
+        keys.clear();
+        modified.clear();
     }
 
     /**
@@ -151,19 +183,23 @@ final class JdbcStampBatch implements StampBatch {
      *         and typed as there), from text arrays unnested and cast back by the database
      */
     private org.jooq.Table<?> unnested(List<Object> k, List<Object> m) {
+        return unnested(DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array()),
+                modifiedType == null ? null : DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array()));
+    }
+
+    /** @return text arrays of keys (and modified values) unnested, cast back, named as the scratch table's columns */
+    private org.jooq.Table<?> unnested(Field<?> keyTexts, Field<?> modifiedTexts) {
         Dialect dialect = mapping.dialect();
         Field<?> key = Tables.StampRow.column('k', keyType);
         List<Field<?>> values = new ArrayList<>(List.of(
                 castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(key.getName())));
-        Field<String[]> keyTexts = DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array());
         org.jooq.Table<?> unnest;
-        if (modifiedType == null) {
+        if (modifiedTexts == null) {
             unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
         } else {
             Field<?> mod = Tables.StampRow.column('m', modifiedType);
             values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
                     .as(mod.getName()));
-            Field<String[]> modifiedTexts = DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array());
             unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
                     DSL.name("k"), DSL.name("m"));
         }
@@ -193,8 +229,8 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public StampResult commit() {
         requireOpen();
-        boolean fromMemory = !spilled && mapping.dialect() == Dialect.POSTGRESQL;
-        if (!fromMemory) {
+        boolean pg = mapping.dialect() == Dialect.POSTGRESQL;
+        if (!pg) {
             flush();
             awaitWrite();
         }
@@ -203,42 +239,68 @@ final class JdbcStampBatch implements StampBatch {
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
                 leases.checkHeld(tx, lease);
-                if (spilled && mapping.dialect() == Dialect.POSTGRESQL && added >= ANALYZE_FROM_ROWS) {
-                    // let the planner see how many rows the batch has: a hash join, not a million index probes
-                    tx.execute("analyze {0}", Tables.StampRow.TABLE);
+                if (pg) {
+                    return stampFromLiterals(tx);
                 }
-                int n = added == 0 ? 0 : stamp(tx);
+                long n = added == 0 ? 0 : stamp(tx, scratchRows());
                 if (spilled) {
                     deleteRows(tx);
                 }
-                return (long) n;
+                return n;
             });
         } catch (DataAccessException e) {
             throw Errors.storage("stamping the rows sent by view '" + view.name() + "'", e);
         }
         committed = true;
+        closeSpill();
         return new StampResult(stamped, added - stamped);
     }
 
-    /** One set-based statement: stamp each recorded row that exists and still has the modified value sent. */
+    /** PostgreSQL: the chunks in the spill file, then the chunk in memory, one statement each. */
+    private long stampFromLiterals(DSLContext tx) {
+        long[] n = {0};
+        if (fileSpill != null) {
+            try {
+                fileSpill.forEach(c -> n[0] += stamp(tx, unnested(c.keys(), c.modified())));
+            } catch (java.io.IOException e) {
+                throw Errors.storage("reading back the rows sent by view '" + view.name() + "' from " + fileSpill.file(), e);
+            }
+        }
+        if (!keys.isEmpty()) {
+            n[0] += stamp(tx, unnested(SqlText.pgArrayLiteral(keys),
+                    modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null));
+        }
+        return n[0];
+    }
+
+    /** The scratch rows of this batch (H2), each key once: H2's MERGE needs each target row matched once. */
+    private org.jooq.Table<?> scratchRows() {
+        Field<?> scratchKey = Tables.StampRow.column('k', keyType);
+        List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
+        modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
+        SelectConditionStep<Record> rows = DSL.selectDistinct(selected).from(Tables.StampRow.TABLE)
+                .where(Tables.StampRow.BATCH_ID.eq(batchId));
+        return rows.asTable(Tables.StampRow.ALIAS);
+    }
+
+    /**
+     * @return the keys (and modified values) of PostgreSQL text-array literals as a table with the
+     *         scratch table's columns, cast back to their types by the database
+     */
+    private org.jooq.Table<?> unnested(String keyLiteral, String modifiedLiteral) {
+        Field<?> keyTexts = DSL.field("cast({0} as text[])", SQLDataType.VARCHAR.array(),
+                DSL.val(keyLiteral, SQLDataType.VARCHAR));
+        Field<?> modifiedTexts = modifiedLiteral == null ? null : DSL.field("cast({0} as text[])",
+                SQLDataType.VARCHAR.array(), DSL.val(modifiedLiteral, SQLDataType.VARCHAR));
+        return unnested(keyTexts, modifiedTexts);
+    }
+
+    /** One set-based statement: stamp each row of {@code s} that exists and still has the modified value sent. */
     @SuppressWarnings("unchecked")
-    private int stamp(DSLContext tx) {
+    private int stamp(DSLContext tx, org.jooq.Table<?> s) {
         String stampField = view.push().orElseThrow().stampField();
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
         Field<Object> stamp = DSL.val(stampValue, stampColumn.getDataType());
-
-        org.jooq.Table<?> s;
-        if (spilled || mapping.dialect() != Dialect.POSTGRESQL) {
-            Field<?> scratchKey = Tables.StampRow.column('k', keyType);
-            List<Field<?>> selected = new ArrayList<>(List.of(scratchKey));
-            modifiedField.ifPresent(m -> selected.add(Tables.StampRow.column('m', modifiedType)));
-            // H2's MERGE needs each target row matched once; PostgreSQL's UPDATE ... FROM stamps a row once anyway
-            SelectConditionStep<Record> rows = (mapping.dialect() == Dialect.H2 ? DSL.selectDistinct(selected)
-                    : DSL.select(selected)).from(Tables.StampRow.TABLE).where(Tables.StampRow.BATCH_ID.eq(batchId));
-            s = rows.asTable(Tables.StampRow.ALIAS);
-        } else {
-            s = unnested(keys, modified);
-        }
 
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
                 .eq((Field<Object>) mapping.inColumnType(view.keyField(), Tables.StampRow.aliased('k', keyType)));
@@ -259,6 +321,25 @@ final class JdbcStampBatch implements StampBatch {
         c.deleteFrom(Tables.StampBatch.TABLE).where(Tables.StampBatch.BATCH_ID.eq(batchId)).execute();
     }
 
+    /** Deletes the spill file, if any. */
+    private void closeSpill() {
+        KeySpill f = fileSpill;
+        fileSpill = null;
+        if (f != null) {
+            try {
+                f.close();
+            } catch (java.io.UncheckedIOException e) {
+                System.getLogger(JdbcPushStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "view '" + view.name() + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** @return the spill file while the batch has one (for tests) */
+    Optional<java.nio.file.Path> spillFile() {
+        return Optional.ofNullable(fileSpill).map(KeySpill::file);
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the stamp batch of view '" + view.name() + "' is closed");
@@ -276,6 +357,7 @@ final class JdbcStampBatch implements StampBatch {
         closed = true;
         keys.clear();
         modified.clear();
+        closeSpill();
         try {
             awaitWrite(); // before the rows are deleted, not after
         } catch (StorageException e) {
