@@ -1,5 +1,6 @@
 package io.viewpush.http.json;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -87,6 +88,58 @@ final class IsoText {
             n += digits;
         }
         return n;
+    }
+
+    /**
+     * {@link BigDecimal#toPlainString()} of a decimal of at most 18 digits and a scale of 0 to 40,
+     * the numbers rows hold in practice, without the string.
+     *
+     * @return the length written into {@code out} (64 chars suffice), or -1 when {@code toPlainString} must do it
+     */
+    static int plainDecimal(BigDecimal d, char[] out) {
+        int scale = d.scale();
+        if (scale < 0 || scale > 40 || d.precision() > 18) {
+            return -1;
+        }
+        long unscaled = scale == 0 ? d.longValue() : d.unscaledValue().longValue();
+        int n = 0;
+        if (unscaled < 0) {
+            out[n++] = '-';
+            unscaled = -unscaled;
+        }
+        int digits = 1;
+        for (long v = unscaled / 10; v != 0; v /= 10) {
+            digits++;
+        }
+        int intDigits = digits - scale;
+        if (intDigits <= 0) {
+            out[n++] = '0';
+            out[n++] = '.';
+            for (int i = intDigits; i < 0; i++) {
+                out[n++] = '0';
+            }
+            n += digits;
+            for (int i = n - 1; i >= n - digits; i--) {
+                out[i] = (char) ('0' + unscaled % 10);
+                unscaled /= 10;
+            }
+            return n;
+        }
+        int total = digits + (scale > 0 ? 1 : 0);
+        int end = n + total;
+        int i = end - 1;
+        for (int k = 0; k < scale; k++) {
+            out[i--] = (char) ('0' + unscaled % 10);
+            unscaled /= 10;
+        }
+        if (scale > 0) {
+            out[i--] = '.';
+        }
+        for (int k = 0; k < intDigits; k++) {
+            out[i--] = (char) ('0' + unscaled % 10);
+            unscaled /= 10;
+        }
+        return end;
     }
 
     private static int two(int v, char[] out, int n) {

@@ -190,7 +190,12 @@ public final class RowJsonWriter {
                             "the number has a scale of " + d.scale() + ", beyond the " + MAX_PLAIN_SCALE
                                     + " digits that can be written without an exponent");
                 }
-                g.writeNumber(d);
+                int n = IsoText.plainDecimal(d, scratch);
+                if (n < 0) {
+                    g.writeNumber(d);
+                } else {
+                    g.writeNumber(scratch, 0, n);
+                }
                 break;
             }
             case BOOLEAN:

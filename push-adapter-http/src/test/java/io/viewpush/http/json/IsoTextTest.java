@@ -72,6 +72,46 @@ class IsoTextTest {
     }
 
     @Test
+    void writesDecimalsAsToPlainStringDoes() {
+        long seed = System.nanoTime();
+        SplittableRandom r = new SplittableRandom(seed);
+        char[] out = new char[64];
+        int fast = 0;
+        for (int i = 0; i < 100_000; i++) {
+            long unscaled;
+            switch (r.nextInt(4)) {
+                case 0:
+                    unscaled = r.nextLong(-1000, 1000);
+                    break;
+                case 1:
+                    unscaled = r.nextLong();
+                    break;
+                case 2:
+                    unscaled = r.nextBoolean() ? 999_999_999_999_999_999L : -999_999_999_999_999_999L;
+                    break;
+                default:
+                    unscaled = r.nextLong(-10_000_000_000L, 10_000_000_000L);
+            }
+            java.math.BigDecimal d = java.math.BigDecimal.valueOf(unscaled, r.nextInt(-3, 45));
+            if (r.nextInt(10) == 0) {
+                d = d.multiply(java.math.BigDecimal.valueOf(r.nextLong()));
+            }
+            int n = IsoText.plainDecimal(d, out);
+            if (n >= 0) {
+                fast++;
+                assertThat(new String(out, 0, n)).as("seed %d, %s", seed, d).isEqualTo(d.toPlainString());
+            } else {
+                assertThat(d.scale() < 0 || d.scale() > 40 || d.precision() > 18).as("seed %d, fell back for %s", seed, d)
+                        .isTrue();
+            }
+        }
+        assertThat(fast).as("seed %d", seed).isGreaterThan(50_000);
+        assertThat(new String(out, 0, IsoText.plainDecimal(new java.math.BigDecimal("-0.05"), out))).isEqualTo("-0.05");
+        assertThat(new String(out, 0, IsoText.plainDecimal(new java.math.BigDecimal("0.00"), out))).isEqualTo("0.00");
+        assertThat(new String(out, 0, IsoText.plainDecimal(new java.math.BigDecimal("1234.50"), out))).isEqualTo("1234.50");
+    }
+
+    @Test
     void writesTheUsualShapes() {
         char[] out = new char[64];
         assertThat(text(out, IsoText.offsetDateTime(OffsetDateTime.of(2024, 1, 31, 10, 0, 0, 0, ZoneOffset.UTC), out)))
