@@ -149,8 +149,9 @@ final class JdbcStampBatch implements StampBatch {
             if (fileSpill == null) {
                 fileSpill = KeySpill.create(spillDirectory);
             }
-            fileSpill.append(keys.size(), SqlText.pgArrayLiteral(keys),
-                    modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null);
+            String micros = modifiedMicros();
+            fileSpill.append(keys.size(), SqlText.pgArrayLiteral(keys), micros != null ? micros
+                    : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "' in a file in " + spillDirectory, e);
         }
@@ -184,11 +185,11 @@ final class JdbcStampBatch implements StampBatch {
      */
     private org.jooq.Table<?> unnested(List<Object> k, List<Object> m) {
         return unnested(DSL.val(SqlText.of(k), SQLDataType.VARCHAR.array()),
-                modifiedType == null ? null : DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array()));
+                modifiedType == null ? null : DSL.val(SqlText.of(m), SQLDataType.VARCHAR.array()), false);
     }
 
     /** @return text arrays of keys (and modified values) unnested, cast back, named as the scratch table's columns */
-    private org.jooq.Table<?> unnested(Field<?> keyTexts, Field<?> modifiedTexts) {
+    private org.jooq.Table<?> unnested(Field<?> keyTexts, Field<?> modifiedTexts, boolean micros) {
         Dialect dialect = mapping.dialect();
         Field<?> key = Tables.StampRow.column('k', keyType);
         List<Field<?>> values = new ArrayList<>(List.of(
@@ -198,8 +199,13 @@ final class JdbcStampBatch implements StampBatch {
             unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
         } else {
             Field<?> mod = Tables.StampRow.column('m', modifiedType);
-            values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType)
-                    .as(mod.getName()));
+            Field<?> m = micros
+                    // exact: a whole number of microseconds below 2^53 is exact in the float8 the product is computed in
+                    ? DSL.field("(" + (modifiedType == ValueType.TIMESTAMP_TZ ? "timestamptz" : "timestamp")
+                            + " 'epoch' + {0} * interval '1 microsecond')", SqlTypes.of(modifiedType),
+                            DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.BIGINT))
+                    : castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType);
+            values.add(m.as(mod.getName()));
             unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
                     DSL.name("k"), DSL.name("m"));
         }
@@ -256,19 +262,28 @@ final class JdbcStampBatch implements StampBatch {
         return new StampResult(stamped, added - stamped);
     }
 
+    /** @return the kept modified values as microseconds since the epoch, when they are date-times that allow it */
+    private String modifiedMicros() {
+        if (modifiedType != ValueType.TIMESTAMP_TZ && modifiedType != ValueType.TIMESTAMP) {
+            return null;
+        }
+        return SqlText.pgMicrosLiteral(modified);
+    }
+
     /** PostgreSQL: the chunks in the spill file, then the chunk in memory, one statement each. */
     private long stampFromLiterals(DSLContext tx) {
         long[] n = {0};
         if (fileSpill != null) {
             try {
-                fileSpill.forEach(c -> n[0] += stamp(tx, unnested(c.keys(), c.modified())));
+                fileSpill.forEach(c -> n[0] += stamp(tx, unnested(c.keys(), c.modified(), c.micros())));
             } catch (java.io.IOException e) {
                 throw Errors.storage("reading back the rows sent by view '" + view.name() + "' from " + fileSpill.file(), e);
             }
         }
         if (!keys.isEmpty()) {
-            n[0] += stamp(tx, unnested(SqlText.pgArrayLiteral(keys),
-                    modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null));
+            String micros = modifiedMicros();
+            n[0] += stamp(tx, unnested(SqlText.pgArrayLiteral(keys), micros != null ? micros
+                    : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null));
         }
         return n[0];
     }
@@ -287,12 +302,12 @@ final class JdbcStampBatch implements StampBatch {
      * @return the keys (and modified values) of PostgreSQL text-array literals as a table with the
      *         scratch table's columns, cast back to their types by the database
      */
-    private org.jooq.Table<?> unnested(String keyLiteral, String modifiedLiteral) {
+    private org.jooq.Table<?> unnested(String keyLiteral, String modifiedLiteral, boolean micros) {
         Field<?> keyTexts = DSL.field("cast({0} as text[])", SQLDataType.VARCHAR.array(),
                 DSL.val(keyLiteral, SQLDataType.VARCHAR));
-        Field<?> modifiedTexts = modifiedLiteral == null ? null : DSL.field("cast({0} as text[])",
-                SQLDataType.VARCHAR.array(), DSL.val(modifiedLiteral, SQLDataType.VARCHAR));
-        return unnested(keyTexts, modifiedTexts);
+        Field<?> modifiedTexts = modifiedLiteral == null ? null : DSL.field(micros ? "cast({0} as int8[])"
+                : "cast({0} as text[])", SQLDataType.VARCHAR.array(), DSL.val(modifiedLiteral, SQLDataType.VARCHAR));
+        return unnested(keyTexts, modifiedTexts, micros);
     }
 
     /** One set-based statement: stamp each row of {@code s} that exists and still has the modified value sent. */

@@ -23,8 +23,11 @@ final class KeySpill implements AutoCloseable {
     private DataOutputStream out;
     private int chunks;
 
-    /** One chunk read back: its row count and literals ({@code modified} null when the view has no modified field). */
-    record Chunk(int rows, String keys, String modified) {
+    /**
+     * One chunk read back: its row count and literals ({@code modified} null when the view has no
+     * modified field; {@code micros} when it is {@link SqlText#pgMicrosLiteral}, not text).
+     */
+    record Chunk(int rows, String keys, String modified, boolean micros) {
     }
 
     /** A consumer of chunks that may fail with an exception of the caller's. */
@@ -57,13 +60,14 @@ final class KeySpill implements AutoCloseable {
     }
 
     /** Appends one chunk. */
-    void append(int rows, String keys, String modified) throws IOException {
+    void append(int rows, String keys, String modified, boolean micros) throws IOException {
         if (out == null) {
             throw new IllegalStateException("the spill file " + file + " is no longer being written");
         }
         out.writeInt(rows);
         writeText(keys);
         writeText(modified);
+        out.writeBoolean(micros);
         chunks++;
     }
 
@@ -88,7 +92,8 @@ final class KeySpill implements AutoCloseable {
                 int rows = in.readInt();
                 String keys = readText(in);
                 String modified = readText(in);
-                consumer.accept(new Chunk(rows, keys, modified));
+                boolean micros = in.readBoolean();
+                consumer.accept(new Chunk(rows, keys, modified, micros));
             }
             if (in.read() != -1) {
                 throw new IOException("the spill file " + file + " has more than its " + chunks + " chunks");

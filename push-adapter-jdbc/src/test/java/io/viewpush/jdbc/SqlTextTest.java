@@ -91,6 +91,23 @@ class SqlTextTest {
         assertThat(SqlText.pgArrayLiteral(List.of())).isEqualTo("{}");
     }
 
+    @Test
+    void microsecondLiteralsAreExactOrRefused() {
+        assertThat(SqlText.pgMicrosLiteral(Arrays.asList(OffsetDateTime.of(1970, 1, 1, 0, 0, 1, 5000, ZoneOffset.UTC), null,
+                OffsetDateTime.of(1970, 1, 1, 1, 0, 0, 0, ZoneOffset.ofHours(1)),
+                OffsetDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC))))
+                .isEqualTo("{1000005,NULL,0,-1}");
+        assertThat(SqlText.pgMicrosLiteral(Arrays.asList(LocalDateTime.of(1970, 1, 1, 0, 0, 2), null)))
+                .isEqualTo("{2000000,NULL}");
+        assertThat(SqlText.pgMicrosLiteral(List.of(LocalDateTime.of(2026, 1, 1, 0, 0, 0, 1))))
+                .as("finer than a microsecond").isNull();
+        assertThat(SqlText.pgMicrosLiteral(List.of(LocalDateTime.of(1700, 1, 1, 0, 0))))
+                .as("beyond the exact range").isNull();
+        assertThat(SqlText.pgMicrosLiteral(List.of(LocalDateTime.of(2026, 1, 1, 0, 0),
+                OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)))).as("mixed").isNull();
+        assertThat(SqlText.pgMicrosLiteral(List.of(new BigDecimal("1")))).as("not a date-time").isNull();
+    }
+
     /** PostgreSQL's reading of a one-dimensional array literal: quoted elements unescaped, bare NULL is null. */
     private static List<String> parse(String literal) {
         assertThat(literal).startsWith("{").endsWith("}");

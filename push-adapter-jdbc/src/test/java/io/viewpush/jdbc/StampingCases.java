@@ -498,6 +498,51 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
+    void modifiedDateTimesWithMicrosecondsFarDatesAndEmptiesAreMatchedExactlyInEveryChunk() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            for (int chunk : new int[]{2, JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE}) {
+                JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).spillDirectory(spill)
+                        .migrateOnBuild(false).build();
+                String t = newTable("precise");
+                db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, changed TIMESTAMP(6) WITH TIME ZONE,"
+                                + " local_changed TIMESTAMP(6), sent TIMESTAMP(6) WITH TIME ZONE)",
+                        "INSERT INTO " + t + " VALUES (1, TIMESTAMP WITH TIME ZONE '2026-01-02 03:04:05.123456+00:00',"
+                                + " TIMESTAMP '2026-01-02 03:04:05.123456', NULL)",
+                        "INSERT INTO " + t + " VALUES (2, TIMESTAMP WITH TIME ZONE '2026-01-02 03:04:05.000001+05:30',"
+                                + " TIMESTAMP '1970-01-01 00:00:00', NULL)",
+                        "INSERT INTO " + t + " VALUES (3, TIMESTAMP WITH TIME ZONE '1712-06-07 08:09:10.5+00:00',"
+                                + " TIMESTAMP '1712-06-07 08:09:10.5', NULL)",
+                        "INSERT INTO " + t + " VALUES (4, NULL, NULL, NULL)",
+                        "INSERT INTO " + t + " VALUES (5, TIMESTAMP WITH TIME ZONE '1969-12-31 23:59:59.999999+00:00',"
+                                + " TIMESTAMP '1969-12-31 23:59:59.999999', NULL)",
+                        "INSERT INTO " + t + " VALUES (6, TIMESTAMP WITH TIME ZONE '2400-02-29 12:00:00+00:00',"
+                                + " TIMESTAMP '2400-02-29 12:00:00', NULL)",
+                        "INSERT INTO " + t + " VALUES (7, TIMESTAMP WITH TIME ZONE '2026-05-05 05:05:05.5+00:00',"
+                                + " TIMESTAMP '2026-05-05 05:05:05.5', NULL)");
+                for (String modified : new String[]{"changed", "local changed"}) {
+                    db.execute("UPDATE " + t + " SET sent = NULL");
+                    View view = bind(ViewDefinition.builder("precise " + chunk + " " + modified, t).key("id")
+                            .field("id", "id").field("changed", "changed").field("local changed", "local_changed")
+                            .field("sent", "sent").push(policy("sent", modified)).build());
+                    StampBatch batch = stamper.begin(view, SNAPSHOT, lease(view.name()));
+                    readAll(view).forEach(batch::add);
+                    String column = modified.equals("changed") ? "changed" : "local_changed";
+                    db.execute("UPDATE " + t + " SET " + column + " = " + column + " + INTERVAL '1' SECOND WHERE id = 7");
+                    try (batch) {
+                        assertThat(batch.commit()).as("chunk %d, %s", chunk, modified).isEqualTo(new StampResult(6, 1));
+                    }
+                    assertThat(readAll(view)).as("chunk %d, %s", chunk, modified).filteredOn(r -> r.get("sent") == null)
+                            .extracting(Row::key).containsExactly(new BigDecimal(7));
+                }
+            }
+            assertThat(spillFiles(spill)).isEmpty();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    @Test
     void aSpilledBatchThatIsClosedUnstampedOrLosesItsLeaseLeavesNoFileAndNoStamp() throws Exception {
         java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
         try {
