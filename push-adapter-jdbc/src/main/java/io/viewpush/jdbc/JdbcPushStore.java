@@ -133,8 +133,9 @@ public interface JdbcPushStore extends PushStore {
          * @param value where a batch larger than {@link #stampBatchSize(int)} keeps the keys (and
          *              modified values) of its sent rows until it is stamped, on PostgreSQL: one
          *              private file {@code viewpush-stamp-*.keys} per such batch (about 60 bytes a
-         *              row), deleted when the batch is stamped or closed; an existing, writable
-         *              directory; default the JVM's {@code java.io.tmpdir}
+         *              row), deleted when the batch is stamped or closed (a process killed in between
+         *              leaves its file behind: nothing reads it again, it may be deleted); an existing,
+         *              writable directory; default the JVM's {@code java.io.tmpdir}
          */
         public Builder spillDirectory(java.nio.file.Path value) {
             this.spillDirectory = value;
