@@ -72,6 +72,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private final Journal journal;
     private final int fetchSize;
     private final int stampBatchSize;
+    private final java.nio.file.Path spillDirectory;
     private final Duration journalRetention;
     private final int journalMaxAttemptsPerView;
     private final Duration journalPruneInterval;
@@ -109,6 +110,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         this.journal = new Journal(leases);
         this.fetchSize = b.fetchSize;
         this.stampBatchSize = b.stampBatchSize;
+        this.spillDirectory = b.spillDirectory;
         this.journalRetention = b.journalRetention;
         this.journalMaxAttemptsPerView = b.journalMaxAttemptsPerView;
         this.journalPruneInterval = b.journalPruneInterval;
@@ -332,7 +334,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     ? Stamps.floorMinusOneUnit(base.local(), digits)
                     : Stamps.floorMinusOneUnit(base.instant().withOffsetSameInstant(ZoneOffset.UTC), digits);
             long batchId = random.nextLong() & Long.MAX_VALUE;
-            return new JdbcStampBatch(ctx, SCRATCH_WRITER, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
+            return new JdbcStampBatch(ctx, SCRATCH_WRITER, spillDirectory, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
             mappings.remove(view.definition());
             throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);

@@ -52,8 +52,8 @@ public interface JdbcPushStore extends PushStore {
     int DEFAULT_FETCH_SIZE = 1000;
     /**
      * Default {@link Builder#stampBatchSize(int)}: a batch's sent rows are kept in memory up to
-     * 10000 (then stamped straight from memory on PostgreSQL), and written to the scratch table
-     * 10000 per insert beyond that.
+     * 10000 (then stamped straight from memory on PostgreSQL); beyond that, 10000 at a time, they
+     * go to a temporary file (PostgreSQL, stamped 10000 per statement) or the scratch table (H2).
      */
     int DEFAULT_STAMP_BATCH_SIZE = 10_000;
     /** Default {@link Builder#journalRetention(Duration)}: push attempts are kept 28 days. */
@@ -100,6 +100,7 @@ public interface JdbcPushStore extends PushStore {
         final DataSource dataSource;
         int fetchSize = DEFAULT_FETCH_SIZE;
         int stampBatchSize = DEFAULT_STAMP_BATCH_SIZE;
+        java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
         Duration journalRetention = DEFAULT_JOURNAL_RETENTION;
         int journalMaxAttemptsPerView = DEFAULT_JOURNAL_MAX_ATTEMPTS_PER_VIEW;
         Duration journalPruneInterval = DEFAULT_JOURNAL_PRUNE_INTERVAL;
@@ -118,12 +119,26 @@ public interface JdbcPushStore extends PushStore {
 
         /**
          * @param value the most sent rows whose keys a batch keeps in memory; a batch with more
-         *              writes them to the scratch table this many per insert while it streams (in
-         *              the background, one insert at a time); 1 to 100000; default
-         *              {@link #DEFAULT_STAMP_BATCH_SIZE}
+         *              keeps them out of memory this many at a time while it streams (PostgreSQL: in
+         *              a temporary file in {@link #spillDirectory(java.nio.file.Path)}, stamped this
+         *              many per statement; H2: in the scratch table, written in the background, one
+         *              insert at a time); 1 to 100000; default {@link #DEFAULT_STAMP_BATCH_SIZE}
          */
         public Builder stampBatchSize(int value) {
             this.stampBatchSize = value;
+            return this;
+        }
+
+        /**
+         * @param value where a batch larger than {@link #stampBatchSize(int)} keeps the keys (and
+         *              modified values) of its sent rows until it is stamped, on PostgreSQL: one
+         *              private file {@code viewpush-stamp-*.keys} per such batch (about 60 bytes a
+         *              row), deleted when the batch is stamped or closed (a process killed in between
+         *              leaves its file behind: nothing reads it again, it may be deleted); an existing,
+         *              writable directory; default the JVM's {@code java.io.tmpdir}
+         */
+        public Builder spillDirectory(java.nio.file.Path value) {
+            this.spillDirectory = value;
             return this;
         }
 
@@ -180,6 +195,11 @@ public interface JdbcPushStore extends PushStore {
             }
             if (stampBatchSize < 1 || stampBatchSize > 100_000) {
                 throw new IllegalArgumentException("stampBatchSize must be 1 to 100000, not " + stampBatchSize);
+            }
+            if (spillDirectory == null || !java.nio.file.Files.isDirectory(spillDirectory)
+                    || !java.nio.file.Files.isWritable(spillDirectory)) {
+                throw new IllegalArgumentException("spillDirectory must be an existing, writable directory, not "
+                        + spillDirectory);
             }
             if (journalRetention == null || journalRetention.isNegative() || journalRetention.isZero()) {
                 throw new IllegalArgumentException("journalRetention must be more than zero, not " + journalRetention);

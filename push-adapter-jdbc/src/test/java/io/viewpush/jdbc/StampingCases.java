@@ -415,32 +415,186 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
-    void aBatchThatFitsInMemoryWritesNoScratchRowsAndALargerOneWritesThemUntilItCommits() {
-        JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(4).migrateOnBuild(false).build();
-        String fits = ordersWithRows(4);
-        View small = pushView("fits in memory", fits, true);
-        StampBatch batch = stamper.begin(small, SNAPSHOT, lease(small.name()));
-        readAll(small).forEach(batch::add);
-        assertThat(scratchRows()).isZero();
-        try (batch) {
-            assertThat(batch.commit()).isEqualTo(new StampResult(4, 0));
-        }
+    void aBatchThatFitsInMemoryKeepsNothingElsewhereAndALargerOneSpillsUntilItCommits() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(4).spillDirectory(spill)
+                    .migrateOnBuild(false).build();
+            String fits = ordersWithRows(4);
+            View small = pushView("fits in memory", fits, true);
+            StampBatch batch = stamper.begin(small, SNAPSHOT, lease(small.name()));
+            readAll(small).forEach(batch::add);
+            assertThat(scratchRows()).isZero();
+            assertThat(spillFiles(spill)).isEmpty();
+            try (batch) {
+                assertThat(batch.commit()).isEqualTo(new StampResult(4, 0));
+            }
 
-        String larger = ordersWithRows(6);
-        View big = pushView("outgrows memory", larger, true);
-        StampBatch spilling = stamper.begin(big, SNAPSHOT, lease(big.name()));
-        readAll(big).forEach(spilling::add);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (scratchRows() < 4 && System.nanoTime() < deadline) {
-            sleep(10); // the full chunk is written in the background while rows 5 and 6 stream
+            String larger = ordersWithRows(6);
+            View big = pushView("outgrows memory", larger, true);
+            StampBatch spilling = stamper.begin(big, SNAPSHOT, lease(big.name()));
+            readAll(big).forEach(spilling::add);
+            if (isPostgres()) {
+                assertThat(spillFiles(spill)).as("the first chunk of four went to a file, the other two still in memory")
+                        .hasSize(1);
+                assertThat(scratchRows()).isZero();
+            } else {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (scratchRows() < 4 && System.nanoTime() < deadline) {
+                    sleep(10); // the full chunk is written in the background while rows 5 and 6 stream
+                }
+                assertThat(scratchRows()).as("the first chunk of four, the other two still in memory").isEqualTo(4);
+            }
+            try (spilling) {
+                assertThat(spilling.commit()).isEqualTo(new StampResult(6, 0));
+                assertThat(spillFiles(spill)).as("deleted once stamped").isEmpty();
+            }
+            assertThat(scratchRows()).isZero();
+            assertThat(stampedIds(fits)).containsExactly(1, 2, 3, 4);
+            assertThat(stampedIds(larger)).containsExactly(1, 2, 3, 4, 5, 6);
+        } finally {
+            deleteDirectory(spill);
         }
-        assertThat(scratchRows()).as("the first chunk of four, the other two still in memory").isEqualTo(4);
-        try (spilling) {
-            assertThat(spilling.commit()).isEqualTo(new StampResult(6, 0));
+    }
+
+    @Test
+    void aSpilledBatchStampsExactlyTheSentRowsThatDidNotChangeAcrossChunks() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        long seed = System.nanoTime();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        try {
+            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(7).spillDirectory(spill)
+                    .migrateOnBuild(false).build();
+            String t = ordersWithRows(100);
+            View view = pushView("spilled chunks", t, true);
+            java.util.Set<Integer> sent = new java.util.TreeSet<>();
+            StampBatch batch = stamper.begin(view, SNAPSHOT, lease(view.name()));
+            for (Row r : readAll(view)) {
+                if (random.nextInt(4) != 0) {
+                    batch.add(r);
+                    sent.add(((Number) r.key()).intValue());
+                }
+            }
+            java.util.Set<Integer> changed = new java.util.TreeSet<>();
+            for (int id : sent) {
+                if (random.nextInt(5) == 0) {
+                    changed.add(id);
+                }
+            }
+            for (int id : changed) {
+                db.execute("UPDATE " + t + " SET last_modified = last_modified + INTERVAL '1' SECOND WHERE id = " + id);
+            }
+            try (batch) {
+                assertThat(batch.commit()).as("seed %d", seed)
+                        .isEqualTo(new StampResult(sent.size() - changed.size(), changed.size()));
+            }
+            java.util.Set<Integer> expected = new java.util.TreeSet<>(sent);
+            expected.removeAll(changed);
+            assertThat(stampedIds(t)).as("seed %d", seed).containsExactlyElementsOf(expected);
+            assertThat(spillFiles(spill)).isEmpty();
+        } finally {
+            deleteDirectory(spill);
         }
-        assertThat(scratchRows()).isZero();
-        assertThat(stampedIds(fits)).containsExactly(1, 2, 3, 4);
-        assertThat(stampedIds(larger)).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void modifiedDateTimesWithMicrosecondsFarDatesAndEmptiesAreMatchedExactlyInEveryChunk() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            for (int chunk : new int[]{2, JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE}) {
+                JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).spillDirectory(spill)
+                        .migrateOnBuild(false).build();
+                String t = newTable("precise");
+                db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, changed TIMESTAMP(6) WITH TIME ZONE,"
+                                + " local_changed TIMESTAMP(6), sent TIMESTAMP(6) WITH TIME ZONE)",
+                        "INSERT INTO " + t + " VALUES (1, TIMESTAMP WITH TIME ZONE '2026-01-02 03:04:05.123456+00:00',"
+                                + " TIMESTAMP '2026-01-02 03:04:05.123456', NULL)",
+                        "INSERT INTO " + t + " VALUES (2, TIMESTAMP WITH TIME ZONE '2026-01-02 03:04:05.000001+05:30',"
+                                + " TIMESTAMP '1970-01-01 00:00:00', NULL)",
+                        "INSERT INTO " + t + " VALUES (3, TIMESTAMP WITH TIME ZONE '1712-06-07 08:09:10.5+00:00',"
+                                + " TIMESTAMP '1712-06-07 08:09:10.5', NULL)",
+                        "INSERT INTO " + t + " VALUES (4, NULL, NULL, NULL)",
+                        "INSERT INTO " + t + " VALUES (5, TIMESTAMP WITH TIME ZONE '1969-12-31 23:59:59.999999+00:00',"
+                                + " TIMESTAMP '1969-12-31 23:59:59.999999', NULL)",
+                        "INSERT INTO " + t + " VALUES (6, TIMESTAMP WITH TIME ZONE '2400-02-29 12:00:00+00:00',"
+                                + " TIMESTAMP '2400-02-29 12:00:00', NULL)",
+                        "INSERT INTO " + t + " VALUES (7, TIMESTAMP WITH TIME ZONE '2026-05-05 05:05:05.5+00:00',"
+                                + " TIMESTAMP '2026-05-05 05:05:05.5', NULL)");
+                for (String modified : new String[]{"changed", "local changed"}) {
+                    db.execute("UPDATE " + t + " SET sent = NULL");
+                    View view = bind(ViewDefinition.builder("precise " + chunk + " " + modified, t).key("id")
+                            .field("id", "id").field("changed", "changed").field("local changed", "local_changed")
+                            .field("sent", "sent").push(policy("sent", modified)).build());
+                    StampBatch batch = stamper.begin(view, SNAPSHOT, lease(view.name()));
+                    readAll(view).forEach(batch::add);
+                    String column = modified.equals("changed") ? "changed" : "local_changed";
+                    db.execute("UPDATE " + t + " SET " + column + " = " + column + " + INTERVAL '1' SECOND WHERE id = 7");
+                    try (batch) {
+                        assertThat(batch.commit()).as("chunk %d, %s", chunk, modified).isEqualTo(new StampResult(6, 1));
+                    }
+                    assertThat(readAll(view)).as("chunk %d, %s", chunk, modified).filteredOn(r -> r.get("sent") == null)
+                            .extracting(Row::key).containsExactly(new BigDecimal(7));
+                }
+            }
+            assertThat(spillFiles(spill)).isEmpty();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    @Test
+    void aSpilledBatchThatIsClosedUnstampedOrLosesItsLeaseLeavesNoFileAndNoStamp() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(2).spillDirectory(spill)
+                    .migrateOnBuild(false).build();
+            String t = ordersWithRows(5);
+            View view = pushView("spilled then dropped", t, true);
+            LeaseToken lease = lease(view.name());
+
+            StampBatch abandoned = stamper.begin(view, SNAPSHOT, lease);
+            readAll(view).forEach(abandoned::add);
+            abandoned.close();
+            assertThat(spillFiles(spill)).isEmpty();
+
+            StampBatch fenced = stamper.begin(view, SNAPSHOT, lease);
+            readAll(view).forEach(fenced::add);
+            store.release(lease);
+            assertThat(store.tryAcquire(view.name(), "other-engine", Duration.ofMinutes(1))).isPresent();
+            try (fenced) {
+                assertThatThrownBy(fenced::commit).isInstanceOf(LeaseLostException.class);
+            }
+            assertThat(spillFiles(spill)).isEmpty();
+            assertThat(stampedIds(t)).isEmpty();
+            assertThat(scratchRows()).isZero();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    @Test
+    void aSpillDirectoryThatIsNotADirectoryIsRefusedByName() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("viewpush-not-a-directory", ".txt");
+        try {
+            assertThatThrownBy(() -> JdbcPushStore.builder(db.dataSource()).spillDirectory(file).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spillDirectory")
+                    .hasMessageContaining(file.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    private static List<java.nio.file.Path> spillFiles(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toList());
+        }
+    }
+
+    private static void deleteDirectory(java.nio.file.Path dir) throws java.io.IOException {
+        for (java.nio.file.Path f : spillFiles(dir)) {
+            java.nio.file.Files.delete(f);
+        }
+        java.nio.file.Files.delete(dir);
     }
 
     private static void sleep(long millis) {

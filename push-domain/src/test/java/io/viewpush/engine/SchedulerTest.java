@@ -152,6 +152,7 @@ class SchedulerTest {
         assertThat(transport.batches()).isEmpty();
         engine.wakeTable(ContractViews.TABLE);
         await().atMost(2, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        await().atMost(2, TimeUnit.SECONDS).until(() -> !store.recent("orders to push", 1).isEmpty());
         assertThat(store.recent("orders to push", 1).get(0).trigger()).isEqualTo(Trigger.WAKE);
     }
 
@@ -165,6 +166,10 @@ class SchedulerTest {
         engine = builder(def).build();
         engine.start();
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        // the rows arrive before the push that sent them is journaled and its outcome known
+        await().atMost(5, TimeUnit.SECONDS).until(() -> store.recent("orders to push", 10).stream()
+                .anyMatch(a -> a.status() == Status.SUCCESS));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> engine.status("orders to push").history().consecutiveFailures() == 0);
         List<PushAttempt> pushes = new ArrayList<>(store.recent("orders to push", 10));
         pushes.sort(Comparator.comparing(PushAttempt::startedAt));
         assertThat(pushes).extracting(PushAttempt::status)
@@ -260,6 +265,8 @@ class SchedulerTest {
 
         table.insert(order(3, "c", "1", T0));
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(3)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> store.recent("orders to push", 1).get(0).rowsSent() == 1
+                && store.recent("orders to push", 1).get(0).startedAt().isAfter(manual.startedAt()));
         PushAttempt next = store.recent("orders to push", 1).get(0);
         assertThat(next.startedAt()).isAfterOrEqualTo(manual.startedAt().plus(min));
         assertThat(attempts).filteredOn(a -> a.status() == Status.SKIPPED).extracting(PushAttempt::reason)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.viewpush.expression.ValueType;
 import io.viewpush.view.Columns;
@@ -99,10 +100,18 @@ public final class RowJsonWriter {
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(out, "out");
         long count = 0;
+        Columns checked = null;
+        SerializedString[] names = null;
+        char[] scratch = new char[TEXT_SCRATCH];
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartArray();
             while (rows.hasNext()) {
-                writeRow(g, view.name(), rows.next());
+                Row row = rows.next();
+                if (row.columns() != checked) {
+                    names = names(view.name(), row);
+                    checked = row.columns();
+                }
+                writeRow(g, view.name(), row, names, scratch);
                 count++;
             }
             g.writeEndArray();
@@ -132,19 +141,37 @@ public final class RowJsonWriter {
      * @throws IOException          when the generator's target fails
      */
     public void writeRow(JsonGenerator generator, String viewName, Row row) throws IOException {
+        writeRow(generator, viewName, row, names(viewName, row), new char[TEXT_SCRATCH]);
+    }
+
+    /** The row's field names, checked to be valid Unicode, each encoded once for all rows with these columns. */
+    private static SerializedString[] names(String viewName, Row row) {
         Columns columns = row.columns();
-        generator.writeStartObject();
-        for (int i = 0; i < columns.size(); i++) {
+        SerializedString[] names = new SerializedString[columns.size()];
+        for (int i = 0; i < names.length; i++) {
             String name = columns.name(i);
             checkText(name, viewName, name, row, "its name");
-            generator.writeFieldName(name);
-            writeValue(generator, viewName, row, i, columns.type(i), row.get(i));
+            names[i] = new SerializedString(name);
+        }
+        return names;
+    }
+
+    private static void writeRow(JsonGenerator generator, String viewName, Row row, SerializedString[] names,
+                                 char[] scratch) throws IOException {
+        Columns columns = row.columns();
+        generator.writeStartObject();
+        for (int i = 0; i < names.length; i++) {
+            generator.writeFieldName(names[i]);
+            writeValue(generator, viewName, row, i, columns.type(i), row.get(i), scratch);
         }
         generator.writeEndObject();
     }
 
-    private static void writeValue(JsonGenerator g, String viewName, Row row, int i, ValueType type, Object value)
-            throws IOException {
+    /** Room for the longest date/time {@link IsoText} writes itself. */
+    private static final int TEXT_SCRATCH = 64;
+
+    private static void writeValue(JsonGenerator g, String viewName, Row row, int i, ValueType type, Object value,
+                                   char[] scratch) throws IOException {
         if (value == null) {
             g.writeNull();
             return;
@@ -163,21 +190,44 @@ public final class RowJsonWriter {
                             "the number has a scale of " + d.scale() + ", beyond the " + MAX_PLAIN_SCALE
                                     + " digits that can be written without an exponent");
                 }
-                g.writeNumber(d);
+                int n = IsoText.plainDecimal(d, scratch);
+                if (n < 0) {
+                    g.writeNumber(d);
+                } else {
+                    g.writeNumber(scratch, 0, n);
+                }
                 break;
             }
             case BOOLEAN:
                 g.writeBoolean((Boolean) value);
                 break;
-            case TIMESTAMP:
-                g.writeString(TIMESTAMP_FORMAT.format((LocalDateTime) value));
+            case TIMESTAMP: {
+                int n = IsoText.localDateTime((LocalDateTime) value, scratch);
+                if (n < 0) {
+                    g.writeString(TIMESTAMP_FORMAT.format((LocalDateTime) value));
+                } else {
+                    g.writeString(scratch, 0, n);
+                }
                 break;
-            case TIMESTAMP_TZ:
-                g.writeString(TIMESTAMP_TZ_FORMAT.format((OffsetDateTime) value));
+            }
+            case TIMESTAMP_TZ: {
+                int n = IsoText.offsetDateTime((OffsetDateTime) value, scratch);
+                if (n < 0) {
+                    g.writeString(TIMESTAMP_TZ_FORMAT.format((OffsetDateTime) value));
+                } else {
+                    g.writeString(scratch, 0, n);
+                }
                 break;
-            case DATE:
-                g.writeString(DATE_FORMAT.format((LocalDate) value));
+            }
+            case DATE: {
+                int n = IsoText.localDate((LocalDate) value, scratch);
+                if (n < 0) {
+                    g.writeString(DATE_FORMAT.format((LocalDate) value));
+                } else {
+                    g.writeString(scratch, 0, n);
+                }
                 break;
+            }
             default:
                 throw new IllegalStateException("unhandled value type " + type);
         }

@@ -13,25 +13,27 @@ import java.io.OutputStream;
  */
 final class FormUrlEncodingOutputStream extends FilterOutputStream {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final boolean[] KEEP = new boolean[256];
+    /** For each byte, the one byte it is written as, or 0 when it is written as {@code %XX}. */
+    private static final byte[] SINGLE = new byte[256];
 
     static {
         for (int c = 'a'; c <= 'z'; c++) {
-            KEEP[c] = true;
+            SINGLE[c] = (byte) c;
         }
         for (int c = 'A'; c <= 'Z'; c++) {
-            KEEP[c] = true;
+            SINGLE[c] = (byte) c;
         }
         for (int c = '0'; c <= '9'; c++) {
-            KEEP[c] = true;
+            SINGLE[c] = (byte) c;
         }
-        KEEP['*'] = true;
-        KEEP['-'] = true;
-        KEEP['.'] = true;
-        KEEP['_'] = true;
+        SINGLE['*'] = '*';
+        SINGLE['-'] = '-';
+        SINGLE['.'] = '.';
+        SINGLE['_'] = '_';
+        SINGLE[' '] = '+';
     }
 
-    private final byte[] buffer = new byte[3 * 8192];
+    private final byte[] buffer = new byte[3 * 16 * 1024];
     private int used;
 
     FormUrlEncodingOutputStream(OutputStream out) {
@@ -46,22 +48,41 @@ final class FormUrlEncodingOutputStream extends FilterOutputStream {
         encode(b & 0xff);
     }
 
+    /** Encodes as many bytes at a time as surely fit the buffer (three bytes each at most), then drains it. */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        for (int i = off; i < off + len; i++) {
-            if (used > buffer.length - 3) {
+        int end = off + len;
+        byte[] buf = buffer;
+        while (off < end) {
+            int room = (buf.length - used) / 3;
+            if (room == 0) {
                 drain();
+                continue;
             }
-            encode(b[i] & 0xff);
+            int stop = Math.min(end, off + room);
+            int u = used;
+            for (int i = off; i < stop; i++) {
+                int v = b[i] & 0xff;
+                byte single = SINGLE[v];
+                if (single != 0) {
+                    buf[u++] = single;
+                } else {
+                    buf[u] = '%';
+                    buf[u + 1] = HEX[v >>> 4];
+                    buf[u + 2] = HEX[v & 0x0f];
+                    u += 3;
+                }
+            }
+            used = u;
+            off = stop;
         }
     }
 
     private void encode(int v) {
-        if (KEEP[v]) {
-            buffer[used++] = (byte) v;
-        } else if (v == ' ') {
-            buffer[used++] = '+';
+        byte single = SINGLE[v];
+        if (single != 0) {
+            buffer[used++] = single;
         } else {
             buffer[used++] = '%';
             buffer[used++] = HEX[v >>> 4];

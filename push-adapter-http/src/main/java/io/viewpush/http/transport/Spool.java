@@ -9,7 +9,6 @@ import io.viewpush.view.View;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.FileEntity;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -114,7 +113,7 @@ final class Spool implements AutoCloseable {
 
     /** @return the body as a repeatable entity: each attempt sends the same bytes */
     HttpEntity entity(ContentType type) {
-        return memory != null ? new ByteArrayEntity(memory, type) : new FileEntity(file.toFile(), type);
+        return memory != null ? new ByteArrayEntity(memory, type) : new DefaultHttpPushTransport.SpoolEntity(file.toFile(), type);
     }
 
     /** @return a new stream of the body's bytes, from the first */

@@ -135,8 +135,12 @@ class FencingIT {
             assertThat(journalRefusedLogs).as("every resumed process logged its refused journal write").isGreaterThanOrEqualTo(pauses);
             assertThat(ledger.lost()).as("%s", ledger).isZero();
             long pausedRows = done.stream().mapToLong(p -> p.keys().length).sum();
-            assertThat(ledger.duplicated()).as("only rows a paused process had delivered go out twice: %s", ledger)
-                    .isLessThanOrEqualTo(pausedRows * 2);
+            // on a loaded machine a process that was not paused may miss its 2 s lease too (it says so in
+            // its log): each such loss may send its last two batches (20 rows each) again
+            long otherLosses = Math.max(0, refusedLogs - pauses);
+            assertThat(ledger.duplicated()).as("only rows a paused process had delivered go out twice, plus two batches "
+                            + "per other lease loss (%d): %s", otherLosses, ledger)
+                    .isLessThanOrEqualTo(pausedRows * 2 + otherLosses * 40);
             assertThat(ledger.resentSameId()).isEqualTo(ledger.resent());
             assertThat(ledger.idMismatches()).isZero();
             assertThat(scan.hits()).as("secrets in the logs: %s", scan.examples()).isZero();
