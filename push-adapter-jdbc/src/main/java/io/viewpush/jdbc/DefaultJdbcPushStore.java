@@ -379,6 +379,13 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         .orderBy(sql.keyOrder()).limit(1).fetchOptional(sql::toRow);
             });
         } catch (DataAccessException e) {
+            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {
+                // the database refused a value for its column (out of range, too long): the caller's
+                // mistake, not the database failing
+                throw new IllegalArgumentException("a value of " + values.keySet().stream().map(f -> "'" + f + "'")
+                        .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
+                        + view.name() + "': " + Errors.reason(e));
+            }
             mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);
         }

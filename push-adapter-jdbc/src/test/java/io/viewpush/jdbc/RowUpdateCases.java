@@ -108,6 +108,38 @@ abstract class RowUpdateCases extends StoreCases {
     }
 
     @Test
+    void aNumberTooLargeForItsColumnIsTheCallersMistakeNotADatabaseFailure() {
+        // found from outside: the database's refusal came back as a StorageException (API: 503)
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id) VALUES (1)");
+        View view = unconfirmed(t);
+
+        assertThatThrownBy(() -> store.update(view, 1L, Map.of("amount", new BigDecimal("12345678901")), SNAPSHOT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'amount'").hasMessageContaining("does not fit its column");
+        assertThat(readAll(view).get(0).get("amount")).isNull();
+    }
+
+    @Test
+    void theEngineAnswersAValueTheColumnCannotHoldAsAnInvalidUpdateNamingTheField() {
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id) VALUES (1)");
+        io.viewpush.view.ViewDefinition def = ordersView("unconfirmed", t).filter("{receipt id} is empty")
+                .writable("receipt id", "amount").build();
+        try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(store)
+                .transport(new io.viewpush.testing.RecordingTransport()).view(def).build()) {
+            assertThatThrownBy(() -> engine.updateRow("unconfirmed", BigDecimal.ONE, Map.of("amount", new BigDecimal("1.005"))))
+                    .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("2 decimal places")
+                    .extracting(e -> ((io.viewpush.engine.InvalidUpdateException) e).field()).isEqualTo("amount");
+            assertThatThrownBy(() -> engine.updateRow("unconfirmed", BigDecimal.ONE, Map.of("receipt id", "x".repeat(51))))
+                    .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("at most 50");
+            assertThatThrownBy(() -> engine.updateRow("unconfirmed", BigDecimal.ONE,
+                    Map.of("amount", new BigDecimal("12345678901"))))
+                    .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("does not fit");
+        }
+    }
+
+    @Test
     void aFractionalValueForAnIntegerColumnIsRefused() {
         String t = newTable("counts");
         db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, n INTEGER)", "INSERT INTO " + t + " VALUES (1, 0)");

@@ -194,7 +194,14 @@ final class DefaultViewPush implements ViewPush {
             }
         }
         RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));
-        return u.update(v, key, values, new Snapshot(clock.instant(), zone));
+        try {
+            return u.update(v, key, values, new Snapshot(clock.instant(), zone));
+        } catch (IllegalArgumentException e) {
+            // the store found a value its column cannot hold (too many decimals, too long, out of range)
+            String field = values.keySet().stream().filter(f -> String.valueOf(e.getMessage()).contains("'" + f + "'"))
+                    .findFirst().orElse("");
+            throw new InvalidUpdateException(field, e.getMessage());
+        }
     }
 
     @Override
