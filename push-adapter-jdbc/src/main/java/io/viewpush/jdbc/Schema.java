@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
 final class Schema {
     private static final Set<String> TABLE_TYPES = Set.of("TABLE", "BASE TABLE", "VIEW", "MATERIALIZED VIEW",
             "PARTITIONED TABLE", "FOREIGN TABLE");
+    /** The kinds of table whose unique indexes the metadata shows: a view's key is trusted to be unique. */
+    private static final Set<String> INDEXED_TYPES = Set.of("TABLE", "BASE TABLE");
     private static final Set<String> POSTGRES_TEXT = Set.of("text", "varchar", "bpchar", "char", "name");
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String SUPPORTED = "supported: text and character types, numeric, decimal and integer types,"
@@ -152,6 +154,15 @@ final class Schema {
             byField.put(f.name(), column);
             types.put(f.name(), type.get());
         }
+        Column keyColumn = byField.get(definition.keyField());
+        if (keyColumn != null && INDEXED_TYPES.contains(matches.get(0)[2])
+                && !uniqueOnItsOwn(meta, table, keyColumn.name())) {
+            problems.add(Problem.of(view, "key", "the key field '" + definition.keyField() + "' (column '" + keyColumn.name()
+                    + "' of table '" + table.name() + "') is not unique: give the table a primary key or a unique index on it ("
+                    + "CREATE UNIQUE INDEX ON " + tableIdentifier(table.name()) + " (" + columnIdentifier(keyColumn.name())
+                    + ")); ViewPush stamps the rows it sent by their key, so a key two rows share would stamp a row that"
+                    + " was never sent"));
+        }
         if (!problems.isEmpty()) {
             return new Resolution(Optional.empty(), problems, Map.of());
         }
@@ -179,11 +190,38 @@ final class Schema {
             while (rs.next()) {
                 String type = rs.getString("TABLE_TYPE");
                 if (type != null && TABLE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
-                    tables.add(new String[]{rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
+                    tables.add(new String[]{rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME"), type.toUpperCase(Locale.ROOT)});
                 }
             }
         }
         return tables;
+    }
+
+    /**
+     * @return whether a primary key or a unique index (not partial, not on an expression) has exactly
+     *         this one column
+     */
+    private static boolean uniqueOnItsOwn(DatabaseMetaData meta, Table table, String column) throws SQLException {
+        Map<String, List<String>> columnsByIndex = new LinkedHashMap<>();
+        java.util.Set<String> partial = new java.util.HashSet<>();
+        try (ResultSet rs = meta.getIndexInfo(null, table.schema(), table.name(), true, true)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                if (index == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic) {
+                    continue;
+                }
+                if (rs.getString("FILTER_CONDITION") != null) {
+                    partial.add(index);
+                }
+                columnsByIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        for (Map.Entry<String, List<String>> e : columnsByIndex.entrySet()) {
+            if (!partial.contains(e.getKey()) && e.getValue().equals(List.of(column))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<Column> modifiedColumn(ViewDefinition definition, Table table) {

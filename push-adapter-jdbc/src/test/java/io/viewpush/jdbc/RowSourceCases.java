@@ -90,7 +90,7 @@ abstract class RowSourceCases extends StoreCases {
     @Test
     void anEmptyKeyOfANullableKeyColumnComesFirst() {
         String t = newTable("nullkeys");
-        db.execute("CREATE TABLE " + t + " (k INTEGER, v VARCHAR(5))", "INSERT INTO " + t + " VALUES (2, 'b')",
+        db.execute("CREATE TABLE " + t + " (k INTEGER UNIQUE, v VARCHAR(5))", "INSERT INTO " + t + " VALUES (2, 'b')",
                 "INSERT INTO " + t + " VALUES (NULL, 'empty')", "INSERT INTO " + t + " VALUES (-1, 'a')");
         View view = bind(ViewDefinition.builder("nullkeys", t).key("k").field("k", "k").field("v", "v").build());
 

@@ -93,6 +93,30 @@ abstract class SchemaCases extends StoreCases {
     }
 
     @Test
+    void aKeyThatIsNotUniqueInItsTableIsAProblem() {
+        // found from outside: rows (1,'a') and (1,'b'), a view showing only 'a': pushing it stamped 'b' too
+        String t = newTable("dupes");
+        db.execute("CREATE TABLE " + t + " (id INTEGER, customer VARCHAR(10), code VARCHAR(10), part INTEGER)");
+        ViewDefinition def = ViewDefinition.builder("dupes", t).key("id").field("id", "id").field("customer", "customer")
+                .build();
+
+        InvalidViewException e = catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(def));
+
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("key");
+            assertThat(p.message()).contains("'id'").contains("is not unique").contains("CREATE UNIQUE INDEX ON");
+        });
+
+        // a unique index on the key alone makes it a key; one over two columns does not
+        db.execute("CREATE UNIQUE INDEX " + t + "_pair ON " + t + " (code, part)");
+        ViewDefinition byCode = ViewDefinition.builder("by code", t).key("code").field("code", "code").build();
+        assertThat(catchThrowableOfType(InvalidViewException.class, () -> store.fieldTypes(byCode)).problems())
+                .extracting(Problem::key).containsExactly("key");
+        db.execute("CREATE UNIQUE INDEX " + t + "_id ON " + t + " (id)");
+        assertThat(store.fieldTypes(def)).containsEntry("id", ValueType.NUMBER);
+    }
+
+    @Test
     void aMissingTableNamesTheViewAndTable() {
         ViewDefinition def = ViewDefinition.builder("ghost view", "no_such_table").key("id").field("id", "id").build();
 
