@@ -169,6 +169,15 @@ final class DefaultViewPush implements ViewPush {
     public Optional<Row> updateRow(String view, Object key, Map<String, Object> values) {
         View v = existing(view);
         ValueType keyType = v.typeOf(v.keyField());
+        key = exactNumber(keyType, key);
+        if (values.values().stream().anyMatch(DefaultViewPush::isWholeNumber)) {
+            Map<String, Object> converted = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : values.entrySet()) {
+                converted.put(e.getKey(), v.columns().indexOf(e.getKey()).isPresent()
+                        ? exactNumber(v.typeOf(e.getKey()), e.getValue()) : e.getValue());
+            }
+            values = converted;
+        }
         if (key == null || !keyType.javaType().isInstance(key)) {
             throw new InvalidUpdateException(v.keyField(), "the key of view '" + view + "' is a " + keyType.label()
                     + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
@@ -242,5 +251,19 @@ final class DefaultViewPush implements ViewPush {
             throw new UnknownViewException(view, "view '" + view + "' has no push policy: it is pull-only");
         }
         return v;
+    }
+
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger;
+    }
+
+    /** A whole number of a Java integer type, for a number field, as the BigDecimal it is exactly. */
+    private static Object exactNumber(ValueType type, Object value) {
+        if (type != ValueType.NUMBER || !isWholeNumber(value)) {
+            return value;
+        }
+        return value instanceof java.math.BigInteger ? new java.math.BigDecimal((java.math.BigInteger) value)
+                : java.math.BigDecimal.valueOf(((Number) value).longValue());
     }
 }

@@ -46,7 +46,9 @@ import java.util.function.BooleanSupplier;
  *
  * Thread-safe. {@link #close()} stops the scheduler gracefully: no new push or batch starts, the
  * batch in flight finishes within {@link Builder#shutdownTimeout(Duration)}, and nothing is stamped
- * after that.
+ * after that. A push still running then is interrupted, and {@code close()} waits up to half the
+ * timeout more (at least a second) for its thread to end, so it returns within 1.5 times the
+ * timeout at most.
  */
 public interface ViewPush extends AutoCloseable {
 
@@ -104,11 +106,15 @@ public interface ViewPush extends AutoCloseable {
 
     /**
      * Updates writable fields of the row with that key, if it is in the view now (the row update
-     * API). Values must have the Java type of their field's type, or be {@code null} for empty.
+     * API). Values (and the key) must have the Java type of their field's type
+     * ({@link io.viewpush.expression.ValueType#javaType()}), or be {@code null} for empty; for a
+     * number field an {@code Integer}, {@code Long}, {@code Short}, {@code Byte} or
+     * {@code BigInteger} is taken too, as the {@code BigDecimal} it is exactly.
      *
      * @return the row after the update, or empty when no such row is in the view
      * @throws UnknownViewException   when there is no such view
-     * @throws InvalidUpdateException when a field is unknown, not writable, or of the wrong type
+     * @throws InvalidUpdateException when a field is unknown, not writable, or of the wrong type, or a
+     *                                value does not fit its column (too many decimals, too long)
      */
     Optional<Row> updateRow(String view, Object key, Map<String, Object> values);
 
@@ -256,7 +262,11 @@ public interface ViewPush extends AutoCloseable {
             return this;
         }
 
-        /** @param value how long {@link #close()} waits for pushes in flight; default {@link #DEFAULT_SHUTDOWN_TIMEOUT} */
+        /**
+         * @param value how long {@link #close()} waits for pushes in flight before it gives up on them
+         *              (nothing is stamped after that; their threads get half as long again, at least
+         *              a second, to end); default {@link #DEFAULT_SHUTDOWN_TIMEOUT}
+         */
         public Builder shutdownTimeout(Duration value) {
             this.shutdownTimeout = value;
             return this;

@@ -296,6 +296,19 @@ class PushUseCaseTest {
     }
 
     @Test
+    void updateRowTakesAWholeNumberOfAnyIntegerTypeForANumberKey() {
+        // found from outside: updateRow("v", 1, ...) said "the key ... is a number, not Integer"
+        insert(1, 2);
+        engine(ContractViews.notConfirmed());
+        assertThat(engine.updateRow("unconfirmed orders", 1, Map.of("receipt id", "R1"))).isPresent();
+        assertThat(engine.updateRow("unconfirmed orders", 2L, Map.of("receipt id", "R2"))).isPresent();
+        assertThat(table.row(key(1)).orElseThrow().get("receipt_id")).isEqualTo("R1");
+        assertThat(table.row(key(2)).orElseThrow().get("receipt_id")).isEqualTo("R2");
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", 1.5, Map.of("receipt id", "R")))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("key");
+    }
+
+    @Test
     void badViewsAreAllReportedWhenTheEngineIsBuilt() {
         ViewDefinition missingTable = ViewDefinition.builder("a", "nope").key("id").field("id").build();
         ViewDefinition missingColumn = ContractViews.base("b").field("colour", "no_colour").build();
