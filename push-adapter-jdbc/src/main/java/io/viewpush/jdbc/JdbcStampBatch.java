@@ -264,10 +264,12 @@ final class JdbcStampBatch implements StampBatch {
             }
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
-                leases.checkHeld(tx, lease);
                 if (pg) {
+                    // the lease check and the generic plans (see stampFromLiterals) in one round trip
+                    leases.checkHeldPlanningGenerically(tx, lease);
                     return stampFromLiterals(tx);
                 }
+                leases.checkHeld(tx, lease);
                 long n = added == 0 ? 0 : stamp(tx, scratchRows());
                 if (spilled) {
                     deleteRows(tx);
@@ -405,7 +407,7 @@ final class JdbcStampBatch implements StampBatch {
         // A custom plan sees the chunk's 10,000 keys and picks a hash join that reads the WHOLE table
         // for every chunk (measured: 170-460 ms a chunk against 60 ms on a 200,000-row table); the
         // generic plan probes the key's index (and still hashes when there is no index to probe).
-        tx.execute("set local plan_cache_mode = force_generic_plan");
+        // (set for the transaction by the lease check: Leases#checkHeldPlanningGenerically)
         if (fileSpill != null) {
             try {
                 fileSpill.forEach(c -> n[0] += stamp(tx, unnested(c.keys(), c.modified(), c.micros())));
