@@ -108,6 +108,7 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public void add(Row row) {
         requireOpen();
+        preparedLiterals = null; // prepared for fewer rows
         if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
@@ -398,6 +399,31 @@ final class JdbcStampBatch implements StampBatch {
         return SqlText.pgMicrosLiteral(modified);
     }
 
+    /** The in-memory chunk's literals, built by {@link #prepareCommit()} (null: not prepared). */
+    private String[] preparedLiterals;
+
+    /**
+     * PostgreSQL, a batch stamped by the transaction: builds the in-memory chunk's text-array
+     * literals on the sending thread, so the stamping thread (which the next batch may wait for)
+     * only binds them. The rows are not touched; nothing is stamped.
+     */
+    @Override
+    public void prepareCommit() {
+        requireOpen();
+        if (mapping.dialect() != Dialect.POSTGRESQL || keys.isEmpty()
+                || (fileSpill == null && added <= ONE_STATEMENT_MAX_ROWS)) {
+            return;
+        }
+        preparedLiterals = chunkLiterals();
+    }
+
+    /** @return the in-memory chunk as {key literal, modified literal or null, "micros" or null} */
+    private String[] chunkLiterals() {
+        String micros = modifiedMicros();
+        return new String[]{SqlText.pgArrayLiteral(keys), micros != null ? micros
+                : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null ? "micros" : null};
+    }
+
     /** PostgreSQL: the chunks in the spill file, then the chunk in memory, one statement each. */
     private long stampFromLiterals(DSLContext tx) {
         long[] n = {0};
@@ -416,9 +442,8 @@ final class JdbcStampBatch implements StampBatch {
             }
         }
         if (!keys.isEmpty()) {
-            String micros = modifiedMicros();
-            n[0] += stampChunk(tx, SqlText.pgArrayLiteral(keys), micros != null ? micros
-                    : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null);
+            String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
+            n[0] += stampChunk(tx, literals[0], literals[1], literals[2] != null);
         }
         return n[0];
     }
@@ -568,6 +593,7 @@ final class JdbcStampBatch implements StampBatch {
             return;
         }
         closed = true;
+        preparedLiterals = null;
         keys.clear();
         modified.clear();
         closeSpill();
