@@ -605,7 +605,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         Objects.requireNonNull(token, "token");
         requireTtl(ttl);
         try {
-            return ctx.transactionResult(cfg -> leases.renew(cfg.dsl(), token, ttl));
+            return leases.renewNow(ctx, token, ttl);
         } catch (DataAccessException e) {
             throw Errors.storage("renewing the lease of view '" + token.view() + "'", e);
         }

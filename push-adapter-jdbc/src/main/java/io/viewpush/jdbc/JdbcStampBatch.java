@@ -108,6 +108,7 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public void add(Row row) {
         requireOpen();
+        preparedLiterals = null; // prepared for fewer rows
         if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
@@ -264,10 +265,12 @@ final class JdbcStampBatch implements StampBatch {
             }
             stamped = ctx.transactionResult(cfg -> {
                 DSLContext tx = cfg.dsl();
-                leases.checkHeld(tx, lease);
                 if (pg) {
+                    // the lease check and the generic plans (see stampFromLiterals) in one round trip
+                    leases.checkHeldPlanningGenerically(tx, lease);
                     return stampFromLiterals(tx);
                 }
+                leases.checkHeld(tx, lease);
                 long n = added == 0 ? 0 : stamp(tx, scratchRows());
                 if (spilled) {
                     deleteRows(tx);
@@ -396,6 +399,31 @@ final class JdbcStampBatch implements StampBatch {
         return SqlText.pgMicrosLiteral(modified);
     }
 
+    /** The in-memory chunk's literals, built by {@link #prepareCommit()} (null: not prepared). */
+    private String[] preparedLiterals;
+
+    /**
+     * PostgreSQL, a batch stamped by the transaction: builds the in-memory chunk's text-array
+     * literals on the sending thread, so the stamping thread (which the next batch may wait for)
+     * only binds them. The rows are not touched; nothing is stamped.
+     */
+    @Override
+    public void prepareCommit() {
+        requireOpen();
+        if (mapping.dialect() != Dialect.POSTGRESQL || keys.isEmpty()
+                || (fileSpill == null && added <= ONE_STATEMENT_MAX_ROWS)) {
+            return;
+        }
+        preparedLiterals = chunkLiterals();
+    }
+
+    /** @return the in-memory chunk as {key literal, modified literal or null, "micros" or null} */
+    private String[] chunkLiterals() {
+        String micros = modifiedMicros();
+        return new String[]{SqlText.pgArrayLiteral(keys), micros != null ? micros
+                : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null ? "micros" : null};
+    }
+
     /** PostgreSQL: the chunks in the spill file, then the chunk in memory, one statement each. */
     private long stampFromLiterals(DSLContext tx) {
         long[] n = {0};
@@ -405,20 +433,80 @@ final class JdbcStampBatch implements StampBatch {
         // A custom plan sees the chunk's 10,000 keys and picks a hash join that reads the WHOLE table
         // for every chunk (measured: 170-460 ms a chunk against 60 ms on a 200,000-row table); the
         // generic plan probes the key's index (and still hashes when there is no index to probe).
-        tx.execute("set local plan_cache_mode = force_generic_plan");
+        // (set for the transaction by the lease check: Leases#checkHeldPlanningGenerically)
         if (fileSpill != null) {
             try {
-                fileSpill.forEach(c -> n[0] += stamp(tx, unnested(c.keys(), c.modified(), c.micros())));
+                fileSpill.forEach(c -> n[0] += stampChunk(tx, c.keys(), c.modified(), c.micros()));
             } catch (java.io.IOException e) {
                 throw Errors.storage("reading back the rows sent by view '" + view.name() + "' from " + fileSpill.file(), e);
             }
         }
         if (!keys.isEmpty()) {
-            String micros = modifiedMicros();
-            n[0] += stamp(tx, unnested(SqlText.pgArrayLiteral(keys), micros != null ? micros
-                    : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null));
+            String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
+            n[0] += stampChunk(tx, literals[0], literals[1], literals[2] != null);
         }
         return n[0];
+    }
+
+    /**
+     * PostgreSQL: stamps one chunk given as text-array literals, with the view's chunk statement
+     * rendered once (plain JDBC: building and rendering it with jOOQ for every chunk of every batch
+     * cost more of the stamping thread's CPU than binding it).
+     */
+    private int stampChunk(DSLContext tx, String keyLiteral, String modifiedLiteral, boolean micros) {
+        RenderedStamp[] cached = RENDERED_CHUNK_STAMPS.get(view);
+        if (cached == null || cached[0].mapping() != mapping) {
+            // modified values as text, and as microseconds since the epoch
+            cached = new RenderedStamp[]{renderChunkStamp(false), renderChunkStamp(true)};
+            RENDERED_CHUNK_STAMPS.put(view, cached);
+        }
+        RenderedStamp r = cached[micros ? 1 : 0];
+        return tx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(r.sql())) {
+                for (int i = 0; i < r.params().size(); i++) {
+                    String param = r.params().get(i);
+                    switch (param) {
+                        case P_STAMP:
+                            ps.setObject(i + 1, stampValue);
+                            break;
+                        case P_KEYS:
+                            ps.setString(i + 1, keyLiteral);
+                            break;
+                        case P_MODIFIED:
+                            ps.setString(i + 1, modifiedLiteral);
+                            break;
+                        default:
+                            throw new IllegalStateException("unknown parameter " + param);
+                    }
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static final Map<View, RenderedStamp[]> RENDERED_CHUNK_STAMPS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The chunk stamp of {@link #stampChunk} with named parameters ({@link #P_STAMP} ...) in their order. */
+    @SuppressWarnings("unchecked")
+    private RenderedStamp renderChunkStamp(boolean micros) {
+        String stampField = view.push().orElseThrow().stampField();
+        Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
+        Field<?> keyTexts = DSL.field("cast({0} as text[])", SQLDataType.VARCHAR.array(),
+                DSL.param(P_KEYS, SQLDataType.VARCHAR));
+        Field<?> modifiedTexts = modifiedField.isEmpty() ? null : DSL.field(micros ? "cast({0} as int8[])"
+                : "cast({0} as text[])", SQLDataType.VARCHAR.array(), DSL.param(P_MODIFIED, SQLDataType.VARCHAR));
+        org.jooq.Query query = stampStatement(ctx, unnested(keyTexts, modifiedTexts, micros),
+                DSL.param(P_STAMP, stampColumn.getDataType()), null);
+        List<String> params = new ArrayList<>();
+        Matcher m = NAMED_PARAM.matcher(ctx.renderNamedParams(query));
+        while (m.find()) {
+            if (m.group(1) == null) {
+                throw new IllegalStateException("the stamp of view '" + view.name() + "' has a bind value of its own: "
+                        + ctx.render(query));
+            }
+            params.add(m.group(1));
+        }
+        return new RenderedStamp(mapping, ctx.render(query), List.copyOf(params));
     }
 
     /** The scratch rows of this batch (H2), each key once: H2's MERGE needs each target row matched once. */
@@ -429,18 +517,6 @@ final class JdbcStampBatch implements StampBatch {
         SelectConditionStep<Record> rows = DSL.selectDistinct(selected).from(Tables.StampRow.TABLE)
                 .where(Tables.StampRow.BATCH_ID.eq(batchId));
         return rows.asTable(Tables.StampRow.ALIAS);
-    }
-
-    /**
-     * @return the keys (and modified values) of PostgreSQL text-array literals as a table with the
-     *         scratch table's columns, cast back to their types by the database
-     */
-    private org.jooq.Table<?> unnested(String keyLiteral, String modifiedLiteral, boolean micros) {
-        Field<?> keyTexts = DSL.field("cast({0} as text[])", SQLDataType.VARCHAR.array(),
-                DSL.val(keyLiteral, SQLDataType.VARCHAR));
-        Field<?> modifiedTexts = modifiedLiteral == null ? null : DSL.field(micros ? "cast({0} as int8[])"
-                : "cast({0} as text[])", SQLDataType.VARCHAR.array(), DSL.val(modifiedLiteral, SQLDataType.VARCHAR));
-        return unnested(keyTexts, modifiedTexts, micros);
     }
 
     /** One set-based statement: stamp each row of {@code s} that exists and still has the modified value sent. */
@@ -517,6 +593,7 @@ final class JdbcStampBatch implements StampBatch {
             return;
         }
         closed = true;
+        preparedLiterals = null;
         keys.clear();
         modified.clear();
         closeSpill();

@@ -185,6 +185,46 @@ final class Leases {
         return Optional.of(new LeaseToken(view, owner, fence));
     }
 
+    /**
+     * PostgreSQL: renews the lease in ONE statement (one round trip, in autocommit, instead of the
+     * lock, the update and the commit): the row locked {@code FOR NO KEY UPDATE} in a materialized
+     * CTE as {@link #renew(DSLContext, LeaseToken, Duration)} locks it, the database's time read
+     * after the lock, the expiry moved only if the token's owner and fence still hold the row.
+     * Answers how many rows were renewed (0 or 1).
+     */
+    static final String RENEW_IN_ONE_STATEMENT = "with viewpush_locked as materialized ("
+            + "select owner, fence from viewpush_lease where view_name = ? for no key update), "
+            + "viewpush_now as materialized (select clock_timestamp() as t from viewpush_locked), "
+            + "viewpush_renewed as (update viewpush_lease set expires_at = viewpush_now.t"
+            + " + cast(? as bigint) * interval '1 microsecond' "
+            + "from viewpush_locked, viewpush_now where viewpush_lease.view_name = ? and viewpush_locked.owner = ?"
+            + " and viewpush_locked.fence = ? returning 1) "
+            + "select count(*) from viewpush_renewed";
+
+    /**
+     * Extends the lease if the token still holds it (nobody took it since): on PostgreSQL in one
+     * statement in autocommit, elsewhere in a transaction.
+     */
+    boolean renewNow(DSLContext ctx, LeaseToken token, Duration ttl) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return ctx.transactionResult(cfg -> renew(cfg.dsl(), token, ttl));
+        }
+        // plain JDBC: the statement's text never changes (as for the acquisition)
+        return ctx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(RENEW_IN_ONE_STATEMENT)) {
+                ps.setString(1, token.view());
+                ps.setLong(2, micros(ttl));
+                ps.setString(3, token.view());
+                ps.setString(4, token.owner());
+                ps.setLong(5, token.fence());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == 1;
+                }
+            }
+        });
+    }
+
     /** In a transaction: extends the lease if the token still holds it (nobody took it since). */
     boolean renew(DSLContext tx, LeaseToken token, Duration ttl) {
         Optional<Held> held = lock(tx, token.view(), Strength.RENEW);
@@ -213,6 +253,47 @@ final class Leases {
     void checkHeld(DSLContext tx, LeaseToken token) {
         Optional<Held> held = lock(tx, token.view(), Strength.FENCED_WRITE);
         if (held.isEmpty() || !matches(held.get(), token) || !held.get().unexpired()) {
+            throw new LeaseLostException(token);
+        }
+    }
+
+    /**
+     * PostgreSQL, in the transaction of a fenced write: what {@link #checkHeld} does (the lease row
+     * locked {@code FOR KEY SHARE} in a materialized CTE, the database's time read after the lock)
+     * and, in the same round trip, {@code SET LOCAL plan_cache_mode = force_generic_plan} for the
+     * rest of the transaction ({@code set_config(..., true)}), which the stamping statements need.
+     */
+    static final String CHECK_HELD_PLANNING_GENERICALLY = "with viewpush_locked as materialized ("
+            + "select owner, fence, expires_at from viewpush_lease where view_name = ? for key share) "
+            + "select owner, fence, expires_at > clock_timestamp(),"
+            + " set_config('plan_cache_mode', 'force_generic_plan', true) from viewpush_locked";
+
+    /**
+     * PostgreSQL, in the transaction of a fenced write: locks the lease row until the transaction
+     * ends, checks that the token still holds an unexpired lease, and plans the transaction's later
+     * statements generically; one round trip.
+     *
+     * @throws LeaseLostException when it does not; the caller's transaction must roll back
+     */
+    void checkHeldPlanningGenerically(DSLContext tx, LeaseToken token) {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("generic plans are set up on PostgreSQL only");
+        }
+        boolean held = tx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CHECK_HELD_PLANNING_GENERICALLY)) {
+                ps.setString(1, token.view());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    String owner = rs.getString(1);
+                    long fence = rs.getLong(2);
+                    boolean unexpired = rs.getBoolean(3);
+                    return Objects.equals(owner, token.owner()) && fence == token.fence() && unexpired;
+                }
+            }
+        });
+        if (!held) {
             throw new LeaseLostException(token);
         }
     }

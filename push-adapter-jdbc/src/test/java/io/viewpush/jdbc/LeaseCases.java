@@ -62,6 +62,56 @@ abstract class LeaseCases extends StoreCases {
     }
 
     @Test
+    void aRenewalMovesTheExpiryToTheDatabaseClockPlusTheTimeToLive() {
+        LeaseToken a = store.tryAcquire("renewed", "engine-a", Duration.ofMinutes(1)).orElseThrow();
+        OffsetDateTime before = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+        assertThat(store.renew(a, Duration.ofHours(3))).isTrue();
+        OffsetDateTime after = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+
+        OffsetDateTime expires = db.queryValue("SELECT \"expires_at\" FROM \"viewpush_lease\" WHERE \"view_name\" = 'renewed'",
+                OffsetDateTime.class);
+        assertThat(expires.toInstant()).isBetween(before.toInstant().plus(Duration.ofHours(3)).minusMillis(1),
+                after.toInstant().plus(Duration.ofHours(3)).plusMillis(1));
+        assertThat(store.renew(new LeaseToken("renewed", "engine-b", a.fence()), LONG)).as("another owner").isFalse();
+        assertThat(store.renew(new LeaseToken("renewed", "engine-a", a.fence() + 1), LONG)).as("another fence").isFalse();
+        assertThat(store.renew(new LeaseToken("never leased", "engine-a", 1), LONG)).as("no lease row").isFalse();
+    }
+
+    @Test
+    void aStaleOrExpiredTokenCannotStampABatchLargerThanOneStatementStamps() throws InterruptedException {
+        String t = createOrders();
+        int rows = JdbcStampBatch.ONE_STATEMENT_MAX_ROWS + 10;
+        for (int id = 1; id <= rows; id += 500) {
+            StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, customer) VALUES ");
+            for (int i = id; i < Math.min(id + 500, rows + 1); i++) {
+                insert.append(i == id ? "" : ", ").append("(").append(i).append(", 'a')");
+            }
+            db.execute(insert.toString());
+        }
+        View view = bind(ordersView("stale large", t).push(policy("last pushed", null)).build());
+        LeaseToken expired = store.tryAcquire("stale large", "engine-a", Duration.ofMillis(300)).orElseThrow();
+        StampBatch lapsed = store.begin(view, SNAPSHOT, expired);
+        readAll(view).forEach(lapsed::add);
+        Thread.sleep(600);
+        try (lapsed) {
+            assertThatThrownBy(lapsed::commit).as("expired, nobody took it").isInstanceOf(LeaseLostException.class);
+        }
+        LeaseToken current = store.tryAcquire("stale large", "engine-b", LONG).orElseThrow();
+        StampBatch stale = store.begin(view, SNAPSHOT, expired);
+        readAll(view).forEach(stale::add);
+        try (stale) {
+            assertThatThrownBy(stale::commit).as("taken over").isInstanceOf(LeaseLostException.class);
+        }
+        assertThat(readAll(view)).hasSize(rows).allSatisfy(r -> assertThat(r.get("last pushed")).isNull());
+
+        StampBatch held = store.begin(view, SNAPSHOT, current);
+        readAll(view).forEach(held::add);
+        try (held) {
+            assertThat(held.commit().stamped()).isEqualTo(rows);
+        }
+    }
+
+    @Test
     void aStaleTokenCanNeitherStampNorRecordAndAReleaseByItFreesNothing() throws InterruptedException {
         String t = createOrders();
         db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'a')");

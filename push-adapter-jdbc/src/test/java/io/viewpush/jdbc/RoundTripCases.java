@@ -135,6 +135,49 @@ abstract class RoundTripCases extends StoreCases {
         }
     }
 
+    /**
+     * Each batch after the first of a push in batches larger than the one-statement stamp
+     * ({@link JdbcStampBatch#ONE_STATEMENT_MAX_ROWS}): the lease renewed (one statement), and the
+     * stamp's transaction: the lease checked and the generic plans set (one statement), the stamp,
+     * the commit. It was 7 (the renewal's lock, update and commit; a separate {@code SET LOCAL}).
+     */
+    static final int TRIPS_PER_LARGE_BATCH_POSTGRESQL = 4;
+
+    @Test
+    void eachBatchOfAPushInLargeBatchesCostsItsPinnedRoundTrips() {
+        int batchRows = JdbcStampBatch.ONE_STATEMENT_MAX_ROWS + 500;
+        db.execute(isPostgres()
+                ? "INSERT INTO " + table + " SELECT g, 'c', LOCALTIMESTAMP, NULL FROM generate_series(31, 4500) g"
+                : "INSERT INTO " + table + " SELECT x, 'c', LOCALTIMESTAMP, NULL FROM SYSTEM_RANGE(31, 4500)");
+        RecordingTransport transport = new RecordingTransport();
+        ViewDefinition batched = definition.withPush(definition.push().orElseThrow().withMaxRows(batchRows));
+        java.util.Map<Integer, Integer> tripsByBatches = new java.util.TreeMap<>();
+        try (ViewPush engine = ViewPush.builder()
+                .store(JdbcPushStore.builder(counted).build())
+                .transport(transport)
+                .view(batched)
+                .owner("trips-engine")
+                .build()) {
+            // the first push of an engine also tidies the journal
+            assertThat(engine.pushNow(batched.name()).status()).isEqualTo(Status.SUCCESS);
+            for (int batches : new int[]{3, 2}) {
+                db.execute("UPDATE " + table + " SET last_modified = LOCALTIMESTAMP WHERE id <= " + (batches * batchRows));
+                counter.reset();
+                PushAttempt attempt = engine.pushNow(batched.name());
+                List<String> trips = counter.trips();
+                assertThat(attempt.status()).as(attempt.reason()).isEqualTo(Status.SUCCESS);
+                assertThat(attempt.batches()).isEqualTo(batches);
+                assertThat(needsPushing()).isZero();
+                tripsByBatches.put(batches, trips.size());
+                System.out.println("round trips of a push in " + batches + " batches:\n" + String.join("\n", trips));
+            }
+        }
+        if (isPostgres()) {
+            assertThat(tripsByBatches.get(3) - tripsByBatches.get(2)).as("round trips of one more batch: %s", tripsByBatches)
+                    .isEqualTo(TRIPS_PER_LARGE_BATCH_POSTGRESQL);
+        }
+    }
+
     @Test
     void aManualPushWithNothingToSendLeavesTheLeaseFree() {
         RecordingTransport transport = new RecordingTransport();

@@ -369,6 +369,46 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
+    void aBatchPreparedOnTheSendingThreadStampsExactlyItsRowsWithTheOptimisticCheck() {
+        String t = createOrders();
+        int n = 2 * (JdbcStampBatch.ONE_STATEMENT_MAX_ROWS + 150);
+        for (int id = 1; id <= n; id += 500) {
+            StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, customer, last_modified) VALUES ");
+            for (int i = id; i < Math.min(id + 500, n + 1); i++) {
+                insert.append(i == id ? "" : ", ").append("(").append(i).append(", 'c', LOCALTIMESTAMP)");
+            }
+            db.execute(insert.toString());
+        }
+        View view = pushView("prepared", t, true);
+        LeaseToken lease = lease(view.name());
+        List<Row> rows = readAll(view);
+        int half = n / 2;
+
+        StampBatch first = store.begin(view, SNAPSHOT, lease);
+        rows.subList(0, half).forEach(first::add);
+        first.prepareCommit();
+        db.execute("UPDATE " + t + " SET last_modified = last_modified + INTERVAL '1' SECOND WHERE id = 5");
+        try (first) {
+            assertThat(first.commit()).as("row 5 changed after it was prepared").isEqualTo(new StampResult(half - 1, 1));
+        }
+
+        StampBatch second = store.begin(view, SNAPSHOT, lease);
+        rows.subList(half, n - 100).forEach(second::add);
+        second.prepareCommit();
+        rows.subList(n - 100, n).forEach(second::add); // added after preparing: stamped as well
+        try (second) {
+            assertThat(second.commit()).isEqualTo(new StampResult(n - half, 0));
+        }
+        List<Integer> expected = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            if (i != 5) {
+                expected.add(i);
+            }
+        }
+        assertThat(stampedIds(t)).isEqualTo(expected);
+    }
+
+    @Test
     void stampsRowsWithTextKeysAndANumericModifiedField() {
         String t = newTable("versioned");
         db.execute("CREATE TABLE " + t + " (code CHAR(6) PRIMARY KEY, version BIGINT, sent TIMESTAMP(3) WITH TIME ZONE)",

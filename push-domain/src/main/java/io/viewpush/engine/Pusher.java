@@ -341,8 +341,24 @@ final class Pusher {
 
         /** Queues the batch's stamp after waiting for the previous one: at most one stamp overlaps a send. */
         void after(Delivery delivery, StampBatch batch) {
+            // here, while the previous stamp may still run: the stamping thread then does less
+            RuntimeException unprepared = prepare(batch);
             awaitAll();
+            if (unprepared != null) {
+                // only now: the batches before it are stamped all the same; stamp() closes this one unstamped
+                failure.compareAndSet(null, unprepared);
+            }
             chain = chain.thenRunAsync(() -> stamp(delivery, batch), stampExecutor);
+        }
+
+        /** @return why the batch could not be prepared (the push's failure), or null */
+        private RuntimeException prepare(StampBatch batch) {
+            try {
+                batch.prepareCommit();
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
         }
 
         /** Stamps the batch on the caller's thread, after the previous one. */

@@ -31,6 +31,18 @@ public interface StampBatch extends AutoCloseable {
      */
     StampResult commit();
 
+    /**
+     * Called once, after the batch's last row was added and the receiver accepted it, on the
+     * thread that sent it, before {@link #commit()} runs (possibly on another thread): an adapter
+     * may prepare here what its commit needs (for example the statements' values), so that the
+     * stamping, which the next batch may be waiting for, does less. Stamps nothing; adds no row.
+     * The default does nothing.
+     *
+     * @throws StorageException when the rows cannot be prepared: the batch is then not stamped
+     */
+    default void prepareCommit() {
+    }
+
     /** Discards the batch without stamping (if not committed); idempotent. */
     @Override
     void close();

@@ -112,6 +112,31 @@ class PipelinedStampingTest {
         assertThat(events.stream().filter(e -> e.startsWith("stamp"))).containsExactly("stamp 1");
     }
 
+    @Test
+    void eachBatchIsPreparedOnTheSendingThreadAfterItsDeliveryAndBeforeItsStamp() {
+        String pushing = Thread.currentThread().getName();
+        PushAttempt a = push(k -> () -> { });
+        assertThat(a.rowsStamped()).isEqualTo(6);
+        for (int k = 1; k <= 3; k++) {
+            assertThat(events).as("batch %d", k).contains("prepare " + k + " on " + pushing);
+            assertThat(events.indexOf("sent " + k)).as("batch %d", k).isLessThan(events.indexOf("prepare " + k + " on " + pushing));
+            assertThat(events.indexOf("prepare " + k + " on " + pushing)).as("batch %d", k).isLessThan(events.indexOf("stamp " + k));
+        }
+    }
+
+    @Test
+    void aBatchThatCannotBePreparedFailsThePushAndIsNotStamped() {
+        prepareFailure = k -> k == 2 ? new StorageException("cannot prepare batch 2") : null;
+        PushAttempt a = push(k -> () -> { });
+        assertThat(a.status()).isEqualTo(Status.PARTIAL);
+        assertThat(a.reason()).contains("cannot prepare batch 2");
+        assertThat(a.rowsStamped()).isEqualTo(2);
+        assertThat(events.stream().filter(e -> e.startsWith("stamp"))).containsExactly("stamp 1");
+        assertThat(table.rows().stream().filter(r -> r.get("last_pushed") != null)).hasSize(2);
+    }
+
+    private IntFunction<RuntimeException> prepareFailure = k -> null;
+
     /** Wraps the store's stamper: records when each batch's commit starts and runs a hook first. */
     private final class Observed implements RowStamper {
         private final RowStamper delegate;
@@ -131,6 +156,16 @@ class PipelinedStampingTest {
                 @Override
                 public void add(Row row) {
                     inner.add(row);
+                }
+
+                @Override
+                public void prepareCommit() {
+                    events.add("prepare " + k + " on " + Thread.currentThread().getName());
+                    RuntimeException e = prepareFailure.apply(k);
+                    if (e != null) {
+                        throw e;
+                    }
+                    inner.prepareCommit();
                 }
 
                 @Override

@@ -105,6 +105,16 @@ final class TimedPorts {
         }
 
         @Override
+        public void prepareCommit() {
+            long t0 = System.nanoTime();
+            try {
+                batch.prepareCommit();
+            } finally {
+                readNanos.addAndGet(System.nanoTime() - t0);
+            }
+        }
+
+        @Override
         public StampResult commit() {
             long t0 = System.nanoTime();
             try {
