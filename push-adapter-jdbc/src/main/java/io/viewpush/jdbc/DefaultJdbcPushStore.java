@@ -575,30 +575,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             try {
                 cursor = open(view, snapshot, Page.ALL); // more than one fetch: streamed in its own transaction
             } catch (StorageException e) {
-                cursor = failed(e); // reported by the read, as the port says: the caller records it and releases
+                cursor = RowCursor.failing(e); // reported by the read, as the port says: the caller records it and releases
             }
         }
         return Optional.of(new LeasedRead(token.get(), cursor));
     }
 
-    /** @return a cursor whose every read throws {@code failure} */
-    private static RowCursor failed(StorageException failure) {
-        return new RowCursor() {
-            @Override
-            public boolean hasNext() {
-                throw failure;
-            }
-
-            @Override
-            public Row next() {
-                throw failure;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 
     @Override
     public boolean renew(LeaseToken token, Duration ttl) {

@@ -354,6 +354,11 @@ final class JdbcStampBatch implements StampBatch {
                         + "select (select count(*) from viewpush_held), (select count(*) from viewpush_stamped)",
                 DSL.param(P_VIEW, Tables.Lease.VIEW.getDataType()), DSL.param(P_OWNER, Tables.Lease.OWNER.getDataType()),
                 DSL.param(P_FENCE, Tables.Lease.FENCE.getDataType()), update);
+        return rendered(query);
+    }
+
+    /** @return the query rendered once, with the names of its parameters ({@link #P_VIEW} ...) in their order */
+    private RenderedStamp rendered(org.jooq.Query query) {
         List<String> params = new ArrayList<>();
         Matcher m = NAMED_PARAM.matcher(ctx.renderNamedParams(query));
         while (m.find()) {
@@ -497,16 +502,7 @@ final class JdbcStampBatch implements StampBatch {
                 : "cast({0} as text[])", SQLDataType.VARCHAR.array(), DSL.param(P_MODIFIED, SQLDataType.VARCHAR));
         org.jooq.Query query = stampStatement(ctx, unnested(keyTexts, modifiedTexts, micros),
                 DSL.param(P_STAMP, stampColumn.getDataType()), null);
-        List<String> params = new ArrayList<>();
-        Matcher m = NAMED_PARAM.matcher(ctx.renderNamedParams(query));
-        while (m.find()) {
-            if (m.group(1) == null) {
-                throw new IllegalStateException("the stamp of view '" + view.name() + "' has a bind value of its own: "
-                        + ctx.render(query));
-            }
-            params.add(m.group(1));
-        }
-        return new RenderedStamp(mapping, ctx.render(query), List.copyOf(params));
+        return rendered(query);
     }
 
     /** The scratch rows of this batch (H2), each key once: H2's MERGE needs each target row matched once. */

@@ -63,27 +63,8 @@ public interface ViewLease {
         try {
             cursor = rows.open(view, snapshot, Page.ALL);
         } catch (StorageException e) {
-            cursor = failed(e);
+            cursor = RowCursor.failing(e);
         }
         return Optional.of(new LeasedRead(token.get(), cursor));
-    }
-
-    /** @return a cursor whose every read throws {@code failure} */
-    private static RowCursor failed(StorageException failure) {
-        return new RowCursor() {
-            @Override
-            public boolean hasNext() {
-                throw failure;
-            }
-
-            @Override
-            public Row next() {
-                throw failure;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }
