@@ -40,6 +40,11 @@ public final class PushLog implements PushListener {
     @Override
     public void pushFinished(PushAttempt a) {
         PushHistory h = histories.compute(a.view(), (v, old) -> (old == null ? PushHistory.none(v) : old).after(a));
+        boolean quiet = a.status() != PushAttempt.Status.SUCCESS && a.status() != PushAttempt.Status.FAILED
+                && a.status() != PushAttempt.Status.PARTIAL && a.trigger() != PushAttempt.Trigger.MANUAL;
+        if (quiet && !LOG.isDebugEnabled()) {
+            return; // a scheduled check that found nothing, a thousand times a second with many views: no line to build
+        }
         String line = describe(a) + nextDue(a, h);
         switch (a.status()) {
             case SUCCESS:
