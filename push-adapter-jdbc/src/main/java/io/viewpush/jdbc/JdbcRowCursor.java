@@ -71,9 +71,20 @@ final class JdbcRowCursor implements RowCursor {
         } catch (DataAccessException e) {
             failure = Errors.storage("closing the cursor of " + what, e);
         }
+        endRead(connection, what, failure);
+    }
+
+    /**
+     * Ends a streaming read: rolls its transaction back (nothing was written), restores autocommit
+     * and always closes (returns) the connection.
+     *
+     * @param failure what already failed while closing the cursor, thrown in preference
+     * @throws StorageException when anything failed
+     */
+    static void endRead(Connection connection, String what, StorageException failure) {
         try {
             try {
-                connection.rollback(); // nothing was written; ends the read transaction
+                connection.rollback();
                 connection.setAutoCommit(true);
             } finally {
                 connection.close();

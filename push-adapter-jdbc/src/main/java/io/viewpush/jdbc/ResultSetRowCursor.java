@@ -76,17 +76,13 @@ final class ResultSetRowCursor implements RowCursor {
         try {
             try {
                 rs.close();
-                statement.close();
             } finally {
-                connection.rollback(); // nothing was written; ends the read transaction
-                connection.setAutoCommit(true);
-                connection.close();
+                statement.close();
             }
         } catch (SQLException e) {
             failure = Errors.storage("closing the cursor of " + what, e);
         }
-        if (failure != null) {
-            throw failure;
-        }
+        // the connection is closed even when the rollback fails (it used to stay out of the pool then)
+        JdbcRowCursor.endRead(connection, what, failure);
     }
 }
