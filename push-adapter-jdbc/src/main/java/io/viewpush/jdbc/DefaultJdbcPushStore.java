@@ -4,16 +4,16 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
-import io.viewpush.port.LeasedRead;
+import io.viewpush.port.PushSession;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
-import io.viewpush.port.RowSource;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 import org.flywaydb.core.Flyway;
@@ -94,7 +94,6 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         t.setDaemon(true);
         return t;
     });
-    private final ReadStarts readStarts = new ReadStarts();
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -173,6 +172,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(page, "page");
+        return openRead(view, snapshot, page).cursor();
+    }
+
+    /** An open read and when it started by the database's clock (null for a read that found no row). */
+    record Read(RowCursor cursor, ReadStart start) {
+    }
+
+    /** Opens a read (see {@link #open}), with its start. */
+    Read openRead(View view, Snapshot snapshot, Page page) {
         String what = "reading view '" + view.name() + "'";
         Connection c = null;
         try {
@@ -202,7 +210,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             }
             if (small || loaded.rows().size() <= fetchSize) {
                 c.close();
-                return loaded(view, loaded.rows(), loaded.start());
+                return loaded(loaded);
             }
             Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
                     ? renderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
@@ -214,16 +222,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             }
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             Record2<OffsetDateTime, LocalDateTime> started = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
-            ReadStarts.Start start = new ReadStarts.Start(started.value1(), started.value2());
+            ReadStart start = new ReadStart(started.value1(), started.value2());
             if (rendered.isPresent()) {
                 PreparedStatement ps = rendered.get().prepare(c);
                 ps.setFetchSize(fetchSize);
                 ResultSet rs = ps.executeQuery();
-                return new ResultSetRowCursor(c, ps, rs, sql, what, readStarts.opened(view.name(), start));
+                return new Read(new ResultSetRowCursor(c, ps, rs, sql, what, () -> { }), start);
             }
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            return new JdbcRowCursor(c, cursor, sql::toRow, what, readStarts.opened(view.name(), start));
+            return new Read(new JdbcRowCursor(c, cursor, sql::toRow, what, () -> { }), start);
         } catch (SQLException | DataAccessException e) {
             mappings.remove(view.definition());
             closeQuietly(c, e);
@@ -236,17 +244,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
-        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get().single())) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
-    private record LoadedPage(List<Row> rows, ReadStarts.Start start) {
+    private record LoadedPage(List<Row> rows, ReadStart start) {
     }
 
     /**
      * Reads a page at once in autocommit, with its statement's start ({@link ViewSql#STATEMENT_START}:
-     * no later than its snapshot), which counts as a read start (see {@link ReadStarts}) until the
-     * caller closes the cursor, as a cursor still open would.
+     * no later than its snapshot): the read's start.
      */
     private static LoadedPage readFirst(Connection c, RenderedQueries.Rendered r) throws SQLException {
         try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
@@ -256,12 +263,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static LoadedPage readFirst(ResultSet rs, RenderedQueries.Rendered r) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        ReadStarts.Start start = null;
+        ReadStart start = null;
         int n = r.sql().select().size();
         while (rs.next()) {
             rows.add(r.sql().toRow(rs));
             if (start == null) {
-                start = new ReadStarts.Start(rs.getObject(n + 1, OffsetDateTime.class),
+                start = new ReadStart(rs.getObject(n + 1, OffsetDateTime.class),
                         rs.getObject(n + 2, LocalDateTime.class));
             }
         }
@@ -274,13 +281,13 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             rows.add(sql.toRow(r));
         }
         int n = sql.select().size();
-        ReadStarts.Start start = result.isEmpty() ? null
-                : new ReadStarts.Start((OffsetDateTime) result.get(0).get(n), (LocalDateTime) result.get(0).get(n + 1));
+        ReadStart start = result.isEmpty() ? null
+                : new ReadStart((OffsetDateTime) result.get(0).get(n), (LocalDateTime) result.get(0).get(n + 1));
         return new LoadedPage(rows, start);
     }
 
-    private RowCursor loaded(View view, List<Row> rows, ReadStarts.Start start) {
-        return new LoadedRowCursor(rows, start == null ? () -> { } : readStarts.opened(view.name(), start));
+    private static Read loaded(LoadedPage page) {
+        return new Read(new LoadedRowCursor(page.rows(), () -> { }), page.start());
     }
 
     private static void closeQuietly(Connection c, Throwable failure) {
@@ -301,12 +308,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    // ---- RowStamper ----
+    // ---- stamping ----
 
-    @Override
-    public StampBatch begin(View view, Snapshot snapshot, LeaseToken lease) {
+    /**
+     * Begins a batch of rows of a read that started at {@code readStart} (null: the read found no
+     * row, or there is none: the time now), stamped no later than that start: a row changed after
+     * the read still compares as changed.
+     */
+    StampBatch batch(View view, LeaseToken lease, ReadStart readStart) {
         Objects.requireNonNull(view, "view");
-        Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(lease, "lease");
         PushPolicy policy = view.push().orElseThrow(() ->
                 new IllegalArgumentException("view '" + view.name() + "' has no push policy, so nothing is stamped"));
@@ -319,16 +329,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             Schema.Column column = mapping.column(stampField);
             int digits = column.decimalDigits() == null ? dialect.maxFractionDigits()
                     : Math.min(Math.max(column.decimalDigits(), 0), dialect.maxFractionDigits());
-            // rows of this batch come from a read still open (the engine begins a batch after it opened
-            // its cursor): its start, taken by the database's clock before now, is the stamp's base,
-            // with no round trip for the database's time; without an open read, the time now
-            Optional<ReadStarts.Start> reading = readStarts.earliest(view.name());
-            ReadStarts.Start base;
-            if (reading.isPresent()) {
-                base = reading.get();
-            } else {
+            // rows of this batch come from the session's read: its start, taken by the database's clock,
+            // is the stamp's base, with no round trip for the database's time
+            ReadStart base = readStart;
+            if (base == null) {
                 Record2<OffsetDateTime, LocalDateTime> now = ctx.select(dialect.now(), dialect.localNow()).fetchSingle();
-                base = new ReadStarts.Start(now.value1(), now.value2());
+                base = new ReadStart(now.value1(), now.value2());
             }
             Object stamp = mapping.type(stampField) == ValueType.TIMESTAMP
                     ? Stamps.floorMinusOneUnit(base.local(), digits)
@@ -344,9 +350,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     // ---- RowUpdater ----
 
     @Override
-    public Optional<Row> update(View view, Object key, Map<String, Object> values, Snapshot snapshot) {
+    public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         Objects.requireNonNull(view, "view");
-        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(rowKey, "key");
+        Object key = rowKey.single();
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(snapshot, "snapshot");
         for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -393,8 +400,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     // ---- PushJournal ----
 
-    @Override
-    public void record(PushAttempt attempt, LeaseToken lease) {
+    /** Records an attempt of a push that holds {@code lease}. */
+    void record(PushAttempt attempt, LeaseToken lease) {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(lease, "lease");
         if (!lease.view().equals(attempt.view())) {
@@ -409,12 +416,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         maybePrune(attempt.view());
     }
 
-    /** On PostgreSQL one statement (see {@link Journal#recordAndRelease}); elsewhere {@link #record} only. */
-    @Override
-    public boolean recordAndRelease(PushAttempt attempt, LeaseToken lease) {
+    /**
+     * Records a push's last attempt and releases its lease: on PostgreSQL in one statement (see
+     * {@link Journal#recordAndRelease}); elsewhere the record, then the release.
+     */
+    void recordAndRelease(PushAttempt attempt, LeaseToken lease) {
         if (dialect != Dialect.POSTGRESQL) {
             record(attempt, lease);
-            return false;
+            release(lease);
+            return;
         }
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(lease, "lease");
@@ -432,7 +442,6 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             throw new LeaseLostException(lease);
         }
         maybePrune(attempt.view());
-        return true;
     }
 
     @Override
@@ -498,10 +507,24 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         ctx.deleteFrom(Tables.StampBatch.TABLE).where(Tables.StampBatch.CREATED_AT.lt(cutoff)).execute();
     }
 
-    // ---- ViewLease ----
+    // ---- pushes ----
 
     @Override
-    public Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
+    public Optional<PushSession> begin(View view, String owner, Duration ttl, Snapshot snapshot, boolean readAtOnce) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(snapshot, "snapshot");
+        view.push().orElseThrow(() -> new IllegalArgumentException("view '" + view.name() + "' has no push policy"));
+        requireOwner(owner);
+        requireTtl(ttl);
+        if (readAtOnce) {
+            return tryAcquireAndRead(owner, ttl, view, snapshot)
+                    .map(b -> new JdbcPushSession(this, view, b.token(), ttl, snapshot, b.read()));
+        }
+        return tryAcquire(view.name(), owner, ttl).map(t -> new JdbcPushSession(this, view, t, ttl, snapshot, null));
+    }
+
+    /** Takes a view's lease, if it is free or expired. */
+    Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
         Objects.requireNonNull(view, "view");
         requireOwner(owner);
         requireTtl(ttl);
@@ -518,17 +541,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      * trip. They run in one implicit transaction, the read after the lease is taken (the lease row
      * stays locked until the read is done; the read's start, the transaction's, is before it). A view
      * with more rows than one fetch is then streamed as {@link #open} does. On any failure, and for
-     * a view without a lease row yet, the two steps one after the other.
+     * a view without a lease row yet, the two steps one after the other (a failure of the read then
+     * reported by the cursor, as a push reports a failed read).
      */
-    @Override
-    public Optional<LeasedRead> tryAcquireAndOpen(String owner, Duration ttl, RowSource rows, View view,
-                                                  Snapshot snapshot) {
-        Objects.requireNonNull(view, "view");
-        Objects.requireNonNull(snapshot, "snapshot");
-        requireOwner(owner);
-        requireTtl(ttl);
-        if (rows != this || dialect != Dialect.POSTGRESQL) {
-            return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+    private Optional<Begun> tryAcquireAndRead(String owner, Duration ttl, View view, Snapshot snapshot) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return inTwoSteps(owner, ttl, view, snapshot);
         }
         Optional<LeaseToken> token;
         LoadedPage loaded;
@@ -537,7 +555,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             Optional<RenderedQueries.Rendered> first = renderedQueries.get(view, mapping, snapshot, fetchSize + 1L, true,
                     DSL.using(c, dialect.jooq(), settings));
             if (first.isEmpty()) {
-                return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+                return inTwoSteps(owner, ttl, view, snapshot);
             }
             try (PreparedStatement ps = c.prepareStatement(Leases.ACQUIRE_IN_ONE_STATEMENT + ";\n" + first.get().text())) {
                 Leases.bindAcquire(ps, view.name(), owner, ttl);
@@ -548,7 +566,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     fence = Leases.acquired(rs);
                 }
                 if (fence == null) { // the first push of this view in this database: no lease row yet
-                    return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+                    return inTwoSteps(owner, ttl, view, snapshot);
                 }
                 if (fence.isEmpty()) {
                     return Optional.empty();
@@ -566,24 +584,25 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             // nothing was taken (the statements' one transaction rolled back): the two steps, which
             // report a failure each in its way (the lease's by exception, the read's by the cursor)
             mappings.remove(view.definition());
-            return JdbcPushStore.super.tryAcquireAndOpen(owner, ttl, rows, view, snapshot);
+            return inTwoSteps(owner, ttl, view, snapshot);
         }
-        RowCursor cursor;
         if (loaded.rows().size() <= fetchSize) {
-            cursor = loaded(view, loaded.rows(), loaded.start());
-        } else {
-            try {
-                cursor = open(view, snapshot, Page.ALL); // more than one fetch: streamed in its own transaction
-            } catch (StorageException e) {
-                cursor = RowCursor.failing(e); // reported by the read, as the port says: the caller records it and releases
-            }
+            return Optional.of(new Begun(token.get(), loaded(loaded)));
         }
-        return Optional.of(new LeasedRead(token.get(), cursor));
+        return Optional.of(new Begun(token.get(), null)); // more than one fetch: the session streams it in its own transaction
+    }
+
+    /** A lease taken and, if it was read with it, the view's read (null: the session opens it). */
+    private record Begun(LeaseToken token, Read read) {
+    }
+
+    private Optional<Begun> inTwoSteps(String owner, Duration ttl, View view, Snapshot snapshot) {
+        return tryAcquire(view.name(), owner, ttl).map(t -> new Begun(t, null));
     }
 
 
-    @Override
-    public boolean renew(LeaseToken token, Duration ttl) {
+    /** Extends a held lease; false when it was lost. */
+    boolean renew(LeaseToken token, Duration ttl) {
         Objects.requireNonNull(token, "token");
         requireTtl(ttl);
         try {
@@ -593,8 +612,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    @Override
-    public void release(LeaseToken token) {
+    /** Releases a held lease; nothing happens if it was lost. */
+    void release(LeaseToken token) {
         Objects.requireNonNull(token, "token");
         try {
             leases.release(ctx, token);

@@ -76,6 +76,7 @@ final class JdbcStampBatch implements StampBatch {
     private KeySpill fileSpill;
     /** The chunk being written to the scratch table in the background, if any. */
     private CompletableFuture<Void> pendingWrite = NOTHING_PENDING;
+    private boolean sealed;
     private boolean committed;
     private boolean closed;
 
@@ -108,7 +109,9 @@ final class JdbcStampBatch implements StampBatch {
     @Override
     public void add(Row row) {
         requireOpen();
-        preparedLiterals = null; // prepared for fewer rows
+        if (sealed) {
+            throw new IllegalStateException("the stamp batch of view '" + view.name() + "' is sealed: no row is added");
+        }
         if (row.columns() != view.columns() && !row.columns().equals(view.columns())) {
             throw new IllegalArgumentException("the row is not a row of view '" + view.name() + "'");
         }
@@ -404,17 +407,18 @@ final class JdbcStampBatch implements StampBatch {
         return SqlText.pgMicrosLiteral(modified);
     }
 
-    /** The in-memory chunk's literals, built by {@link #prepareCommit()} (null: not prepared). */
+    /** The in-memory chunk's literals, built by {@link #seal()} (null: not prepared). */
     private String[] preparedLiterals;
 
     /**
-     * PostgreSQL, a batch stamped by the transaction: builds the in-memory chunk's text-array
-     * literals on the sending thread, so the stamping thread (which the next batch may wait for)
-     * only binds them. The rows are not touched; nothing is stamped.
+     * Ends the batch; on PostgreSQL, for a batch stamped by the transaction, builds the in-memory
+     * chunk's text-array literals here, on the sending thread, so the stamping thread (which the
+     * next batch may wait for) only binds them. Nothing is stamped.
      */
     @Override
-    public void prepareCommit() {
+    public void seal() {
         requireOpen();
+        sealed = true;
         if (mapping.dialect() != Dialect.POSTGRESQL || keys.isEmpty()
                 || (fileSpill == null && added <= ONE_STATEMENT_MAX_ROWS)) {
             return;

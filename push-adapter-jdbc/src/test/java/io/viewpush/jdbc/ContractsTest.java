@@ -1,11 +1,9 @@
 package io.viewpush.jdbc;
 
-import io.viewpush.port.contract.PushJournalContractTest;
+import io.viewpush.port.contract.PushSessionContractTest;
 import io.viewpush.port.contract.RowSourceContractTest;
-import io.viewpush.port.contract.RowStamperContractTest;
 import io.viewpush.port.contract.RowUpdaterContractTest;
 import io.viewpush.port.contract.TestTables;
-import io.viewpush.port.contract.ViewLeaseContractTest;
 import io.viewpush.port.contract.ViewSchemaContractTest;
 import org.junit.jupiter.api.Nested;
 
@@ -47,22 +45,6 @@ class ContractsTest {
     }
 
     @Nested
-    class RowStamperOnPostgres extends RowStamperContractTest {
-        @Override
-        protected TestTables tables() {
-            return JdbcTestTables.fresh(POSTGRES);
-        }
-    }
-
-    @Nested
-    class RowStamperOnH2 extends RowStamperContractTest {
-        @Override
-        protected TestTables tables() {
-            return JdbcTestTables.fresh(H2);
-        }
-    }
-
-    @Nested
     class RowUpdaterOnPostgres extends RowUpdaterContractTest {
         @Override
         protected TestTables tables() {
@@ -79,7 +61,7 @@ class ContractsTest {
     }
 
     @Nested
-    class PushJournalOnPostgres extends PushJournalContractTest {
+    class PushSessionOnPostgres extends PushSessionContractTest {
         @Override
         protected TestTables tables() {
             return JdbcTestTables.fresh(POSTGRES);
@@ -87,23 +69,7 @@ class ContractsTest {
     }
 
     @Nested
-    class PushJournalOnH2 extends PushJournalContractTest {
-        @Override
-        protected TestTables tables() {
-            return JdbcTestTables.fresh(H2);
-        }
-    }
-
-    @Nested
-    class ViewLeaseOnPostgres extends ViewLeaseContractTest {
-        @Override
-        protected TestTables tables() {
-            return JdbcTestTables.fresh(POSTGRES);
-        }
-    }
-
-    @Nested
-    class ViewLeaseOnH2 extends ViewLeaseContractTest {
+    class PushSessionOnH2 extends PushSessionContractTest {
         @Override
         protected TestTables tables() {
             return JdbcTestTables.fresh(H2);

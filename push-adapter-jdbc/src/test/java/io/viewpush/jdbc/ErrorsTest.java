@@ -89,7 +89,7 @@ class ErrorsTest {
     @Test
     void aStorageExceptionNamesWhatFailedButNeverTheCredentials() {
         Switchable ds = new Switchable(TestDatabase.h2().dataSource());
-        JdbcPushStore store = JdbcPushStore.builder(ds).build();
+        DefaultJdbcPushStore store = (DefaultJdbcPushStore) JdbcPushStore.builder(ds).build();
         assertThat(store.isReachable()).isTrue();
         ds.down.set(true);
 

@@ -25,7 +25,7 @@ class H2FileDatabaseTest {
     @Test
     void aPushCycleSurvivesARestartOnTheSameFile(@TempDir Path dir) {
         TestDatabase db = TestDatabase.h2File(dir);
-        JdbcPushStore store = JdbcPushStore.builder(db.dataSource()).build();
+        DefaultJdbcPushStore store = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
         db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer VARCHAR(20), last_modified TIMESTAMP(0),"
                         + " last_pushed TIMESTAMP(0))",
                 "INSERT INTO orders VALUES (1, 'a', TIMESTAMP '2024-01-01 00:00:00', NULL)",
@@ -40,7 +40,7 @@ class H2FileDatabaseTest {
         View view = def.bind(store.fieldTypes(def));
         LeaseToken lease = store.tryAcquire(view.name(), "engine", Duration.ofMinutes(1)).orElseThrow();
         Instant start = Instant.now();
-        try (StampBatch batch = store.begin(view, StoreCases.SNAPSHOT, lease);
+        try (StampBatch batch = store.batch(view, lease, null);
              RowCursor rows = store.open(view, StoreCases.SNAPSHOT, Page.ALL)) {
             rows.forEachRemaining(batch::add);
             assertThat(batch.commit()).isEqualTo(new StampResult(2, 0));
@@ -50,7 +50,7 @@ class H2FileDatabaseTest {
         store.release(lease);
         db.close();
 
-        JdbcPushStore restarted = JdbcPushStore.builder(TestDatabase.h2File(dir, db.name()).dataSource()).build();
+        DefaultJdbcPushStore restarted = (DefaultJdbcPushStore) JdbcPushStore.builder(TestDatabase.h2File(dir, db.name()).dataSource()).build();
 
         View again = def.bind(restarted.fieldTypes(def));
         try (RowCursor rows = restarted.open(again, StoreCases.SNAPSHOT, Page.ALL)) {

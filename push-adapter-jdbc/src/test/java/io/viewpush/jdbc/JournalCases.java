@@ -40,7 +40,7 @@ abstract class JournalCases extends StoreCases {
 
     @Test
     void keepsOnlyTheNewestAttemptsOfEachView() {
-        JdbcPushStore small = JdbcPushStore.builder(db.dataSource()).journalMaxAttemptsPerView(3)
+        DefaultJdbcPushStore small = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).journalMaxAttemptsPerView(3)
                 .journalPruneInterval(Duration.ZERO).clock(new SettableClock(NOW)).build();
         LeaseToken lease = lease("by count");
         LeaseToken other = lease("other view");
@@ -58,7 +58,7 @@ abstract class JournalCases extends StoreCases {
     @Test
     void attemptsOlderThanTheRetentionArePruned() {
         SettableClock clock = new SettableClock(NOW);
-        JdbcPushStore aging = JdbcPushStore.builder(db.dataSource()).journalRetention(Duration.ofDays(14))
+        DefaultJdbcPushStore aging = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).journalRetention(Duration.ofDays(14))
                 .journalPruneInterval(Duration.ofHours(1)).clock(clock).build();
         LeaseToken lease = lease("by age");
         aging.record(attempt("by age", NOW.minus(Duration.ofDays(20)), "old"), lease);

@@ -31,7 +31,7 @@ final class LargeBatch {
         int rows = Integer.parseInt(args[1]);
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
-        JdbcPushStore store = JdbcPushStore.builder(ds).build();
+        DefaultJdbcPushStore store = (DefaultJdbcPushStore) JdbcPushStore.builder(ds).build();
         long setup = System.nanoTime();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE big (id BIGINT PRIMARY KEY, customer VARCHAR(100), amount NUMERIC(12,2),"
@@ -56,7 +56,7 @@ final class LargeBatch {
         long peak = 0;
         StampResult result;
         long readMillis;
-        try (StampBatch batch = store.begin(view, StoreCases.SNAPSHOT, lease);
+        try (StampBatch batch = store.batch(view, lease, null);
              RowCursor cursor = store.open(view, StoreCases.SNAPSHOT, Page.ALL)) {
             while (cursor.hasNext()) {
                 batch.add(cursor.next());

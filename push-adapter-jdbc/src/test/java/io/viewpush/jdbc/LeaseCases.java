@@ -90,21 +90,21 @@ abstract class LeaseCases extends StoreCases {
         }
         View view = bind(ordersView("stale large", t).push(policy("last pushed", null)).build());
         LeaseToken expired = store.tryAcquire("stale large", "engine-a", Duration.ofMillis(300)).orElseThrow();
-        StampBatch lapsed = store.begin(view, SNAPSHOT, expired);
+        StampBatch lapsed = store.batch(view, expired, null);
         readAll(view).forEach(lapsed::add);
         Thread.sleep(600);
         try (lapsed) {
             assertThatThrownBy(lapsed::commit).as("expired, nobody took it").isInstanceOf(LeaseLostException.class);
         }
         LeaseToken current = store.tryAcquire("stale large", "engine-b", LONG).orElseThrow();
-        StampBatch stale = store.begin(view, SNAPSHOT, expired);
+        StampBatch stale = store.batch(view, expired, null);
         readAll(view).forEach(stale::add);
         try (stale) {
             assertThatThrownBy(stale::commit).as("taken over").isInstanceOf(LeaseLostException.class);
         }
         assertThat(readAll(view)).hasSize(rows).allSatisfy(r -> assertThat(r.get("last pushed")).isNull());
 
-        StampBatch held = store.begin(view, SNAPSHOT, current);
+        StampBatch held = store.batch(view, current, null);
         readAll(view).forEach(held::add);
         try (held) {
             assertThat(held.commit().stamped()).isEqualTo(rows);
@@ -117,7 +117,7 @@ abstract class LeaseCases extends StoreCases {
         db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'a')");
         View view = bind(ordersView("stale", t).push(policy("last pushed", null)).build());
         LeaseToken stale = store.tryAcquire("stale", "engine-a", Duration.ofMillis(300)).orElseThrow();
-        StampBatch batch = store.begin(view, SNAPSHOT, stale);
+        StampBatch batch = store.batch(view, stale, null);
         readAll(view).forEach(batch::add);
         Thread.sleep(600);
         LeaseToken current = store.tryAcquire("stale", "engine-b", LONG).orElseThrow();
@@ -147,14 +147,14 @@ abstract class LeaseCases extends StoreCases {
 
     @Test
     void engineStoresRacingForManyViewsNeverBothHoldOne() throws Exception {
-        JdbcPushStore second = JdbcPushStore.builder(db.dataSource()).build();
+        DefaultJdbcPushStore second = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             for (int round = 0; round < 30; round++) {
                 String view = "race " + round;
                 List<Callable<Optional<LeaseToken>>> tasks = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
-                    JdbcPushStore engine = i % 2 == 0 ? store : second;
+                    DefaultJdbcPushStore engine = i % 2 == 0 ? store : second;
                     String owner = "engine-" + i;
                     tasks.add(() -> engine.tryAcquire(view, owner, LONG));
                 }

@@ -26,7 +26,7 @@ class LeaseLockingTest {
     private static final Duration TTL = Duration.ofMinutes(1);
 
     private final TestDatabase db = TestDatabase.create(TestDatabase.Kind.POSTGRESQL);
-    private final JdbcPushStore store = JdbcPushStore.builder(db.dataSource()).build();
+    private final DefaultJdbcPushStore store = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
 
     @Test
     void theHolderRenewsWhileItsFencedWriteIsOpenAndATakeOverWaitsForTheWriteToEnd() throws Exception {

@@ -54,7 +54,7 @@ abstract class MigrationCases {
         long hostRows = db.queryValue("SELECT COUNT(*) FROM " + hostHistory, Long.class);
         assertThat(db.queryValue(hostVersions, Long.class)).isEqualTo(1);
 
-        JdbcPushStore store = JdbcPushStore.builder(db.dataSource()).build();
+        DefaultJdbcPushStore store = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
         store.migrate();
 
         Set<String> added = new TreeSet<>(tables(db));
@@ -76,7 +76,7 @@ abstract class MigrationCases {
     @Test
     void aHostCanRunOurMigrationsItself() {
         TestDatabase db = TestDatabase.create(kind);
-        JdbcPushStore store = JdbcPushStore.builder(db.dataSource()).migrateOnBuild(false).build();
+        DefaultJdbcPushStore store = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).migrateOnBuild(false).build();
         assertThat(tables(db)).noneMatch(t -> t.startsWith("viewpush_"));
 
         Flyway.configure()
@@ -99,7 +99,7 @@ abstract class MigrationCases {
         JdbcPushStore.builder(db.dataSource()).build();
         long applied = db.queryValue("SELECT COUNT(*) FROM \"viewpush_schema_history\"", Long.class);
 
-        JdbcPushStore again = JdbcPushStore.builder(db.dataSource()).build();
+        DefaultJdbcPushStore again = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
 
         assertThat(db.queryValue("SELECT COUNT(*) FROM \"viewpush_schema_history\"", Long.class)).isEqualTo(applied);
         assertThat(again.databaseName()).isEqualTo(kind == TestDatabase.Kind.H2 ? "H2" : "PostgreSQL");

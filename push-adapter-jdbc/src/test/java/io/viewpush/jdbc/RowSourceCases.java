@@ -5,6 +5,7 @@ import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.Test;
@@ -82,8 +83,8 @@ abstract class RowSourceCases extends StoreCases {
 
         assertThat(readAll(view)).extracting(Row::key)
                 .containsExactly("", "A", "B", "a", "ab", "b", "\uFFFF", "\uD83D\uDE00");
-        assertThat(read(view, SNAPSHOT, new Page(Optional.of("a"), 2))).extracting(Row::key).containsExactly("ab", "b");
-        assertThat(read(view, SNAPSHOT, new Page(Optional.of("\uFFFF"), 0))).extracting(Row::key)
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(RowKey.of("a")), 2))).extracting(Row::key).containsExactly("ab", "b");
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(RowKey.of("\uFFFF")), 0))).extracting(Row::key)
                 .containsExactly("\uD83D\uDE00");
     }
 
@@ -95,7 +96,7 @@ abstract class RowSourceCases extends StoreCases {
         View view = bind(ViewDefinition.builder("nullkeys", t).key("k").field("k", "k").field("v", "v").build());
 
         assertThat(readAll(view)).extracting(r -> r.get("v")).containsExactly("empty", "a", "b");
-        assertThat(read(view, SNAPSHOT, new Page(Optional.of(BigDecimal.ONE.negate()), 0))).extracting(r -> r.get("v"))
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(RowKey.of(BigDecimal.ONE.negate())), 0))).extracting(r -> r.get("v"))
                 .containsExactly("b");
     }
 
@@ -107,12 +108,12 @@ abstract class RowSourceCases extends StoreCases {
         }
         View view = bind(ordersView("paged", t).build());
 
-        assertThat(read(view, SNAPSHOT, new Page(Optional.of(new BigDecimal("30")), 3))).extracting(Row::key)
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(RowKey.of(new BigDecimal("30"))), 3))).extracting(Row::key)
                 .containsExactly(new BigDecimal("40"), new BigDecimal("50"), new BigDecimal("60"));
-        assertThat(read(view, SNAPSHOT, new Page(Optional.of(35L), 0))).hasSize(7);
+        assertThat(read(view, SNAPSHOT, new Page(Optional.of(RowKey.of(35L)), 0))).hasSize(7);
         assertThat(read(view, SNAPSHOT, new Page(Optional.empty(), 2))).extracting(Row::key)
                 .containsExactly(new BigDecimal("10"), new BigDecimal("20"));
-        assertThatThrownBy(() -> store.open(view, SNAPSHOT, new Page(Optional.of("30"), 1)))
+        assertThatThrownBy(() -> store.open(view, SNAPSHOT, new Page(Optional.of(RowKey.of("30")), 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("page.after").hasMessageContaining("'paged'").hasMessageContaining("number");
     }
@@ -146,7 +147,7 @@ abstract class RowSourceCases extends StoreCases {
     @Test
     void readsATablesMetadataOncePerViewNotOncePerRead() {
         AtomicInteger metadataReads = new AtomicInteger();
-        JdbcPushStore counted = JdbcPushStore.builder(countingMetadataReads(db.dataSource(), metadataReads))
+        DefaultJdbcPushStore counted = (DefaultJdbcPushStore) JdbcPushStore.builder(countingMetadataReads(db.dataSource(), metadataReads))
                 .migrateOnBuild(false).build();
         String t = createOrders();
         db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'Ada')");

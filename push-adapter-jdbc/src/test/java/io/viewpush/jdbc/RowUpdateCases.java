@@ -2,6 +2,7 @@ package io.viewpush.jdbc;
 
 import io.viewpush.expression.Snapshot;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ abstract class RowUpdateCases extends StoreCases {
         db.execute("INSERT INTO " + t + " (id, customer, amount, last_modified) VALUES (1, 'a', 1.00, TIMESTAMP '2024-05-01 00:00:00')");
         View view = unconfirmed(t);
 
-        Optional<Row> after = store.update(view, new BigDecimal("1"),
+        Optional<Row> after = store.update(view, RowKey.of(new BigDecimal("1")),
                 Map.of("receipt id", "R-1", "amount", new BigDecimal("12.5"), "paid", true), SNAPSHOT);
 
         assertThat(after).isPresent();
@@ -57,8 +58,8 @@ abstract class RowUpdateCases extends StoreCases {
         Snapshot before = SNAPSHOT;
         Snapshot after = Snapshot.at(Instant.parse("2024-07-02T00:00:00Z"));
 
-        assertThat(store.update(view, 1L, Map.of("receipt id", "R"), before)).as("modified after now()").isEmpty();
-        assertThat(store.update(view, 1L, Map.of("receipt id", "R"), after)).isPresent();
+        assertThat(store.update(view, RowKey.of(1L), Map.of("receipt id", "R"), before)).as("modified after now()").isEmpty();
+        assertThat(store.update(view, RowKey.of(1L), Map.of("receipt id", "R"), after)).isPresent();
     }
 
     @Test
@@ -67,8 +68,8 @@ abstract class RowUpdateCases extends StoreCases {
         db.execute("INSERT INTO " + t + " (id, receipt_id) VALUES (1, NULL)", "INSERT INTO " + t + " (id, receipt_id) VALUES (2, 'R')");
         View view = unconfirmed(t);
 
-        assertThat(store.update(view, 1L, Map.of(), SNAPSHOT)).map(Row::key).contains(new BigDecimal("1"));
-        assertThat(store.update(view, 2L, Map.of(), SNAPSHOT)).isEmpty();
+        assertThat(store.update(view, RowKey.of(1L), Map.of(), SNAPSHOT)).map(Row::key).contains(new BigDecimal("1"));
+        assertThat(store.update(view, RowKey.of(2L), Map.of(), SNAPSHOT)).isEmpty();
     }
 
     @Test
@@ -80,7 +81,7 @@ abstract class RowUpdateCases extends StoreCases {
         values.put("customer", null);
         values.put("last pushed", LocalDateTime.parse("2024-03-31T02:30:00"));
 
-        Row after = store.update(view, 1L, values, SNAPSHOT).orElseThrow();
+        Row after = store.update(view, RowKey.of(1L), values, SNAPSHOT).orElseThrow();
 
         assertThat(after.get("customer")).isNull();
         assertThat(after.get("last pushed")).isEqualTo(LocalDateTime.parse("2024-03-31T02:30:00"));
@@ -92,16 +93,16 @@ abstract class RowUpdateCases extends StoreCases {
         db.execute("INSERT INTO " + t + " (id) VALUES (1)");
         View view = unconfirmed(t);
 
-        assertThatThrownBy(() -> store.update(view, 1L, Map.of("amount", new BigDecimal("1.005")), SNAPSHOT))
+        assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("amount", new BigDecimal("1.005")), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'amount'").hasMessageContaining("1.005").hasMessageContaining("2 decimal places");
-        assertThatThrownBy(() -> store.update(view, 1L, Map.of("receipt id", "x".repeat(51)), SNAPSHOT))
+        assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("receipt id", "x".repeat(51)), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'receipt id'").hasMessageContaining("at most 50");
-        assertThatThrownBy(() -> store.update(view, 1L, Map.of("amount", "12"), SNAPSHOT))
+        assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("amount", "12"), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'amount'").hasMessageContaining("number");
-        assertThatThrownBy(() -> store.update(view, 1L, Map.of("id", BigDecimal.TEN), SNAPSHOT))
+        assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("id", BigDecimal.TEN), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'id'").hasMessageContaining("not writable");
         assertThat(readAll(view).get(0).get("amount")).isNull();
@@ -114,7 +115,7 @@ abstract class RowUpdateCases extends StoreCases {
         db.execute("INSERT INTO " + t + " (id) VALUES (1)");
         View view = unconfirmed(t);
 
-        assertThatThrownBy(() -> store.update(view, 1L, Map.of("amount", new BigDecimal("12345678901")), SNAPSHOT))
+        assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("amount", new BigDecimal("12345678901")), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'amount'").hasMessageContaining("does not fit its column");
         assertThat(readAll(view).get(0).get("amount")).isNull();
@@ -128,12 +129,12 @@ abstract class RowUpdateCases extends StoreCases {
                 .writable("receipt id", "amount").build();
         try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(store)
                 .transport(new io.viewpush.testing.RecordingTransport()).view(def).build()) {
-            assertThatThrownBy(() -> engine.updateRow("unconfirmed", BigDecimal.ONE, Map.of("amount", new BigDecimal("1.005"))))
+            assertThatThrownBy(() -> engine.updateRow("unconfirmed", RowKey.of(BigDecimal.ONE), Map.of("amount", new BigDecimal("1.005"))))
                     .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("2 decimal places")
                     .extracting(e -> ((io.viewpush.engine.InvalidUpdateException) e).field()).isEqualTo("amount");
-            assertThatThrownBy(() -> engine.updateRow("unconfirmed", BigDecimal.ONE, Map.of("receipt id", "x".repeat(51))))
+            assertThatThrownBy(() -> engine.updateRow("unconfirmed", RowKey.of(BigDecimal.ONE), Map.of("receipt id", "x".repeat(51))))
                     .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("at most 50");
-            assertThatThrownBy(() -> engine.updateRow("unconfirmed", BigDecimal.ONE,
+            assertThatThrownBy(() -> engine.updateRow("unconfirmed", RowKey.of(BigDecimal.ONE),
                     Map.of("amount", new BigDecimal("12345678901"))))
                     .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("does not fit");
         }
@@ -146,9 +147,9 @@ abstract class RowUpdateCases extends StoreCases {
         View view = bind(io.viewpush.view.ViewDefinition.builder("counts", t).key("id").field("id", "id").field("n", "n")
                 .writable("n").build());
 
-        assertThatThrownBy(() -> store.update(view, 1L, Map.of("n", new BigDecimal("1.5")), SNAPSHOT))
+        assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("n", new BigDecimal("1.5")), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold 1.5");
-        assertThat(store.update(view, 1L, Map.of("n", new BigDecimal("2.000")), SNAPSHOT).orElseThrow().get("n"))
+        assertThat(store.update(view, RowKey.of(1L), Map.of("n", new BigDecimal("2.000")), SNAPSHOT).orElseThrow().get("n"))
                 .isEqualTo(new BigDecimal("2"));
     }
 }

@@ -29,7 +29,7 @@ class StampPlanTest extends StoreCases {
                 + " FROM generate_series(1, 100000) g", "ANALYZE " + t);
         View view = bind(ordersView("indexed stamp", t).push(policy("last pushed", "last modified [auto]")).build());
         // the rows as the view reads them, built here: reading them would scan the table itself
-        StampBatch batch = store.begin(view, SNAPSHOT, lease(view.name()));
+        StampBatch batch = store.batch(view, lease(view.name()), null);
         for (int id = 1; id <= JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE; id++) {
             batch.add(Row.of(view.columns(), new BigDecimal(id), "c", null, null, modified, null, null));
         }

@@ -48,7 +48,7 @@ abstract class StampingCases extends StoreCases {
 
     /** Reads the view and adds the rows that pass {@code send} to a new batch. */
     private StampBatch sendRows(View view, LeaseToken lease, Predicate<Row> send) {
-        StampBatch batch = store.begin(view, SNAPSHOT, lease);
+        StampBatch batch = store.batch(view, lease, null);
         try (RowCursor c = store.open(view, SNAPSHOT, Page.ALL)) {
             c.forEachRemaining(r -> {
                 if (send.test(r)) {
@@ -147,70 +147,46 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
-    void aRowChangedAfterItWasReadInASmallPageButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
-        String t = ordersWithRows(1);
-        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
-        View view = pushView("small page before begin", t, false);
-        LeaseToken lease = lease(view.name());
-        // a page that fits in one fetch is read at once, in autocommit; its start counts until it is closed
-        try (RowCursor page = store.open(view, SNAPSHOT, new Page(java.util.Optional.empty(), 1))) {
-            Row old = page.next();
-            db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = LOCALTIMESTAMP WHERE id = 1");
-            Thread.sleep(2100); // the batch begins two seconds after the change
-            try (StampBatch batch = store.begin(view, SNAPSHOT, lease)) {
-                batch.add(old);
-                assertThat(batch.commit()).isEqualTo(new StampResult(1, 0));
-            }
-        }
-
-        Row now = readAll(view).get(0);
-        assertThat(now.get("customer")).isEqualTo("changed");
-        assertThat((LocalDateTime) now.get("last modified [auto]")).as("the change was never sent")
-                .isAfter((LocalDateTime) now.get("last pushed"));
+    void aRowChangedAfterASmallReadTakenWithTheLeaseButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
+        // PostgreSQL: the lease and the read in one statement, the read's start from that statement
+        aRowChangedAfterTheReadButBeforeTheBatchBeganStillNeedsPushing(store, "read with the lease", 1, true);
     }
 
     @Test
-    void aRowChangedAfterItsCursorOpenedButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
-        String t = ordersWithRows(1);
-        db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
-        View view = pushView("read before begin", t, false);
-        LeaseToken lease = lease(view.name());
-        try (RowCursor cursor = store.open(view, SNAPSHOT, Page.ALL)) {
-            Row old = cursor.next();
-            db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = LOCALTIMESTAMP WHERE id = 1");
-            Thread.sleep(2100); // the batch begins two seconds after the change
-            try (StampBatch batch = store.begin(view, SNAPSHOT, lease)) {
-                batch.add(old);
-                assertThat(batch.commit()).isEqualTo(new StampResult(1, 0));
-            }
-        }
-
-        Row now = readAll(view).get(0);
-        assertThat(now.get("customer")).isEqualTo("changed");
-        assertThat((LocalDateTime) now.get("last modified [auto]")).as("the change was never sent")
-                .isAfter((LocalDateTime) now.get("last pushed"));
+    void aRowChangedAfterASmallReadButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
+        // a read within one fetch is read at once in autocommit; its statement's start caps the stamp
+        aRowChangedAfterTheReadButBeforeTheBatchBeganStillNeedsPushing(store, "small read", 1, false);
     }
 
     @Test
-    void aRowChangedAfterASmallPageWasReadButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
-        // a page within one fetch is read at once in autocommit; its start still caps the stamp
-        String t = ordersWithRows(1);
+    void aRowChangedAfterAStreamedReadOpenedButBeforeTheBatchBeganStillNeedsPushing() throws InterruptedException {
+        DefaultJdbcPushStore streaming = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).fetchSize(1)
+                .migrateOnBuild(false).build();
+        aRowChangedAfterTheReadButBeforeTheBatchBeganStillNeedsPushing(streaming, "streamed read", 3, false);
+        aRowChangedAfterTheReadButBeforeTheBatchBeganStillNeedsPushing(streaming, "streamed read with the lease", 3, true);
+    }
+
+    /** Row 1 changes after the push read it, two seconds before its batch begins: it still needs pushing. */
+    private void aRowChangedAfterTheReadButBeforeTheBatchBeganStillNeedsPushing(DefaultJdbcPushStore s, String name,
+                                                                              int rows, boolean readAtOnce)
+            throws InterruptedException {
+        String t = ordersWithRows(rows);
         db.execute("UPDATE " + t + " SET last_modified = TIMESTAMP '2024-01-01 10:00:00'");
-        View view = pushView("small page before begin", t, false);
-        LeaseToken lease = lease(view.name());
-        try (RowCursor cursor = store.open(view, SNAPSHOT, new Page(java.util.Optional.empty(), 10))) {
+        View view = pushView(name, t, false);
+        try (io.viewpush.port.PushSession session = s.begin(view, "test-engine", Duration.ofMinutes(1), SNAPSHOT,
+                readAtOnce).orElseThrow(); RowCursor cursor = session.rows()) {
             Row old = cursor.next();
             db.execute("UPDATE " + t + " SET customer = 'changed', last_modified = LOCALTIMESTAMP WHERE id = 1");
             Thread.sleep(2100); // the batch begins two seconds after the change
-            try (StampBatch batch = store.begin(view, SNAPSHOT, lease)) {
+            try (StampBatch batch = session.batch()) {
                 batch.add(old);
                 assertThat(batch.commit()).isEqualTo(new StampResult(1, 0));
             }
         }
 
         Row now = readAll(view).get(0);
-        assertThat(now.get("customer")).isEqualTo("changed");
-        assertThat((LocalDateTime) now.get("last modified [auto]")).as("the change was never sent")
+        assertThat(now.get("customer")).as(name).isEqualTo("changed");
+        assertThat((LocalDateTime) now.get("last modified [auto]")).as("%s: the change was never sent", name)
                 .isAfter((LocalDateTime) now.get("last pushed"));
     }
 
@@ -228,9 +204,9 @@ abstract class StampingCases extends StoreCases {
 
         LocalDateTime before = db.localNow();
         OffsetDateTime beforeTz = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
-        JdbcStampBatch b0 = (JdbcStampBatch) store.begin(zero, SNAPSHOT, lease);
-        JdbcStampBatch b3 = (JdbcStampBatch) store.begin(milli, SNAPSHOT, lease);
-        JdbcStampBatch bz = (JdbcStampBatch) store.begin(zoned, SNAPSHOT, lease);
+        JdbcStampBatch b0 = (JdbcStampBatch) store.batch(zero, lease, null);
+        JdbcStampBatch b3 = (JdbcStampBatch) store.batch(milli, lease, null);
+        JdbcStampBatch bz = (JdbcStampBatch) store.batch(zoned, lease, null);
         LocalDateTime after = db.localNow();
         OffsetDateTime afterTz = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
 
@@ -354,12 +330,12 @@ abstract class StampingCases extends StoreCases {
 
     @Test
     void aBatchLargerThanOneInsertIsStampedWhole() {
-        JdbcPushStore small = JdbcPushStore.builder(db.dataSource()).stampBatchSize(3).build();
+        DefaultJdbcPushStore small = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(3).build();
         String t = ordersWithRows(10);
         View view = pushView("chunks", t, true);
         LeaseToken lease = lease(view.name());
 
-        StampBatch batch = small.begin(view, SNAPSHOT, lease);
+        StampBatch batch = small.batch(view, lease, null);
         readAll(view).forEach(batch::add);
         try (batch) {
             assertThat(batch.commit()).isEqualTo(new StampResult(10, 0));
@@ -384,18 +360,19 @@ abstract class StampingCases extends StoreCases {
         List<Row> rows = readAll(view);
         int half = n / 2;
 
-        StampBatch first = store.begin(view, SNAPSHOT, lease);
+        StampBatch first = store.batch(view, lease, null);
         rows.subList(0, half).forEach(first::add);
-        first.prepareCommit();
+        first.seal();
         db.execute("UPDATE " + t + " SET last_modified = last_modified + INTERVAL '1' SECOND WHERE id = 5");
         try (first) {
             assertThat(first.commit()).as("row 5 changed after it was prepared").isEqualTo(new StampResult(half - 1, 1));
         }
 
-        StampBatch second = store.begin(view, SNAPSHOT, lease);
-        rows.subList(half, n - 100).forEach(second::add);
-        second.prepareCommit();
-        rows.subList(n - 100, n).forEach(second::add); // added after preparing: stamped as well
+        StampBatch second = store.batch(view, lease, null);
+        rows.subList(half, n).forEach(second::add);
+        second.seal();
+        assertThatThrownBy(() -> second.add(rows.get(0))).as("a sealed batch takes no more rows")
+                .isInstanceOf(IllegalStateException.class);
         try (second) {
             assertThat(second.commit()).isEqualTo(new StampResult(n - half, 0));
         }
@@ -433,7 +410,7 @@ abstract class StampingCases extends StoreCases {
     @Test
     void awkwardTextKeysAreStampedExactlyFromMemoryAndFromTheScratchTable() {
         for (int chunk : new int[]{JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE, 3}) {
-            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).migrateOnBuild(false).build();
+            DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).migrateOnBuild(false).build();
             String t = newTable("awkward");
             db.execute("CREATE TABLE " + t + " (code VARCHAR(20) PRIMARY KEY, sent TIMESTAMP(3))",
                     "INSERT INTO " + t + " (code) VALUES ('not sent')");
@@ -444,7 +421,7 @@ abstract class StampingCases extends StoreCases {
                     .field("sent", "sent").push(policy("sent", null)).build());
             LeaseToken lease = lease(view.name());
 
-            StampBatch batch = stamper.begin(view, SNAPSHOT, lease);
+            StampBatch batch = stamper.batch(view, lease, null);
             readAll(view).stream().filter(r -> !r.key().equals("not sent")).forEach(batch::add);
             try (batch) {
                 assertThat(batch.commit()).as("stamp batch size %d", chunk).isEqualTo(new StampResult(AWKWARD_KEYS.size(), 0));
@@ -458,11 +435,11 @@ abstract class StampingCases extends StoreCases {
     void aBatchThatFitsInMemoryKeepsNothingElsewhereAndALargerOneSpillsUntilItCommits() throws Exception {
         java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
         try {
-            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(4).spillDirectory(spill)
+            DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(4).spillDirectory(spill)
                     .migrateOnBuild(false).build();
             String fits = ordersWithRows(4);
             View small = pushView("fits in memory", fits, true);
-            StampBatch batch = stamper.begin(small, SNAPSHOT, lease(small.name()));
+            StampBatch batch = stamper.batch(small, lease(small.name()), null);
             readAll(small).forEach(batch::add);
             assertThat(scratchRows()).isZero();
             assertThat(spillFiles(spill)).isEmpty();
@@ -472,7 +449,7 @@ abstract class StampingCases extends StoreCases {
 
             String larger = ordersWithRows(6);
             View big = pushView("outgrows memory", larger, true);
-            StampBatch spilling = stamper.begin(big, SNAPSHOT, lease(big.name()));
+            StampBatch spilling = stamper.batch(big, lease(big.name()), null);
             readAll(big).forEach(spilling::add);
             if (isPostgres()) {
                 assertThat(spillFiles(spill)).as("the first chunk of four went to a file, the other two still in memory")
@@ -503,12 +480,12 @@ abstract class StampingCases extends StoreCases {
         long seed = System.nanoTime();
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         try {
-            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(7).spillDirectory(spill)
+            DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(7).spillDirectory(spill)
                     .migrateOnBuild(false).build();
             String t = ordersWithRows(100);
             View view = pushView("spilled chunks", t, true);
             java.util.Set<Integer> sent = new java.util.TreeSet<>();
-            StampBatch batch = stamper.begin(view, SNAPSHOT, lease(view.name()));
+            StampBatch batch = stamper.batch(view, lease(view.name()), null);
             for (Row r : readAll(view)) {
                 if (random.nextInt(4) != 0) {
                     batch.add(r);
@@ -542,7 +519,7 @@ abstract class StampingCases extends StoreCases {
         java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
         try {
             for (int chunk : new int[]{2, JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE}) {
-                JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).spillDirectory(spill)
+                DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).spillDirectory(spill)
                         .migrateOnBuild(false).build();
                 String t = newTable("precise");
                 db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, changed TIMESTAMP(6) WITH TIME ZONE,"
@@ -565,7 +542,7 @@ abstract class StampingCases extends StoreCases {
                     View view = bind(ViewDefinition.builder("precise " + chunk + " " + modified, t).key("id")
                             .field("id", "id").field("changed", "changed").field("local changed", "local_changed")
                             .field("sent", "sent").push(policy("sent", modified)).build());
-                    StampBatch batch = stamper.begin(view, SNAPSHOT, lease(view.name()));
+                    StampBatch batch = stamper.batch(view, lease(view.name()), null);
                     readAll(view).forEach(batch::add);
                     String column = modified.equals("changed") ? "changed" : "local_changed";
                     db.execute("UPDATE " + t + " SET " + column + " = " + column + " + INTERVAL '1' SECOND WHERE id = 7");
@@ -586,18 +563,18 @@ abstract class StampingCases extends StoreCases {
     void aSpilledBatchThatIsClosedUnstampedOrLosesItsLeaseLeavesNoFileAndNoStamp() throws Exception {
         java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
         try {
-            JdbcPushStore stamper = JdbcPushStore.builder(db.dataSource()).stampBatchSize(2).spillDirectory(spill)
+            DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(2).spillDirectory(spill)
                     .migrateOnBuild(false).build();
             String t = ordersWithRows(5);
             View view = pushView("spilled then dropped", t, true);
             LeaseToken lease = lease(view.name());
 
-            StampBatch abandoned = stamper.begin(view, SNAPSHOT, lease);
+            StampBatch abandoned = stamper.batch(view, lease, null);
             readAll(view).forEach(abandoned::add);
             abandoned.close();
             assertThat(spillFiles(spill)).isEmpty();
 
-            StampBatch fenced = stamper.begin(view, SNAPSHOT, lease);
+            StampBatch fenced = stamper.batch(view, lease, null);
             readAll(view).forEach(fenced::add);
             store.release(lease);
             assertThat(store.tryAcquire(view.name(), "other-engine", Duration.ofMinutes(1))).isPresent();

@@ -31,7 +31,7 @@ abstract class StoreCases {
     private static final AtomicInteger TABLES = new AtomicInteger();
 
     final TestDatabase db;
-    JdbcPushStore store;
+    DefaultJdbcPushStore store;
 
     StoreCases(TestDatabase.Kind kind) {
         this.db = TestDatabase.create(kind);
@@ -40,7 +40,8 @@ abstract class StoreCases {
     @BeforeAll
     void buildStore() {
         // journal retention is measured by this clock; the suites record attempts dated around SNAPSHOT
-        store = JdbcPushStore.builder(db.dataSource()).clock(Clock.fixed(SNAPSHOT.now(), ZoneOffset.UTC)).build();
+        store = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).clock(Clock.fixed(SNAPSHOT.now(), ZoneOffset.UTC))
+                .build();
     }
 
     boolean isPostgres() {

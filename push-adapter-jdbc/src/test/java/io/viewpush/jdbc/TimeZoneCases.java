@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.Page;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,7 @@ abstract class TimeZoneCases {
     private final TestDatabase.Kind kind;
     private TimeZone original;
     private TestDatabase db;
-    private JdbcPushStore store;
+    private DefaultJdbcPushStore store;
     private String table;
     private View view;
 
@@ -48,7 +49,7 @@ abstract class TimeZoneCases {
         original = TimeZone.getDefault();
         TimeZone.setDefault(TimeZone.getTimeZone(JVM_ZONE));
         db = TestDatabase.create(kind, SESSION_ZONE);
-        store = JdbcPushStore.builder(db.dataSource()).build();
+        store = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
         table = StoreCases.newTable("zones");
         db.execute("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, ts TIMESTAMP(6), d DATE, stamp TIMESTAMP(0))",
                 // 02:30 on 2024-03-10 does not exist in New York (clocks jump from 02:00 to 03:00)
@@ -83,13 +84,13 @@ abstract class TimeZoneCases {
     void timestampsInTheJvmsDaylightSavingGapAreReadAndWrittenExactly() {
         assertThat(read(view, StoreCases.SNAPSHOT).get(0).get("ts")).isEqualTo(LocalDateTime.parse("2024-03-10T02:30:00"));
 
-        Row updated = store.update(view, 3L, Map.of("ts", LocalDateTime.parse("2024-03-10T02:15:00.123456")),
+        Row updated = store.update(view, RowKey.of(3L), Map.of("ts", LocalDateTime.parse("2024-03-10T02:15:00.123456")),
                 StoreCases.SNAPSHOT).orElseThrow();
 
         assertThat(updated.get("ts")).isEqualTo(LocalDateTime.parse("2024-03-10T02:15:00.123456"));
         View gap = bind(view.definition().toBuilder().filter("{ts} = '2024-03-10T02:30:00'").build());
         assertThat(read(gap, StoreCases.SNAPSHOT)).extracting(Row::key).containsExactly(java.math.BigDecimal.ONE);
-        store.update(view, 3L, Map.of("ts", LocalDateTime.parse("2024-11-03T01:30:00")), StoreCases.SNAPSHOT);
+        store.update(view, RowKey.of(3L), Map.of("ts", LocalDateTime.parse("2024-11-03T01:30:00")), StoreCases.SNAPSHOT);
     }
 
     @Test
@@ -111,7 +112,7 @@ abstract class TimeZoneCases {
     void aTimestampStampIsTheSessionsLocalTimeNotTheJvms() {
         LocalDateTime before = db.localNow();
         LeaseToken lease = store.tryAcquire("zones", "engine", Duration.ofMinutes(1)).orElseThrow();
-        JdbcStampBatch batch = (JdbcStampBatch) store.begin(view, StoreCases.SNAPSHOT, lease);
+        JdbcStampBatch batch = (JdbcStampBatch) store.batch(view, lease, null);
         LocalDateTime after = db.localNow();
         try (batch) {
             read(view, StoreCases.SNAPSHOT).forEach(batch::add);

@@ -3,7 +3,7 @@ package io.viewpush.engine;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.Page;
-import io.viewpush.port.PushJournal;
+import io.viewpush.port.PushStore;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.RowSource;
 import io.viewpush.port.RowUpdater;
@@ -13,6 +13,7 @@ import io.viewpush.push.PushHistory;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 
@@ -37,7 +38,7 @@ final class DefaultViewPush implements ViewPush {
     private final Map<String, View> views;
     private final RowSource rowSource;
     private final Optional<RowUpdater> updater;
-    private final PushJournal journal;
+    private final PushStore store;
     private final BooleanSupplier health;
     private final Clock clock;
     private final ZoneId zone;
@@ -52,7 +53,7 @@ final class DefaultViewPush implements ViewPush {
         this.views = Collections.unmodifiableMap(bind(b));
         this.rowSource = b.rowSource();
         this.updater = b.updater();
-        this.journal = b.journal();
+        this.store = b.store();
         this.health = b.health();
         this.clock = b.clock();
         this.zone = b.zone();
@@ -64,10 +65,10 @@ final class DefaultViewPush implements ViewPush {
             return t;
         });
         if (pushes) {
-            LeaseKeeper keeper = new LeaseKeeper(b.lease(), b.leaseTtl());
-            Pusher pusher = new Pusher(b.rowSource(), b.stamper(), b.journal(), b.lease(), b.transport(), b.listener(),
-                    b.clock(), b.zone(), owner, b.leaseTtl(), keeper, stampExecutor);
-            this.scheduler = new Scheduler(pusher, b.journal(), keeper, b.clock(), views.values(), b.pollInterval(),
+            LeaseKeeper keeper = new LeaseKeeper(b.leaseTtl());
+            Pusher pusher = new Pusher(b.store(), b.transport(), b.listener(), b.clock(), b.zone(), owner,
+                    b.leaseTtl(), keeper, stampExecutor);
+            this.scheduler = new Scheduler(pusher, b.store(), keeper, b.clock(), views.values(), b.pollInterval(),
                     b.workers());
             this.keeper = keeper;
         } else {
@@ -148,7 +149,7 @@ final class DefaultViewPush implements ViewPush {
         if (v.push().isEmpty()) {
             return new ViewStatus(view, false, PushHistory.none(view), Optional.empty(), false);
         }
-        return new ViewStatus(view, true, journal.history(view), scheduler.nextDue(view), scheduler.isPushing(view));
+        return new ViewStatus(view, true, store.history(view), scheduler.nextDue(view), scheduler.isPushing(view));
     }
 
     @Override
@@ -157,7 +158,7 @@ final class DefaultViewPush implements ViewPush {
         if (v.push().isEmpty() || limit <= 0) {
             return List.of();
         }
-        return journal.recent(view, limit);
+        return store.recent(view, limit);
     }
 
     @Override
@@ -166,10 +167,14 @@ final class DefaultViewPush implements ViewPush {
     }
 
     @Override
-    public Optional<Row> updateRow(String view, Object key, Map<String, Object> values) {
+    public Optional<Row> updateRow(String view, RowKey rowKey, Map<String, Object> values) {
         View v = existing(view);
         ValueType keyType = v.typeOf(v.keyField());
-        key = exactNumber(keyType, key);
+        if (rowKey == null || rowKey.size() != 1) {
+            throw new InvalidUpdateException(v.keyField(), "the key of view '" + view + "' is one " + keyType.label()
+                    + ", not " + (rowKey == null ? "empty" : rowKey.size() + " values"));
+        }
+        Object key = exactNumber(keyType, rowKey.single());
         if (values.values().stream().anyMatch(DefaultViewPush::isWholeNumber)) {
             Map<String, Object> converted = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -204,7 +209,7 @@ final class DefaultViewPush implements ViewPush {
         }
         RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));
         try {
-            return u.update(v, key, values, new Snapshot(clock.instant(), zone));
+            return u.update(v, RowKey.of(key), values, new Snapshot(clock.instant(), zone));
         } catch (IllegalArgumentException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
             String field = values.keySet().stream().filter(f -> String.valueOf(e.getMessage()).contains("'" + f + "'"))

@@ -1,8 +1,7 @@
 package io.viewpush.engine;
 
-import io.viewpush.port.LeaseToken;
+import io.viewpush.port.PushSession;
 import io.viewpush.port.StorageException;
-import io.viewpush.port.ViewLease;
 
 import java.time.Duration;
 import java.util.Map;
@@ -20,9 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * as a scheduled one, and the scheduler's workers may all be busy sending.
  */
 final class LeaseKeeper implements AutoCloseable {
-    private final ViewLease lease;
     private final Duration ttl;
-    private final Map<String, LeaseToken> held = new ConcurrentHashMap<>();
+    private final Map<String, PushSession> held = new ConcurrentHashMap<>();
     private final AtomicLong lostLeases = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicReference<RuntimeException> lastProblem = new AtomicReference<>();
@@ -30,13 +28,13 @@ final class LeaseKeeper implements AutoCloseable {
     private ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
-    LeaseKeeper(ViewLease lease, Duration ttl) {
-        this.lease = lease;
+    /** @param ttl the leases' time to live: they are renewed three times in it */
+    LeaseKeeper(Duration ttl) {
         this.ttl = ttl;
     }
 
-    void hold(LeaseToken token) {
-        held.put(token.view(), token);
+    void hold(String view, PushSession session) {
+        held.put(view, session);
         startRenewing();
     }
 
@@ -62,21 +60,21 @@ final class LeaseKeeper implements AutoCloseable {
         }
     }
 
-    void release(LeaseToken token) {
-        held.remove(token.view(), token);
+    void release(String view, PushSession session) {
+        held.remove(view, session);
     }
 
     /** Renews every held lease; a lease that cannot be renewed is dropped (its writes will be refused). */
     void renewAll() {
-        for (LeaseToken token : held.values()) {
+        for (Map.Entry<String, PushSession> e : held.entrySet()) {
             try {
-                if (!lease.renew(token, ttl)) {
+                if (!e.getValue().renew()) {
                     lostLeases.incrementAndGet();
-                    held.remove(token.view(), token);
+                    held.remove(e.getKey(), e.getValue());
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException x) {
                 // a StorageException, or worse: the timer must outlive it, or no lease would be renewed again
-                lastProblem.set(e);
+                lastProblem.set(x);
             }
         }
     }

@@ -3,18 +3,14 @@ package io.viewpush.engine;
 import io.viewpush.PushException;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
-import io.viewpush.port.LeaseToken;
-import io.viewpush.port.LeasedRead;
 import io.viewpush.port.Page;
-import io.viewpush.port.PushJournal;
 import io.viewpush.port.PushListener;
+import io.viewpush.port.PushSession;
+import io.viewpush.port.PushStore;
 import io.viewpush.port.PushTransport;
 import io.viewpush.port.RowCursor;
-import io.viewpush.port.RowSource;
-import io.viewpush.port.RowStamper;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
-import io.viewpush.port.ViewLease;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Status;
@@ -50,10 +46,7 @@ import java.util.function.BooleanSupplier;
  * of its own. Rows stream from the cursor through the transport; the pusher holds no batch in memory.
  */
 final class Pusher {
-    private final RowSource rows;
-    private final RowStamper stamper;
-    private final PushJournal journal;
-    private final ViewLease lease;
+    private final PushStore store;
     private final PushTransport transport;
     private final PushListener listener;
     private final Clock clock;
@@ -63,13 +56,9 @@ final class Pusher {
     private final LeaseKeeper keeper;
     private final Executor stampExecutor;
 
-    Pusher(RowSource rows, RowStamper stamper, PushJournal journal, ViewLease lease, PushTransport transport,
-           PushListener listener, Clock clock, ZoneId zone, String owner, Duration leaseTtl, LeaseKeeper keeper,
-           Executor stampExecutor) {
-        this.rows = rows;
-        this.stamper = stamper;
-        this.journal = journal;
-        this.lease = lease;
+    Pusher(PushStore store, PushTransport transport, PushListener listener, Clock clock, ZoneId zone, String owner,
+           Duration leaseTtl, LeaseKeeper keeper, Executor stampExecutor) {
+        this.store = store;
         this.transport = transport;
         this.listener = listener;
         this.clock = clock;
@@ -96,40 +85,32 @@ final class Pusher {
                 "view '" + view.name() + "' has no push policy"));
         Instant started = clock.instant();
         Snapshot snapshot = new Snapshot(started, zone);
-        Optional<LeaseToken> token;
-        RowCursor opened = null;
+        // A due push first checks without the lease whether there is anything to send (one cheap
+        // indexed statement per idle view and poll), then takes the lease and checks it is due. A
+        // manual push reads at once: its read shows whether there is anything to send.
+        boolean dueCheck = !ignoreInterval;
+        Optional<PushSession> begun;
         try {
-            // A due push first checks without the lease whether there is anything to send (one cheap
-            // indexed statement per idle view and poll), then takes the lease, then (if due) reads. A
-            // manual push takes the lease and opens its read at once (the store may do both in one
-            // round trip): the read shows whether there is anything to send.
-            boolean probed = !ignoreInterval;
-            if (probed && !hasRows(view, snapshot)) {
+            if (dueCheck && !hasRows(view, snapshot)) {
                 return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
             }
-            if (probed) {
-                token = lease.tryAcquire(view.name(), owner, leaseTtl);
-            } else {
-                Optional<LeasedRead> leased = lease.tryAcquireAndOpen(owner, leaseTtl, rows, view, snapshot);
-                token = leased.map(LeasedRead::token);
-                opened = leased.map(LeasedRead::cursor).orElse(null);
-            }
-            if (token.isEmpty() && !probed && !hasRows(view, snapshot)) {
+            begun = store.begin(view, owner, leaseTtl, snapshot, !dueCheck);
+            if (begun.isEmpty() && !dueCheck && !hasRows(view, snapshot)) {
                 return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
             }
         } catch (StorageException e) {
             return finish(failedBeforeSending(view, trigger, started, e));
         }
-        if (token.isEmpty()) {
+        if (begun.isEmpty()) {
             return finish(skip(view, trigger, started, Status.SKIPPED, "another engine is pushing this view"));
         }
-        keeper.hold(token.get());
-        boolean released = false;
+        PushSession session = begun.get();
+        keeper.hold(view.name(), session);
         try {
-            if (!ignoreInterval) {
+            if (dueCheck) {
                 PushHistory history;
                 try {
-                    history = journal.history(view.name());
+                    history = session.history();
                 } catch (StorageException e) {
                     return finish(failedBeforeSending(view, trigger, started, e));
                 }
@@ -138,51 +119,41 @@ final class Pusher {
                     return finish(skip(view, trigger, started, Status.SKIPPED, "not due: " + decision.because()));
                 }
             }
-            RowCursor cursor = opened;
-            opened = null; // pushHoldingLease closes it
-            PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, token.get(), cursor, stopping,
-                    abandoned);
+            PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, session, stopping, abandoned);
             if (attempt.status() != Status.NOTHING_TO_SEND && attempt.status() != Status.SKIPPED) {
-                keeper.release(token.get()); // no renewal may race the release below
+                keeper.release(view.name(), session); // no renewal may race the release below
                 try {
-                    released = journal.recordAndRelease(attempt, token.get());
+                    session.finish(attempt);
                 } catch (LeaseLostException | StorageException e) {
                     attempt = withReason(attempt, attempt.reason() + "; the journal could not record it: " + e.getMessage());
                 }
             }
             return finish(attempt);
         } finally {
-            if (opened != null) {
-                opened.close();
-            }
-            keeper.release(token.get());
-            if (!released) {
-                try {
-                    lease.release(token.get());
-                } catch (StorageException e) {
-                    // the lease expires by itself; the next push of any engine takes it over
-                    keeper.noteReleaseFailure(e);
-                }
+            keeper.release(view.name(), session);
+            try {
+                session.close();
+            } catch (StorageException e) {
+                // the lease expires by itself; the next push of any engine takes it over
+                keeper.noteReleaseFailure(e);
             }
         }
     }
 
     private boolean hasRows(View view, Snapshot snapshot) {
-        try (RowCursor probe = rows.open(view, snapshot, new Page(Optional.empty(), 1))) {
+        try (RowCursor probe = store.open(view, snapshot, Page.first(1))) {
             return probe.hasNext();
         }
     }
 
-    /** @param opened the view's read, opened with the lease, or null to open it here */
     private PushAttempt pushHoldingLease(View view, PushPolicy policy, Trigger trigger, Snapshot snapshot,
-                                         LeaseToken token, RowCursor opened, BooleanSupplier stopping,
-                                         BooleanSupplier abandoned) {
+                                         PushSession session, BooleanSupplier stopping, BooleanSupplier abandoned) {
         Totals t = new Totals();
         Stamping stamping = new Stamping(view, abandoned);
         Status status = Status.SUCCESS;
         String reason = null;
         boolean sentAny = false;
-        try (RowCursor cursor = opened != null ? opened : rows.open(view, snapshot, Page.ALL)) {
+        try (RowCursor cursor = session.rows()) {
             while (cursor.hasNext()) {
                 if (stamping.failure() != null) {
                     break;
@@ -192,11 +163,11 @@ final class Pusher {
                     reason = "the engine is stopping: later batches are left for the next push";
                     break;
                 }
-                if (sentAny && !lease.renew(token, leaseTtl)) {
-                    throw new LeaseLostException(token);
+                if (sentAny && !session.renew()) {
+                    throw new LeaseLostException(session.lease());
                 }
                 sentAny = true;
-                StampBatch batch = stamper.begin(view, snapshot, token);
+                StampBatch batch = session.batch();
                 boolean handedOver = false;
                 Delivery d;
                 try {
@@ -342,7 +313,7 @@ final class Pusher {
         /** Queues the batch's stamp after waiting for the previous one: at most one stamp overlaps a send. */
         void after(Delivery delivery, StampBatch batch) {
             // here, while the previous stamp may still run: the stamping thread then does less
-            RuntimeException unprepared = prepare(batch);
+            RuntimeException unprepared = seal(batch);
             awaitAll();
             if (unprepared != null) {
                 // only now: the batches before it are stamped all the same; stamp() closes this one unstamped
@@ -351,10 +322,10 @@ final class Pusher {
             chain = chain.thenRunAsync(() -> stamp(delivery, batch), stampExecutor);
         }
 
-        /** @return why the batch could not be prepared (the push's failure), or null */
-        private RuntimeException prepare(StampBatch batch) {
+        /** @return why the batch could not be sealed (the push's failure), or null */
+        private RuntimeException seal(StampBatch batch) {
             try {
-                batch.prepareCommit();
+                batch.seal();
                 return null;
             } catch (RuntimeException e) {
                 return e;

@@ -1,19 +1,17 @@
 package io.viewpush.engine;
 
 import io.viewpush.port.Page;
-import io.viewpush.port.PushJournal;
 import io.viewpush.port.PushListener;
 import io.viewpush.port.PushStore;
 import io.viewpush.port.PushTransport;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.RowSource;
-import io.viewpush.port.RowStamper;
 import io.viewpush.port.RowUpdater;
-import io.viewpush.port.ViewLease;
 import io.viewpush.port.ViewSchema;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 
@@ -106,7 +104,7 @@ public interface ViewPush extends AutoCloseable {
 
     /**
      * Updates writable fields of the row with that key, if it is in the view now (the row update
-     * API). Values (and the key) must have the Java type of their field's type
+     * API). Values (and the key's values) must have the Java type of their field's type
      * ({@link io.viewpush.expression.ValueType#javaType()}), or be {@code null} for empty; for a
      * number field an {@code Integer}, {@code Long}, {@code Short}, {@code Byte} or
      * {@code BigInteger} is taken too, as the {@code BigDecimal} it is exactly.
@@ -116,7 +114,7 @@ public interface ViewPush extends AutoCloseable {
      * @throws InvalidUpdateException when a field is unknown, not writable, or of the wrong type, or a
      *                                value does not fit its column (too many decimals, too long)
      */
-    Optional<Row> updateRow(String view, Object key, Map<String, Object> values);
+    Optional<Row> updateRow(String view, RowKey key, Map<String, Object> values);
 
     /** @return true when the store answers */
     boolean isHealthy();
@@ -138,10 +136,8 @@ public interface ViewPush extends AutoCloseable {
 
         private ViewSchema schema;
         private RowSource rowSource;
-        private RowStamper stamper;
         private RowUpdater updater;
-        private PushJournal journal;
-        private ViewLease lease;
+        private PushStore store;
         private BooleanSupplier health = () -> true;
         private PushTransport transport;
         private final List<ViewDefinition> definitions = new ArrayList<>();
@@ -157,51 +153,36 @@ public interface ViewPush extends AutoCloseable {
         Builder() {
         }
 
-        /** Uses one store for every database port (schema, rows, stamps, updates, journal, leases, health). */
+        /**
+         * Uses one store for every database port: schema, rows, updates, health, and the pushes
+         * (each runs in one {@link io.viewpush.port.PushSession} of this store, so the rows a push
+         * reads and the rows it stamps are the same database's). Required when any view has a push
+         * policy.
+         */
         public Builder store(PushStore store) {
+            this.store = store;
             this.schema = store;
             this.rowSource = store;
-            this.stamper = store;
             this.updater = store;
-            this.journal = store;
-            this.lease = store;
             this.health = store::isReachable;
             return this;
         }
 
-        /** @param value where field types come from (required unless {@link #store} is given) */
+        /** @param value where field types come from, for an engine without a {@link #store} (pull only) */
         public Builder schema(ViewSchema value) {
             this.schema = value;
             return this;
         }
 
-        /** @param value where rows are read (required unless {@link #store} is given) */
+        /** @param value where rows are read, for an engine without a {@link #store} (pull only) */
         public Builder rowSource(RowSource value) {
             this.rowSource = value;
             return this;
         }
 
-        /** @param value what stamps delivered rows (required for push views unless {@link #store} is given) */
-        public Builder stamper(RowStamper value) {
-            this.stamper = value;
-            return this;
-        }
-
-        /** @param value what updates rows for the row update API (optional; without it updates fail) */
+        /** @param value what updates rows for the row update API, for an engine without a {@link #store} (optional) */
         public Builder rowUpdater(RowUpdater value) {
             this.updater = value;
-            return this;
-        }
-
-        /** @param value where attempts are recorded (required for push views unless {@link #store} is given) */
-        public Builder journal(PushJournal value) {
-            this.journal = value;
-            return this;
-        }
-
-        /** @param value the per-view lease (required for push views unless {@link #store} is given) */
-        public Builder lease(ViewLease value) {
-            this.lease = value;
             return this;
         }
 
@@ -303,9 +284,7 @@ public interface ViewPush extends AutoCloseable {
             boolean pushes = definitions.stream().anyMatch(d -> d.push().isPresent());
             if (pushes) {
                 require(transport, "transport (a view has a push policy)");
-                require(stamper, "stamper (or store)");
-                require(journal, "journal (or store)");
-                require(lease, "lease (or store)");
+                require(store, "store (a view has a push policy)");
             }
             String engineOwner = owner != null ? owner : defaultOwner();
             return new DefaultViewPush(this, engineOwner);
@@ -336,20 +315,12 @@ public interface ViewPush extends AutoCloseable {
             return rowSource;
         }
 
-        RowStamper stamper() {
-            return stamper;
-        }
-
         Optional<RowUpdater> updater() {
             return Optional.ofNullable(updater);
         }
 
-        PushJournal journal() {
-            return journal;
-        }
-
-        ViewLease lease() {
-            return lease;
+        PushStore store() {
+            return store;
         }
 
         BooleanSupplier health() {

@@ -1,5 +1,8 @@
 package io.viewpush.port;
 
+import io.viewpush.view.RowKey;
+
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,13 +12,19 @@ import java.util.Optional;
  * @param after the last key of the previous page, if any
  * @param limit the most rows to return, 0 for no limit
  */
-public record Page(Optional<Object> after, long limit) {
+public record Page(Optional<RowKey> after, long limit) {
     /** Every row. */
     public static final Page ALL = new Page(Optional.empty(), 0);
 
     public Page {
+        Objects.requireNonNull(after, "after");
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be 0 (no limit) or more");
         }
+    }
+
+    /** @return the first {@code limit} rows (all when 0) */
+    public static Page first(long limit) {
+        return new Page(Optional.empty(), limit);
     }
 }

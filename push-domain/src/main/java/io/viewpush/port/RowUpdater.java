@@ -2,6 +2,7 @@ package io.viewpush.port;
 
 import io.viewpush.expression.Snapshot;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 
 import java.util.Map;
@@ -16,7 +17,7 @@ public interface RowUpdater {
      * type-checked: each has the Java type of its field's type, or is {@code null} for empty.
      *
      * @param view     the view
-     * @param key      the row's key, of the key field's type
+     * @param key      the row's key, its values of the key fields' types
      * @param values   writable field name to new value
      * @param snapshot what {@code now()} stands for in the filters
      * @return the row as it is after the update (which may have left the view), or empty when no
@@ -25,5 +26,5 @@ public interface RowUpdater {
      *                                  long, out of range); the message names the field; nothing is written
      * @throws StorageException when the database fails
      */
-    Optional<Row> update(View view, Object key, Map<String, Object> values, Snapshot snapshot);
+    Optional<Row> update(View view, RowKey key, Map<String, Object> values, Snapshot snapshot);
 }

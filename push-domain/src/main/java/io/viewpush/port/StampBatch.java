@@ -21,8 +21,7 @@ public interface StampBatch extends AutoCloseable {
      * Stamps the recorded rows: sets the stamp field of each one that still exists and, when the
      * policy has a modified field, still has the modified value that was sent. Rows that changed
      * are skipped, so they stay "needs pushing". The stamp value comes from the store's clock,
-     * no later than the start of any read of the view still open (the cursor the rows came from
-     * began before the batch did), in the column's own type and precision, such that a
+     * no later than the start of the read the rows came from (its session's), in the column's own type and precision, such that a
      * row modified after its read always compares as modified after the stamp.
      *
      * @return how many rows were stamped and skipped
@@ -32,16 +31,14 @@ public interface StampBatch extends AutoCloseable {
     StampResult commit();
 
     /**
-     * Called once, after the batch's last row was added and the receiver accepted it, on the
-     * thread that sent it, before {@link #commit()} runs (possibly on another thread): an adapter
-     * may prepare here what its commit needs (for example the statements' values), so that the
-     * stamping, which the next batch may be waiting for, does less. Stamps nothing; adds no row.
-     * The default does nothing.
+     * Ends the batch: no row is added after this. Called once the receiver accepted the batch, on
+     * the thread that sent it, before {@link #commit()} (which may run on another thread, while the
+     * next batch streams): whatever the commit needs from the rows is settled here. Stamps nothing.
+     * {@link #commit()} seals a batch that was not sealed.
      *
-     * @throws StorageException when the rows cannot be prepared: the batch is then not stamped
+     * @throws StorageException when the rows cannot be kept: the batch is then not stamped
      */
-    default void prepareCommit() {
-    }
+    void seal();
 
     /** Discards the batch without stamping (if not committed); idempotent. */
     @Override

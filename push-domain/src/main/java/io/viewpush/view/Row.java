@@ -64,6 +64,14 @@ public final class Row {
         return values[columns.keyIndex()];
     }
 
+    /**
+     * @return the row's key as a value that can hold several columns
+     * @throws IllegalArgumentException when the key field is empty
+     */
+    public RowKey rowKey() {
+        return RowKey.of(key());
+    }
+
     /** @return the values in column order (a read-only view; elements may be null) */
     public List<Object> values() {
         return Collections.unmodifiableList(Arrays.asList(values));

@@ -2,13 +2,14 @@ package io.viewpush.engine;
 
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseToken;
-import io.viewpush.port.RowStamper;
+import io.viewpush.port.PushSession;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.StampResult;
+import io.viewpush.testing.ForwardingStore;
 import io.viewpush.testing.InMemoryStore;
 import io.viewpush.testing.InMemoryTable;
 import io.viewpush.testing.RecordingTransport;
@@ -58,8 +59,7 @@ class PipelinedStampingTest {
     private PushAttempt push(IntFunction<Runnable> beforeCommit) {
         ViewDefinition def = ContractViews.modifiedSincePushed();
         def = def.withPush(def.push().orElseThrow().withMaxRows(2));
-        engine = ViewPush.builder().store(store).stamper(new Observed(store, beforeCommit)).transport(transport)
-                .view(def).build();
+        engine = ViewPush.builder().store(new Observed(store, beforeCommit)).transport(transport).view(def).build();
         return engine.pushNow("orders to push");
     }
 
@@ -137,21 +137,28 @@ class PipelinedStampingTest {
 
     private IntFunction<RuntimeException> prepareFailure = k -> null;
 
-    /** Wraps the store's stamper: records when each batch's commit starts and runs a hook first. */
-    private final class Observed implements RowStamper {
-        private final RowStamper delegate;
+    /** Wraps the store's sessions: records when each batch's commit starts and runs a hook first. */
+    private final class Observed extends ForwardingStore {
         private final IntFunction<Runnable> beforeCommit;
         private final AtomicInteger begun = new AtomicInteger();
 
-        Observed(RowStamper delegate, IntFunction<Runnable> beforeCommit) {
-            this.delegate = delegate;
+        Observed(InMemoryStore delegate, IntFunction<Runnable> beforeCommit) {
+            super(delegate);
             this.beforeCommit = beforeCommit;
         }
 
         @Override
-        public StampBatch begin(View view, Snapshot snapshot, LeaseToken lease) {
+        protected PushSession session(PushSession session) {
+            return new ForwardingStore.ForwardingSession(session) {
+                @Override
+                public StampBatch batch() {
+                    return observed(super.batch());
+                }
+            };
+        }
+
+        private StampBatch observed(StampBatch inner) {
             int k = begun.incrementAndGet();
-            StampBatch inner = delegate.begin(view, snapshot, lease);
             return new StampBatch() {
                 @Override
                 public void add(Row row) {
@@ -159,13 +166,13 @@ class PipelinedStampingTest {
                 }
 
                 @Override
-                public void prepareCommit() {
+                public void seal() {
                     events.add("prepare " + k + " on " + Thread.currentThread().getName());
                     RuntimeException e = prepareFailure.apply(k);
                     if (e != null) {
                         throw e;
                     }
-                    inner.prepareCommit();
+                    inner.seal();
                 }
 
                 @Override

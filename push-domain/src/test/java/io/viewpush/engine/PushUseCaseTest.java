@@ -1,13 +1,16 @@
 package io.viewpush.engine;
 
-import io.viewpush.port.LeaseToken;
+import io.viewpush.expression.Snapshot;
+import io.viewpush.port.PushSession;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.testing.ForwardingStore;
 import io.viewpush.testing.SettableClock;
 import io.viewpush.testing.InMemoryStore;
 import io.viewpush.testing.InMemoryTable;
 import io.viewpush.testing.RecordingTransport;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +48,11 @@ class PushUseCaseTest {
         if (engine != null) {
             engine.close();
         }
+    }
+
+    /** @return the view's push begun by another engine (holding its lease), if it is free */
+    private java.util.Optional<PushSession> anotherEngine(String view, String owner, Duration ttl) {
+        return store.begin(engine.view(view).orElseThrow(), owner, ttl, Snapshot.at(Instant.now()), false);
     }
 
     private ViewPush engine(ViewDefinition def) {
@@ -233,12 +241,12 @@ class PushUseCaseTest {
     void anotherEngineHoldingTheLeaseMeansThisOneSkips() {
         insert(1);
         engine(ContractViews.modifiedSincePushed());
-        LeaseToken other = store.tryAcquire("orders to push", "other engine", Duration.ofMinutes(1)).orElseThrow();
+        PushSession other = anotherEngine("orders to push", "other engine", Duration.ofMinutes(1)).orElseThrow();
         PushAttempt a = engine.pushNow("orders to push");
         assertThat(a.status()).isEqualTo(Status.SKIPPED);
         assertThat(a.reason()).contains("another engine");
         assertThat(transport.batches()).isEmpty();
-        store.release(other);
+        other.close();
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
     }
 
@@ -263,7 +271,7 @@ class PushUseCaseTest {
         insert(1);
         transport.onSend(rows -> {
             dbClock.advance(ViewPush.Builder.DEFAULT_LEASE_TTL.plusSeconds(1));
-            assertThat(store.tryAcquire("orders to push", "another engine", Duration.ofMinutes(5))).isPresent();
+            assertThat(anotherEngine("orders to push", "another engine", Duration.ofMinutes(5))).isPresent();
         });
         PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
         assertThat(a.status()).isEqualTo(Status.FAILED);
@@ -283,15 +291,15 @@ class PushUseCaseTest {
     void updateRowChecksFieldsAndTypes() {
         insert(1);
         engine(ContractViews.notConfirmed());
-        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", key(1), Map.of("customer", "x")))
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("customer", "x")))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("not writable");
-        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", key(1), Map.of("colour", "x")))
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("colour", "x")))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("no field 'colour'");
-        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", key(1), Map.of("receipt id", 5)))
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", 5)))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("is a text");
-        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", "1", Map.of("receipt id", "R")))
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of("1"), Map.of("receipt id", "R")))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("key");
-        assertThat(engine.updateRow("unconfirmed orders", key(1), Map.of("receipt id", "R"))).isPresent();
+        assertThat(engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", "R"))).isPresent();
         assertThat(table.row(key(1)).orElseThrow().get("receipt_id")).isEqualTo("R");
     }
 
@@ -300,11 +308,11 @@ class PushUseCaseTest {
         // found from outside: updateRow("v", 1, ...) said "the key ... is a number, not Integer"
         insert(1, 2);
         engine(ContractViews.notConfirmed());
-        assertThat(engine.updateRow("unconfirmed orders", 1, Map.of("receipt id", "R1"))).isPresent();
-        assertThat(engine.updateRow("unconfirmed orders", 2L, Map.of("receipt id", "R2"))).isPresent();
+        assertThat(engine.updateRow("unconfirmed orders", RowKey.of(1), Map.of("receipt id", "R1"))).isPresent();
+        assertThat(engine.updateRow("unconfirmed orders", RowKey.of(2L), Map.of("receipt id", "R2"))).isPresent();
         assertThat(table.row(key(1)).orElseThrow().get("receipt_id")).isEqualTo("R1");
         assertThat(table.row(key(2)).orElseThrow().get("receipt_id")).isEqualTo("R2");
-        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", 1.5, Map.of("receipt id", "R")))
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(1.5), Map.of("receipt id", "R")))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("key");
     }
 
@@ -327,93 +335,84 @@ class PushUseCaseTest {
     }
 
     @Test
-    void aManualPushReadsOnceUnderTheLeaseWithoutASeparateProbe() {
+    void aManualPushReadsOnceInItsSessionWithoutASeparateProbe() {
         insert(1, 2);
-        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
-        io.viewpush.port.RowSource counting = (view, snapshot, page) -> {
-            opened.incrementAndGet();
-            assertThat(store.tryAcquire(view.name(), "a prober", Duration.ofMinutes(1)))
-                    .as("the view is read while this engine holds its lease").isEmpty();
-            return store.open(view, snapshot, page);
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ForwardingStore counting = new ForwardingStore(store) {
+            @Override
+            public io.viewpush.port.RowCursor open(io.viewpush.view.View view, Snapshot snapshot, io.viewpush.port.Page page) {
+                probes.incrementAndGet();
+                return super.open(view, snapshot, page);
+            }
+
+            @Override
+            protected PushSession session(PushSession begun) {
+                return new ForwardingSession(begun) {
+                    @Override
+                    public io.viewpush.port.RowCursor rows() {
+                        reads.incrementAndGet();
+                        assertThat(anotherEngine("orders to push", "a prober", Duration.ofMinutes(1)))
+                                .as("the view is read while this engine holds its lease").isEmpty();
+                        return super.rows();
+                    }
+                };
+            }
         };
-        engine = ViewPush.builder().store(store).rowSource(counting).transport(transport)
-                .view(ContractViews.modifiedSincePushed()).build();
+        engine = ViewPush.builder().store(counting).transport(transport).view(ContractViews.modifiedSincePushed()).build();
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
-        assertThat(opened.get()).isEqualTo(1);
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
-        assertThat(opened.get()).isEqualTo(2);
-        assertThat(store.tryAcquire("orders to push", "another engine", Duration.ofMinutes(1)))
+        assertThat(reads.get()).isEqualTo(2);
+        assertThat(probes.get()).isZero();
+        assertThat(anotherEngine("orders to push", "another engine", Duration.ofMinutes(1)))
                 .as("a push with nothing to send released the lease").isPresent();
     }
 
     @Test
     void aManualPushWhileAnotherEngineHoldsTheLeaseIsSkippedOrHasNothingToSend() {
         engine(ContractViews.modifiedSincePushed());
-        LeaseToken other = store.tryAcquire("orders to push", "another engine", Duration.ofMinutes(1)).orElseThrow();
+        PushSession other = anotherEngine("orders to push", "another engine", Duration.ofMinutes(1)).orElseThrow();
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
         insert(1);
         PushAttempt a = engine.pushNow("orders to push");
         assertThat(a.status()).isEqualTo(Status.SKIPPED);
         assertThat(a.reason()).startsWith("another engine");
         assertThat(transport.batches()).isEmpty();
-        store.release(other);
+        other.close();
     }
 
     @Test
-    void aJournalThatReleasesTheLeaseWithTheRecordIsNotAskedToReleaseItAgain() {
+    void aPushThatSentRowsFinishesItsSessionAndEveryPushClosesIt() {
         insert(1, 2);
-        java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger combined = new java.util.concurrent.atomic.AtomicInteger();
-        io.viewpush.port.ViewLease lease = new io.viewpush.port.ViewLease() {
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        ForwardingStore counting = new ForwardingStore(store) {
             @Override
-            public java.util.Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
-                return store.tryAcquire(view, owner, ttl);
-            }
+            protected PushSession session(PushSession begun) {
+                return new ForwardingSession(begun) {
+                    @Override
+                    public void finish(PushAttempt attempt) {
+                        finished.incrementAndGet();
+                        super.finish(attempt);
+                    }
 
-            @Override
-            public boolean renew(LeaseToken token, Duration ttl) {
-                return store.renew(token, ttl);
-            }
-
-            @Override
-            public void release(LeaseToken token) {
-                releases.incrementAndGet();
-                store.release(token);
+                    @Override
+                    public void close() {
+                        closed.incrementAndGet();
+                        super.close();
+                    }
+                };
             }
         };
-        io.viewpush.port.PushJournal journal = new io.viewpush.port.PushJournal() {
-            @Override
-            public void record(PushAttempt attempt, LeaseToken token) {
-                store.record(attempt, token);
-            }
-
-            @Override
-            public boolean recordAndRelease(PushAttempt attempt, LeaseToken token) {
-                combined.incrementAndGet();
-                store.record(attempt, token);
-                store.release(token);
-                return true;
-            }
-
-            @Override
-            public io.viewpush.push.PushHistory history(String view) {
-                return store.history(view);
-            }
-
-            @Override
-            public List<PushAttempt> recent(String view, int limit) {
-                return store.recent(view, limit);
-            }
-        };
-        engine = ViewPush.builder().store(store).lease(lease).journal(journal).transport(transport)
-                .view(ContractViews.modifiedSincePushed()).build();
+        engine = ViewPush.builder().store(counting).transport(transport).view(ContractViews.modifiedSincePushed()).build();
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.SUCCESS);
-        assertThat(combined.get()).isEqualTo(1);
-        assertThat(releases.get()).as("released with the record, not again").isZero();
+        assertThat(finished.get()).isEqualTo(1);
+        assertThat(closed.get()).isEqualTo(1);
         assertThat(store.recent("orders to push", 10)).hasSize(1);
 
         assertThat(engine.pushNow("orders to push").status()).isEqualTo(Status.NOTHING_TO_SEND);
-        assertThat(combined.get()).as("nothing to send is not journaled").isEqualTo(1);
-        assertThat(releases.get()).as("so the lease is released on its own").isEqualTo(1);
+        assertThat(finished.get()).as("nothing to send is not journaled").isEqualTo(1);
+        assertThat(closed.get()).as("but its session is closed, releasing the lease").isEqualTo(2);
+        assertThat(anotherEngine("orders to push", "another engine", Duration.ofMinutes(1))).isPresent();
     }
 }

@@ -6,6 +6,7 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.Page;
+import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
@@ -18,6 +19,7 @@ import io.viewpush.view.Field;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 
@@ -55,7 +57,6 @@ public final class InMemoryStore implements PushStore {
     private final Map<String, PushHistory> histories = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Long> fences = new HashMap<>();
-    private final Map<String, List<Instant>> openReads = new ConcurrentHashMap<>();
     private volatile boolean reachable = true;
 
     private InMemoryStore(Clock clock) {
@@ -148,7 +149,7 @@ public final class InMemoryStore implements PushStore {
             if (!view.includes(row, snapshot)) {
                 continue;
             }
-            if (page.after().isPresent() && Expressions.compare(row.key(), page.after().get()) <= 0) {
+            if (page.after().isPresent() && row.rowKey().compareTo(page.after().get()) <= 0) {
                 continue;
             }
             out.add(row);
@@ -157,9 +158,6 @@ public final class InMemoryStore implements PushStore {
             }
         }
         Iterator<Row> it = out.iterator();
-        Instant openedAt = clock.instant();
-        List<Instant> reads = openReads.computeIfAbsent(view.name(), v -> Collections.synchronizedList(new ArrayList<>()));
-        reads.add(openedAt);
         return new RowCursor() {
             private boolean closed;
 
@@ -179,22 +177,19 @@ public final class InMemoryStore implements PushStore {
 
             @Override
             public void close() {
-                if (!closed) {
-                    closed = true;
-                    reads.remove(openedAt);
-                }
+                closed = true;
             }
         };
     }
 
-    @Override
-    public StampBatch begin(View view, Snapshot snapshot, LeaseToken lease) {
+    /** A batch of the session holding {@code lease}, stamped no later than {@code readStart}. */
+    private StampBatch batch(View view, LeaseToken lease, Instant readStart) {
         requireReachable();
         PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException("view " + view.name() + " has no push policy"));
         InMemoryTable t = table(view.table());
         String stampColumn = view.columnOf(policy.stampField());
         ValueType stampType = view.typeOf(policy.stampField());
-        Object stampValue = stampValue(stampType, view.name());
+        Object stampValue = stampValue(stampType, readStart);
         Optional<String> modifiedColumn = policy.modifiedField().map(view::columnOf);
         Optional<String> modifiedField = policy.modifiedField();
         return new StampBatch() {
@@ -207,6 +202,13 @@ public final class InMemoryStore implements PushStore {
                     throw new IllegalStateException("batch already committed or closed");
                 }
                 sent.add(new Object[] {row.key(), modifiedField.map(row::get).orElse(null)});
+            }
+
+            @Override
+            public void seal() {
+                if (done) {
+                    throw new IllegalStateException("batch already committed or closed");
+                }
             }
 
             @Override
@@ -247,19 +249,11 @@ public final class InMemoryStore implements PushStore {
     }
 
     /**
-     * The begin time, or the start of the earliest read of the view still open if that is earlier, at
-     * microsecond precision, less one microsecond: an edit after the read began still counts as newer.
+     * The start of the read the batch's rows came from, at microsecond precision, less one
+     * microsecond: an edit after the read began still counts as newer.
      */
-    private Object stampValue(ValueType type, String view) {
-        Instant at = clock.instant();
-        List<Instant> reads = openReads.getOrDefault(view, List.of());
-        synchronized (reads) {
-            for (Instant r : reads) {
-                if (r.isBefore(at)) {
-                    at = r;
-                }
-            }
-        }
+    private Object stampValue(ValueType type, Instant readStart) {
+        Instant at = readStart;
         at = at.truncatedTo(ChronoUnit.MICROS).minus(1, ChronoUnit.MICROS);
         if (type == ValueType.TIMESTAMP_TZ) {
             return OffsetDateTime.ofInstant(at, clock.getZone());
@@ -268,8 +262,9 @@ public final class InMemoryStore implements PushStore {
     }
 
     @Override
-    public Optional<Row> update(View view, Object key, Map<String, Object> values, Snapshot snapshot) {
+    public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         requireReachable();
+        Object key = rowKey.single();
         InMemoryTable t = table(view.table());
         synchronized (t) {
             Optional<Map<String, Object>> current = t.row(key);
@@ -293,8 +288,7 @@ public final class InMemoryStore implements PushStore {
         }
     }
 
-    @Override
-    public synchronized void record(PushAttempt attempt, LeaseToken lease) {
+    private synchronized void record(PushAttempt attempt, LeaseToken lease) {
         requireReachable();
         requireLease(lease);
         attempts.computeIfAbsent(attempt.view(), v -> new ArrayList<>()).add(attempt);
@@ -316,7 +310,110 @@ public final class InMemoryStore implements PushStore {
     }
 
     @Override
-    public synchronized Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
+    public Optional<PushSession> begin(View view, String owner, Duration ttl, Snapshot snapshot, boolean readAtOnce) {
+        view.push().orElseThrow(() -> new IllegalArgumentException("view '" + view.name() + "' has no push policy"));
+        if (owner == null || owner.isBlank()) {
+            throw new IllegalArgumentException("the lease owner must not be blank");
+        }
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("the lease time to live must be more than zero, not " + ttl);
+        }
+        return tryAcquire(view.name(), owner, ttl).map(token -> new Session(view, token, ttl, snapshot));
+    }
+
+    /** One push: its lease, its read and the read's start (by this store's clock), its final record. */
+    private final class Session implements PushSession {
+        private final View view;
+        private final LeaseToken token;
+        private final Duration ttl;
+        private final Snapshot snapshot;
+        private RowCursor read;
+        private Instant readStart;
+        private boolean finished;
+        private boolean closed;
+
+        Session(View view, LeaseToken token, Duration ttl, Snapshot snapshot) {
+            this.view = view;
+            this.token = token;
+            this.ttl = ttl;
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public LeaseToken lease() {
+            return token;
+        }
+
+        @Override
+        public PushHistory history() {
+            return InMemoryStore.this.history(view.name());
+        }
+
+        @Override
+        public RowCursor rows() {
+            requireOpen();
+            if (readStart != null) {
+                throw new IllegalStateException("the read of this push of view '" + view.name() + "' was opened already");
+            }
+            Instant start = clock.instant();
+            read = open(view, snapshot, Page.ALL);
+            readStart = start;
+            return read;
+        }
+
+        @Override
+        public StampBatch batch() {
+            requireOpen();
+            if (readStart == null) {
+                throw new IllegalStateException("a batch of view '" + view.name() + "' begins after the read (rows())");
+            }
+            return InMemoryStore.this.batch(view, token, readStart);
+        }
+
+        @Override
+        public boolean renew() {
+            return InMemoryStore.this.renew(token, ttl);
+        }
+
+        @Override
+        public void finish(PushAttempt attempt) {
+            requireOpen();
+            if (finished) {
+                throw new IllegalStateException("the push of view '" + view.name() + "' was finished already");
+            }
+            if (!attempt.view().equals(view.name())) {
+                throw new IllegalArgumentException("the attempt is of view '" + attempt.view() + "', the push of view '"
+                        + view.name() + "'");
+            }
+            synchronized (InMemoryStore.this) {
+                record(attempt, token);
+                release(token);
+            }
+            finished = true;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (read != null) {
+                read.close();
+            }
+            if (!finished) {
+                release(token);
+            }
+        }
+
+        private void requireOpen() {
+            if (closed) {
+                throw new IllegalStateException("the push of view '" + view.name() + "' is closed");
+            }
+        }
+    }
+
+    private synchronized Optional<LeaseToken> tryAcquire(String view, String owner, Duration ttl) {
         requireReachable();
         Instant now = clock.instant();
         Lease current = leases.get(view);
@@ -332,8 +429,7 @@ public final class InMemoryStore implements PushStore {
         return Optional.of(new LeaseToken(view, owner, fence));
     }
 
-    @Override
-    public synchronized boolean renew(LeaseToken token, Duration ttl) {
+    private synchronized boolean renew(LeaseToken token, Duration ttl) {
         requireReachable();
         if (!holds(token)) {
             return false;
@@ -342,8 +438,7 @@ public final class InMemoryStore implements PushStore {
         return true;
     }
 
-    @Override
-    public synchronized void release(LeaseToken token) {
+    private synchronized void release(LeaseToken token) {
         requireReachable();
         if (holds(token)) {
             leases.remove(token.view());

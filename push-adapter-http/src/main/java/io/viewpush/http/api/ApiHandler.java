@@ -11,6 +11,7 @@ import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -257,11 +258,11 @@ final class ApiHandler implements HttpRequestHandler {
         if (limitText.isPresent()) {
             limit = wholeNumber(limitText.get(), "limit", 1, Long.MAX_VALUE);
         }
-        Optional<Object> after = Optional.empty();
+        Optional<RowKey> after = Optional.empty();
         Optional<String> afterText = single(query, "after");
         if (afterText.isPresent()) {
             ValueType keyType = view.typeOf(view.keyField());
-            after = Optional.of(Values.fromText(keyType, afterText.get()).orElseThrow(() -> ApiError.badRequest(
+            after = Optional.of(Values.fromText(keyType, afterText.get()).map(RowKey::of).orElseThrow(() -> ApiError.badRequest(
                     "bad_parameter", "parameter 'after' must be a key of view '" + view.name() + "': "
                             + Values.expected(keyType) + " (the type of key field '" + view.keyField() + "'), not '"
                             + Values.cut(afterText.get()) + "'")));
@@ -285,7 +286,7 @@ final class ApiHandler implements HttpRequestHandler {
         Map<String, Object> values = ApiJson.parseUpdate(x.readBody(maxBodyBytes), view);
         Optional<Row> row;
         try {
-            row = engine.updateRow(view.name(), key, values);
+            row = engine.updateRow(view.name(), RowKey.of(key), values);
         } catch (InvalidUpdateException e) {
             throw ApiError.badRequest(e.field().isEmpty() ? "bad_request" : "invalid_value", e.getMessage());
         } catch (UnknownViewException e) {

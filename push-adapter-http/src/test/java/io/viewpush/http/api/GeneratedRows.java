@@ -52,7 +52,7 @@ final class GeneratedRows implements RowSource, ViewSchema {
 
     @Override
     public RowCursor open(View view, Snapshot snapshot, Page page) {
-        long first = page.after().map(a -> ((BigDecimal) a).setScale(0, java.math.RoundingMode.FLOOR).longValue() + 1)
+        long first = page.after().map(a -> ((BigDecimal) a.single()).setScale(0, java.math.RoundingMode.FLOOR).longValue() + 1)
                 .orElse(1L);
         long last = page.limit() == 0 ? n : Math.min(n, first + page.limit() - 1);
         return new RowCursor() {

@@ -1,5 +1,6 @@
 package io.viewpush.app.bench;
 
+import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
 import io.viewpush.port.PushTransport;
 import io.viewpush.port.StampBatch;
@@ -11,6 +12,7 @@ import io.viewpush.view.View;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,23 +28,31 @@ final class TimedPorts {
     final AtomicLong openNanos = new AtomicLong();
 
     PushStore store(PushStore store) {
-        return (PushStore) Proxy.newProxyInstance(TimedPorts.class.getClassLoader(), new Class<?>[]{PushStore.class},
+        return timed(PushStore.class, store);
+    }
+
+    /** @return {@code target} behind a proxy that times opening reads and wraps sessions and batches */
+    private <T> T timed(Class<T> type, T target) {
+        return type.cast(Proxy.newProxyInstance(TimedPorts.class.getClassLoader(), new Class<?>[]{type},
                 (proxy, method, args) -> {
                     long t0 = System.nanoTime();
                     try {
-                        Object result = method.invoke(store, args);
+                        Object result = method.invoke(target, args);
                         if (result instanceof StampBatch) {
                             return new TimedBatch((StampBatch) result);
+                        }
+                        if (result instanceof Optional && ((Optional<?>) result).orElse(null) instanceof PushSession) {
+                            return Optional.of(timed(PushSession.class, (PushSession) ((Optional<?>) result).get()));
                         }
                         return result;
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     } finally {
-                        if (method.getName().equals("open")) {
+                        if (method.getName().equals("open") || method.getName().equals("rows")) {
                             openNanos.addAndGet(System.nanoTime() - t0);
                         }
                     }
-                });
+                }));
     }
 
     PushTransport transport(PushTransport transport) {
@@ -105,10 +115,10 @@ final class TimedPorts {
         }
 
         @Override
-        public void prepareCommit() {
+        public void seal() {
             long t0 = System.nanoTime();
             try {
-                batch.prepareCommit();
+                batch.seal();
             } finally {
                 readNanos.addAndGet(System.nanoTime() - t0);
             }

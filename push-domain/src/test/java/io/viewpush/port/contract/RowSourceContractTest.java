@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 import org.junit.jupiter.api.Test;
 
@@ -92,9 +93,9 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
         }
         View view = bind(ContractViews.neverPushed());
         assertThat(keys(read(view, new Page(Optional.empty(), 3)))).containsExactly(1, 2, 3);
-        assertThat(keys(read(view, new Page(Optional.of(key(3)), 3)))).containsExactly(4, 5, 6);
-        assertThat(keys(read(view, new Page(Optional.of(key(6)), 3)))).containsExactly(7);
-        assertThat(keys(read(view, new Page(Optional.of(key(7)), 3)))).isEmpty();
+        assertThat(keys(read(view, new Page(Optional.of(RowKey.of(key(3))), 3)))).containsExactly(4, 5, 6);
+        assertThat(keys(read(view, new Page(Optional.of(RowKey.of(key(6))), 3)))).containsExactly(7);
+        assertThat(keys(read(view, new Page(Optional.of(RowKey.of(key(7))), 3)))).isEmpty();
     }
 
     @Test

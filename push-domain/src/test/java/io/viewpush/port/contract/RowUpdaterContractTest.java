@@ -1,5 +1,6 @@
 package io.viewpush.port.contract;
 
+import io.viewpush.view.RowKey;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ public abstract class RowUpdaterContractTest extends StoreContractSupport {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         tables.insert(ContractViews.TABLE, order(2, "b", "2", T0));
         View view = bind(ContractViews.notConfirmed());
-        Optional<Row> after = store.update(view, key(1), Map.of("receipt id", "R-1"), now());
+        Optional<Row> after = store.update(view, RowKey.of(key(1)), Map.of("receipt id", "R-1"), now());
         assertThat(after).isPresent();
         assertThat(after.get().get("receipt id")).isEqualTo("R-1");
         assertThat(after.get().get("customer")).isEqualTo("a");
@@ -32,22 +33,22 @@ public abstract class RowUpdaterContractTest extends StoreContractSupport {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         tables.update(ContractViews.TABLE, key(1), Map.of("receipt_id", "R-old"));
         View view = bind(ContractViews.notConfirmed());
-        assertThat(store.update(view, key(1), Map.of("receipt id", "R-new"), now())).isEmpty();
+        assertThat(store.update(view, RowKey.of(key(1)), Map.of("receipt id", "R-new"), now())).isEmpty();
         assertThat(tables.row(ContractViews.TABLE, key(1)).get("receipt_id")).isEqualTo("R-old");
     }
 
     @Test
     void anUnknownKeyIsNotInTheView() {
         View view = bind(ContractViews.notConfirmed());
-        assertThat(store.update(view, key(404), Map.of("receipt id", "R"), now())).isEmpty();
+        assertThat(store.update(view, RowKey.of(key(404)), Map.of("receipt id", "R"), now())).isEmpty();
     }
 
     @Test
     void repeatingTheSameUpdateIsHarmless() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.notConfirmed());
-        assertThat(store.update(view, key(1), Map.of("receipt id", "R-1"), now())).isPresent();
-        assertThat(store.update(view, key(1), Map.of("receipt id", "R-1"), now())).isEmpty();
+        assertThat(store.update(view, RowKey.of(key(1)), Map.of("receipt id", "R-1"), now())).isPresent();
+        assertThat(store.update(view, RowKey.of(key(1)), Map.of("receipt id", "R-1"), now())).isEmpty();
         assertThat(tables.row(ContractViews.TABLE, key(1)).get("receipt_id")).isEqualTo("R-1");
     }
 
@@ -57,7 +58,7 @@ public abstract class RowUpdaterContractTest extends StoreContractSupport {
         View view = bind(ContractViews.base("editable").writable("customer").build());
         java.util.HashMap<String, Object> values = new java.util.HashMap<>();
         values.put("customer", null);
-        Optional<Row> after = store.update(view, key(1), values, now());
+        Optional<Row> after = store.update(view, RowKey.of(key(1)), values, now());
         assertThat(after).isPresent();
         assertThat(after.get().get("customer")).isNull();
         assertThat(tables.row(ContractViews.TABLE, key(1)).get("customer")).isNull();

@@ -1,7 +1,6 @@
 package io.viewpush.port.contract;
 
 import io.viewpush.expression.Snapshot;
-import io.viewpush.port.LeaseToken;
 import io.viewpush.port.Page;
 import io.viewpush.port.PushStore;
 import io.viewpush.port.RowCursor;
@@ -10,7 +9,6 @@ import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.BeforeEach;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -66,10 +64,5 @@ public abstract class StoreContractSupport {
         List<Integer> out = new ArrayList<>();
         rows.forEach(r -> out.add(((java.math.BigDecimal) r.key()).intValueExact()));
         return out;
-    }
-
-    /** @return a fresh lease on the view for a unique owner */
-    protected LeaseToken lease(View view) {
-        return store.tryAcquire(view.name(), "contract-" + System.nanoTime(), Duration.ofMinutes(1)).orElseThrow();
     }
 }

@@ -1,9 +1,9 @@
 package io.viewpush.testing;
 
-import io.viewpush.port.contract.ViewLeaseContractTest;
+import io.viewpush.port.contract.PushSessionContractTest;
 import io.viewpush.port.contract.TestTables;
 
-class InMemoryViewLeaseTest extends ViewLeaseContractTest {
+class InMemoryPushSessionTest extends PushSessionContractTest {
     @Override
     protected TestTables tables() {
         return new InMemoryTestTables(InMemoryStore.create());
