@@ -2,13 +2,11 @@ package io.viewpush.jdbc;
 
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
-import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
-import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
@@ -54,6 +52,7 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -86,14 +85,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      * is introspected again and a mismatch is reported by name. Keyed by the definition's identity.
      */
     private final Map<ViewDefinition, Mapping> mappings = Collections.synchronizedMap(new WeakHashMap<>());
-    private final RenderedQueries renderedQueries = new RenderedQueries();
-    private static final AtomicInteger SCRATCH_THREADS = new AtomicInteger();
-    /** Writes large stamp batches' rows to the scratch table while their next rows stream (daemon threads, idle ones end). */
-    private static final Executor SCRATCH_WRITER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "viewpush-scratch-" + SCRATCH_THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Writes large stamp batches' rows to the scratch table while their next rows stream (H2; daemon
+     * threads, idle ones end); created on first use, shut down by {@link #close()}.
+     */
+    private ExecutorService scratchWriter;
+    private boolean closed;
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
@@ -114,6 +111,62 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         this.journalMaxAttemptsPerView = b.journalMaxAttemptsPerView;
         this.journalPruneInterval = b.journalPruneInterval;
         this.clock = b.clock;
+    }
+
+    synchronized Executor scratchWriter() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        if (scratchWriter == null) {
+            AtomicInteger threads = new AtomicInteger();
+            scratchWriter = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "viewpush-scratch-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return scratchWriter;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (scratchWriter != null) {
+            scratchWriter.shutdown();
+        }
+    }
+
+    Leases leases() {
+        return leases;
+    }
+
+    java.nio.file.Path spillDirectory() {
+        return spillDirectory;
+    }
+
+    DSLContext ctx() {
+        return ctx;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    int fetchSize() {
+        return fetchSize;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    /** Forgets the view's mapping after its SQL failed: the table may have changed. */
+    void forget(ViewDefinition definition) {
+        mappings.remove(definition);
     }
 
     @Override
@@ -155,7 +208,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         return known != null ? known : dsl.connectionResult(c -> mapping(c, definition));
     }
 
-    private Mapping mapping(Connection c, ViewDefinition definition) throws SQLException {
+    Mapping mapping(Connection c, ViewDefinition definition) throws SQLException {
         Mapping known = mappings.get(definition);
         if (known != null) {
             return known;
@@ -196,7 +249,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             long firstFetch = small ? page.limit() : fetchSize + 1L;
             ViewSql sql;
             Optional<RenderedQueries.Rendered> first = page.after().isEmpty()
-                    ? renderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
+                    ? RenderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
             LoadedPage loaded;
             if (first.isPresent()) {
                 sql = first.get().sql();
@@ -213,7 +266,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 return loaded(loaded);
             }
             Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
-                    ? renderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
+                    ? RenderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
             SelectSeekStep1<Record, ?> select = null;
             if (rendered.isPresent()) {
                 sql = rendered.get().sql();
@@ -248,7 +301,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
-    private record LoadedPage(List<Row> rows, ReadStart start) {
+    record LoadedPage(List<Row> rows, ReadStart start) {
     }
 
     /**
@@ -261,7 +314,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    private static LoadedPage readFirst(ResultSet rs, RenderedQueries.Rendered r) throws SQLException {
+    static LoadedPage readFirst(ResultSet rs, RenderedQueries.Rendered r) throws SQLException {
         List<Row> rows = new ArrayList<>();
         ReadStart start = null;
         int n = r.sql().select().size();
@@ -286,7 +339,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         return new LoadedPage(rows, start);
     }
 
-    private static Read loaded(LoadedPage page) {
+    static Read loaded(LoadedPage page) {
         return new Read(new LoadedRowCursor(page.rows(), () -> { }), page.start());
     }
 
@@ -340,7 +393,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     ? Stamps.floorMinusOneUnit(base.local(), digits)
                     : Stamps.floorMinusOneUnit(base.instant().withOffsetSameInstant(ZoneOffset.UTC), digits);
             long batchId = random.nextLong() & Long.MAX_VALUE;
-            return new JdbcStampBatch(ctx, SCRATCH_WRITER, spillDirectory, leases, view, mapping, lease, batchId, stamp, stampBatchSize);
+            return dialect.newBatch(this, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
             mappings.remove(view.definition());
             throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);
@@ -416,32 +469,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         maybePrune(attempt.view());
     }
 
-    /**
-     * Records a push's last attempt and releases its lease: on PostgreSQL in one statement (see
-     * {@link Journal#recordAndRelease}); elsewhere the record, then the release.
-     */
+    /** Records a push's last attempt and releases its lease (see {@link Dialect#recordAndRelease}). */
     void recordAndRelease(PushAttempt attempt, LeaseToken lease) {
-        if (dialect != Dialect.POSTGRESQL) {
-            record(attempt, lease);
-            release(lease);
-            return;
-        }
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(lease, "lease");
         if (!lease.view().equals(attempt.view())) {
             throw new IllegalArgumentException("the lease is for view '" + lease.view() + "', the attempt for view '"
                     + attempt.view() + "'");
         }
-        boolean held;
-        try {
-            held = journal.recordAndRelease(ctx, attempt, lease);
-        } catch (DataAccessException e) {
-            throw Errors.storage("recording a push attempt of view '" + attempt.view() + "'", e);
-        }
-        if (!held) {
-            throw new LeaseLostException(lease);
-        }
-        maybePrune(attempt.view());
+        dialect.recordAndRelease(this, attempt, lease);
     }
 
     @Override
@@ -470,7 +506,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    private void maybePrune(String view) {
+    void maybePrune(String view) {
         Instant now = clock.instant();
         Instant last = lastPrune.get(view);
         if (last != null && now.isBefore(last.plus(journalPruneInterval))) {
@@ -517,7 +553,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         requireOwner(owner);
         requireTtl(ttl);
         if (readAtOnce) {
-            return tryAcquireAndRead(owner, ttl, view, snapshot)
+            return dialect.tryAcquireAndRead(this, owner, ttl, view, snapshot)
                     .map(b -> new JdbcPushSession(this, view, b.token(), ttl, snapshot, b.read()));
         }
         return tryAcquire(view.name(), owner, ttl).map(t -> new JdbcPushSession(this, view, t, ttl, snapshot, null));
@@ -535,70 +571,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    /**
-     * On PostgreSQL, when this store is also the row source and the view's read is rendered once (no
-     * {@code now()}): the lease's statement and the read's first fetch sent together, in one round
-     * trip. They run in one implicit transaction, the read after the lease is taken (the lease row
-     * stays locked until the read is done; the read's start, the transaction's, is before it). A view
-     * with more rows than one fetch is then streamed as {@link #open} does. On any failure, and for
-     * a view without a lease row yet, the two steps one after the other (a failure of the read then
-     * reported by the cursor, as a push reports a failed read).
-     */
-    private Optional<Begun> tryAcquireAndRead(String owner, Duration ttl, View view, Snapshot snapshot) {
-        if (dialect != Dialect.POSTGRESQL) {
-            return inTwoSteps(owner, ttl, view, snapshot);
-        }
-        Optional<LeaseToken> token;
-        LoadedPage loaded;
-        try (Connection c = dataSource.getConnection()) {
-            Mapping mapping = mapping(c, view.definition());
-            Optional<RenderedQueries.Rendered> first = renderedQueries.get(view, mapping, snapshot, fetchSize + 1L, true,
-                    DSL.using(c, dialect.jooq(), settings));
-            if (first.isEmpty()) {
-                return inTwoSteps(owner, ttl, view, snapshot);
-            }
-            try (PreparedStatement ps = c.prepareStatement(Leases.ACQUIRE_IN_ONE_STATEMENT + ";\n" + first.get().text())) {
-                Leases.bindAcquire(ps, view.name(), owner, ttl);
-                first.get().bind(ps, Leases.ACQUIRE_PARAMETERS);
-                ps.execute();
-                Optional<Long> fence;
-                try (ResultSet rs = ps.getResultSet()) {
-                    fence = Leases.acquired(rs);
-                }
-                if (fence == null) { // the first push of this view in this database: no lease row yet
-                    return inTwoSteps(owner, ttl, view, snapshot);
-                }
-                if (fence.isEmpty()) {
-                    return Optional.empty();
-                }
-                if (!ps.getMoreResults()) {
-                    // not expected: the lease is this owner's now, and the steps below take it again
-                    throw new SQLException("the read sent with the lease of view '" + view.name() + "' gave no rows");
-                }
-                token = Optional.of(new LeaseToken(view.name(), owner, fence.get()));
-                try (ResultSet rs = ps.getResultSet()) {
-                    loaded = readFirst(rs, first.get());
-                }
-            }
-        } catch (SQLException | DataAccessException e) {
-            // nothing was taken (the statements' one transaction rolled back): the two steps, which
-            // report a failure each in its way (the lease's by exception, the read's by the cursor)
-            mappings.remove(view.definition());
-            return inTwoSteps(owner, ttl, view, snapshot);
-        }
-        if (loaded.rows().size() <= fetchSize) {
-            return Optional.of(new Begun(token.get(), loaded(loaded)));
-        }
-        return Optional.of(new Begun(token.get(), null)); // more than one fetch: the session streams it in its own transaction
-    }
-
     /** A lease taken and, if it was read with it, the view's read (null: the session opens it). */
-    private record Begun(LeaseToken token, Read read) {
+    record Begun(LeaseToken token, Read read) {
     }
 
-    private Optional<Begun> inTwoSteps(String owner, Duration ttl, View view, Snapshot snapshot) {
-        return tryAcquire(view.name(), owner, ttl).map(t -> new Begun(t, null));
-    }
 
 
     /** Extends a held lease; false when it was lost. */

@@ -1,32 +1,30 @@
 package io.viewpush.jdbc;
 
+import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseToken;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.view.View;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.Locale;
+import java.util.Optional;
 
-/** The databases this adapter supports, and what differs between them. */
-enum Dialect {
-    POSTGRESQL(SQLDialect.POSTGRES, "PostgreSQL", JdbcPushStore.MIGRATIONS_POSTGRESQL, 6),
-    H2(SQLDialect.H2, "H2", JdbcPushStore.MIGRATIONS_H2, 9);
-
-    private final SQLDialect jooq;
-    private final String label;
-    private final String migrations;
-    private final int maxFractionDigits;
-
-    Dialect(SQLDialect jooq, String label, String migrations, int maxFractionDigits) {
-        this.jooq = jooq;
-        this.label = label;
-        this.migrations = migrations;
-        this.maxFractionDigits = maxFractionDigits;
-    }
+/**
+ * What differs between the databases this adapter supports: one subclass per database
+ * ({@link PostgreSqlDialect}, {@link H2Dialect}), chosen once per store from the connection. Shared
+ * code asks the dialect and never tests which database it is; the speed-ups one database allows
+ * (one statement instead of several) stay in its class.
+ */
+abstract class Dialect {
+    static final Dialect POSTGRESQL = new PostgreSqlDialect();
+    static final Dialect H2 = new H2Dialect();
 
     /**
      * @return the dialect of the database behind the connection
@@ -45,52 +43,86 @@ enum Dialect {
                 + ", which the JDBC adapter does not support (supported: PostgreSQL, H2)");
     }
 
-    SQLDialect jooq() {
-        return jooq;
+    /** @return the dialect jOOQ renders for as {@code jooq} */
+    static Dialect of(SQLDialect jooq) {
+        return jooq.family() == POSTGRESQL.jooq().family() ? POSTGRESQL : H2;
     }
 
-    String label() {
-        return label;
-    }
+    /** @return jOOQ's dialect for this database */
+    abstract SQLDialect jooq();
 
-    String migrations() {
-        return migrations;
-    }
+    /** @return the database's name, for people */
+    abstract String label();
+
+    /** @return where this database's migrations are on the classpath */
+    abstract String migrations();
 
     /** @return the most fractional-second digits a timestamp can hold */
-    int maxFractionDigits() {
-        return maxFractionDigits;
-    }
+    abstract int maxFractionDigits();
 
-    /**
-     * An expression that orders text in Unicode code-point order. PostgreSQL: the {@code "C"}
-     * collation compares UTF-8 bytes; H2 compares Java UTF-16 units by default, so its UTF-8 bytes
-     * (unsigned) are compared instead.
-     */
-    Field<?> codePointOrder(Field<String> text) {
-        if (this == POSTGRESQL) {
-            return text.collate(DSL.collation(DSL.quotedName("C")));
-        }
-        return text.cast(SQLDataType.VARBINARY);
-    }
+    /** An expression that orders text in Unicode code-point order. */
+    abstract Field<?> codePointOrder(Field<String> text);
 
     /** The database's current time with zone, evaluated when the statement runs. */
-    Field<OffsetDateTime> now() {
-        return this == POSTGRESQL
-                ? DSL.field("clock_timestamp()", SqlTypes.TIMESTAMP_TZ)
-                : DSL.field("current_timestamp(9)", SqlTypes.TIMESTAMP_TZ);
-    }
+    abstract Field<OffsetDateTime> now();
 
     /** The session's local time: what the database's own {@code now()} writes into a timestamp column. */
-    Field<LocalDateTime> localNow() {
-        return this == POSTGRESQL
-                ? DSL.field("cast(clock_timestamp() as timestamp)", SqlTypes.TIMESTAMP)
-                : DSL.field("localtimestamp(9)", SqlTypes.TIMESTAMP);
-    }
+    abstract Field<LocalDateTime> localNow();
 
-    /** Whether a (text) column type name is one this dialect compares as plain text. */
-    boolean isCaseInsensitiveText(String typeName) {
+    /** @return whether a text column of that type name (lower case) compares as plain text, as the expression language does */
+    abstract boolean isPlainText(String typeName);
+
+    /** Whether a (text) column type name is one that compares ignoring case. */
+    static boolean isCaseInsensitiveText(String typeName) {
         String t = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
         return t.contains("ignorecase") || t.equals("citext");
+    }
+
+    /** @return an unquoted identifier as the database stores it */
+    abstract String foldUnquoted(String name);
+
+    /** @return the SQL type to cast the text form of a value of that type to, as the scratch table declares it */
+    abstract String castType(ValueType type);
+
+    /** @return the length of text as the database's column size counts it */
+    abstract long textLength(String text);
+
+    // ---- leases ----
+
+    /** Locks the view's lease row (see {@link Leases.Strength}) and reads the database's time after the lock. */
+    abstract Optional<Leases.Held> lock(DSLContext tx, String view, Leases.Strength strength);
+
+    /** Takes the lease if it is free, expired or already the owner's (creating its row when missing). */
+    abstract Optional<LeaseToken> tryAcquire(Leases leases, DSLContext ctx, String view, String owner, Duration ttl);
+
+    /** Extends the lease if the token still holds it (nobody took it since). */
+    abstract boolean renewNow(Leases leases, DSLContext ctx, LeaseToken token, Duration ttl);
+
+    // ---- a push's session ----
+
+    /**
+     * Takes the lease and, where the database allows it in one step, reads the view's first fetch
+     * with it.
+     *
+     * @return empty when another owner holds the lease; else the token and the read (null: the
+     *         session opens it)
+     */
+    abstract Optional<DefaultJdbcPushStore.Begun> tryAcquireAndRead(DefaultJdbcPushStore store, String owner,
+                                                                    Duration ttl, View view,
+                                                                    io.viewpush.expression.Snapshot snapshot);
+
+    /** Records a push's last attempt and releases its lease (nothing when the lease is lost: LeaseLostException). */
+    abstract void recordAndRelease(DefaultJdbcPushStore store, PushAttempt attempt, LeaseToken lease);
+
+    /**
+     * @return an empty batch of the view's rows, stamped with {@code stampValue} when committed
+     *         under the lease; {@code chunk} rows kept in memory at most
+     */
+    abstract JdbcStampBatch newBatch(DefaultJdbcPushStore store, View view, Mapping mapping, LeaseToken lease,
+                                     long batchId, Object stampValue, int chunk);
+
+    @Override
+    public String toString() {
+        return label();
     }
 }

@@ -39,7 +39,7 @@ import java.time.Duration;
  * <p>Thread-safe: one store serves every view and thread of an engine; it borrows a connection
  * from the data source for each operation (a {@link io.viewpush.port.RowCursor} holds one until closed).
  */
-public interface JdbcPushStore extends PushStore {
+public interface JdbcPushStore extends PushStore, AutoCloseable {
 
     /** Where the PostgreSQL migrations are on the classpath. */
     String MIGRATIONS_POSTGRESQL = "classpath:db/viewpush/postgresql";
@@ -91,6 +91,13 @@ public interface JdbcPushStore extends PushStore {
      * @throws StorageException when the database fails
      */
     int pruneJournal();
+
+    /**
+     * Stops the store's background work (the thread that writes a large batch's rows ahead on H2);
+     * idempotent. The data source is the host's and stays open. A push after this fails.
+     */
+    @Override
+    void close();
 
     /** @return the database this store talks to: {@code "PostgreSQL"} or {@code "H2"} */
     String databaseName();

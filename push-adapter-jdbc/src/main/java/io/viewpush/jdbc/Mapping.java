@@ -22,6 +22,8 @@ final class Mapping {
     private final Map<String, Schema.Column> byField;
     private final Map<String, ValueType> types;
     private final Table<?> jooqTable;
+    /** Statements rendered once for this mapping (reads, stamps), dropped with it when the table changes. */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Object> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types) {
         this.dialect = dialect;
@@ -37,6 +39,26 @@ final class Mapping {
 
     Table<?> table() {
         return jooqTable;
+    }
+
+    /**
+     * @param key    what is rendered (a record or enum that says which statement of the view)
+     * @param render renders it the first time
+     * @return the statement for {@code key}, rendered once per mapping: a mapping is introspected
+     *         once per view definition and store, and introspected again (with nothing rendered)
+     *         after the view's SQL failed
+     */
+    @SuppressWarnings("unchecked")
+    <T> T renderedOnce(Object key, java.util.function.Supplier<T> render) {
+        Object known = rendered.get(key);
+        if (known == null) {
+            known = render.get();
+            Object raced = rendered.putIfAbsent(key, known);
+            if (raced != null) {
+                known = raced;
+            }
+        }
+        return (T) known;
     }
 
     /** @return the table's name as the database spells it */

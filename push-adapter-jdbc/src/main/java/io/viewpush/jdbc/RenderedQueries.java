@@ -15,12 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The SQL of each view's probe ({@code LIMIT n}) and full read, rendered by jOOQ once instead of
@@ -29,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * idle view every poll interval. Only for views that do not use {@code now()} (their SQL and bind
  * values do not depend on the snapshot) and reads from the first row; a cached query is bound
  * with the values it was rendered with (temporal ones in the temporal binding's text form, which
- * the rendered SQL casts back) and read straight from the result set. Entries are tied to the
- * mapping they were rendered with.
+ * the rendered SQL casts back) and read straight from the result set. They are kept with the
+ * mapping they were rendered for ({@link Mapping#renderedOnce}).
  */
 final class RenderedQueries {
     /** One rendered read: the view's SQL object (to map rows), the statement text and its bind values. */
@@ -68,37 +64,30 @@ final class RenderedQueries {
         }
     }
 
-    /** A view that cannot be cached (it uses now(), or a bind value of another kind). */
-    private static final Map<Long, Optional<Rendered>> NOT_CACHED = Map.of();
+    private RenderedQueries() {
+    }
 
-    private final Map<View, Map<Long, Optional<Rendered>>> byView = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Which read of a view: its limit, and whether it selects its start. */
+    private record Key(long limit, boolean withStart) {
+    }
 
     /**
      * @param limit     the page's limit, 0 for every row
      * @param withStart whether the statement also selects its start ({@link ViewSql#STATEMENT_START}, last)
      * @return the view's read from its first row, rendered once; empty when it cannot be cached
      */
-    Optional<Rendered> get(View view, Mapping mapping, Snapshot snapshot, long limit, boolean withStart, DSLContext dsl) {
-        Map<Long, Optional<Rendered>> byLimit = byView.get(view);
-        if (byLimit == NOT_CACHED) {
+    static Optional<Rendered> get(View view, Mapping mapping, Snapshot snapshot, long limit, boolean withStart,
+                                  DSLContext dsl) {
+        if (mapping.renderedOnce(UsesNow.KEY, () -> usesNow(view) ? UsesNow.YES : UsesNow.NO) == UsesNow.YES) {
             return Optional.empty();
         }
-        if (byLimit == null) {
-            if (usesNow(view)) {
-                byView.put(view, NOT_CACHED);
-                return Optional.empty();
-            }
-            byLimit = new ConcurrentHashMap<>();
-            byView.put(view, byLimit);
-        }
-        long key = withStart ? ~limit : limit; // the same limit with and without the start are two statements
-        Optional<Rendered> known = byLimit.get(key);
-        if (known != null && (known.isEmpty() || known.get().mapping() == mapping)) {
-            return known;
-        }
-        Optional<Rendered> rendered = render(view, mapping, snapshot, limit, withStart, dsl);
-        byLimit.put(key, rendered);
-        return rendered;
+        return mapping.renderedOnce(new Key(limit, withStart), () -> render(view, mapping, snapshot, limit, withStart, dsl));
+    }
+
+    /** Whether a view uses now(), found once per mapping. */
+    private enum UsesNow {
+        YES, NO;
+        static final Object KEY = UsesNow.class;
     }
 
     private static Optional<Rendered> render(View view, Mapping mapping, Snapshot snapshot, long limit, boolean withStart,

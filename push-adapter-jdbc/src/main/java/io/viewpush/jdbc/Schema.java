@@ -32,7 +32,6 @@ final class Schema {
             "PARTITIONED TABLE", "FOREIGN TABLE");
     /** The kinds of table whose unique indexes the metadata shows: a view's key is trusted to be unique. */
     private static final Set<String> INDEXED_TYPES = Set.of("TABLE", "BASE TABLE");
-    private static final Set<String> POSTGRES_TEXT = Set.of("text", "varchar", "bpchar", "char", "name");
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String SUPPORTED = "supported: text and character types, numeric, decimal and integer types,"
             + " boolean, timestamp, timestamp with time zone, date";
@@ -239,7 +238,7 @@ final class Schema {
 
     /** The table's name as DDL must write it: bare when the database would fold it to itself. */
     private String tableIdentifier(String name) {
-        String folded = dialect == Dialect.H2 ? name.toUpperCase(Locale.ROOT) : name.toLowerCase(Locale.ROOT);
+        String folded = dialect.foldUnquoted(name);
         return PLAIN_IDENTIFIER.matcher(name).matches() && folded.equals(name) ? name : quote(name);
     }
 
@@ -304,8 +303,7 @@ final class Schema {
             case Types.LONGNVARCHAR:
             case Types.CLOB:
             case Types.NCLOB:
-                if (dialect.isCaseInsensitiveText(typeName)
-                        || (dialect == Dialect.POSTGRESQL && !POSTGRES_TEXT.contains(typeName))) {
+                if (!dialect.isPlainText(typeName)) {
                     return Optional.empty();
                 }
                 return Optional.of(ValueType.TEXT);

@@ -198,22 +198,6 @@ final class SqlText {
 
     /** @return the SQL type to cast such text to, as the scratch table declares it */
     static String castType(Dialect dialect, ValueType type) {
-        boolean pg = dialect == Dialect.POSTGRESQL;
-        switch (type) {
-            case TEXT:
-                return pg ? "text" : "varchar";
-            case NUMBER:
-                return pg ? "numeric" : "decfloat";
-            case BOOLEAN:
-                return "boolean";
-            case TIMESTAMP:
-                return pg ? "timestamp(6)" : "timestamp(9)";
-            case TIMESTAMP_TZ:
-                return pg ? "timestamp(6) with time zone" : "timestamp(9) with time zone";
-            case DATE:
-                return "date";
-            default:
-                throw new IllegalArgumentException("unknown type " + type);
-        }
+        return dialect.castType(type);
     }
 }

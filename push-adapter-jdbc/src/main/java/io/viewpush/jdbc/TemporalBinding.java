@@ -69,7 +69,7 @@ final class TemporalBinding<T extends Temporal> implements Binding<T, T> {
     }
 
     private String castType(SQLDialect dialect) {
-        int digits = dialect.family() == SQLDialect.POSTGRES ? 6 : 9;
+        int digits = Dialect.of(dialect).maxFractionDigits();
         if (type == LocalDateTime.class) {
             return "timestamp(" + digits + ")";
         }

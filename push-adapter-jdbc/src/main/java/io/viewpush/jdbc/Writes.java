@@ -38,7 +38,7 @@ final class Writes {
         if (v instanceof String && column.jdbcType() != Types.CLOB && column.jdbcType() != Types.NCLOB
                 && column.size() > 0 && column.size() < Integer.MAX_VALUE) {
             String s = (String) v;
-            long length = mapping.dialect() == Dialect.POSTGRESQL ? s.codePointCount(0, s.length()) : s.length();
+            long length = mapping.dialect().textLength(s);
             if (length > column.size()) {
                 throw new IllegalArgumentException(where + " holds at most " + column.size() + " characters, not "
                         + length);

@@ -80,7 +80,7 @@ abstract class LeaseCases extends StoreCases {
     @Test
     void aStaleOrExpiredTokenCannotStampABatchLargerThanOneStatementStamps() throws InterruptedException {
         String t = createOrders();
-        int rows = JdbcStampBatch.ONE_STATEMENT_MAX_ROWS + 10;
+        int rows = PostgreSqlStampBatch.ONE_STATEMENT_MAX_ROWS + 10;
         for (int id = 1; id <= rows; id += 500) {
             StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, customer) VALUES ");
             for (int i = id; i < Math.min(id + 500, rows + 1); i++) {

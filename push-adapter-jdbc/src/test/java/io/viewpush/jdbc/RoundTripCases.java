@@ -141,7 +141,7 @@ abstract class RoundTripCases extends StoreCases {
 
     /**
      * Each batch after the first of a push in batches larger than the one-statement stamp
-     * ({@link JdbcStampBatch#ONE_STATEMENT_MAX_ROWS}): the lease renewed (one statement), and the
+     * ({@link PostgreSqlStampBatch.ONE_STATEMENT_MAX_ROWS}): the lease renewed (one statement), and the
      * stamp's transaction: the lease checked and the generic plans set (one statement), the stamp,
      * the commit. It was 7 (the renewal's lock, update and commit; a separate {@code SET LOCAL}).
      */
@@ -149,7 +149,7 @@ abstract class RoundTripCases extends StoreCases {
 
     @Test
     void eachBatchOfAPushInLargeBatchesCostsItsPinnedRoundTrips() {
-        int batchRows = JdbcStampBatch.ONE_STATEMENT_MAX_ROWS + 500;
+        int batchRows = PostgreSqlStampBatch.ONE_STATEMENT_MAX_ROWS + 500;
         db.execute(isPostgres()
                 ? "INSERT INTO " + table + " SELECT g, 'c', LOCALTIMESTAMP, NULL FROM generate_series(31, 4500) g"
                 : "INSERT INTO " + table + " SELECT x, 'c', LOCALTIMESTAMP, NULL FROM SYSTEM_RANGE(31, 4500)");

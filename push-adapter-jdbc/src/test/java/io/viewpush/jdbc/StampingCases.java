@@ -347,7 +347,7 @@ abstract class StampingCases extends StoreCases {
     @Test
     void aBatchPreparedOnTheSendingThreadStampsExactlyItsRowsWithTheOptimisticCheck() {
         String t = createOrders();
-        int n = 2 * (JdbcStampBatch.ONE_STATEMENT_MAX_ROWS + 150);
+        int n = 2 * (PostgreSqlStampBatch.ONE_STATEMENT_MAX_ROWS + 150);
         for (int id = 1; id <= n; id += 500) {
             StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, customer, last_modified) VALUES ");
             for (int i = id; i < Math.min(id + 500, n + 1); i++) {

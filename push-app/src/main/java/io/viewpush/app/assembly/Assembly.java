@@ -102,6 +102,7 @@ public final class Assembly implements AutoCloseable {
                     + "compared with now() and stamped in it", zone.zone().getId(), zone.source());
             runInit(config, ds);
             JdbcPushStore store = store(ds, true, config);
+            opened.push(store);
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
