@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushSession;
+import io.viewpush.port.RejectedValueException;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
@@ -442,7 +443,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {
                 // the database refused a value for its column (out of range, too long): the caller's
                 // mistake, not the database failing
-                throw new IllegalArgumentException("a value of " + values.keySet().stream().map(f -> "'" + f + "'")
+                throw new RejectedValueException(values.size() == 1 ? values.keySet().iterator().next() : "",
+                        "a value of " + values.keySet().stream().map(f -> "'" + f + "'")
                         .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
                         + view.name() + "': " + Errors.reason(e));
             }
@@ -611,6 +613,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     }
 
     // ---- PushStore ----
+
+    /** The time zone of a session of the data source (PostgreSQL's {@code TimeZone}, H2's {@code TIME ZONE}). */
+    @Override
+    public java.time.ZoneId sessionZone() {
+        try (Connection c = dataSource.getConnection()) {
+            return dialect.sessionZone(c);
+        } catch (SQLException | java.time.DateTimeException e) {
+            throw Errors.storage("reading the time zone of the database's sessions", e);
+        }
+    }
 
     @Override
     public boolean isReachable() {

@@ -78,6 +78,14 @@ abstract class Dialect {
         return t.contains("ignorecase") || t.equals("citext");
     }
 
+    /** @return the time zone of the connection's session */
+    abstract java.time.ZoneId sessionZone(Connection connection) throws SQLException;
+
+    /** @return the zone named by a session's setting; an offset or a region Java knows */
+    static java.time.ZoneId zone(String name) {
+        return java.time.ZoneId.of(name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("GMT") ? "UTC" : name);
+    }
+
     /** @return an unquoted identifier as the database stores it */
     abstract String foldUnquoted(String name);
 

@@ -12,6 +12,8 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -66,6 +68,17 @@ final class H2Dialect extends Dialect {
     @Override
     boolean isPlainText(String typeName) {
         return !isCaseInsensitiveText(typeName);
+    }
+
+    @Override
+    java.time.ZoneId sessionZone(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'TIME ZONE'")) {
+            if (!rs.next()) {
+                throw new SQLException("the database did not say its session's time zone");
+            }
+            return zone(rs.getString(1));
+        }
     }
 
     @Override

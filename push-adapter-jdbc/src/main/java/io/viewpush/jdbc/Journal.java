@@ -56,6 +56,7 @@ final class Journal {
                 .set(Attempt.HTTP_STATUS, a.httpStatus().isPresent() ? a.httpStatus().getAsInt() : null)
                 .set(Attempt.REASON, a.reason())
                 .set(Attempt.WEBHOOK_IDS, String.join(ID_SEPARATOR, a.webhookIds()))
+                .set(Attempt.OUTCOME, a.outcome().name())
                 .execute();
         Optional<PushHistory> before = read(tx, a.view());
         PushHistory after = before.orElse(PushHistory.none(a.view())).after(a);
@@ -127,6 +128,7 @@ final class Journal {
                 }
                 ps.setString(++i, a.reason());
                 ps.setString(++i, String.join(ID_SEPARATOR, a.webhookIds()));
+                ps.setString(++i, a.outcome().name());
                 ps.setString(++i, a.view());
                 if (sql != RECORD_AND_RELEASE) {
                     ps.setObject(++i, seconds(a.startedAt()));
@@ -146,7 +148,7 @@ final class Journal {
     /**
      * PostgreSQL: the release (only if the token still holds the lease unexpired; the update locks
      * the lease row, so a take-over waits), then, only if released, the attempt, then the history's
-     * upsert ({@code %s}). Parameters: the lease's view, owner and fence; the attempt's 15 columns;
+     * upsert ({@code %s}). Parameters: the lease's view, owner and fence; the attempt's 16 columns;
      * then the history's.
      */
     private static final String RECORD_AND_RELEASE_TEMPLATE = "with viewpush_released as ("
@@ -154,8 +156,8 @@ final class Journal {
             + " where view_name = ? and owner = ? and fence = ? and expires_at > clock_timestamp() returning view_name), "
             + "viewpush_recorded as (insert into viewpush_push_attempt (view_name, trigger_kind, started_at,"
             + " started_nano, finished_at, finished_nano, status, rows_sent, rows_stamped, rows_skipped, batches,"
-            + " bytes, http_status, reason, webhook_ids) select ?, ?, cast(? as timestamptz), ?, cast(? as timestamptz),"
-            + " ?, ?, ?, ?, ?, ?, ?, cast(? as integer), ?, ? from viewpush_released), "
+            + " bytes, http_status, reason, webhook_ids, outcome) select ?, ?, cast(? as timestamptz), ?,"
+            + " cast(? as timestamptz), ?, ?, ?, ?, ?, ?, ?, cast(? as integer), ?, ?, ? from viewpush_released), "
             + "viewpush_history as (%s) "
             + "select count(*) from viewpush_released";
 
@@ -208,7 +210,7 @@ final class Journal {
         return ctx.select(Attempt.VIEW, Attempt.TRIGGER, Attempt.STARTED_AT, Attempt.STARTED_NANO, Attempt.FINISHED_AT,
                         Attempt.FINISHED_NANO, Attempt.STATUS, Attempt.ROWS_SENT, Attempt.ROWS_STAMPED,
                         Attempt.ROWS_SKIPPED, Attempt.BATCHES, Attempt.BYTES, Attempt.HTTP_STATUS, Attempt.REASON,
-                        Attempt.WEBHOOK_IDS)
+                        Attempt.WEBHOOK_IDS, Attempt.OUTCOME)
                 .from(Attempt.TABLE)
                 .where(Attempt.VIEW.eq(view))
                 .orderBy(Attempt.ID.desc())
@@ -219,16 +221,19 @@ final class Journal {
     private static PushAttempt attempt(Record r) {
         Integer http = r.get(Attempt.HTTP_STATUS);
         String ids = r.get(Attempt.WEBHOOK_IDS);
+        PushAttempt.Status status = PushAttempt.Status.valueOf(r.get(Attempt.STATUS));
+        String outcome = r.get(Attempt.OUTCOME);
         return new PushAttempt(r.get(Attempt.VIEW),
                 PushAttempt.Trigger.valueOf(r.get(Attempt.TRIGGER)),
                 instant(r.get(Attempt.STARTED_AT), r.get(Attempt.STARTED_NANO)).orElseThrow(),
                 instant(r.get(Attempt.FINISHED_AT), r.get(Attempt.FINISHED_NANO)).orElseThrow(),
-                PushAttempt.Status.valueOf(r.get(Attempt.STATUS)),
+                status,
                 r.get(Attempt.ROWS_SENT), r.get(Attempt.ROWS_STAMPED), r.get(Attempt.ROWS_SKIPPED),
                 r.get(Attempt.BATCHES), r.get(Attempt.BYTES),
                 http == null ? OptionalInt.empty() : OptionalInt.of(http),
                 r.get(Attempt.REASON),
-                ids == null || ids.isEmpty() ? List.of() : Arrays.stream(ids.split(ID_SEPARATOR, -1)).collect(Collectors.toList()));
+                ids == null || ids.isEmpty() ? List.of() : Arrays.stream(ids.split(ID_SEPARATOR, -1)).collect(Collectors.toList()),
+                outcome == null ? PushAttempt.Outcome.of(status) : PushAttempt.Outcome.valueOf(outcome));
     }
 
     /**

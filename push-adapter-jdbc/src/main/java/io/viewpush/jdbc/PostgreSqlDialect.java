@@ -85,6 +85,24 @@ final class PostgreSqlDialect extends Dialect {
     }
 
     @Override
+    java.time.ZoneId sessionZone(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT current_setting('TimeZone')")) {
+            if (!rs.next()) {
+                throw new SQLException("the database did not say its session's time zone");
+            }
+            return zone(rs.getString(1));
+        } catch (java.time.DateTimeException e) {
+            // a zone Java does not know by that name (a POSIX string such as '<+03>-03'): its offset now
+            try (java.sql.Statement st = connection.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT cast(extract(timezone from now()) as integer)")) {
+                rs.next();
+                return java.time.ZoneOffset.ofTotalSeconds(rs.getInt(1));
+            }
+        }
+    }
+
+    @Override
     String foldUnquoted(String name) {
         return name.toLowerCase(Locale.ROOT);
     }

@@ -45,6 +45,7 @@ final class Tables {
         static final Field<Integer> HTTP_STATUS = DSL.field(DSL.name("http_status"), SQLDataType.INTEGER);
         static final Field<String> REASON = DSL.field(DSL.name("reason"), SQLDataType.CLOB);
         static final Field<String> WEBHOOK_IDS = DSL.field(DSL.name("webhook_ids"), SQLDataType.CLOB);
+        static final Field<String> OUTCOME = DSL.field(DSL.name("outcome"), SQLDataType.VARCHAR);
 
         private Attempt() {
         }

@@ -1,6 +1,7 @@
 package io.viewpush.jdbc;
 
 import io.viewpush.expression.ValueType;
+import io.viewpush.port.RejectedValueException;
 import io.viewpush.view.View;
 import org.jooq.DataType;
 import org.jooq.Field;
@@ -16,9 +17,9 @@ final class Writes {
 
     /**
      * @return the value bound in the column's type
-     * @throws IllegalArgumentException when the value has the wrong type, or the column cannot hold
-     *                                  it exactly (too many decimals for an integer or numeric(p,s)
-     *                                  column, too long for a varchar(n))
+     * @throws IllegalArgumentException when the value has the wrong type
+     * @throws RejectedValueException   when the column cannot hold it exactly (too many decimals for an
+     *                                  integer or numeric(p,s) column, too long for a varchar(n))
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Field<?> value(View view, Mapping mapping, String field, Object value) {
@@ -31,7 +32,7 @@ final class Writes {
             Integer scale = column.isInteger() ? Integer.valueOf(0)
                     : column.jdbcType() == Types.NUMERIC || column.jdbcType() == Types.DECIMAL ? column.decimalDigits() : null;
             if (scale != null && n.stripTrailingZeros().scale() > scale) {
-                throw new IllegalArgumentException(where + " cannot hold " + n.toPlainString() + " exactly: it is "
+                throw new RejectedValueException(field, where + " cannot hold " + n.toPlainString() + " exactly: it is "
                         + column.describe() + (column.isInteger() ? "" : " with " + scale + " decimal places"));
             }
         }
@@ -40,7 +41,7 @@ final class Writes {
             String s = (String) v;
             long length = mapping.dialect().textLength(s);
             if (length > column.size()) {
-                throw new IllegalArgumentException(where + " holds at most " + column.size() + " characters, not "
+                throw new RejectedValueException(field, where + " holds at most " + column.size() + " characters, not "
                         + length);
             }
         }

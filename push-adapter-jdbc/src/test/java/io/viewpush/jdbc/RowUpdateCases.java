@@ -94,10 +94,12 @@ abstract class RowUpdateCases extends StoreCases {
         View view = unconfirmed(t);
 
         assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("amount", new BigDecimal("1.005")), SNAPSHOT))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.viewpush.port.RejectedValueException.class)
+                .hasFieldOrPropertyWithValue("field", "amount")
                 .hasMessageContaining("'amount'").hasMessageContaining("1.005").hasMessageContaining("2 decimal places");
         assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("receipt id", "x".repeat(51)), SNAPSHOT))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.viewpush.port.RejectedValueException.class)
+                .hasFieldOrPropertyWithValue("field", "receipt id")
                 .hasMessageContaining("'receipt id'").hasMessageContaining("at most 50");
         assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("amount", "12"), SNAPSHOT))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -116,7 +118,8 @@ abstract class RowUpdateCases extends StoreCases {
         View view = unconfirmed(t);
 
         assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("amount", new BigDecimal("12345678901")), SNAPSHOT))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.viewpush.port.RejectedValueException.class)
+                .hasFieldOrPropertyWithValue("field", "amount")
                 .hasMessageContaining("'amount'").hasMessageContaining("does not fit its column");
         assertThat(readAll(view).get(0).get("amount")).isNull();
     }
@@ -148,7 +151,7 @@ abstract class RowUpdateCases extends StoreCases {
                 .writable("n").build());
 
         assertThatThrownBy(() -> store.update(view, RowKey.of(1L), Map.of("n", new BigDecimal("1.5")), SNAPSHOT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold 1.5");
+                .isInstanceOf(io.viewpush.port.RejectedValueException.class).hasMessageContaining("cannot hold 1.5");
         assertThat(store.update(view, RowKey.of(1L), Map.of("n", new BigDecimal("2.000")), SNAPSHOT).orElseThrow().get("n"))
                 .isEqualTo(new BigDecimal("2"));
     }

@@ -109,6 +109,31 @@ abstract class TimeZoneCases {
     }
 
     @Test
+    void theStoresSessionZoneIsTheSessionsNotTheJvms() {
+        assertThat(store.sessionZone()).isEqualTo(java.time.ZoneId.of(SESSION_ZONE));
+    }
+
+    @Test
+    void anEngineWithoutAZoneComparesNowInTheSessionsZone() {
+        // an hour ago on the session's wall clock (UTC+14) is 18 hours ahead on the JVM's (New York)
+        String t = StoreCases.newTable("due");
+        db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, ts TIMESTAMP(6))",
+                "INSERT INTO " + t + " VALUES (1, LOCALTIMESTAMP - INTERVAL '1' HOUR)");
+        ViewDefinition due = ViewDefinition.builder("due", t).key("id").field("id", "id").field("ts", "ts")
+                .filter("{ts} <= now()").build();
+        for (java.time.ZoneId zone : new java.time.ZoneId[]{null, java.time.ZoneId.of(JVM_ZONE)}) {
+            try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(store).zone(zone)
+                    .view(due).build()) {
+                java.util.List<Row> rows = new java.util.ArrayList<>();
+                try (io.viewpush.port.RowCursor c = engine.read("due", io.viewpush.port.Page.ALL)) {
+                    c.forEachRemaining(rows::add);
+                }
+                assertThat(rows).as("engine zone %s", zone == null ? "by default" : zone).hasSize(zone == null ? 1 : 0);
+            }
+        }
+    }
+
+    @Test
     void aTimestampStampIsTheSessionsLocalTimeNotTheJvms() {
         LocalDateTime before = db.localNow();
         LeaseToken lease = store.tryAcquire("zones", "engine", Duration.ofMinutes(1)).orElseThrow();

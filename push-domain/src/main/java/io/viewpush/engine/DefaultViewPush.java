@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.Page;
 import io.viewpush.port.PushStore;
+import io.viewpush.port.RejectedValueException;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.RowSource;
 import io.viewpush.port.RowUpdater;
@@ -65,10 +66,11 @@ final class DefaultViewPush implements ViewPush {
             return t;
         });
         if (pushes) {
-            LeaseKeeper keeper = new LeaseKeeper(b.leaseTtl());
-            Pusher pusher = new Pusher(b.store(), b.transport(), b.listener(), b.clock(), b.zone(), owner,
+            Events events = new Events(b.listener());
+            LeaseKeeper keeper = new LeaseKeeper(b.leaseTtl(), events);
+            Pusher pusher = new Pusher(b.store(), b.transport(), events, b.clock(), b.zone(), owner,
                     b.leaseTtl(), keeper, stampExecutor);
-            this.scheduler = new Scheduler(pusher, b.store(), keeper, b.clock(), views.values(), b.pollInterval(),
+            this.scheduler = new Scheduler(pusher, b.store(), events, b.clock(), views.values(), b.pollInterval(),
                     b.workers());
             this.keeper = keeper;
         } else {
@@ -210,11 +212,9 @@ final class DefaultViewPush implements ViewPush {
         RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));
         try {
             return u.update(v, RowKey.of(key), values, new Snapshot(clock.instant(), zone));
-        } catch (IllegalArgumentException e) {
+        } catch (RejectedValueException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
-            String field = values.keySet().stream().filter(f -> String.valueOf(e.getMessage()).contains("'" + f + "'"))
-                    .findFirst().orElse("");
-            throw new InvalidUpdateException(field, e.getMessage());
+            throw new InvalidUpdateException(e.field(), e.getMessage());
         }
     }
 

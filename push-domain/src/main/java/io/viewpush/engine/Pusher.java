@@ -4,7 +4,7 @@ import io.viewpush.PushException;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.Page;
-import io.viewpush.port.PushListener;
+import io.viewpush.port.PushListener.Activity;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
 import io.viewpush.port.PushTransport;
@@ -13,6 +13,7 @@ import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Outcome;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.PushAttempt.Trigger;
 import io.viewpush.push.PushDecision;
@@ -48,7 +49,7 @@ import java.util.function.BooleanSupplier;
 final class Pusher {
     private final PushStore store;
     private final PushTransport transport;
-    private final PushListener listener;
+    private final Events events;
     private final Clock clock;
     private final ZoneId zone;
     private final String owner;
@@ -56,11 +57,11 @@ final class Pusher {
     private final LeaseKeeper keeper;
     private final Executor stampExecutor;
 
-    Pusher(PushStore store, PushTransport transport, PushListener listener, Clock clock, ZoneId zone, String owner,
+    Pusher(PushStore store, PushTransport transport, Events events, Clock clock, ZoneId zone, String owner,
            Duration leaseTtl, LeaseKeeper keeper, Executor stampExecutor) {
         this.store = store;
         this.transport = transport;
-        this.listener = listener;
+        this.events = events;
         this.clock = clock;
         this.zone = zone;
         this.owner = owner;
@@ -92,17 +93,17 @@ final class Pusher {
         Optional<PushSession> begun;
         try {
             if (dueCheck && !hasRows(view, snapshot)) {
-                return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
+                return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, Outcome.NOTHING_TO_SEND, "nothing to send"));
             }
             begun = store.begin(view, owner, leaseTtl, snapshot, !dueCheck);
             if (begun.isEmpty() && !dueCheck && !hasRows(view, snapshot)) {
-                return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, "nothing to send"));
+                return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, Outcome.NOTHING_TO_SEND, "nothing to send"));
             }
         } catch (StorageException e) {
             return finish(failedBeforeSending(view, trigger, started, e));
         }
         if (begun.isEmpty()) {
-            return finish(skip(view, trigger, started, Status.SKIPPED, "another engine is pushing this view"));
+            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD, "another engine is pushing this view"));
         }
         PushSession session = begun.get();
         keeper.hold(view.name(), session);
@@ -116,7 +117,7 @@ final class Pusher {
                 }
                 PushDecision decision = policy.decide(history, started);
                 if (decision instanceof PushDecision.WaitUntil) {
-                    return finish(skip(view, trigger, started, Status.SKIPPED, "not due: " + decision.because()));
+                    return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.NOT_DUE, "not due: " + decision.because()));
                 }
             }
             PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, session, stopping, abandoned);
@@ -125,7 +126,7 @@ final class Pusher {
                 try {
                     session.finish(attempt);
                 } catch (LeaseLostException | StorageException e) {
-                    attempt = withReason(attempt, attempt.reason() + "; the journal could not record it: " + e.getMessage());
+                    attempt = attempt.withReason(attempt.reason() + "; the journal could not record it: " + e.getMessage());
                 }
             }
             return finish(attempt);
@@ -135,7 +136,7 @@ final class Pusher {
                 session.close();
             } catch (StorageException e) {
                 // the lease expires by itself; the next push of any engine takes it over
-                keeper.noteReleaseFailure(e);
+                events.unexpectedError(view.name(), Activity.RELEASING_LEASE, e);
             }
         }
     }
@@ -151,6 +152,7 @@ final class Pusher {
         Totals t = new Totals();
         Stamping stamping = new Stamping(view, abandoned);
         Status status = Status.SUCCESS;
+        Outcome outcome = Outcome.DELIVERED;
         String reason = null;
         boolean sentAny = false;
         try (RowCursor cursor = session.rows()) {
@@ -160,6 +162,7 @@ final class Pusher {
                 }
                 if (sentAny && stopping.getAsBoolean()) {
                     status = Status.PARTIAL;
+                    outcome = Outcome.STOPPING;
                     reason = "the engine is stopping: later batches are left for the next push";
                     break;
                 }
@@ -192,21 +195,26 @@ final class Pusher {
                 if (!d.delivered()) {
                     notifyBatch(view, d, StampResult.NONE);
                     status = Status.FAILED;
+                    outcome = Outcome.RECEIVER_FAILED;
                     reason = d.reason();
                     break;
                 }
             }
             if (!sentAny) {
-                return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, "nothing to send");
+                return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, Outcome.NOTHING_TO_SEND,
+                        "nothing to send");
             }
         } catch (LeaseLostException e) {
             status = Status.FAILED;
+            outcome = Outcome.LEASE_LOST;
             reason = "lost the view's lease to another engine: " + e.getMessage();
         } catch (StorageException e) {
             status = Status.FAILED;
+            outcome = Outcome.DATABASE_FAILED;
             reason = "database error: " + e.getMessage();
         } catch (PushException e) {
             status = Status.FAILED;
+            outcome = Outcome.ROWS_REJECTED;
             reason = e.getMessage();
         } finally {
             stamping.awaitAll();
@@ -214,6 +222,7 @@ final class Pusher {
         RuntimeException stampFailure = stamping.failure();
         if (stampFailure != null && status != Status.FAILED) {
             status = Status.FAILED;
+            outcome = stampFailure instanceof LeaseLostException ? Outcome.LEASE_LOST : Outcome.DATABASE_FAILED;
             reason = stampFailure instanceof LeaseLostException
                     ? "lost the view's lease to another engine: " + stampFailure.getMessage()
                     : stampFailure instanceof StorageException ? "database error while stamping: " + stampFailure.getMessage()
@@ -221,6 +230,7 @@ final class Pusher {
         }
         if (stamping.abandonedBatches() > 0 && status != Status.FAILED) {
             status = Status.FAILED;
+            outcome = Outcome.STOPPING;
             reason = "the engine stopped before a delivered batch could be stamped; its rows will be sent again";
         }
         if (status == Status.FAILED && stamping.stampedBatches() > 0) {
@@ -232,12 +242,13 @@ final class Pusher {
                     + " changed since read (not stamped)" : "");
         }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
-                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds);
+                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, outcome);
     }
 
-    private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, String reason) {
+    private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, Outcome outcome,
+                             String reason) {
         return new PushAttempt(view.name(), trigger, started, clock.instant(), status, 0, 0, 0, 0, 0,
-                OptionalInt.empty(), reason, List.of());
+                OptionalInt.empty(), reason, List.of(), outcome);
     }
 
     /**
@@ -246,29 +257,16 @@ final class Pusher {
      * It is not journaled: the journal is in the database that just failed.
      */
     private PushAttempt failedBeforeSending(View view, Trigger trigger, Instant started, StorageException e) {
-        return skip(view, trigger, started, Status.FAILED, "database error: " + e.getMessage());
-    }
-
-    private static PushAttempt withReason(PushAttempt a, String reason) {
-        return new PushAttempt(a.view(), a.trigger(), a.startedAt(), a.finishedAt(), a.status(), a.rowsSent(),
-                a.rowsStamped(), a.rowsSkipped(), a.batches(), a.bytes(), a.httpStatus(), reason, a.webhookIds());
+        return skip(view, trigger, started, Status.FAILED, Outcome.DATABASE_FAILED, "database error: " + e.getMessage());
     }
 
     private PushAttempt finish(PushAttempt attempt) {
-        try {
-            listener.pushFinished(attempt);
-        } catch (RuntimeException e) {
-            keeper.noteListenerFailure(e);
-        }
+        events.pushFinished(attempt);
         return attempt;
     }
 
     private void notifyBatch(View view, Delivery d, StampResult stamp) {
-        try {
-            listener.batchFinished(view.name(), d, stamp);
-        } catch (RuntimeException e) {
-            keeper.noteListenerFailure(e);
-        }
+        events.batchFinished(view.name(), d, stamp);
     }
 
     /** Running totals of one push. */

@@ -1,8 +1,10 @@
 package io.viewpush.engine;
 
 import io.viewpush.port.PushJournal;
+import io.viewpush.port.PushListener.Activity;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Outcome;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.PushAttempt.Trigger;
 import io.viewpush.push.PushDecision;
@@ -33,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Scheduler {
     private final Pusher pusher;
     private final PushJournal journal;
-    private final LeaseKeeper keeper;
+    private final Events events;
     private final Clock clock;
     private final Duration pollInterval;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -42,11 +44,11 @@ final class Scheduler {
     private volatile boolean stopping;
     private volatile boolean abandoned;
 
-    Scheduler(Pusher pusher, PushJournal journal, LeaseKeeper keeper, Clock clock, Collection<View> views,
+    Scheduler(Pusher pusher, PushJournal journal, Events events, Clock clock, Collection<View> views,
               Duration pollInterval, int workers) {
         this.pusher = pusher;
         this.journal = journal;
-        this.keeper = keeper;
+        this.events = events;
         this.clock = clock;
         this.pollInterval = pollInterval;
         for (View v : views) {
@@ -181,8 +183,10 @@ final class Scheduler {
             }
             attempt = pusher.push(s.view, trigger, false, () -> stopping, () -> abandoned);
             s.history = updated(s, attempt);
-        } catch (StorageException e) {
-            keeper.noteReleaseFailure(e);
+        } catch (RuntimeException e) {
+            // the pusher reports what goes wrong in a push as its attempt: this is a fault of its own,
+            // and the view stays scheduled
+            events.unexpectedError(s.view.name(), Activity.PUSHING, e);
         } finally {
             synchronized (s) {
                 s.running = false;
@@ -205,7 +209,7 @@ final class Scheduler {
         try {
             return journal.history(view);
         } catch (StorageException e) {
-            keeper.noteReleaseFailure(e);
+            events.unexpectedError(view, Activity.LOADING_HISTORY, e);
             return PushHistory.none(view);
         }
     }
@@ -229,8 +233,7 @@ final class Scheduler {
         }
         // found not due (the journal knew a later push than we did): come back when it is due, not
         // a whole interval after this check; unless the history we hold says it is due already
-        boolean notDue = attempt != null && attempt.status() == Status.SKIPPED && attempt.reason().startsWith("not due")
-                && due.isAfter(clock.instant());
+        boolean notDue = attempt != null && attempt.outcome() == Outcome.NOT_DUE && due.isAfter(clock.instant());
         boolean idle = attempt == null || attempt.status() == Status.NOTHING_TO_SEND
                 || (attempt.status() == Status.SKIPPED && !notDue);
         if (idle && !woken) {

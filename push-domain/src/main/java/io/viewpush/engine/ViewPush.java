@@ -142,7 +142,7 @@ public interface ViewPush extends AutoCloseable {
         private PushTransport transport;
         private final List<ViewDefinition> definitions = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
-        private ZoneId zone = ZoneId.systemDefault();
+        private ZoneId zone;
         private PushListener listener = PushListener.NONE;
         private String owner;
         private Duration leaseTtl = DEFAULT_LEASE_TTL;
@@ -212,7 +212,9 @@ public interface ViewPush extends AutoCloseable {
 
         /**
          * @param value the zone in which {@code now()} is compared with timestamps without zone and
-         *              dates; default the JVM's zone (which is also the JDBC drivers' default session zone)
+         *              dates; default the store's session zone ({@link PushStore#sessionZone()}, asked
+         *              once by {@link #build()}), so that the engine's {@code now()} and the
+         *              database's wall clock agree; the JVM's zone for an engine without a store
          */
         public Builder zone(ZoneId value) {
             this.zone = value;
@@ -270,7 +272,6 @@ public interface ViewPush extends AutoCloseable {
             require(schema, "schema (or store)");
             require(rowSource, "rowSource (or store)");
             require(clock, "clock");
-            require(zone, "zone");
             require(listener, "listener");
             positive(leaseTtl, "leaseTtl");
             positive(pollInterval, "pollInterval");
@@ -285,6 +286,9 @@ public interface ViewPush extends AutoCloseable {
             if (pushes) {
                 require(transport, "transport (a view has a push policy)");
                 require(store, "store (a view has a push policy)");
+            }
+            if (zone == null) {
+                zone = store != null ? store.sessionZone() : ZoneId.systemDefault();
             }
             String engineOwner = owner != null ? owner : defaultOwner();
             return new DefaultViewPush(this, engineOwner);

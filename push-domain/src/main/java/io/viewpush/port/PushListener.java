@@ -4,10 +4,15 @@ import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Port: events for metrics and logs. Called on the engine's threads (a batch's event on the thread
- * that stamped it); must be quick, thread-safe, and must not
- * throw (an exception is caught and ignored by the engine). Every method does nothing by default.
+ * that stamped it, a lost lease on the renewal thread); must be quick and thread-safe. An exception
+ * a listener throws is caught by the engine and reported to {@link #unexpectedError} as
+ * {@link Activity#NOTIFYING_LISTENER} (once: if that throws too, it is logged). Every method does
+ * nothing by default.
  */
 public interface PushListener {
 
@@ -19,7 +24,58 @@ public interface PushListener {
     default void batchFinished(String view, Delivery delivery, StampResult stamp) {
     }
 
-    /** A push finished (including "nothing to send" and skipped pushes). */
+    /** A push finished (including "nothing to send" and skipped pushes); its outcome is {@link PushAttempt#outcome()}. */
     default void pushFinished(PushAttempt attempt) {
+    }
+
+    /**
+     * The engine found, renewing it, that it no longer holds a view's lease (it expired and another
+     * engine took it, or the database lost it): the push still running stamps nothing more and ends
+     * with {@link PushAttempt.Outcome#LEASE_LOST}.
+     */
+    default void leaseLost(String view, LeaseToken lease) {
+    }
+
+    /**
+     * Something failed out of any push's sight, and the engine went on: a lease it could not renew
+     * or release (it expires by itself), a history it could not load, a listener that threw, or a
+     * fault in the engine itself.
+     *
+     * @param view     the view it concerns
+     * @param activity what the engine was doing
+     * @param error    what went wrong
+     */
+    default void unexpectedError(String view, Activity activity, Throwable error) {
+    }
+
+    /** What the engine was doing when an {@link #unexpectedError} happened. */
+    enum Activity {
+        /** Renewing a lease on the renewal thread. */
+        RENEWING_LEASE,
+        /** Releasing a lease after a push. */
+        RELEASING_LEASE,
+        /** Loading a view's history for the schedule. */
+        LOADING_HISTORY,
+        /** Telling a listener of an event. */
+        NOTIFYING_LISTENER,
+        /** Running a push (a fault the push itself did not report). */
+        PUSHING
+    }
+
+    /**
+     * @param listeners each told of every event, in order; one that throws does not keep the others
+     *                  from it (the combined listener throws its exception after telling them all,
+     *                  so the engine reports it as {@link Activity#NOTIFYING_LISTENER})
+     * @return one listener for all of them
+     */
+    static PushListener all(List<? extends PushListener> listeners) {
+        List<PushListener> all = List.copyOf(listeners);
+        all.forEach(l -> Objects.requireNonNull(l, "listener"));
+        return new Combined(all);
+    }
+
+    /** @see #all(List) */
+    static PushListener all(PushListener... listeners) {
+        return all(List.of(listeners));
     }
 }

@@ -33,6 +33,14 @@ public interface PushStore extends ViewSchema, RowSource, RowUpdater, PushJourna
      */
     Optional<PushSession> begin(View view, String owner, Duration ttl, Snapshot snapshot, boolean readAtOnce);
 
+    /**
+     * @return the time zone the store's database sessions read and write timestamps without time
+     *         zone and dates in (where its {@code now()} is a wall-clock time): the engine compares
+     *         them with {@code now()} in this zone unless told another
+     * @throws StorageException when the database cannot be asked
+     */
+    java.time.ZoneId sessionZone();
+
     /** @return true when the database answers a trivial query now */
     boolean isReachable();
 }

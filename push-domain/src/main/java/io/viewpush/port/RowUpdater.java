@@ -22,8 +22,8 @@ public interface RowUpdater {
      * @param snapshot what {@code now()} stands for in the filters
      * @return the row as it is after the update (which may have left the view), or empty when no
      *         row with that key is in the view
-     * @throws IllegalArgumentException when a value does not fit its column (too many decimals, too
-     *                                  long, out of range); the message names the field; nothing is written
+     * @throws RejectedValueException when a value does not fit its column (too many decimals, too
+     *                                long, out of range), naming the field as data; nothing is written
      * @throws StorageException when the database fails
      */
     Optional<Row> update(View view, RowKey key, Map<String, Object> values, Snapshot snapshot);

@@ -22,11 +22,13 @@ import java.util.OptionalInt;
  * @param httpStatus    the last HTTP status received, if any
  * @param reason        a person-readable summary; for failures, why
  * @param webhookIds    the idempotency keys of the batches sent, in order
+ * @param outcome       why it ended as it did, for code to compare ({@code reason} is for people)
  */
 public record PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
                           long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
-                          OptionalInt httpStatus, String reason, List<String> webhookIds) {
+                          OptionalInt httpStatus, String reason, List<String> webhookIds, Outcome outcome) {
     public PushAttempt {
+        Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(startedAt, "startedAt");
@@ -35,6 +37,23 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         Objects.requireNonNull(httpStatus, "httpStatus");
         Objects.requireNonNull(reason, "reason");
         webhookIds = List.copyOf(webhookIds);
+    }
+
+    /**
+     * An attempt with the outcome its status stands for most often ({@link Outcome#of(Status)}), for
+     * callers that know only the status.
+     */
+    public PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
+                       long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
+                       OptionalInt httpStatus, String reason, List<String> webhookIds) {
+        this(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped, batches, bytes,
+                httpStatus, reason, webhookIds, Outcome.of(Objects.requireNonNull(status, "status")));
+    }
+
+    /** @return this attempt with another person-readable reason */
+    public PushAttempt withReason(String value) {
+        return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
+                batches, bytes, httpStatus, value, webhookIds, outcome);
     }
 
     /** @return how long the push took */
@@ -59,6 +78,46 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         PARTIAL,
         /** Not pushed: another engine holds the view's lease, or the engine is stopping. */
         SKIPPED
+    }
+
+    /**
+     * Why a push ended as it did: a code to compare (the scheduler, metrics, the API), where
+     * {@link #reason()} is its explanation for people. Each belongs to one {@link Status} or two
+     * (a push that stamped some batches before the failure is {@code PARTIAL}).
+     */
+    public enum Outcome {
+        /** Every batch was delivered and stamped ({@code SUCCESS}). */
+        DELIVERED,
+        /** The view had no rows to send ({@code NOTHING_TO_SEND}). */
+        NOTHING_TO_SEND,
+        /** Not pushed: the view's policy says wait (its minimum interval or backoff; {@code SKIPPED}). */
+        NOT_DUE,
+        /** Not pushed: another engine holds the view's lease ({@code SKIPPED}). */
+        LEASE_HELD,
+        /** A batch was not accepted: the receiver's answer, a timeout or a connection error ({@code FAILED}, {@code PARTIAL}). */
+        RECEIVER_FAILED,
+        /** The database failed: reading, stamping, the lease or the journal ({@code FAILED}, {@code PARTIAL}). */
+        DATABASE_FAILED,
+        /** Another engine took the view's lease over during the push: nothing more was stamped ({@code FAILED}, {@code PARTIAL}). */
+        LEASE_LOST,
+        /** The rows could not be sent as they are (a value the format cannot carry; {@code FAILED}, {@code PARTIAL}). */
+        ROWS_REJECTED,
+        /** The engine was stopping: later batches (or the stamp of a delivered one) are left for the next push ({@code PARTIAL}, {@code FAILED}). */
+        STOPPING;
+
+        /** @return the outcome a status stands for when nothing more is known */
+        public static Outcome of(Status status) {
+            switch (status) {
+                case SUCCESS:
+                    return DELIVERED;
+                case NOTHING_TO_SEND:
+                    return NOTHING_TO_SEND;
+                case SKIPPED:
+                    return LEASE_HELD;
+                default:
+                    return RECEIVER_FAILED;
+            }
+        }
     }
 
     /** What started a push. */

@@ -389,45 +389,45 @@ public final class PushPolicy {
 
         /**
          * @return the policy
-         * @throws IllegalArgumentException naming the first bad option
+         * @throws InvalidOptionException naming the first bad option as data
          */
         public PushPolicy build() {
             if (url == null) {
-                throw new IllegalArgumentException("push.url is required");
+                throw new InvalidOptionException("url", "is required");
             }
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("push.url must be an http or https URL, not '" + redact(url) + "'");
+                throw new InvalidOptionException("url", "must be an http or https URL, not '" + redact(url) + "'");
             }
             if (url.getHost() == null || url.getHost().isEmpty()) {
-                throw new IllegalArgumentException("push.url has no host: '" + redact(url) + "'");
+                throw new InvalidOptionException("url", "has no host: '" + redact(url) + "'");
             }
             if (stampField == null || stampField.isBlank()) {
-                throw new IllegalArgumentException("push.stamp is required: the date/time field set on pushed rows");
+                throw new InvalidOptionException("stampField", "is required: the date/time field set on pushed rows");
             }
             if (modifiedField != null && modifiedField.isBlank()) {
-                throw new IllegalArgumentException("push.modified must name a field, or be left out");
+                throw new InvalidOptionException("modifiedField", "must name a field, or be left out");
             }
-            requireNonNegative("push.minInterval", minInterval);
-            requirePositive("push.timeout", timeout);
-            requirePositive("push.backoffInitial", backoffInitial);
-            requirePositive("push.backoffMax", backoffMax);
+            requireNonNegative("minInterval", minInterval);
+            requirePositive("timeout", timeout);
+            requirePositive("backoffInitial", backoffInitial);
+            requirePositive("backoffMax", backoffMax);
             if (backoffMax.compareTo(backoffInitial) < 0) {
-                throw new IllegalArgumentException("push.backoffMax (" + backoffMax + ") must not be less than push.backoffInitial (" + backoffInitial + ")");
+                throw new InvalidOptionException("backoffMax", "(" + backoffMax + ") must not be less than backoffInitial (" + backoffInitial + ")");
             }
             Objects.requireNonNull(success, "push.success");
             Objects.requireNonNull(format, "push.format");
             Objects.requireNonNull(retry, "push.retry");
             if (maxRows < 0) {
-                throw new IllegalArgumentException("push.maxRows must be 0 (all rows in one request) or more, not " + maxRows);
+                throw new InvalidOptionException("maxRows", "must be 0 (all rows in one request) or more, not " + maxRows);
             }
             for (int i = 0; i < secrets.size(); i++) {
                 String s = secrets.get(i);
                 if (s == null || s.isEmpty()) {
-                    throw new IllegalArgumentException("push.secret #" + (i + 1) + " is empty");
+                    throw new InvalidOptionException("secrets", "#" + (i + 1) + " is empty");
                 }
                 if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
-                    throw new IllegalArgumentException("push.secret #" + (i + 1) + " contains a line break");
+                    throw new InvalidOptionException("secrets", "#" + (i + 1) + " contains a line break");
                 }
             }
             return new PushPolicy(this);
@@ -435,13 +435,13 @@ public final class PushPolicy {
 
         private static void requireNonNegative(String key, Duration d) {
             if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException(key + " must be zero or more, not " + d);
+                throw new InvalidOptionException(key, "must be zero or more, not " + d);
             }
         }
 
         private static void requirePositive(String key, Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(key + " must be more than zero, not " + d);
+                throw new InvalidOptionException(key, "must be more than zero, not " + d);
             }
         }
     }

@@ -43,6 +43,11 @@ public class ForwardingStore implements PushStore {
     }
 
     @Override
+    public java.time.ZoneId sessionZone() {
+        return delegate.sessionZone();
+    }
+
+    @Override
     public boolean isReachable() {
         return delegate.isReachable();
     }

@@ -94,6 +94,13 @@ public final class InMemoryStore implements PushStore {
         this.reachable = value;
     }
 
+    /** @return the zone of the store's clock ({@link #create(Clock)}) */
+    @Override
+    public java.time.ZoneId sessionZone() {
+        requireReachable();
+        return clock.getZone();
+    }
+
     @Override
     public boolean isReachable() {
         return reachable;

@@ -155,6 +155,7 @@ final class ApiJson {
         g.writeStringField("view", a.view());
         g.writeStringField("trigger", a.trigger().name().toLowerCase(Locale.ROOT));
         g.writeStringField("status", a.status().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("outcome", a.outcome().name().toLowerCase(Locale.ROOT));
         g.writeNumberField("rowsSent", a.rowsSent());
         g.writeNumberField("rowsStamped", a.rowsStamped());
         g.writeNumberField("rowsSkipped", a.rowsSkipped());

@@ -247,11 +247,13 @@ class ApiServerTest {
         HttpResponse<String> r = f.push(NEW, bearer(ADMIN_KEY));
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode a = json(r);
-        assertThat(fieldNames(a)).containsExactly("view", "trigger", "status", "rowsSent", "rowsStamped", "rowsSkipped",
-                "batches", "bytes", "httpStatus", "reason", "startedAt", "finishedAt", "durationMs", "webhookIds");
+        assertThat(fieldNames(a)).containsExactly("view", "trigger", "status", "outcome", "rowsSent", "rowsStamped",
+                "rowsSkipped", "batches", "bytes", "httpStatus", "reason", "startedAt", "finishedAt", "durationMs",
+                "webhookIds");
         assertThat(a.get("view").asText()).isEqualTo(NEW);
         assertThat(a.get("trigger").asText()).isEqualTo("manual");
         assertThat(a.get("status").asText()).isEqualTo("success");
+        assertThat(a.get("outcome").asText()).isEqualTo("delivered");
         assertThat(a.get("rowsSent").asLong()).isEqualTo(2);
         assertThat(a.get("rowsStamped").asLong()).isEqualTo(2);
         assertThat(a.get("batches").asInt()).isEqualTo(1);

@@ -24,9 +24,6 @@ import io.viewpush.http.transport.InvalidPolicyException;
 import io.viewpush.jdbc.JdbcPushStore;
 import io.viewpush.port.PushListener;
 import io.viewpush.port.StorageException;
-import io.viewpush.push.Delivery;
-import io.viewpush.push.PushAttempt;
-import io.viewpush.push.StampResult;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.ViewDefinition;
 import org.slf4j.Logger;
@@ -114,7 +111,7 @@ public final class Assembly implements AutoCloseable {
             new UptimeMetrics().bindTo(metrics);
             PushMetrics pushMetrics = PushMetrics.create(metrics);
             config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pushMetrics.startAtZero(v.name()));
-            PushListener listener = Listeners.of(
+            PushListener listener = PushListener.all(
                     PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, extra);
             ViewPush engine;
             try {
@@ -376,40 +373,5 @@ public final class Assembly implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
-    }
-
-    /** Several listeners as one; a listener that throws does not stop the others. */
-    static final class Listeners implements PushListener {
-        private final List<PushListener> listeners;
-
-        private Listeners(List<PushListener> listeners) {
-            this.listeners = listeners;
-        }
-
-        static PushListener of(PushListener... listeners) {
-            return new Listeners(List.of(listeners));
-        }
-
-        @Override
-        public void batchFinished(String view, Delivery delivery, StampResult stamp) {
-            for (PushListener l : listeners) {
-                try {
-                    l.batchFinished(view, delivery, stamp);
-                } catch (RuntimeException e) {
-                    LOG.warn("a push listener failed: {}", e.toString());
-                }
-            }
-        }
-
-        @Override
-        public void pushFinished(PushAttempt attempt) {
-            for (PushListener l : listeners) {
-                try {
-                    l.pushFinished(attempt);
-                } catch (RuntimeException e) {
-                    LOG.warn("a push listener failed: {}", e.toString());
-                }
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.viewpush.app.config.Node.Entry;
 import io.viewpush.app.config.Node.ListNode;
 import io.viewpush.app.config.Node.MapNode;
 import io.viewpush.app.config.Node.ScalarNode;
+import io.viewpush.push.InvalidOptionException;
 import io.viewpush.push.PushPolicy;
 import io.viewpush.push.RetrySettings;
 import io.viewpush.view.InvalidViewException;
@@ -47,6 +48,9 @@ final class ConfigReader {
     /** The shortest API key accepted (the API server's rule too). */
     static final int MIN_API_KEY_LENGTH = 16;
 
+    /** The push policy builder's options that the YAML names otherwise: option to key under {@code push}. */
+    private static final Map<String, String> PUSH_OPTION_KEYS = Map.of("stampField", "stamp", "modifiedField", "modified",
+            "secrets", "secret");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([^}:]*)(?::-([^}]*))?}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -584,13 +588,14 @@ final class ConfigReader {
         b.url(url[0] != null ? url[0] : URI.create("http://placeholder.invalid/"));
         try {
             return b.build();
+        } catch (InvalidOptionException e) {
+            // the policy's option, named as the YAML names it, in front of the policy's words
+            String key = PUSH_OPTION_KEYS.getOrDefault(e.option(), e.option());
+            Location at = m.entry(key).map(x -> x.value().location()).orElse(m.location());
+            problem(at, c, key, "push." + key + " " + e.problem());
+            return null;
         } catch (IllegalArgumentException e) {
-            String msg = e.getMessage();
-            Matcher k = Pattern.compile("^push\\.([A-Za-z]+)").matcher(msg);
-            String key = k.find() ? k.group(1) : "";
-            Location at = key.isEmpty() ? m.location()
-                    : m.entry(key).map(x -> x.value().location()).orElse(m.location());
-            problem(at, c, key, msg);
+            problem(m.location(), c, "", e.getMessage());
             return null;
         }
     }

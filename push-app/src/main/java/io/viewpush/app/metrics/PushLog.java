@@ -1,5 +1,6 @@
 package io.viewpush.app.metrics;
 
+import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushListener;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushDecision;
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * Logs one line per push: the view, the outcome, rows, batches, bytes, duration, the receiver's
  * answer and when the view is next due by its policy. Pushes that found nothing to send, and
  * pushes skipped because another instance holds the view, are logged at DEBUG when the scheduler
- * started them (they happen every poll), at INFO when an operator did.
+ * started them (they happen every poll), at INFO when an operator did. A lost lease and an error
+ * the engine met out of any push's sight are logged at WARN.
  */
 public final class PushLog implements PushListener {
     private static final Logger LOG = LoggerFactory.getLogger("push");
@@ -61,6 +63,18 @@ public final class PushLog implements PushListener {
                     LOG.debug(line);
                 }
         }
+    }
+
+    @Override
+    public void leaseLost(String view, LeaseToken lease) {
+        LOG.warn("view '{}': lost its lease (fence {}) to another instance; the push in flight stamps nothing more",
+                view, lease.fence());
+    }
+
+    @Override
+    public void unexpectedError(String view, Activity activity, Throwable error) {
+        LOG.warn("view '{}': {} failed: {}", view, activity.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                error.toString(), error);
     }
 
     /** @return the attempt in one line: view, outcome, rows, batches, bytes, duration, answer */

@@ -254,6 +254,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPolicyProblemFoundByTheDomainIsPlacedOnItsKeyWithTheKeysName() {
+        // the domain names the builder's option ("secrets"); the app puts its own key in front
+        String p = oneProblem(CONTRACT_EXAMPLE.replace("secret: ${HOOK_SECRET}", "secret: \"a\\nb\""));
+        assertThat(p).matches("push\\.yaml:\\d+:\\d+: view 'orders to push', push\\.secret: "
+                + "push\\.secret #1 contains a line break");
+    }
+
+    @Test
     void unparsableUrlNamesTheCharacter() {
         String p = oneProblem(exampleWith(30, "      url: http://exa mple.com/"));
         assertThat(p).startsWith("push.yaml:30:12: view 'orders to push', push.url:").contains("is not a URL")

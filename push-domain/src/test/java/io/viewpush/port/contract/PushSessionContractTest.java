@@ -418,6 +418,19 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
+    void theAttemptsOutcomeIsKeptAsRecorded() {
+        View v = pushView("v");
+        PushAttempt lost = attempt("v", T, Status.FAILED, "lost the lease");
+        lost = new PushAttempt(lost.view(), lost.trigger(), lost.startedAt(), lost.finishedAt(), lost.status(),
+                lost.rowsSent(), lost.rowsStamped(), lost.rowsSkipped(), lost.batches(), lost.bytes(), lost.httpStatus(),
+                lost.reason(), lost.webhookIds(), PushAttempt.Outcome.DATABASE_FAILED);
+        record(v, lost);
+        record(v, attempt("v", T.plusSeconds(1), Status.SUCCESS, "200"));
+        assertThat(store.recent("v", 10)).extracting(PushAttempt::outcome)
+                .containsExactly(PushAttempt.Outcome.DELIVERED, PushAttempt.Outcome.DATABASE_FAILED);
+    }
+
+    @Test
     void failuresCountUpAndASuccessResetsThem() {
         View v = pushView("v");
         record(v, attempt("v", T, Status.FAILED, "500 from receiver"));

@@ -1,0 +1,53 @@
+package io.viewpush.engine;
+
+import io.viewpush.port.LeaseToken;
+import io.viewpush.port.PushListener;
+import io.viewpush.port.PushListener.Activity;
+import io.viewpush.push.Delivery;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.StampResult;
+
+import java.util.function.Consumer;
+
+/**
+ * The engine's side of its {@link PushListener}: every event the engine notices goes through here,
+ * and a listener that throws is told of it as {@link Activity#NOTIFYING_LISTENER}, so that nothing
+ * the engine notices is left unreported.
+ */
+final class Events {
+    private final PushListener listener;
+
+    Events(PushListener listener) {
+        this.listener = listener;
+    }
+
+    void pushFinished(PushAttempt attempt) {
+        tell(attempt.view(), l -> l.pushFinished(attempt));
+    }
+
+    void batchFinished(String view, Delivery delivery, StampResult stamp) {
+        tell(view, l -> l.batchFinished(view, delivery, stamp));
+    }
+
+    void leaseLost(String view, LeaseToken lease) {
+        tell(view, l -> l.leaseLost(view, lease));
+    }
+
+    void unexpectedError(String view, Activity activity, Throwable error) {
+        try {
+            listener.unexpectedError(view, activity, error);
+        } catch (RuntimeException e) {
+            // the listener cannot take the report of its own failure: the engine has no one else to
+            // tell (the domain does no logging), and must go on
+            error.addSuppressed(e);
+        }
+    }
+
+    private void tell(String view, Consumer<PushListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            unexpectedError(view, Activity.NOTIFYING_LISTENER, e);
+        }
+    }
+}
