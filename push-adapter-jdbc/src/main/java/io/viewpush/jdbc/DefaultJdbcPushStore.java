@@ -281,11 +281,11 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 PreparedStatement ps = rendered.get().prepare(c);
                 ps.setFetchSize(fetchSize);
                 ResultSet rs = ps.executeQuery();
-                return new Read(new ResultSetRowCursor(c, ps, rs, sql, what, () -> { }), start);
+                return new Read(new ResultSetRowCursor(c, ps, rs, sql, what), start);
             }
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            return new Read(new JdbcRowCursor(c, cursor, sql::toRow, what, () -> { }), start);
+            return new Read(new ResultSetRowCursor(c, cursor, cursor.resultSet(), sql, what), start);
         } catch (SQLException | DataAccessException e) {
             mappings.remove(view.definition());
             closeQuietly(c, e);
@@ -341,7 +341,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     }
 
     static Read loaded(LoadedPage page) {
-        return new Read(new LoadedRowCursor(page.rows(), () -> { }), page.start());
+        return new Read(new LoadedRowCursor(page.rows()), page.start());
     }
 
     private static void closeQuietly(Connection c, Throwable failure) {

@@ -10,13 +10,10 @@ import java.util.NoSuchElementException;
 /** The rows of a small page, already read (its connection is back in the pool). */
 final class LoadedRowCursor implements RowCursor {
     private final Iterator<Row> rows;
-    private final Runnable onClose;
     private boolean closed;
 
-    /** @param onClose run once when the cursor closes */
-    LoadedRowCursor(List<Row> rows, Runnable onClose) {
+    LoadedRowCursor(List<Row> rows) {
         this.rows = rows.iterator();
-        this.onClose = onClose;
     }
 
     @Override
@@ -34,9 +31,6 @@ final class LoadedRowCursor implements RowCursor {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            onClose.run();
-        }
+        closed = true;
     }
 }

@@ -7,30 +7,27 @@ import io.viewpush.view.Row;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.NoSuchElementException;
 
 /**
- * Streams a view's rows straight from a JDBC result set (the SQL rendered once, see
- * {@link RenderedQueries}), each row read by {@link ViewSql#toRow(ResultSet)}. Owns its
- * connection, which runs a read-only transaction with autocommit off: PostgreSQL only honours the
- * fetch size that way.
+ * Streams a view's rows from a JDBC result set, each row read by {@link ViewSql#toRow(ResultSet)}:
+ * the one way this adapter streams rows, whether the statement was rendered once
+ * ({@link RenderedQueries}) or built by jOOQ for the read (a page after a key, a view using
+ * {@code now()}). Owns its connection, which runs a read-only transaction with autocommit off:
+ * PostgreSQL only honours the fetch size that way.
  */
 final class ResultSetRowCursor implements RowCursor {
     private final Connection connection;
-    private final Statement statement;
+    private final AutoCloseable statement;
     private final ResultSet rs;
     private final ViewSql sql;
     private final String what;
-    private final Runnable onClose;
     private Boolean ahead;
     private boolean closed;
 
-    /** @param onClose run once when the cursor closes */
-    ResultSetRowCursor(Connection connection, Statement statement, ResultSet rs, ViewSql sql, String what,
-                       Runnable onClose) {
+    /** @param statement what produced {@code rs}, closed after it (a JDBC statement or a jOOQ cursor) */
+    ResultSetRowCursor(Connection connection, AutoCloseable statement, ResultSet rs, ViewSql sql, String what) {
         this.connection = connection;
-        this.onClose = onClose;
         this.statement = statement;
         this.rs = rs;
         this.sql = sql;
@@ -71,7 +68,6 @@ final class ResultSetRowCursor implements RowCursor {
             return;
         }
         closed = true;
-        onClose.run();
         StorageException failure = null;
         try {
             try {
@@ -79,10 +75,36 @@ final class ResultSetRowCursor implements RowCursor {
             } finally {
                 statement.close();
             }
-        } catch (SQLException e) {
+        } catch (Exception e) {
             failure = Errors.storage("closing the cursor of " + what, e);
         }
         // the connection is closed even when the rollback fails (it used to stay out of the pool then)
-        JdbcRowCursor.endRead(connection, what, failure);
+        endRead(connection, what, failure);
     }
+
+    /**
+     * Ends a streaming read: rolls its transaction back (nothing was written), restores autocommit
+     * and always closes (returns) the connection.
+     *
+     * @param failure what already failed while closing the cursor, thrown in preference
+     * @throws StorageException when anything failed
+     */
+    static void endRead(Connection connection, String what, StorageException failure) {
+        try {
+            try {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } finally {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            if (failure == null) {
+                failure = Errors.storage("closing the cursor of " + what, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
 }
