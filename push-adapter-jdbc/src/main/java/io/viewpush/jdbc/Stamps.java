@@ -4,8 +4,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 
 /**
- * The stamp value rule. A stamp is the database's time when the batch began (or, if earlier, when
- * a cursor still open on the view started reading: see {@link ReadStarts}), floored to the stamp
+ * The stamp value rule. A stamp is the database's time when the push's read started (kept by its
+ * session, {@link JdbcPushSession}; the time the batch began when there was none), floored to the stamp
  * column's precision and moved back one unit of it. Why: the database rounds (PostgreSQL) or
  * truncates a modification time to the column's precision, so on a {@code timestamp(0)} column a
  * row edited in the same second just after the push began may hold that very second; stamping one

@@ -41,7 +41,7 @@ final class ViewSql {
     /**
      * The start of the statement that reads a small page in autocommit, as an instant and as the
      * session's local time: selected after the view's fields. It is no later than the statement's
-     * snapshot, so it can stand for the read's start (see {@link ReadStarts}).
+     * snapshot, so it can stand for the read's start (see {@link ReadStart}).
      */
     static final List<Field<?>> STATEMENT_START = List.of(DSL.field("current_timestamp", SqlTypes.TIMESTAMP_TZ),
             DSL.field("localtimestamp", SqlTypes.TIMESTAMP));
