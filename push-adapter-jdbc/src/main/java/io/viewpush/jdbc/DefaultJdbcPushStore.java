@@ -24,7 +24,6 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
-import org.jooq.Result;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
 import org.jooq.SelectSeekStep1;
@@ -197,8 +196,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 sql = new ViewSql(view, mapping, snapshot);
                 List<SelectField<?>> fields = new ArrayList<>(sql.select());
                 fields.addAll(ViewSql.STATEMENT_START);
-                loaded = readFirst(sql, dsl.select(fields).from(mapping.table()).where(where(sql, page))
-                        .orderBy(sql.keyOrder()).limit(firstFetch).fetch());
+                // read as the rendered path reads, through ViewSql.toRow(ResultSet): it keeps a value
+                // no field type has (a numeric NaN) to its row rather than failing the whole page
+                try (ResultSet rs = dsl.select(fields).from(mapping.table()).where(where(sql, page))
+                        .orderBy(sql.keyOrder()).limit(firstFetch).fetchResultSet()) {
+                    loaded = readFirst(rs, sql);
+                }
             }
             if (small || loaded.rows().size() <= fetchSize) {
                 c.close();
@@ -250,32 +253,21 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      */
     private static LoadedPage readFirst(Connection c, RenderedQueries.Rendered r) throws SQLException {
         try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
-            return readFirst(rs, r);
+            return readFirst(rs, r.sql());
         }
     }
 
-    private static LoadedPage readFirst(ResultSet rs, RenderedQueries.Rendered r) throws SQLException {
+    private static LoadedPage readFirst(ResultSet rs, ViewSql sql) throws SQLException {
         List<Row> rows = new ArrayList<>();
         ReadStarts.Start start = null;
-        int n = r.sql().select().size();
+        int n = sql.select().size();
         while (rs.next()) {
-            rows.add(r.sql().toRow(rs));
+            rows.add(sql.toRow(rs));
             if (start == null) {
                 start = new ReadStarts.Start(rs.getObject(n + 1, OffsetDateTime.class),
                         rs.getObject(n + 2, LocalDateTime.class));
             }
         }
-        return new LoadedPage(rows, start);
-    }
-
-    private static LoadedPage readFirst(ViewSql sql, Result<Record> result) {
-        List<Row> rows = new ArrayList<>();
-        for (Record r : result) {
-            rows.add(sql.toRow(r));
-        }
-        int n = sql.select().size();
-        ReadStarts.Start start = result.isEmpty() ? null
-                : new ReadStarts.Start((OffsetDateTime) result.get(0).get(n), (LocalDateTime) result.get(0).get(n + 1));
         return new LoadedPage(rows, start);
     }
 
@@ -559,7 +551,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 }
                 token = Optional.of(new LeaseToken(view.name(), owner, fence.get()));
                 try (ResultSet rs = ps.getResultSet()) {
-                    loaded = readFirst(rs, first.get());
+                    loaded = readFirst(rs, first.get().sql());
                 }
             }
         } catch (SQLException | DataAccessException e) {

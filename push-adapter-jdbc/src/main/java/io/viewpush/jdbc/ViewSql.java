@@ -6,6 +6,7 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.view.Calculation;
 import io.viewpush.view.Columns;
 import io.viewpush.view.Row;
+import io.viewpush.view.Uncarriable;
 import io.viewpush.view.View;
 import org.jooq.Condition;
 import org.jooq.Field;
@@ -174,12 +175,34 @@ final class ViewSql {
         return Row.of(columns, values);
     }
 
+    /**
+     * A number column may hold what no decimal is (PostgreSQL's numeric NaN and ±Infinity): read as
+     * an {@link Uncarriable} so that only its row is held back, not the whole read failed.
+     */
+    private static Object specialNumber(ResultSet rs, int index, SQLException failure) throws SQLException {
+        String text;
+        try {
+            text = rs.getString(index);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            throw failure;
+        }
+        if ("NaN".equals(text) || "Infinity".equals(text) || "-Infinity".equals(text)) {
+            return Uncarriable.specialNumber(text);
+        }
+        throw failure;
+    }
+
     private static Object read(ResultSet rs, int index, ValueType type) throws SQLException {
         switch (type) {
             case TEXT:
                 return rs.getString(index);
             case NUMBER:
-                return rs.getBigDecimal(index);
+                try {
+                    return rs.getBigDecimal(index);
+                } catch (SQLException e) {
+                    return specialNumber(rs, index, e);
+                }
             case BOOLEAN: {
                 boolean b = rs.getBoolean(index);
                 return rs.wasNull() ? null : b;

@@ -16,7 +16,9 @@ import java.util.Optional;
  *       followed by a low one, or a low one alone). JSON text is Unicode; such a string has no
  *       UTF-8 form, and replacing it would change the data silently;</li>
  *   <li>a {@code NUMBER} whose scale is beyond {@value #MAX_NUMBER_SCALE} either way: it cannot be
- *       written as a plain JSON number (no exponent) of reasonable size.</li>
+ *       written as a plain JSON number (no exponent) of reasonable size;</li>
+ *   <li>an {@link Uncarriable}: a value the database holds that has no form in the field's type
+ *       (NaN or Infinity in a number column).</li>
  * </ul>
  * Empty (null) and every value of the other types can always be carried.
  */
@@ -34,6 +36,9 @@ public final class Carriable {
      *         ({@code "is text that is not valid Unicode: …"}), or empty when it can
      */
     public static Optional<String> problem(ValueType type, Object value) {
+        if (value instanceof Uncarriable) {
+            return Optional.of(((Uncarriable) value).problem());
+        }
         if (value instanceof String) {
             String s = (String) value;
             int at = loneSurrogateAt(s);
@@ -54,7 +59,8 @@ public final class Carriable {
         Columns columns = row.columns();
         for (int i = 0; i < columns.size(); i++) {
             Object v = row.get(i);
-            if (v instanceof String ? loneSurrogateAt((String) v) >= 0 : v instanceof BigDecimal && !fits((BigDecimal) v)) {
+            if (v instanceof String ? loneSurrogateAt((String) v) >= 0
+                    : v instanceof BigDecimal ? !fits((BigDecimal) v) : v instanceof Uncarriable) {
                 return i;
             }
         }

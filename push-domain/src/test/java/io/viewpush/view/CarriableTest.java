@@ -33,6 +33,17 @@ class CarriableTest {
     }
 
     @Test
+    void aValueTheDatabaseHoldsWithNoFormInItsTypeFitsARowButIsNeverCarried() {
+        Columns columns = new Columns(List.of("id", "amount"), List.of(ValueType.NUMBER, ValueType.NUMBER), "id");
+        Uncarriable nan = Uncarriable.specialNumber("NaN");
+        Row row = Row.of(columns, BigDecimal.ONE, nan);
+        assertThat(row.get("amount")).isEqualTo(nan);
+        assertThat(Carriable.firstProblem(row)).isEqualTo(1);
+        assertThat(Carriable.problem(ValueType.NUMBER, nan))
+                .contains("is NaN, which is not an exact decimal number and has no JSON number form");
+    }
+
+    @Test
     void emptyAndTheOtherTypesAreAlwaysCarried() {
         assertThat(Carriable.problem(ValueType.TEXT, null)).isEmpty();
         assertThat(Carriable.problem(ValueType.BOOLEAN, true)).isEmpty();

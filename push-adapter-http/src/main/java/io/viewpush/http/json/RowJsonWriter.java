@@ -10,6 +10,7 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.view.Carriable;
 import io.viewpush.view.Columns;
 import io.viewpush.view.Row;
+import io.viewpush.view.Uncarriable;
 import io.viewpush.view.View;
 
 import java.io.IOException;
@@ -252,6 +253,10 @@ public final class RowJsonWriter {
         if (value == null) {
             g.writeNull();
             return;
+        }
+        if (value instanceof Uncarriable) {
+            throw new RowEncodingException(viewName, safe(row.columns().name(i)), keyText(row),
+                    "its value " + ((Uncarriable) value).problem());
         }
         switch (type) {
             case TEXT: {

@@ -160,6 +160,19 @@ class RowJsonWriterTest {
     }
 
     @Test
+    void aNumberTheDatabaseHoldsButNoDecimalIsIsRefusedOrMarked() throws IOException {
+        View v = view();
+        Row nan = row(v, new BigDecimal("7"), "x", io.viewpush.view.Uncarriable.specialNumber("Infinity"), null, null,
+                null, null, null);
+        assertThatThrownBy(() -> json(v, List.of(nan))).isInstanceOf(RowEncodingException.class)
+                .hasMessage("view 'orders', field 'amount', row with key 7: its value is Infinity, which is not an exact"
+                        + " decimal number and has no JSON number form");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(writer.writeObjectMarking(v, nan, out)).containsExactly("amount");
+        assertThat(new ObjectMapper().readTree(out.toByteArray()).get("amount").isNull()).isTrue();
+    }
+
+    @Test
     void markingOneObjectAnswersTheFieldsItWroteAsNull() throws IOException {
         View v = view();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
