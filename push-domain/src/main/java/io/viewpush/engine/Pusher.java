@@ -50,6 +50,8 @@ import java.util.function.BooleanSupplier;
  * The push use case: lease, policy decision, read, send in batches, stamp each delivered batch
  * (only its rows), record the attempt, release. A failed batch stops the push and stamps nothing
  * of its own. Rows stream from the cursor through the transport; the pusher holds no batch in memory.
+ * A row holding a value the row JSON cannot carry is held back ({@link HoldingBack}): neither sent
+ * nor stamped, reported in the attempt and to the listener, while the other rows go on.
  */
 final class Pusher {
     private final RowSource rows;

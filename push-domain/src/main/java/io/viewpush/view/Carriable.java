@@ -136,6 +136,7 @@ public final class Carriable {
     public static String keyText(Row row) {
         Object key = row.key();
         return key == null ? "(empty)"
-                : printable(key instanceof BigDecimal ? ((BigDecimal) key).toPlainString() : key.toString());
+                : printable(key instanceof BigDecimal ? ((BigDecimal) key).toPlainString()
+                : key instanceof Uncarriable ? ((Uncarriable) key).text() : key.toString());
     }
 }

@@ -66,5 +66,7 @@ class CarriableTest {
         assertThat(Carriable.loneSurrogateAt(Carriable.printable("\udc00".repeat(100)))).isEqualTo(-1);
         assertThat(Carriable.keyText(Row.of(new Columns(List.of("id"), List.of(ValueType.NUMBER), "id"),
                 new BigDecimal("1E+3")))).isEqualTo("1000");
+        assertThat(Carriable.keyText(Row.of(new Columns(List.of("id"), List.of(ValueType.NUMBER), "id"),
+                Uncarriable.specialNumber("-Infinity")))).isEqualTo("-Infinity");
     }
 }
