@@ -19,7 +19,6 @@ import io.viewpush.view.ViewDefinition;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jooq.Condition;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -225,8 +224,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 return new ResultSetRowCursor(c, ps, rs, sql, what, readStarts.opened(view.name(), start));
             }
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
-            Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            return new JdbcRowCursor(c, cursor, sql::toRow, what, readStarts.opened(view.name(), start));
+            // read by ViewSql.toRow(ResultSet) like every other read, not by jOOQ's record mapping:
+            // it keeps a value no field type has (a numeric NaN) to its row instead of failing the read
+            ResultSet rs = query.fetchSize(fetchSize).fetchResultSet();
+            return new ResultSetRowCursor(c, rs.getStatement(), rs, sql, what, readStarts.opened(view.name(), start));
         } catch (SQLException | DataAccessException e) {
             mappings.remove(view.definition());
             closeQuietly(c, e);
@@ -367,8 +368,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         return Optional.<Row>empty();
                     }
                 }
-                return tx.select(sql.select()).from(mapping.table()).where(sql.keyEquals(key))
-                        .orderBy(sql.keyOrder()).limit(1).fetchOptional(sql::toRow);
+                try (ResultSet rs = tx.select(sql.select()).from(mapping.table()).where(sql.keyEquals(key))
+                        .orderBy(sql.keyOrder()).limit(1).fetchResultSet()) {
+                    return rs.next() ? Optional.of(sql.toRow(rs)) : Optional.<Row>empty();
+                }
             });
         } catch (DataAccessException e) {
             if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {

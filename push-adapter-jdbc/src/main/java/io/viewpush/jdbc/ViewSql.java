@@ -10,7 +10,6 @@ import io.viewpush.view.Uncarriable;
 import io.viewpush.view.View;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
@@ -141,20 +140,6 @@ final class ViewSql {
         }
         throw new IllegalArgumentException(what + " must be a " + t.label() + " (" + t.javaType().getSimpleName()
                 + "), not a " + value.getClass().getSimpleName());
-    }
-
-    /** @return the row of a result record selected with {@link #select()} */
-    Row toRow(Record r) {
-        Columns columns = view.columns();
-        Object[] values = new Object[columns.size()];
-        int plain = view.fields().size();
-        for (int i = 0; i < plain; i++) {
-            values[i] = r.get(i);
-        }
-        for (int c = 0; c < constants.length; c++) {
-            values[plain + c] = calcIndex[c] < 0 ? constants[c] : r.get(calcIndex[c]);
-        }
-        return Row.of(columns, values);
     }
 
     /**
