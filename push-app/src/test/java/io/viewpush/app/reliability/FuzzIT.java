@@ -484,8 +484,8 @@ class FuzzIT {
 
     @Test
     void valuesTheRowJsonCannotCarryThroughPatchAreA400NamingTheFieldAndWriteNothing() throws Exception {
-        // found by the security review: a lone surrogate was committed and then stopped every push of
-        // the views that show the column (on PostgreSQL the driver silently stored '?' instead)
+        // found by the security review: a lone surrogate was committed (on H2) and then stopped every
+        // push of the views that show the column
         int cases = Scale.count("fuzz.unencodable", 300, 5000);
         Pg.Db db = Fixture.sharedPg().createDatabase("s7_unencodable");
         Path dir = Fixture.dir("7-fuzz-unencodable");
