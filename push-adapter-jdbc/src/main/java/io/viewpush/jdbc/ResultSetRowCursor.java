@@ -12,7 +12,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Streams a view's rows straight from a JDBC result set (the SQL rendered once, see
- * {@link RenderedQueries}), each row read by {@link ViewSql#toRow(ResultSet)}. Owns its
+ * {@link RenderedQueries}, or a page after a key built by jOOQ), each row read by
+ * {@link ViewSql#toRow(ResultSet)}. Owns its
  * connection, which runs a read-only transaction with autocommit off: PostgreSQL only honours the
  * fetch size that way.
  */
@@ -83,6 +84,31 @@ final class ResultSetRowCursor implements RowCursor {
             failure = Errors.storage("closing the cursor of " + what, e);
         }
         // the connection is closed even when the rollback fails (it used to stay out of the pool then)
-        JdbcRowCursor.endRead(connection, what, failure);
+        endRead(connection, what, failure);
+    }
+
+    /**
+     * Ends a streaming read: rolls its transaction back (nothing was written), restores autocommit
+     * and always closes (returns) the connection.
+     *
+     * @param failure what already failed while closing the cursor, thrown in preference
+     * @throws StorageException when anything failed
+     */
+    private static void endRead(Connection connection, String what, StorageException failure) {
+        try {
+            try {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } finally {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            if (failure == null) {
+                failure = Errors.storage("closing the cursor of " + what, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

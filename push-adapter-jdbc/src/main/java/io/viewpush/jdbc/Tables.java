@@ -45,6 +45,8 @@ final class Tables {
         static final Field<Integer> HTTP_STATUS = DSL.field(DSL.name("http_status"), SQLDataType.INTEGER);
         static final Field<String> REASON = DSL.field(DSL.name("reason"), SQLDataType.CLOB);
         static final Field<String> WEBHOOK_IDS = DSL.field(DSL.name("webhook_ids"), SQLDataType.CLOB);
+        static final Field<Long> ROWS_HELD_BACK = DSL.field(DSL.name("rows_held_back"), SQLDataType.BIGINT);
+        static final Field<String> HELD_BACK = DSL.field(DSL.name("held_back"), SQLDataType.CLOB);
 
         private Attempt() {
         }

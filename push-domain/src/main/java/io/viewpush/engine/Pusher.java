@@ -16,6 +16,8 @@ import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.port.ViewLease;
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBack;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.PushAttempt.Trigger;
@@ -48,6 +50,8 @@ import java.util.function.BooleanSupplier;
  * The push use case: lease, policy decision, read, send in batches, stamp each delivered batch
  * (only its rows), record the attempt, release. A failed batch stops the push and stamps nothing
  * of its own. Rows stream from the cursor through the transport; the pusher holds no batch in memory.
+ * A row holding a value the row JSON cannot carry is held back ({@link HoldingBack}): neither sent
+ * nor stamped, reported in the attempt and to the listener, while the other rows go on.
  */
 final class Pusher {
     private final RowSource rows;
@@ -182,7 +186,10 @@ final class Pusher {
         Status status = Status.SUCCESS;
         String reason = null;
         boolean sentAny = false;
-        try (RowCursor cursor = opened != null ? opened : rows.open(view, snapshot, Page.ALL)) {
+        HoldingBack holding = null;
+        // rows the row JSON cannot carry are held back here, before a batch takes them: never sent, never stamped
+        try (RowCursor cursor = holding = new HoldingBack(opened != null ? opened : rows.open(view, snapshot, Page.ALL),
+                held -> notifyHeldBack(view, held))) {
             while (cursor.hasNext()) {
                 if (stamping.failure() != null) {
                     break;
@@ -225,7 +232,7 @@ final class Pusher {
                     break;
                 }
             }
-            if (!sentAny) {
+            if (!sentAny && holding.heldBack().isEmpty()) {
                 return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, "nothing to send");
             }
         } catch (LeaseLostException e) {
@@ -255,13 +262,18 @@ final class Pusher {
         if (status == Status.FAILED && stamping.stampedBatches() > 0) {
             status = Status.PARTIAL;
         }
+        HeldBack heldBack = holding == null ? HeldBack.NONE : holding.heldBack();
         if (reason == null) {
-            reason = t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
+            reason = t.batches == 0 ? "nothing sent"
+                    : t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
                     + (stamping.stamped() == 1 ? " row" : " rows") + " stamped" + (stamping.skipped() > 0 ? ", " + stamping.skipped()
                     + " changed since read (not stamped)" : "");
+            if (!heldBack.isEmpty()) {
+                reason += "; " + heldBack.summary();
+            }
         }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
-                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds);
+                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, heldBack);
     }
 
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, String reason) {
@@ -280,7 +292,8 @@ final class Pusher {
 
     private static PushAttempt withReason(PushAttempt a, String reason) {
         return new PushAttempt(a.view(), a.trigger(), a.startedAt(), a.finishedAt(), a.status(), a.rowsSent(),
-                a.rowsStamped(), a.rowsSkipped(), a.batches(), a.bytes(), a.httpStatus(), reason, a.webhookIds());
+                a.rowsStamped(), a.rowsSkipped(), a.batches(), a.bytes(), a.httpStatus(), reason, a.webhookIds(),
+                a.heldBack());
     }
 
     private PushAttempt finish(PushAttempt attempt) {
@@ -290,6 +303,14 @@ final class Pusher {
             keeper.noteListenerFailure(e);
         }
         return attempt;
+    }
+
+    private void notifyHeldBack(View view, HeldBackRow row) {
+        try {
+            listener.rowHeldBack(view.name(), row);
+        } catch (RuntimeException e) {
+            keeper.noteListenerFailure(e);
+        }
     }
 
     private void notifyBatch(View view, Delivery d, StampResult stamp) {

@@ -22,10 +22,12 @@ import java.util.OptionalInt;
  * @param httpStatus    the last HTTP status received, if any
  * @param reason        a person-readable summary; for failures, why
  * @param webhookIds    the idempotency keys of the batches sent, in order
+ * @param heldBack      the rows the push held back because a value of theirs cannot be carried by
+ *                      the row JSON: neither sent nor stamped ({@link HeldBack#NONE} when none)
  */
 public record PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
                           long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
-                          OptionalInt httpStatus, String reason, List<String> webhookIds) {
+                          OptionalInt httpStatus, String reason, List<String> webhookIds, HeldBack heldBack) {
     public PushAttempt {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(trigger, "trigger");
@@ -35,6 +37,21 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         Objects.requireNonNull(httpStatus, "httpStatus");
         Objects.requireNonNull(reason, "reason");
         webhookIds = List.copyOf(webhookIds);
+        Objects.requireNonNull(heldBack, "heldBack");
+    }
+
+    /** An attempt that held no row back ({@link HeldBack#NONE}); the other parameters as the record's. */
+    public PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
+                       long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
+                       OptionalInt httpStatus, String reason, List<String> webhookIds) {
+        this(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped, batches, bytes,
+                httpStatus, reason, webhookIds, HeldBack.NONE);
+    }
+
+    /** @return a copy with {@code heldBack} */
+    public PushAttempt withHeldBack(HeldBack heldBack) {
+        return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
+                batches, bytes, httpStatus, reason, webhookIds, heldBack);
     }
 
     /** @return how long the push took */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.viewpush.http.api.ApiFixture.ADMIN_KEY;
 import static io.viewpush.http.api.ApiFixture.EDITABLE;
@@ -248,7 +249,10 @@ class ApiServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode a = json(r);
         assertThat(fieldNames(a)).containsExactly("view", "trigger", "status", "rowsSent", "rowsStamped", "rowsSkipped",
-                "batches", "bytes", "httpStatus", "reason", "startedAt", "finishedAt", "durationMs", "webhookIds");
+                "batches", "bytes", "httpStatus", "reason", "startedAt", "finishedAt", "durationMs", "webhookIds",
+                "rowsHeldBack", "heldBack");
+        assertThat(a.get("rowsHeldBack").asLong()).isZero();
+        assertThat(a.get("heldBack")).isEmpty();
         assertThat(a.get("view").asText()).isEqualTo(NEW);
         assertThat(a.get("trigger").asText()).isEqualTo("manual");
         assertThat(a.get("status").asText()).isEqualTo("success");
@@ -259,6 +263,25 @@ class ApiServerTest {
         assertThat(a.get("webhookIds")).hasSize(1);
         assertThat(a.get("webhookIds").get(0).asText()).isEqualTo(f.transport.batches().get(0).webhookId());
         assertThat(f.row(1).get("last_pushed")).isNotNull();
+    }
+
+    @Test
+    void aPushThatHeldRowsBackSaysWhichInItsAnswerAndInTheJournal() {
+        f.store.table(io.viewpush.port.contract.ContractViews.TABLE).update(
+                io.viewpush.port.contract.ContractViews.key(1), Map.of("customer", "A\ud800da"));
+
+        JsonNode a = json(f.push(NEW, bearer(ADMIN_KEY)));
+
+        assertThat(a.get("status").asText()).isEqualTo("success");
+        assertThat(a.get("rowsSent").asLong()).isEqualTo(1);
+        assertThat(a.get("rowsHeldBack").asLong()).isEqualTo(1);
+        assertThat(a.get("heldBack").toString()).isEqualTo("[{\"key\":\"1\",\"field\":\"customer\",\"problem\":"
+                + "\"is text that is not valid Unicode: a lone surrogate U+D800 at character 2, which JSON cannot carry\"}]");
+        assertThat(a.get("reason").asText()).contains("1 row held back").contains("key 1, field 'customer'");
+        JsonNode journal = json(f.get("/api/views/" + enc(NEW) + "/pushes", bearer(ADMIN_KEY)));
+        assertThat(journal.get(0).get("heldBack")).isEqualTo(a.get("heldBack"));
+        assertThat(f.row(1).get("last_pushed")).isNull();
+        assertThat(f.row(2).get("last_pushed")).isNotNull();
     }
 
     @Test

@@ -25,6 +25,7 @@ import io.viewpush.jdbc.JdbcPushStore;
 import io.viewpush.port.PushListener;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 import io.viewpush.view.InvalidViewException;
@@ -394,6 +395,17 @@ public final class Assembly implements AutoCloseable {
             for (PushListener l : listeners) {
                 try {
                     l.batchFinished(view, delivery, stamp);
+                } catch (RuntimeException e) {
+                    LOG.warn("a push listener failed: {}", e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void rowHeldBack(String view, HeldBackRow row) {
+            for (PushListener l : listeners) {
+                try {
+                    l.rowHeldBack(view, row);
                 } catch (RuntimeException e) {
                     LOG.warn("a push listener failed: {}", e.toString());
                 }

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * Logs one line per push: the view, the outcome, rows, batches, bytes, duration, the receiver's
  * answer and when the view is next due by its policy. Pushes that found nothing to send, and
  * pushes skipped because another instance holds the view, are logged at DEBUG when the scheduler
- * started them (they happen every poll), at INFO when an operator did.
+ * started them (they happen every poll), at INFO when an operator did. A push that held rows back
+ * (a value the row JSON cannot carry) adds a WARN line naming the first of them by key and field.
  */
 public final class PushLog implements PushListener {
     private static final Logger LOG = LoggerFactory.getLogger("push");
@@ -60,6 +61,10 @@ public final class PushLog implements PushListener {
                 } else {
                     LOG.debug(line);
                 }
+        }
+        if (!a.heldBack().isEmpty()) {
+            LOG.warn("view '{}': {}; each is sent by the first push after its value is repaired in the table",
+                    a.view(), a.heldBack().summary());
         }
     }
 

@@ -2,6 +2,8 @@ package io.viewpush.port.contract;
 
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import io.viewpush.push.HeldBack;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.PushAttempt.Trigger;
@@ -60,6 +62,31 @@ public abstract class PushJournalContractTest extends StoreContractSupport {
         assertThat(r.httpStatus()).isEqualTo(OptionalInt.of(200));
         assertThat(r.reason()).isEqualTo("200 OK");
         assertThat(r.webhookIds()).containsExactly("msg_" + T.getEpochSecond());
+    }
+
+    @Test
+    void keepsTheRowsAPushHeldBackByRecordAndByRecordAndRelease() {
+        List<HeldBackRow> listed = new java.util.ArrayList<>();
+        for (int i = 0; i < HeldBack.MAX_LISTED; i++) {
+            listed.add(new HeldBackRow(i == 0 ? "key with \\u0009, a backslash \\ and ünïcode \ud83d\ude00" : "k" + i,
+                    i == 1 ? "receipt id" : "customer", "is text that is not valid Unicode: a lone surrogate U+D800"
+                    + " at character " + (i + 1) + ", which JSON cannot carry"));
+        }
+        HeldBack heldBack = new HeldBack(12_345_678_901L, listed);
+        LeaseToken lease = leaseOn("v");
+        store.record(attempt("v", T, Status.SUCCESS, "200").withHeldBack(heldBack), lease);
+        if (!store.recordAndRelease(attempt("v", T.plusSeconds(1), Status.SUCCESS, "201")
+                .withHeldBack(new HeldBack(1, List.of(listed.get(1)))), lease)) {
+            store.release(lease);
+        }
+        LeaseToken again = leaseOn("v");
+        if (!store.recordAndRelease(attempt("v", T.plusSeconds(2), Status.FAILED, "500"), again)) {
+            store.release(again);
+        }
+
+        List<PushAttempt> recent = store.recent("v", 10);
+        assertThat(recent).extracting(PushAttempt::heldBack).containsExactly(HeldBack.NONE,
+                new HeldBack(1, List.of(listed.get(1))), heldBack);
     }
 
     @Test
