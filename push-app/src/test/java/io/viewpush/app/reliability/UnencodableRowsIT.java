@@ -129,6 +129,20 @@ class UnencodableRowsIT {
                     + "    filters: ['{last pushed} is empty']\n    writable: [payload]\n"
                     + "    push: {url: '" + receiver.url("items") + "', stamp: last pushed, minInterval: 200ms, maxRows: 5}\n";
             Files.writeString(dir.resolve("push.yaml"), yaml);
+
+            // preview shows what a push would send: every good row, none of the bad ones, which it names
+            AppProcess preview = AppProcess.start(dir, "preview", Fixture.options(), "preview", "-c", "push.yaml", "items");
+            assertThat(preview.await(Duration.ofSeconds(60))).as(preview.err()).isZero();
+            Set<Long> previewed = new TreeSet<>();
+            for (JsonNode row : JSON.readTree(preview.out())) {
+                previewed.add(row.get("id").asLong());
+            }
+            assertThat(previewed).as("preview holds back what a push holds back").hasSize(ROWS - bad.size())
+                    .doesNotContainAnyElementsOf(bad.keySet());
+            Map.Entry<Long, String> firstBad = bad.entrySet().iterator().next();
+            assertThat(preview.err()).contains(bad.size() + " rows held back")
+                    .contains("key " + firstBad.getKey() + ", field '" + firstBad.getValue() + "'");
+
             app = AppProcess.start(dir, "run", Fixture.options(), "run", "-c", "push.yaml");
             int port = app.awaitApi(Duration.ofSeconds(60));
             Set<Long> good = new TreeSet<>();
