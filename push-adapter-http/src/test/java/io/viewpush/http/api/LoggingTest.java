@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * key in the query string, a malformed header) go through.
  */
 class LoggingTest {
-    private static final List<Class<?>> LOGGING = List.of(ApiHandler.class, Connections.class, DefaultApiServer.class,
+    private static final List<Class<?>> LOGGING = List.of(ApiHandler.class, HeadWatch.class, DefaultApiServer.class,
             RowsEntity.class);
 
     private final Map<Logger, Integer> levels = new HashMap<>();
