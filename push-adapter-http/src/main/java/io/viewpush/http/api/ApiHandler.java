@@ -571,16 +571,46 @@ final class ApiHandler extends Handler.Abstract {
             cursor = engine.read(view.name(), page);
         } catch (RuntimeException e) {
             pulls.release();
-            throw e;
+            throw afterRefused(view, page, e);
         }
         try {
             cursor.hasNext();
         } catch (RuntimeException e) {
             cursor.close();
             pulls.release();
-            throw e;
+            throw afterRefused(view, page, e);
         }
         return new Reply(200, Map.of(), JSON, null, new RowsEntity(view, cursor, pulls::release));
+    }
+
+    /**
+     * A pull the database refused because of the value of {@code after} (a key its column cannot
+     * hold, like {@code 1e999} for an integer key): the client's mistake, a 400 naming the parameter,
+     * never a 503 that reads as an outage.
+     */
+    private static RuntimeException afterRefused(View view, Page page, RuntimeException e) {
+        if (page.after().isPresent() && e instanceof StorageException && refusedValue(e)) {
+            LOG.debug("a pull of view '{}' was refused for its 'after' value: {}", view.name(), e.getMessage());
+            return ApiError.badRequest("bad_parameter", "parameter 'after' must be a key of view '" + view.name()
+                    + "': its value does not fit key field '" + view.keyField() + "'");
+        }
+        return e;
+    }
+
+    /**
+     * @return whether the database refused a value it was given (SQL's standard data-exception
+     *         class, SQLState {@code 22…}: out of range, too long, not a number), rather than failing
+     */
+    static boolean refusedValue(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                String state = ((java.sql.SQLException) t).getSQLState();
+                if (state != null && state.startsWith("22")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The row key from the path, in the key field's type: a key that cannot be one is no row of the view. */
@@ -596,12 +626,43 @@ final class ApiHandler extends Handler.Abstract {
         try {
             row = engine.updateRow(view.name(), key, values);
         } catch (InvalidUpdateException e) {
-            throw ApiError.badRequest(e.field().isEmpty() ? "bad_request" : "invalid_value", e.getMessage());
+            // the fields, their writability and types were checked above: this is the store refusing a
+            // value for its column; its words (driver text, SQL states, column names) stay in the log
+            LOG.debug("an update of view '{}' was refused: {}", view.name(), e.getMessage());
+            throw refusedUpdate(view, key, keyText, values);
         } catch (UnknownViewException e) {
             throw ApiError.notFound("no view named '" + view.name() + "'");
         }
         return row.map(r -> Reply.json(200, ApiJson.row(view, r)))
                 .orElseThrow(() -> ApiError.notFound(noRow(view, keyText)));
+    }
+
+    /** Which part of the update the store refused: the key in the path, or a field's value. */
+    private ApiError refusedUpdate(View view, Object key, String keyText, Map<String, Object> values) {
+        if (!keyFits(view, key)) {
+            return ApiError.badRequest("bad_request", "the row key in the path, '" + Values.cut(keyText)
+                    + "', does not fit key field '" + view.keyField() + "' of view '" + view.name() + "'");
+        }
+        if (values.size() == 1) {
+            String field = values.keySet().iterator().next();
+            return ApiError.badRequest("invalid_value", "the value of field '" + field + "' does not fit it (out of"
+                    + " range, too long or too precise)");
+        }
+        return ApiError.badRequest("invalid_value", "a value of " + String.join(", ", values.keySet().stream()
+                .map(f -> "'" + f + "'").toList()) + " does not fit its field (out of range, too long or too precise)");
+    }
+
+    /** Asks the store whether it can compare the key with its key column at all (one row, at most). */
+    private boolean keyFits(View view, Object key) {
+        try (RowCursor probe = engine.read(view.name(), new Page(Optional.of(key), 1))) {
+            probe.hasNext();
+            return true;
+        } catch (StorageException e) {
+            if (refusedValue(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static String noRow(View view, String key) {
