@@ -98,4 +98,12 @@ class RequestPartsTest {
         assertThat(ApiHandler.jsonProblem("text/json")).contains("text/json");
         assertThat(ApiHandler.jsonProblem("application/jsonx")).isNotNull();
     }
+
+    @Test
+    void requestTextIsLoggedWithControlCharactersEscapedAndBounded() {
+        assertThat(LogText.escape("/api/views/a\u001B[31mred\r\nFAKE LINE\u0085\u2028\\x"))
+                .isEqualTo("/api/views/a\\u001B[31mred\\u000D\\u000AFAKE LINE\\u0085\\u2028\\\\x");
+        assertThat(LogText.escape("x".repeat(5000))).hasSize(LogText.MAX_LENGTH + 1).endsWith("\u2026");
+        assertThat(LogText.escape("caf\u00e9 /orders%20to%20push")).isEqualTo("caf\u00e9 /orders%20to%20push");
+    }
 }
