@@ -35,9 +35,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -70,6 +72,8 @@ final class ApiHandler extends Handler.Abstract {
     private final BooleanSupplier draining;
     private final Workers workers;
     private final Semaphore pulls;
+    private final int maxPullsPerKey;
+    private final Map<String, AtomicInteger> pullsByKey = new ConcurrentHashMap<>();
     private final Duration bodyTimeout;
     private final Duration writeTimeout;
     private final HeadWatch headWatch;
@@ -83,6 +87,7 @@ final class ApiHandler extends Handler.Abstract {
         this.draining = draining;
         this.workers = new Workers(b.workerThreads(), b.backlog());
         this.pulls = new Semaphore(b.maxPulls());
+        this.maxPullsPerKey = Math.max(1, b.maxPulls() - 1);
         this.bodyTimeout = b.bodyTimeout();
         this.writeTimeout = b.writeTimeout();
         this.headWatch = headWatch;
@@ -418,7 +423,7 @@ final class ApiHandler extends Handler.Abstract {
             allow(x, "GET");
             View view = visible(x, x.target.segment(2, "the view name"));
             Page page = page(x, view);
-            return Step.of(() -> pull(view, page));
+            return Step.of(() -> pull(x.caller, view, page));
         }
         if (s.size() == 4 && s.get(3).equals("push")) {
             allow(x, "POST");
@@ -562,25 +567,41 @@ final class ApiHandler extends Handler.Abstract {
         return new Page(after, limit);
     }
 
-    private Reply pull(View view, Page page) {
+    /**
+     * Streams the view's rows, holding one of the {@code maxPulls} slots (and a database connection)
+     * until the response ends. One key holds at most all slots but one, so a key that pulls slowly
+     * (reading steadily, never stalled) cannot keep every other key from pulling.
+     */
+    private Reply pull(Caller caller, View view, Page page) {
+        AtomicInteger mine = pullsByKey.computeIfAbsent(caller.name(), k -> new AtomicInteger());
+        if (mine.incrementAndGet() > maxPullsPerKey) {
+            mine.decrementAndGet();
+            throw busy("key '" + caller.name() + "' already has " + maxPullsPerKey + " pulls streaming; try again"
+                    + " when one has ended");
+        }
         if (!pulls.tryAcquire()) {
+            mine.decrementAndGet();
             throw busy("every pull slot is taken; try again in a moment");
         }
+        Runnable release = () -> {
+            pulls.release();
+            mine.decrementAndGet();
+        };
         RowCursor cursor;
         try {
             cursor = engine.read(view.name(), page);
         } catch (RuntimeException e) {
-            pulls.release();
+            release.run();
             throw afterRefused(view, page, e);
         }
         try {
             cursor.hasNext();
         } catch (RuntimeException e) {
             cursor.close();
-            pulls.release();
+            release.run();
             throw afterRefused(view, page, e);
         }
-        return new Reply(200, Map.of(), JSON, null, new RowsEntity(view, cursor, pulls::release));
+        return new Reply(200, Map.of(), JSON, null, new RowsEntity(view, cursor, release));
     }
 
     /**
@@ -626,6 +647,9 @@ final class ApiHandler extends Handler.Abstract {
         try {
             row = engine.updateRow(view.name(), key, values);
         } catch (InvalidUpdateException e) {
+            if (values.isEmpty()) {
+                throw ApiError.badRequest("bad_request", e.getMessage());
+            }
             // the fields, their writability and types were checked above: this is the store refusing a
             // value for its column; its words (driver text, SQL states, column names) stay in the log
             LOG.debug("an update of view '{}' was refused: {}", view.name(), e.getMessage());

@@ -337,7 +337,9 @@ public interface ApiServer extends AutoCloseable {
          * @param value pulls ({@code GET /api/views/{view}}) that stream at once, each holding a
          *              database connection while it does: keep it below the pool's size so pushes and
          *              {@code /health} always get one. A pull beyond it is answered 503 with
-         *              {@code Retry-After} at once (not queued: a client retries in a second). 1 to
+         *              {@code Retry-After} at once (not queued: a client retries in a second). One
+         *              key streams at most {@code value - 1} of them (1 when the bound is 1), so
+         *              that a key reading its pulls slowly cannot keep the others from pulling. 1 to
          *              1024; default {@link #DEFAULT_MAX_PULLS}
          */
         public Builder maxPulls(int value) {

@@ -253,4 +253,29 @@ class SlowClientsTest {
         } while (!answer.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline);
         assertThat(answer).startsWith("HTTP/1.1 200").contains("\"id\":2");
     }
+
+    @Test
+    void oneKeyCannotTakeEveryPullSlotFromTheOthers() throws Exception {
+        ViewPush engine = new GeneratedRows(1_000_000).engine();
+        String other = "other-key-0123456789abcdef";
+        ApiServer server = ApiServer.builder(engine).port(0).maxPulls(2).writeTimeout(Duration.ofSeconds(20))
+                .key(ApiKey.allViews("admin", ADMIN_KEY, true)).key(ApiKey.allViews("other", other, false))
+                .build().start();
+        toClose.add(engine);
+        toClose.add(server);
+        String pull = "GET /api/views/generated%20rows HTTP/1.1\r\nHost: x\r\nAuthorization: KEY\r\n"
+                + "Connection: close\r\n\r\n";
+        Socket slow = new Socket();
+        toClose.add(slow);
+        slow.setReceiveBufferSize(4096);
+        slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        send(slow, pull.replace("KEY", ADMIN_KEY));
+        Thread.sleep(300);
+        Socket again = open(server.port());
+        send(again, pull.replace("KEY", ADMIN_KEY));
+        assertThat(readAll(again)).startsWith("HTTP/1.1 503").contains("key 'admin' already has 1 pulls streaming");
+        Socket others = open(server.port());
+        send(others, pull.replace("KEY", other).replace("generated%20rows", "generated%20rows?limit=2"));
+        assertThat(readAll(others)).startsWith("HTTP/1.1 200").contains("\"id\":2");
+    }
 }
