@@ -181,7 +181,9 @@ public interface ApiServer extends AutoCloseable {
      * example under a {@code ContextHandler} at {@code /viewpush}; paths are then relative to the
      * context). The same routes, keys, body limit and timeout, worker and pull bounds apply; the
      * connection limits (header and idle timeouts, connections, head size, error pages) are the
-     * host's connector's. Needs no {@link #start()}; the same handler on every call.
+     * host's connector's (with Jetty's default URI compliance, a view name holding an encoded
+     * {@code /} is refused before it reaches the API). Needs no {@link #start()}; the same handler
+     * on every call.
      *
      * @return the handler
      */
