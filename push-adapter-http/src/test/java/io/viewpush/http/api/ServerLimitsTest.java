@@ -255,6 +255,23 @@ class ServerLimitsTest {
         }
     }
 
+    @Test
+    void atMostMaxConnectionsAreOpenAtOnceTheNextWaitsForOneToClose() throws Exception {
+        ApiFixture f = fixture(b -> b.maxConnections(2));
+        try (Socket a = new Socket("127.0.0.1", f.server.port());
+             Socket b = new Socket("127.0.0.1", f.server.port());
+             Socket c = new Socket("127.0.0.1", f.server.port())) {
+            Thread.sleep(300);
+            c.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            c.setSoTimeout(1_000);
+            assertThatThrownBy(() -> c.getInputStream().read()).isInstanceOf(java.net.SocketTimeoutException.class);
+            a.close();
+            c.setSoTimeout(10_000);
+            assertThat(readUntilClosed(c.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+    }
+
     // --- stopping -------------------------------------------------------------------------------
 
     @Test
