@@ -5,16 +5,14 @@ import io.viewpush.port.RowCursor;
 import io.viewpush.view.Carriable;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A pull response: the view's rows streamed from the cursor straight into the (chunked) response,
@@ -24,22 +22,24 @@ import java.util.List;
  * and a last member {@value RowJsonWriter#UNENCODABLE_MEMBER} naming its fields, so the array is
  * never cut short and a paging client keeps its place; such rows are logged, once per pull, by key.
  * When the cursor fails half way (the database), the connection is reset, so the client sees a
- * broken response rather than a short array that looks whole; the cause is logged.
+ * broken response rather than a short array that looks whole; the cause is logged. The cursor, and
+ * the pull slot it holds, are released however the response ends.
  */
-final class RowsEntity extends AbstractHttpEntity {
+final class RowsEntity {
     private static final Logger LOG = LoggerFactory.getLogger(RowsEntity.class);
 
     private final View view;
     private final RowCursor cursor;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    RowsEntity(View view, RowCursor cursor) {
-        super(ContentType.APPLICATION_JSON, null, true);
+    RowsEntity(View view, RowCursor cursor, Runnable onClose) {
         this.view = view;
         this.cursor = cursor;
+        this.onClose = onClose;
     }
 
-    @Override
-    public void writeTo(OutputStream out) throws IOException {
+    void writeTo(OutputStream out) throws IOException {
         try {
             Unencodable unencodable = new Unencodable();
             long rows = RowJsonWriter.create().writeArrayMarking(view, cursor, out, unencodable);
@@ -53,15 +53,13 @@ final class RowsEntity extends AbstractHttpEntity {
             }
         } catch (IOException e) {
             LOG.debug("the client of a pull of view '{}' went away: {}", view.name(), e.toString());
-            Connections.abortCurrent();
             throw e;
         } catch (RuntimeException e) {
             LOG.error("a pull of view '{}' failed after its first rows were sent; the connection was reset",
                     view.name(), e);
-            Connections.abortCurrent();
             throw new IOException("the pull of view '" + view.name() + "' failed", e);
         } finally {
-            cursor.close();
+            close();
         }
     }
 
@@ -85,28 +83,13 @@ final class RowsEntity extends AbstractHttpEntity {
         }
     }
 
-    @Override
-    public InputStream getContent() {
-        throw new UnsupportedOperationException("rows are only streamed, with writeTo");
-    }
-
-    @Override
-    public long getContentLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean isStreaming() {
-        return true;
-    }
-
-    @Override
-    public boolean isRepeatable() {
-        return false;
-    }
-
-    @Override
-    public void close() {
-        cursor.close();
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                cursor.close();
+            } finally {
+                onClose.run();
+            }
+        }
     }
 }

@@ -93,10 +93,19 @@ class ApiServerTest {
     }
 
     @Test
-    void healthTakesOnlyGet() {
+    void healthTakesOnlyGetAndHead() {
         HttpResponse<String> r = f.send("POST", "/health", null, null, null);
         assertError(r, 405, "method_not_allowed", "GET");
-        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
+    void headHealthAnswersLikeGetWithoutABody() {
+        String answer = f.raw("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n");
+        f.store.setReachable(false);
+        assertThat(f.raw("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 503")
+                .endsWith("\r\n\r\n");
     }
 
     // --- keys -----------------------------------------------------------------------------------
@@ -403,11 +412,12 @@ class ApiServerTest {
         for (String path : List.of("/api/views/abc%zz", "/api/views/abc%C3", "/api/views/abc%", "/api/views/%C0%AF")) {
             String answer = f.raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + ADMIN_KEY
                     + "\r\nConnection: close\r\n\r\n");
-            assertThat(answer).as(path).startsWith("HTTP/1.1 400")
-                    .endsWith("{\"error\":\"bad_request\",\"detail\":\"the view name in the path is not valid"
-                            + " percent-encoded UTF-8\"}");
+            // Jetty refuses a path it cannot decode before the API routes it; the answer is the API's JSON all the same
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json")
+                    .contains("{\"error\":\"bad_request\",\"detail\":").contains("percent-encod")
+                    .doesNotContain("no view named");
         }
-        assertError(f.get("/api/views/abc%C3", bearer(ADMIN_KEY)), 400, "bad_request", "percent-encoded");
+        assertError(f.get("/api/views/abc%C3", bearer(ADMIN_KEY)), 400, "bad_request", "percent-encod");
     }
 
     @Test

@@ -212,7 +212,8 @@ public final class Assembly implements AutoCloseable {
 
     /**
      * Builds and starts the HTTP API on the config's address with its keys, and {@code GET /metrics}
-     * (Prometheus text format, no key needed, like {@code /health}). The server is closed by
+     * (Prometheus text format; no key needed, like {@code /health}, unless {@code server.metricsKey}
+     * is set: then that key or any admin key). Pulls are bounded by {@link #maxPulls(int)}. The server is closed by
      * {@link #close()} before the engine, so no API call starts a push while the engine stops.
      *
      * @return the running server ({@link ApiServer#port()} is the port in use)
@@ -223,13 +224,15 @@ public final class Assembly implements AutoCloseable {
                 .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
         ApiServer api;
         try {
-            api = ApiServer.builder(engine)
+            ApiServer.Builder b = ApiServer.builder(engine)
                     .bindAddress(config.server().host())
                     .port(config.server().port())
                     .keys(keys)
-                    .textRoute("/metrics", ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8",
-                            metrics::scrape)
-                    .build();
+                    .maxPulls(maxPulls(config.database().poolSize()))
+                    .textRoute("/metrics", config.server().metricsKey().isPresent() ? ApiServer.Access.ADMIN
+                            : ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
+            config.server().metricsKey().ifPresent(k -> b.routeKey("/metrics", k));
+            api = b.build();
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(config.fileName()), "server",
                     e.getMessage())));
@@ -241,6 +244,15 @@ public final class Assembly implements AutoCloseable {
             throw new StartupException("cannot serve the API on " + config.server().host() + ":"
                     + config.server().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Pulls that may stream at once for a pool of {@code poolSize} connections: at most half of it
+     * (and at most {@link ApiServer#DEFAULT_MAX_PULLS}), at least one, so that pushes, stamps, the
+     * journal and {@code /health} always find a connection while pulls stream.
+     */
+    static int maxPulls(int poolSize) {
+        return Math.max(1, Math.min(ApiServer.DEFAULT_MAX_PULLS, poolSize / 2));
     }
 
     /** Stops the engine gracefully (bounded), then closes the API server, transport, metrics and pool. */

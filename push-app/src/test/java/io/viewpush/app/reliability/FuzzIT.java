@@ -731,7 +731,8 @@ class FuzzIT {
                 "ALPHA", "alpha%2Fbeta", "..", "%2e%2e", "alpha%00", "%", "%zz", "%C3%A9", "", "beta%252F", "nope",
                 "alpha%2F..%2Fbeta", "%61lpha", "gamma%2520view", "*", "alpha;beta");
         private static final List<String> KEYS = List.of("1", "2", "3", "-1", "0", "999999", "1.0", "abc", "%00", "1e3",
-                "", "9223372036854775808", "%31", "1%20", "true", "null");
+                "", "9223372036854775808", "%31", "1%20", "true", "null", "1e999", "-1e999", "1e-999",
+                "99999999999999999999999999999");
         private static final List<String> ROUTES = List.of("/api/views", "/api/views/{v}", "/api/views/{v}",
                 "/api/views/{v}/rows/{k}", "/api/views/{v}/rows/{k}", "/api/views/{v}/push", "/api/views/{v}/pushes",
                 "/health", "/metrics", "/", "/api", "/api/", "/api/views/", "/api/views/{v}/rows", "/api/views/{v}/rows/{k}/x",
@@ -739,7 +740,8 @@ class FuzzIT {
                 "/API/VIEWS/{v}", "/health/x", "/metrics?x=1");
         private static final List<String> QUERIES = List.of("", "", "", "?limit=2", "?limit=0", "?limit=abc",
                 "?limit=99999999999", "?after=2", "?after=abc", "?after=", "?limit=1&after=1", "?key=" + Fixture.ADMIN_KEY,
-                "?api_key=" + Fixture.PARTNER_KEY, "?limit=-5", "?limit=3&limit=4", "?%zz=1", "?limit=1e2");
+                "?api_key=" + Fixture.PARTNER_KEY, "?limit=-5", "?limit=3&limit=4", "?%zz=1", "?limit=1e2", "?after=1e999",
+                "?after=-1e999", "?after=99999999999999999999999999999", "?after=1e-999&limit=1");
         private static final List<String> BODIES = List.of("{\"note\":\"n\"}", "{\"note\":5}", "{\"note\":null}",
                 "{\"payload\":\"p\"}", "{\"id\":9}", "{\"unknown\":1}", "{}", "[]", "\"x\"", "{", "{\"note\":",
                 "{\"note\":\"a\",\"note\":\"b\"}", "{\"note\":{\"deep\":[1,2,3]}}", "null", "1e999", "{\"\":1}",
