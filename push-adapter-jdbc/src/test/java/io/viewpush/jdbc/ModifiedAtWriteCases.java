@@ -8,6 +8,8 @@ import io.viewpush.push.StampResult;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
+import io.viewpush.jdbc.modified.ModifiedAtWriteTrigger;
+import io.viewpush.jdbc.modified.ModifiedColumnCheck;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

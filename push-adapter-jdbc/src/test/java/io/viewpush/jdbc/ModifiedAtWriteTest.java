@@ -1,6 +1,8 @@
 package io.viewpush.jdbc;
 
 import org.junit.jupiter.api.Nested;
+import io.viewpush.jdbc.modified.ModifiedAtWriteTrigger;
+import io.viewpush.jdbc.modified.ModifiedColumnCheck;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

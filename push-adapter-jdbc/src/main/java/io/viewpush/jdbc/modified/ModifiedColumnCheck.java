@@ -1,4 +1,4 @@
-package io.viewpush.jdbc;
+package io.viewpush.jdbc.modified;
 
 import io.viewpush.port.StorageException;
 
@@ -86,7 +86,9 @@ public final class ModifiedColumnCheck {
             String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
             return product.contains("postgres") ? postgresql(c, table, column) : h2(c, table, column);
         } catch (SQLException e) {
-            throw Errors.storage("reading how column '" + column + "' of table '" + table + "' is written", e);
+            // the SQLState only: a driver's message may quote the connection's settings
+            throw new StorageException("the database failed while reading how column '" + column + "' of table '"
+                    + table + "' is written [SQLState " + e.getSQLState() + "]");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.viewpush.jdbc;
+package io.viewpush.jdbc.modified;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -85,7 +85,7 @@ public final class ModifiedAtWriteTrigger {
         return truncate("viewpush_" + modified + "_at_write");
     }
 
-    /** @return the statements of {@link #postgresqlSql} or {@link #h2Sql}, one by one */
+    /** @return the statements of {@link #postgresqlSql} or {@link #h2Sql} (blocks of comments alone dropped), one by one */
     public static List<String> statements(String sql) {
         List<String> out = new ArrayList<>();
         for (String s : sql.split("\n\n")) {
@@ -93,7 +93,7 @@ public final class ModifiedAtWriteTrigger {
             if (t.endsWith(";")) {
                 t = t.substring(0, t.length() - 1);
             }
-            if (!t.isEmpty()) {
+            if (!t.isEmpty() && !t.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
                 out.add(t);
             }
         }

@@ -1,4 +1,4 @@
-package io.viewpush.jdbc;
+package io.viewpush.jdbc.modified;
 
 import org.h2.api.Trigger;
 
