@@ -34,7 +34,7 @@ abstract class ModifiedAtWriteCases extends StoreCases {
     private String table() {
         String t = newTable("items");
         db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, customer VARCHAR(100),"
-                + " last_modified TIMESTAMP(6), last_pushed TIMESTAMP(6))",
+                + " last_modified TIMESTAMP(6), last_pushed TIMESTAMP(6), receipt_id VARCHAR(40))",
                 "INSERT INTO " + t + " (id, customer, last_modified) VALUES (1, 'a', LOCALTIMESTAMP), (2, 'b', LOCALTIMESTAMP)");
         return t;
     }
@@ -59,8 +59,10 @@ abstract class ModifiedAtWriteCases extends StoreCases {
     private void installTrigger(String table, int digits) {
         String schema = isPostgres() ? "public" : "PUBLIC";
         String sql = isPostgres()
-                ? ModifiedAtWriteTrigger.postgresqlSql(schema, name(table), name("last_modified"), digits, List.of(name("last_pushed")))
-                : ModifiedAtWriteTrigger.h2Sql(schema, name(table), name("last_modified"), List.of(name("last_pushed")));
+                ? ModifiedAtWriteTrigger.postgresqlSql(schema, name(table), name("last_modified"), digits,
+                List.of(name("last_pushed"), name("receipt_id")))
+                : ModifiedAtWriteTrigger.h2Sql(schema, name(table), name("last_modified"),
+                List.of(name("last_pushed"), name("receipt_id")));
         db.execute(ModifiedAtWriteTrigger.statements(sql).toArray(String[]::new));
     }
 
@@ -120,6 +122,17 @@ abstract class ModifiedAtWriteCases extends StoreCases {
         assertThat(readAll(view)).as("a stamp is not a change").isEmpty();
         db.execute("UPDATE " + t + " SET customer = 'new' WHERE id = 2");
         assertThat(readAll(view)).extracting(r -> ((Number) r.get("id")).intValue()).containsExactly(2);
+    }
+
+    @Test
+    void aReceiptWrittenBackAloneDoesNotMakeARowLookChanged() {
+        String t = table();
+        installTrigger(t);
+        db.execute("UPDATE " + t + " SET customer = customer");
+        View view = view(t);
+        assertThat(push(view, lease(view.name()))).isEqualTo(new StampResult(2, 0));
+        db.execute("UPDATE " + t + " SET receipt_id = 'R-1' WHERE id = 1");
+        assertThat(readAll(view)).as("the receiver's receipt is not news for it").isEmpty();
     }
 
     @Test

@@ -81,18 +81,18 @@ public final class ModifiedColumns {
             case TRANSACTION_TIME_TRIGGER -> "column " + column + " is set by trigger '" + f.writer().orElse("?") + "' to "
                     + f.source().orElse("?") + ", which is when its transaction (or statement) began, not when the row "
                     + "is written: " + loss + ". Fix: set it at write time with ViewPush's trigger: " + fix
-                    + " prints the SQL, add --apply to run it (it fires after '" + f.writer().orElse("?")
-                    + "' and sets the column with clock_timestamp() when the row is written); or write "
-                    + "clock_timestamp() instead in that trigger";
+                    + " prints the SQL, add --apply to run it (" + firesAfter(f) + " sets the column with "
+                    + "clock_timestamp() when the row is written); or write clock_timestamp() instead in that trigger";
             case TRANSACTION_TIME_DEFAULT -> "column " + column + " defaults to " + f.source().orElse("?")
                     + ", which is when the inserting transaction began; if updates set it the same way (SET "
                     + f.column() + " = DEFAULT, an ORM that copies now(), a time read when a unit of work began), "
                     + loss + ". Fix: set it at write time with ViewPush's trigger: " + fix
                     + " prints the SQL, add --apply to run it";
-            default -> "no trigger or default of " + f.table() + " sets " + f.column() + ", so the application writes "
-                    + "it: that is safe only if every write sets it to the time of the write itself (clock_timestamp() "
-                    + "in the UPDATE), never to a time read earlier (now(), CURRENT_TIMESTAMP, a clock read when the "
-                    + "transaction or unit of work began), else " + loss + ". Safe whatever the application writes: "
+            default -> "no trigger or default of " + f.table() + " that ViewPush can read sets " + f.column()
+                    + ", so the application writes it: that is safe only if every write sets it to the time of the "
+                    + "write itself (clock_timestamp() in the UPDATE on PostgreSQL), never to a time read earlier "
+                    + "(now(), CURRENT_TIMESTAMP, a clock read when the transaction or unit of work began), else "
+                    + loss + ". Safe whatever the application writes: "
                     + fix + " --apply (ViewPush's trigger sets it when the row is written)";
         };
     }
@@ -135,6 +135,15 @@ public final class ModifiedColumns {
                 + "than a stamp\n-- set while it ran, and that change would never be pushed. Updates that change "
                 + "only\n-- " + (ignored.isEmpty() ? "nothing" : String.join(", ", ignored))
                 + " (written by ViewPush: stamps, receipts) keep the old value.\n\n" + sql;
+    }
+
+    /** Triggers of one event fire in name order: ViewPush's must come last to have the last word. */
+    private static String firesAfter(Finding f) {
+        String writer = f.writer().orElse("?");
+        return writer.compareTo(ModifiedAtWriteTrigger.triggerName(f.column())) < 0
+                ? "it fires after '" + writer + "' and"
+                : "but triggers fire in name order and '" + writer + "' fires after it: rename or drop '" + writer
+                + "'; ViewPush's trigger";
     }
 
     /** @return the column as the catalog spells it */
