@@ -232,12 +232,15 @@ public final class Assembly implements AutoCloseable {
 
     /** Says once, at start, which views' modified columns can lose changes (and which cannot be told). */
     private static void logModifiedColumns(AppConfig config, HikariDataSource ds) {
-        for (ModifiedColumns.Warning w : modifiedColumns(config, ds)) {
-            if (w.dangerous()) {
-                LOG.warn("{}", w.line());
-            } else {
-                LOG.info("{}", w.line());
-            }
+        List<ModifiedColumns.Warning> all = modifiedColumns(config, ds);
+        List<ModifiedColumns.Warning> notes = all.stream().filter(w -> !w.dangerous()).toList();
+        all.stream().filter(ModifiedColumns.Warning::dangerous).forEach(w -> LOG.warn("{}", w.line()));
+        if (notes.size() <= 3) {
+            notes.forEach(w -> LOG.info("{}", w.line()));
+        } else {
+            LOG.info("{} views ({}, ...): the application writes their modified column, which is safe only if it "
+                    + "takes the time of the write itself; 'check' says more, 'trigger' makes it safe",
+                    notes.size(), notes.stream().limit(3).map(w -> "'" + w.view() + "'").collect(Collectors.joining(", ")));
         }
     }
 

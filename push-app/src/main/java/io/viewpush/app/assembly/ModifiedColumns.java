@@ -13,9 +13,11 @@ import io.viewpush.view.ViewDefinition;
 
 import javax.sql.DataSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,12 +54,14 @@ public final class ModifiedColumns {
     /** @return the views whose modified column is written in a way to warn about or that cannot be told */
     static List<Warning> inspect(AppConfig config, DataSource ds) {
         List<Warning> out = new ArrayList<>();
+        Map<List<String>, Finding> read = new HashMap<>(); // many views may share a table
         for (ViewDefinition d : config.views()) {
             Optional<Field> modified = modifiedField(d);
             if (modified.isEmpty()) {
                 continue;
             }
-            Finding f = ModifiedColumnCheck.inspect(ds, d.table(), modified.get().column());
+            Finding f = read.computeIfAbsent(List.of(d.table(), modified.get().column()),
+                    k -> ModifiedColumnCheck.inspect(ds, k.get(0), k.get(1)));
             if (f.code() == Code.TRANSACTION_TIME_TRIGGER || f.code() == Code.TRANSACTION_TIME_DEFAULT
                     || f.code() == Code.WRITTEN_BY_APPLICATION) {
                 out.add(new Warning(d.name(), f, config.locate(d.name(), "push.modified", words(config, d, f))));
