@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenario 10 (issue 18): what slow or stalled clients, with a key or without, can take from the
+ * Scenario 11 (issue 18): what slow or stalled clients, with a key or without, can take from the
  * others on the running jar over PostgreSQL. 32 connections drip heads and bodies (with and without
  * keys, to {@code /health} and {@code /api}) while {@code /health} must answer within a second and
  * scheduled pushes go on; clients that stop reading pulls of a large view (more of them than the
