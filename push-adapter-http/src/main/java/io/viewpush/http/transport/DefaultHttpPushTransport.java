@@ -202,32 +202,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         try {
             uri = new URI(u.toString());
         } catch (URISyntaxException e) {
-            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + shape(url));
+            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + PushPolicy.redact(url));
         }
         Optional<Signer> signer = Signer.of(viewName, policy.secrets());
         ContentType type = policy.format() == BodyFormat.JSON ? JSON : FORM;
-        return new Target(uri, url.getHost(), authorization, signer, type, shape(url));
-    }
-
-    /**
-     * What of a push URL may be logged: scheme, host and port, and the path's shape only
-     * ({@code https://hooks.example/…}). Webhook URLs of chat services keep their credential in the
-     * path, others in user info or the query: none of them is ever shown.
-     */
-    static String shape(URI url) {
-        StringBuilder sb = new StringBuilder();
-        if (url.getScheme() != null) {
-            sb.append(url.getScheme()).append("://");
-        }
-        if (url.getHost() != null) {
-            sb.append(url.getHost());
-        }
-        if (url.getPort() >= 0) {
-            sb.append(':').append(url.getPort());
-        }
-        String path = url.getRawPath();
-        sb.append(path == null || path.isEmpty() || path.equals("/") ? "/" : "/\u2026");
-        return sb.toString();
+        return new Target(uri, url.getHost(), authorization, signer, type, PushPolicy.redact(url));
     }
 
     /** Per-send state shared by the attempts. */
