@@ -18,12 +18,10 @@ import io.viewpush.view.ViewDefinition;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jooq.Condition;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
-import org.jooq.Result;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
 import org.jooq.SelectSeekStep1;
@@ -259,8 +257,12 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 sql = new ViewSql(view, mapping, snapshot);
                 List<SelectField<?>> fields = new ArrayList<>(sql.select());
                 fields.addAll(ViewSql.STATEMENT_START);
-                loaded = readFirst(sql, dsl.select(fields).from(mapping.table()).where(where(sql, page))
-                        .orderBy(sql.keyOrder()).limit(firstFetch).fetch());
+                // read as the rendered path reads, through ViewSql.toRow(ResultSet): it keeps a value
+                // no field type has (a numeric NaN) to its row rather than failing the whole page
+                try (ResultSet rs = dsl.select(fields).from(mapping.table()).where(where(sql, page))
+                        .orderBy(sql.keyOrder()).limit(firstFetch).fetchResultSet()) {
+                    loaded = readFirst(rs, sql);
+                }
             }
             if (small || loaded.rows().size() <= fetchSize) {
                 c.close();
@@ -284,8 +286,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 return new Read(new ResultSetRowCursor(c, ps, rs, sql, what), start);
             }
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
-            Cursor<Record> cursor = query.fetchSize(fetchSize).fetchLazy();
-            return new Read(new ResultSetRowCursor(c, cursor, cursor.resultSet(), sql, what), start);
+            // read by ViewSql.toRow(ResultSet) like every other read, not by jOOQ's record mapping:
+            // it keeps a value no field type has (a numeric NaN) to its row instead of failing the read
+            ResultSet rs = query.fetchSize(fetchSize).fetchResultSet();
+            return new Read(new ResultSetRowCursor(c, rs.getStatement(), rs, sql, what), start);
         } catch (SQLException | DataAccessException e) {
             mappings.remove(view.definition());
             closeQuietly(c, e);
@@ -311,32 +315,25 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      */
     private static LoadedPage readFirst(Connection c, RenderedQueries.Rendered r) throws SQLException {
         try (PreparedStatement ps = r.prepare(c); ResultSet rs = ps.executeQuery()) {
-            return readFirst(rs, r);
+            return readFirst(rs, r.sql());
         }
     }
 
     static LoadedPage readFirst(ResultSet rs, RenderedQueries.Rendered r) throws SQLException {
+        return readFirst(rs, r.sql());
+    }
+
+    private static LoadedPage readFirst(ResultSet rs, ViewSql sql) throws SQLException {
         List<Row> rows = new ArrayList<>();
         ReadStart start = null;
-        int n = r.sql().select().size();
+        int n = sql.select().size();
         while (rs.next()) {
-            rows.add(r.sql().toRow(rs));
+            rows.add(sql.toRow(rs));
             if (start == null) {
                 start = new ReadStart(rs.getObject(n + 1, OffsetDateTime.class),
                         rs.getObject(n + 2, LocalDateTime.class));
             }
         }
-        return new LoadedPage(rows, start);
-    }
-
-    private static LoadedPage readFirst(ViewSql sql, Result<Record> result) {
-        List<Row> rows = new ArrayList<>();
-        for (Record r : result) {
-            rows.add(sql.toRow(r));
-        }
-        int n = sql.select().size();
-        ReadStart start = result.isEmpty() ? null
-                : new ReadStart((OffsetDateTime) result.get(0).get(n), (LocalDateTime) result.get(0).get(n + 1));
         return new LoadedPage(rows, start);
     }
 
@@ -436,8 +433,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         return Optional.<Row>empty();
                     }
                 }
-                return tx.select(sql.select()).from(mapping.table()).where(sql.keyEquals(key))
-                        .orderBy(sql.keyOrder()).limit(1).fetchOptional(sql::toRow);
+                try (ResultSet rs = tx.select(sql.select()).from(mapping.table()).where(sql.keyEquals(key))
+                        .orderBy(sql.keyOrder()).limit(1).fetchResultSet()) {
+                    return rs.next() ? Optional.of(sql.toRow(rs)) : Optional.<Row>empty();
+                }
             });
         } catch (DataAccessException e) {
             if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {

@@ -1,6 +1,8 @@
 package io.viewpush.jdbc;
 
 import io.viewpush.port.LeaseToken;
+import io.viewpush.push.HeldBack;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import org.jooq.DSLContext;
@@ -57,6 +59,8 @@ final class Journal {
                 .set(Attempt.REASON, a.reason())
                 .set(Attempt.WEBHOOK_IDS, String.join(ID_SEPARATOR, a.webhookIds()))
                 .set(Attempt.OUTCOME, a.outcome().name())
+                .set(Attempt.ROWS_HELD_BACK, a.heldBack().count())
+                .set(Attempt.HELD_BACK, heldBackText(a.heldBack()))
                 .execute();
         Optional<PushHistory> before = read(tx, a.view());
         PushHistory after = before.orElse(PushHistory.none(a.view())).after(a);
@@ -129,6 +133,8 @@ final class Journal {
                 ps.setString(++i, a.reason());
                 ps.setString(++i, String.join(ID_SEPARATOR, a.webhookIds()));
                 ps.setString(++i, a.outcome().name());
+                ps.setLong(++i, a.heldBack().count());
+                ps.setString(++i, heldBackText(a.heldBack()));
                 ps.setString(++i, a.view());
                 if (sql != RECORD_AND_RELEASE) {
                     ps.setObject(++i, seconds(a.startedAt()));
@@ -148,7 +154,7 @@ final class Journal {
     /**
      * PostgreSQL: the release (only if the token still holds the lease unexpired; the update locks
      * the lease row, so a take-over waits), then, only if released, the attempt, then the history's
-     * upsert ({@code %s}). Parameters: the lease's view, owner and fence; the attempt's 16 columns;
+     * upsert ({@code %s}). Parameters: the lease's view, owner and fence; the attempt's 18 columns;
      * then the history's.
      */
     private static final String RECORD_AND_RELEASE_TEMPLATE = "with viewpush_released as ("
@@ -156,8 +162,9 @@ final class Journal {
             + " where view_name = ? and owner = ? and fence = ? and expires_at > clock_timestamp() returning view_name), "
             + "viewpush_recorded as (insert into viewpush_push_attempt (view_name, trigger_kind, started_at,"
             + " started_nano, finished_at, finished_nano, status, rows_sent, rows_stamped, rows_skipped, batches,"
-            + " bytes, http_status, reason, webhook_ids, outcome) select ?, ?, cast(? as timestamptz), ?,"
-            + " cast(? as timestamptz), ?, ?, ?, ?, ?, ?, ?, cast(? as integer), ?, ?, ? from viewpush_released), "
+            + " bytes, http_status, reason, webhook_ids, outcome, rows_held_back, held_back) select ?, ?, cast(? as timestamptz), ?,"
+            + " cast(? as timestamptz), ?, ?, ?, ?, ?, ?, ?, cast(? as integer), ?, ?, ?, ?, cast(? as text)"
+            + " from viewpush_released), "
             + "viewpush_history as (%s) "
             + "select count(*) from viewpush_released";
 
@@ -210,7 +217,7 @@ final class Journal {
         return ctx.select(Attempt.VIEW, Attempt.TRIGGER, Attempt.STARTED_AT, Attempt.STARTED_NANO, Attempt.FINISHED_AT,
                         Attempt.FINISHED_NANO, Attempt.STATUS, Attempt.ROWS_SENT, Attempt.ROWS_STAMPED,
                         Attempt.ROWS_SKIPPED, Attempt.BATCHES, Attempt.BYTES, Attempt.HTTP_STATUS, Attempt.REASON,
-                        Attempt.WEBHOOK_IDS, Attempt.OUTCOME)
+                        Attempt.WEBHOOK_IDS, Attempt.OUTCOME, Attempt.ROWS_HELD_BACK, Attempt.HELD_BACK)
                 .from(Attempt.TABLE)
                 .where(Attempt.VIEW.eq(view))
                 .orderBy(Attempt.ID.desc())
@@ -233,7 +240,31 @@ final class Journal {
                 http == null ? OptionalInt.empty() : OptionalInt.of(http),
                 r.get(Attempt.REASON),
                 ids == null || ids.isEmpty() ? List.of() : Arrays.stream(ids.split(ID_SEPARATOR, -1)).collect(Collectors.toList()),
-                outcome == null ? PushAttempt.Outcome.of(status) : PushAttempt.Outcome.valueOf(outcome));
+                outcome == null ? PushAttempt.Outcome.of(status) : PushAttempt.Outcome.valueOf(outcome),
+                heldBack(r.get(Attempt.ROWS_HELD_BACK), r.get(Attempt.HELD_BACK)));
+    }
+
+    /**
+     * The listed held-back rows, one per line as key, field and problem separated by tabs: neither
+     * holds a tab or a line break (their text is {@link io.viewpush.view.Carriable#printable}).
+     */
+    private static String heldBackText(HeldBack h) {
+        if (h.first().isEmpty()) {
+            return null;
+        }
+        return h.first().stream().map(r -> r.key() + "\t" + r.field() + "\t" + r.problem())
+                .collect(Collectors.joining(ID_SEPARATOR));
+    }
+
+    private static HeldBack heldBack(Long count, String text) {
+        if (count == null || count == 0) {
+            return HeldBack.NONE;
+        }
+        List<HeldBackRow> rows = text == null || text.isEmpty() ? List.of()
+                : Arrays.stream(text.split(ID_SEPARATOR, -1)).map(line -> line.split("\t", 3))
+                .map(p -> new HeldBackRow(p[0], p.length > 1 ? p[1] : "", p.length > 2 ? p[2] : ""))
+                .collect(Collectors.toList());
+        return new HeldBack(count, rows);
     }
 
     /**

@@ -46,6 +46,8 @@ final class Tables {
         static final Field<String> REASON = DSL.field(DSL.name("reason"), SQLDataType.CLOB);
         static final Field<String> WEBHOOK_IDS = DSL.field(DSL.name("webhook_ids"), SQLDataType.CLOB);
         static final Field<String> OUTCOME = DSL.field(DSL.name("outcome"), SQLDataType.VARCHAR);
+        static final Field<Long> ROWS_HELD_BACK = DSL.field(DSL.name("rows_held_back"), SQLDataType.BIGINT);
+        static final Field<String> HELD_BACK = DSL.field(DSL.name("held_back"), SQLDataType.CLOB);
 
         private Attempt() {
         }

@@ -6,10 +6,10 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.view.Calculation;
 import io.viewpush.view.Columns;
 import io.viewpush.view.Row;
+import io.viewpush.view.Uncarriable;
 import io.viewpush.view.View;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
@@ -142,20 +142,6 @@ final class ViewSql {
                 + "), not a " + value.getClass().getSimpleName());
     }
 
-    /** @return the row of a result record selected with {@link #select()} */
-    Row toRow(Record r) {
-        Columns columns = view.columns();
-        Object[] values = new Object[columns.size()];
-        int plain = view.fields().size();
-        for (int i = 0; i < plain; i++) {
-            values[i] = r.get(i);
-        }
-        for (int c = 0; c < constants.length; c++) {
-            values[plain + c] = calcIndex[c] < 0 ? constants[c] : r.get(calcIndex[c]);
-        }
-        return Row.of(columns, values);
-    }
-
     /**
      * @return the row at the result set's current position, selected with {@link #select()}: each
      *         value read as the field's data type reads it ({@link SqlTypes}: the temporal types
@@ -174,12 +160,34 @@ final class ViewSql {
         return Row.of(columns, values);
     }
 
+    /**
+     * A number column may hold what no decimal is (PostgreSQL's numeric NaN and ±Infinity): read as
+     * an {@link Uncarriable} so that only its row is held back, not the whole read failed.
+     */
+    private static Object specialNumber(ResultSet rs, int index, SQLException failure) throws SQLException {
+        String text;
+        try {
+            text = rs.getString(index);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            throw failure;
+        }
+        if ("NaN".equals(text) || "Infinity".equals(text) || "-Infinity".equals(text)) {
+            return Uncarriable.specialNumber(text);
+        }
+        throw failure;
+    }
+
     private static Object read(ResultSet rs, int index, ValueType type) throws SQLException {
         switch (type) {
             case TEXT:
                 return rs.getString(index);
             case NUMBER:
-                return rs.getBigDecimal(index);
+                try {
+                    return rs.getBigDecimal(index);
+                } catch (SQLException e) {
+                    return specialNumber(rs, index, e);
+                }
             case BOOLEAN: {
                 boolean b = rs.getBoolean(index);
                 return rs.wasNull() ? null : b;

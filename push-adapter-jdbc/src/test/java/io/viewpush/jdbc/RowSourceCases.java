@@ -73,6 +73,64 @@ abstract class RowSourceCases extends StoreCases {
     }
 
     @Test
+    void aValueTheRowJsonCannotCarryIsReadIntoItsRowAndTheReadGoesOn() throws Exception {
+        // such a row must be held back alone (the engine does that), so the read must not fail on it
+        String t = newTable("uncarriable");
+        db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, name VARCHAR(100), amount NUMERIC)");
+        try (Connection c = db.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " VALUES (?, ?, CAST(? AS NUMERIC))")) {
+            Object[][] rows = isPostgres()
+                    ? new Object[][]{{1, "a", "1.5"}, {2, "b", "NaN"}, {3, "c", "Infinity"}, {4, "d", "-Infinity"},
+                    {5, "e", "1e-10000"}, {6, "f", "2"}}
+                    // H2 keeps a lone surrogate in text (PostgreSQL's UTF-8 text cannot hold one)
+                    : new Object[][]{{1, "a", "1.5"}, {2, "b\uD800", "1"}, {3, "\uDC00", "1"}, {4, "d", "1"},
+                    {5, "e\uDBFF", "1"}, {6, "f", "2"}};
+            for (Object[] r : rows) {
+                ps.setInt(1, (Integer) r[0]);
+                ps.setString(2, (String) r[1]);
+                ps.setString(3, (String) r[2]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        View view = bind(ViewDefinition.builder("uncarriable", t).key("id")
+                .field("id", "id").field("name", "name").field("amount", "amount").writable("name").build());
+
+        for (Page page : List.of(Page.ALL, new Page(Optional.of(io.viewpush.view.RowKey.of(new BigDecimal("1"))), 0),
+                new Page(Optional.empty(), 3))) {
+            List<Row> read = read(view, SNAPSHOT, page);
+            assertThat(read).as("page %s", page).isNotEmpty();
+            for (Row r : read) {
+                int id = ((BigDecimal) r.key()).intValue();
+                int expected = id == 1 || id == 6 || (!isPostgres() && id == 4) ? -1 : isPostgres() ? 2 : 1;
+                assertThat(io.viewpush.view.Carriable.firstProblem(r)).as("row %s of page %s", r, page).isEqualTo(expected);
+            }
+        }
+        JdbcPushStore streaming = JdbcPushStore.builder(db.dataSource()).fetchSize(2).build();
+        for (Page page : List.of(Page.ALL, new Page(Optional.of(io.viewpush.view.RowKey.of(new BigDecimal("1"))), 0))) {
+            try (RowCursor c = streaming.open(view, SNAPSHOT, page)) {
+                List<Object> keys = new java.util.ArrayList<>();
+                c.forEachRemaining(r -> keys.add(r.key()));
+                assertThat(keys).as("streamed %s", page).hasSize(page.after().isPresent() ? 5 : 6);
+            }
+        }
+        Row updated = store.update(view, io.viewpush.view.RowKey.of(new BigDecimal("2")), java.util.Map.of("name", "fixed"), SNAPSHOT).orElseThrow();
+        assertThat(updated.get("name")).isEqualTo("fixed");
+        assertThat(io.viewpush.view.Carriable.firstProblem(updated)).as("the row read back after an update")
+                .isEqualTo(isPostgres() ? 2 : -1);
+        List<Row> all = readAll(view);
+        assertThat(all).extracting(Row::key).hasSize(6);
+        if (isPostgres()) {
+            assertThat(all.get(1).get("amount")).isEqualTo(io.viewpush.view.Uncarriable.specialNumber("NaN"));
+            assertThat(all.get(3).get("amount")).isEqualTo(io.viewpush.view.Uncarriable.specialNumber("-Infinity"));
+            assertThat(all.get(5).get("amount")).isEqualTo(new BigDecimal("2"));
+            assertThat(((BigDecimal) all.get(4).get("amount")).scale()).isEqualTo(10000);
+        } else {
+            assertThat(all.get(2).get("name")).isEqualTo("\uDC00");
+        }
+    }
+
+    @Test
     void textKeysAreInCodePointOrder() {
         String t = newTable("textkeys");
         db.execute("CREATE TABLE " + t + " (k VARCHAR(10) PRIMARY KEY)");

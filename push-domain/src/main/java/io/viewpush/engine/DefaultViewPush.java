@@ -11,6 +11,7 @@ import io.viewpush.port.RowUpdater;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.view.Carriable;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
 import io.viewpush.view.Row;
@@ -207,6 +208,13 @@ final class DefaultViewPush implements ViewPush {
             if (e.getValue() != null && !t.javaType().isInstance(e.getValue())) {
                 throw new InvalidUpdateException(f, "field '" + f + "' is a " + t.label() + ", not "
                         + e.getValue().getClass().getSimpleName());
+            }
+            Optional<String> uncarriable = Carriable.problem(t, e.getValue());
+            if (uncarriable.isPresent()) {
+                // refused before anything is written: a stored value the row JSON cannot carry would
+                // be held back from every push and pull of every view that shows this column
+                throw new InvalidUpdateException(f, "field '" + f + "' of view '" + view + "' cannot take this value: it "
+                        + uncarriable.get());
             }
         }
         RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));

@@ -4,6 +4,7 @@ import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushListener;
 import io.viewpush.port.PushListener.Activity;
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
@@ -27,6 +28,10 @@ final class Events {
 
     void batchFinished(String view, Delivery delivery, StampResult stamp) {
         tell(view, l -> l.batchFinished(view, delivery, stamp));
+    }
+
+    void rowHeldBack(String view, HeldBackRow row) {
+        tell(view, l -> l.rowHeldBack(view, row));
     }
 
     void leaseLost(String view, LeaseToken lease) {

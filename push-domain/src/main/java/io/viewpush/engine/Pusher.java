@@ -12,6 +12,7 @@ import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBack;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Outcome;
 import io.viewpush.push.PushAttempt.Status;
@@ -45,6 +46,8 @@ import java.util.function.BooleanSupplier;
  * The push use case: lease, policy decision, read, send in batches, stamp each delivered batch
  * (only its rows), record the attempt, release. A failed batch stops the push and stamps nothing
  * of its own. Rows stream from the cursor through the transport; the pusher holds no batch in memory.
+ * A row holding a value the row JSON cannot carry is held back ({@link HoldingBack}): neither sent
+ * nor stamped, reported in the attempt and to the listener, while the other rows go on.
  */
 final class Pusher {
     private final PushStore store;
@@ -155,7 +158,9 @@ final class Pusher {
         Outcome outcome = Outcome.DELIVERED;
         String reason = null;
         boolean sentAny = false;
-        try (RowCursor cursor = session.rows()) {
+        HoldingBack holding = null;
+        // rows the row JSON cannot carry are held back here, before a batch takes them: never sent, never stamped
+        try (RowCursor cursor = holding = new HoldingBack(session.rows(), held -> events.rowHeldBack(view.name(), held))) {
             while (cursor.hasNext()) {
                 if (stamping.failure() != null) {
                     break;
@@ -200,7 +205,7 @@ final class Pusher {
                     break;
                 }
             }
-            if (!sentAny) {
+            if (!sentAny && holding.heldBack().isEmpty()) {
                 return skip(view, trigger, snapshot.now(), Status.NOTHING_TO_SEND, Outcome.NOTHING_TO_SEND,
                         "nothing to send");
             }
@@ -236,13 +241,19 @@ final class Pusher {
         if (status == Status.FAILED && stamping.stampedBatches() > 0) {
             status = Status.PARTIAL;
         }
+        HeldBack heldBack = holding == null ? HeldBack.NONE : holding.heldBack();
         if (reason == null) {
-            reason = t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
+            reason = t.batches == 0 ? "nothing sent"
+                    : t.batches + " batch" + (t.batches == 1 ? "" : "es") + " delivered, " + stamping.stamped()
                     + (stamping.stamped() == 1 ? " row" : " rows") + " stamped" + (stamping.skipped() > 0 ? ", " + stamping.skipped()
                     + " changed since read (not stamped)" : "");
+            if (!heldBack.isEmpty()) {
+                reason += "; " + heldBack.summary();
+            }
         }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
-                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, outcome);
+                stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, outcome,
+                heldBack);
     }
 
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, Outcome outcome,

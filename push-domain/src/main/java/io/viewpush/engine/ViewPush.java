@@ -96,7 +96,10 @@ public interface ViewPush extends AutoCloseable {
     List<PushAttempt> recentPushes(String view, int limit);
 
     /**
-     * Reads the view's rows now (the pull API), streaming; the caller closes the cursor.
+     * Reads the view's rows now (the pull API), streaming; the caller closes the cursor. Every row
+     * is returned, including rows holding a value the row JSON cannot carry
+     * ({@link io.viewpush.view.Carriable}), which a push would hold back: the reader decides how to
+     * show them.
      *
      * @throws UnknownViewException when there is no such view
      */

@@ -1,6 +1,7 @@
 package io.viewpush.port;
 
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
@@ -18,6 +19,11 @@ final class Combined implements PushListener {
     @Override
     public void batchFinished(String view, Delivery delivery, StampResult stamp) {
         each(view, l -> l.batchFinished(view, delivery, stamp));
+    }
+
+    @Override
+    public void rowHeldBack(String view, HeldBackRow row) {
+        each(view, l -> l.rowHeldBack(view, row));
     }
 
     @Override

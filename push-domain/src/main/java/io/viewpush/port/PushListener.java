@@ -1,6 +1,7 @@
 package io.viewpush.port;
 
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
@@ -22,6 +23,15 @@ public interface PushListener {
 
     /** A batch was sent and answered (or failed); {@code stamp} is empty-counted for failures. */
     default void batchFinished(String view, Delivery delivery, StampResult stamp) {
+    }
+
+    /**
+     * A push held a row back because one of its values cannot be carried by the row JSON: the row
+     * is neither sent nor stamped, and the push goes on with the others. Called once per such row
+     * and push, on the pushing thread, before the push finishes; the finished attempt lists the
+     * first of them ({@link PushAttempt#heldBack()}).
+     */
+    default void rowHeldBack(String view, HeldBackRow row) {
     }
 
     /** A push finished (including "nothing to send" and skipped pushes); its outcome is {@link PushAttempt#outcome()}. */

@@ -11,7 +11,10 @@ import io.viewpush.view.View;
 public interface RowSource {
 
     /**
-     * Opens a cursor over the view's rows as of {@code snapshot} ({@code now()} is its time).
+     * Opens a cursor over the view's rows as of {@code snapshot} ({@code now()} is its time). A
+     * value the database holds that has no form in its field's type (a numeric NaN) is put in its
+     * row as an {@link io.viewpush.view.Uncarriable}, so that the read goes on; the engine holds such
+     * a row back from pushes.
      *
      * @param view     the view
      * @param snapshot the push's snapshot

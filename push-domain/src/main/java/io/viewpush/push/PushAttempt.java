@@ -23,10 +23,13 @@ import java.util.OptionalInt;
  * @param reason        a person-readable summary; for failures, why
  * @param webhookIds    the idempotency keys of the batches sent, in order
  * @param outcome       why it ended as it did, for code to compare ({@code reason} is for people)
+ * @param heldBack      the rows the push held back because a value of theirs cannot be carried by
+ *                      the row JSON: neither sent nor stamped ({@link HeldBack#NONE} when none)
  */
 public record PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
                           long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
-                          OptionalInt httpStatus, String reason, List<String> webhookIds, Outcome outcome) {
+                          OptionalInt httpStatus, String reason, List<String> webhookIds, Outcome outcome,
+                          HeldBack heldBack) {
     public PushAttempt {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(view, "view");
@@ -37,6 +40,15 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         Objects.requireNonNull(httpStatus, "httpStatus");
         Objects.requireNonNull(reason, "reason");
         webhookIds = List.copyOf(webhookIds);
+        Objects.requireNonNull(heldBack, "heldBack");
+    }
+
+    /** An attempt that held no row back ({@link HeldBack#NONE}); the other parameters as the record's. */
+    public PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
+                       long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
+                       OptionalInt httpStatus, String reason, List<String> webhookIds, Outcome outcome) {
+        this(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped, batches, bytes,
+                httpStatus, reason, webhookIds, outcome, HeldBack.NONE);
     }
 
     /**
@@ -45,15 +57,29 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
      */
     public PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
                        long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
+                       OptionalInt httpStatus, String reason, List<String> webhookIds, HeldBack heldBack) {
+        this(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped, batches, bytes,
+                httpStatus, reason, webhookIds, Outcome.of(Objects.requireNonNull(status, "status")), heldBack);
+    }
+
+    /** The two above at once: the outcome its status stands for, no row held back. */
+    public PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
+                       long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
                        OptionalInt httpStatus, String reason, List<String> webhookIds) {
         this(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped, batches, bytes,
-                httpStatus, reason, webhookIds, Outcome.of(Objects.requireNonNull(status, "status")));
+                httpStatus, reason, webhookIds, HeldBack.NONE);
+    }
+
+    /** @return a copy with {@code heldBack} */
+    public PushAttempt withHeldBack(HeldBack heldBack) {
+        return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
+                batches, bytes, httpStatus, reason, webhookIds, outcome, heldBack);
     }
 
     /** @return this attempt with another person-readable reason */
     public PushAttempt withReason(String value) {
         return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
-                batches, bytes, httpStatus, value, webhookIds, outcome);
+                batches, bytes, httpStatus, value, webhookIds, outcome, heldBack);
     }
 
     /** @return how long the push took */

@@ -211,12 +211,17 @@ public final class PushPolicy {
         return d.compareTo(backoffMax) > 0 ? backoffMax : d;
     }
 
-    /** @return the URL without user info, query or fragment: safe to log */
+    /**
+     * @return what of the URL may be shown in logs and command output: scheme, host and port, and
+     *         the path's shape only ({@code https://hooks.example/…}). Webhook URLs of chat services
+     *         keep their credential in the path, others in user info or the query: none is shown.
+     */
     public String redactedUrl() {
         return redact(url);
     }
 
-    static String redact(URI u) {
+    /** @return the shape of {@code u} as {@link #redactedUrl()} describes it */
+    public static String redact(URI u) {
         StringBuilder sb = new StringBuilder();
         if (u.getScheme() != null) {
             sb.append(u.getScheme()).append("://");
@@ -227,9 +232,8 @@ public final class PushPolicy {
         if (u.getPort() >= 0) {
             sb.append(':').append(u.getPort());
         }
-        if (u.getRawPath() != null) {
-            sb.append(u.getRawPath());
-        }
+        String path = u.getRawPath();
+        sb.append(path == null || path.isEmpty() || path.equals("/") ? "/" : "/\u2026");
         return sb.toString();
     }
 

@@ -9,7 +9,8 @@ import java.util.NoSuchElementException;
 
 /**
  * One row of a view: a value per output field ({@link Columns}), {@code null} for empty. Values
- * have the Java type of their column's {@link io.viewpush.expression.ValueType}. Immutable.
+ * have the Java type of their column's {@link io.viewpush.expression.ValueType}, or are an
+ * {@link Uncarriable} (a value the database holds that has no form in that type). Immutable.
  */
 public final class Row {
     private final Columns columns;
@@ -24,7 +25,8 @@ public final class Row {
      * @param columns the view's output fields
      * @param values  one value per column, in order ({@code null} is empty); copied
      * @return the row
-     * @throws IllegalArgumentException when the count or a value's type does not fit
+     * @throws IllegalArgumentException when the count or a value's type does not fit (an
+     *                                  {@link Uncarriable} fits every type)
      */
     public static Row of(Columns columns, Object... values) {
         if (values.length != columns.size()) {
@@ -33,7 +35,7 @@ public final class Row {
         Object[] copy = values.clone();
         for (int i = 0; i < copy.length; i++) {
             Object v = copy[i];
-            if (v != null && !columns.type(i).javaType().isInstance(v)) {
+            if (v != null && !columns.type(i).javaType().isInstance(v) && !(v instanceof Uncarriable)) {
                 throw new IllegalArgumentException("field '" + columns.name(i) + "' is " + columns.type(i).label()
                         + " (" + columns.type(i).javaType().getSimpleName() + "), got " + v.getClass().getSimpleName());
             }

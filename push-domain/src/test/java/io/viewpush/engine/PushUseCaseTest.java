@@ -304,6 +304,82 @@ class PushUseCaseTest {
     }
 
     @Test
+    void updateRowRefusesAValueTheRowJsonCannotCarryAndWritesNothing() {
+        // found by the security review: a lone surrogate was committed, then every push of every view
+        // showing the column failed on it
+        insert(1);
+        engine(ContractViews.notConfirmed());
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", "R\ud800")))
+                .isInstanceOfSatisfying(InvalidUpdateException.class, e -> assertThat(e.field()).isEqualTo("receipt id"))
+                .hasMessageContaining("field 'receipt id'").hasMessageContaining("lone surrogate U+D800 at character 2");
+        assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", "\udc00x")))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("U+DC00");
+        assertThat(table.row(key(1)).orElseThrow().get("receipt_id")).isNull();
+        assertThat(engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", "\ud83d\ude00"))).isPresent();
+        assertThat(table.row(key(1)).orElseThrow().get("receipt_id")).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
+    void aRowHoldingAValueTheJsonCannotCarryIsHeldBackReportedAndTheOthersAreDeliveredAndStamped() {
+        insert(1, 3);
+        table.insert(order(2, "bad\ud800", "2.00", T0));
+        table.insert(order(4, "c4", null, T0));
+        List<io.viewpush.push.HeldBackRow> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = ViewPush.builder().store(store).transport(transport).view(withMaxRows(ContractViews.modifiedSincePushed(), 1))
+                .listener(new io.viewpush.port.PushListener() {
+                    @Override
+                    public void rowHeldBack(String view, io.viewpush.push.HeldBackRow row) {
+                        heard.add(row);
+                    }
+                }).build();
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        assertThat(a.status()).isEqualTo(Status.SUCCESS);
+        assertThat(transport.deliveredKeys()).containsExactly(key(1), key(3), key(4));
+        assertThat(a.batches()).as("no empty batch for the held-back row").isEqualTo(3);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(stampOf(2)).isNull();
+        assertThat(stampOf(4)).isNotNull();
+        assertThat(a.heldBack().count()).isEqualTo(1);
+        assertThat(a.heldBack().first()).containsExactly(new io.viewpush.push.HeldBackRow("2", "customer",
+                "is text that is not valid Unicode: a lone surrogate U+D800 at character 4, which JSON cannot carry"));
+        assertThat(a.reason()).isEqualTo("3 batches delivered, 3 rows stamped; 1 row held back (a value the row JSON"
+                + " cannot carry; not sent, not stamped): key 2, field 'customer'");
+        assertThat(heard).containsExactlyElementsOf(a.heldBack().first());
+        assertThat(store.recent("orders to push", 1)).containsExactly(a);
+
+        PushAttempt again = engine.pushNow("orders to push");
+        assertThat(again.status()).as("only the held-back row is left: reported, nothing sent").isEqualTo(Status.SUCCESS);
+        assertThat(again.batches()).isZero();
+        assertThat(again.reason()).startsWith("nothing sent; 1 row held back");
+        assertThat(again.heldBack().count()).isEqualTo(1);
+        assertThat(transport.batches()).hasSize(3);
+
+        table.update(key(2), Map.of("customer", "repaired"));
+        PushAttempt repaired = engine.pushNow("orders to push");
+        assertThat(repaired.heldBack().isEmpty()).isTrue();
+        assertThat(transport.deliveredKeys()).endsWith(key(2));
+        assertThat(stampOf(2)).isNotNull();
+    }
+
+    @Test
+    void aPushListsTheFirstHeldBackRowsAndCountsTheRest() {
+        for (int id = 1; id <= 25; id++) {
+            table.insert(order(id, id % 2 == 0 ? "x\udfff" : "c" + id, id % 2 == 0 ? "1" : "1e-10000", T0));
+        }
+        PushAttempt a = engine(ContractViews.modifiedSincePushed()).pushNow("orders to push");
+        assertThat(a.heldBack().count()).isEqualTo(25);
+        assertThat(a.heldBack().first()).hasSize(io.viewpush.push.HeldBack.MAX_LISTED);
+        assertThat(a.heldBack().first().get(0)).isEqualTo(new io.viewpush.push.HeldBackRow("1", "amount",
+                "is a number with a scale of 10000, beyond the 9999 digits that can be written without an exponent"));
+        assertThat(a.heldBack().first().get(1).field()).isEqualTo("customer");
+        assertThat(a.reason()).endsWith("; and 15 more");
+        assertThat(transport.batches()).isEmpty();
+    }
+
+    @Test
     void updateRowTakesAWholeNumberOfAnyIntegerTypeForANumberKey() {
         // found from outside: updateRow("v", 1, ...) said "the key ... is a number, not Integer"
         insert(1, 2);

@@ -112,6 +112,16 @@ class PushPolicyTest {
     }
 
     @Test
+    void theUrlShownInLogsAndOutputKeepsNoPathSegmentUserInfoOrQuery() {
+        PushPolicy slack = PushPolicy.builder(URI.create("https://user:pw@hooks.example:8443/services/T000/B000/SECRET?token=x#f"),
+                "s").build();
+        assertThat(slack.redactedUrl()).isEqualTo("https://hooks.example:8443/\u2026");
+        assertThat(slack.toString()).doesNotContain("SECRET").doesNotContain("pw").doesNotContain("token");
+        assertThat(PushPolicy.builder(URI.create("http://127.0.0.1/"), "s").build().redactedUrl())
+                .isEqualTo("http://127.0.0.1/");
+    }
+
+    @Test
     void successRules() {
         assertThat(PushPolicy.SuccessRule.ANY_2XX.isSuccess(204)).isTrue();
         assertThat(PushPolicy.SuccessRule.ANY_2XX.isSuccess(299)).isTrue();

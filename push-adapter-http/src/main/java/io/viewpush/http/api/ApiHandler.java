@@ -13,40 +13,57 @@ import io.viewpush.push.PushAttempt;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.HttpRequestHandler;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.protocol.HttpContext;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Routes and answers every request (see {@link ApiServer} for the endpoints). Checks come in a fixed
- * order, so that nothing is revealed to whom may not know it: the route's shape, the key (every
- * {@code /api} path, known or not), the method, the view (a key that may not see it learns nothing
- * about whether it exists), admin rights, then the request's content.
+ * Routes and answers every request (see {@link ApiServer} for the endpoints), as a Jetty
+ * {@link Handler}. Checks come in a fixed order, so that nothing is revealed to whom may not know it:
+ * the route's shape, the key (every {@code /api} path, known or not), the method, the view (a key
+ * that may not see it learns nothing about whether it exists), admin rights, then the request's
+ * content. A body is read only after all of these passed (so {@code 100 Continue} goes only to an
+ * accepted request), without holding a thread, and within {@code bodyTimeout}; the work that asks
+ * the engine then runs under {@link Workers}. A body left unread is never drained: its answer
+ * carries {@code Connection: close}.
  */
-final class ApiHandler implements HttpRequestHandler {
+final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final ContentType JSON = ContentType.APPLICATION_JSON;
+    private static final String JSON = "application/json; charset=UTF-8";
     /** Seconds a client is asked to wait after the database did not answer. */
     static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+    /** Seconds a client is asked to wait when every pull or worker slot is taken. */
+    static final int BUSY_RETRY_AFTER_SECONDS = 1;
+    /** A lingering close takes at most this long. */
+    static final int LINGER_MAX_MILLIS = 2_000;
+    /** A lingering close drops at most this many bytes. */
+    static final long LINGER_MAX_BYTES = 16L * 1024 * 1024;
     private static final List<String> QUERY_KEY_NAMES = List.of("key", "api_key", "apikey", "token", "access_token");
 
     private final ViewPush engine;
@@ -54,52 +71,305 @@ final class ApiHandler implements HttpRequestHandler {
     private final int maxBodyBytes;
     private final Map<String, TextRoute> routes;
     private final BooleanSupplier draining;
+    private final Workers workers;
+    private final Semaphore pulls;
+    private final int maxPullsPerKey;
+    private final Map<String, AtomicInteger> pullsByKey = new ConcurrentHashMap<>();
+    private final Duration bodyTimeout;
+    private final Duration writeTimeout;
+    private final HeadWatch headWatch;
 
-    ApiHandler(ViewPush engine, KeyRing keys, int maxBodyBytes, Map<String, TextRoute> routes, BooleanSupplier draining) {
+    ApiHandler(ViewPush engine, KeyRing keys, ApiServer.Builder b, BooleanSupplier draining, HeadWatch headWatch) {
+        super(InvocationType.BLOCKING);
         this.engine = engine;
         this.keys = keys;
-        this.maxBodyBytes = maxBodyBytes;
-        this.routes = Map.copyOf(routes);
+        this.maxBodyBytes = b.maxBodyBytes();
+        this.routes = Map.copyOf(b.routes());
         this.draining = draining;
+        this.workers = new Workers(b.workerThreads(), b.backlog());
+        this.pulls = new Semaphore(b.maxPulls());
+        this.maxPullsPerKey = Math.max(1, b.maxPulls() - 1);
+        this.bodyTimeout = b.bodyTimeout();
+        this.writeTimeout = b.writeTimeout();
+        this.headWatch = headWatch;
     }
 
     @Override
-    public void handle(ClassicHttpRequest request, ClassicHttpResponse response, HttpContext context) {
+    public boolean handle(Request request, Response response, Callback callback) {
         long started = System.nanoTime();
-        Exchange x = new Exchange(request);
-        Reply reply;
+        Exchange x = new Exchange(request, response, callback, started);
+        if (headWatch != null) {
+            headWatch.requestStarted(request.getConnectionMetaData().getConnection());
+        }
+        // work that asks the database may take long without any I/O: not an idle connection
+        request.addIdleTimeoutListener(t -> x.ioPending);
+        Step step;
         try {
-            Object protocolProblem = context == null ? null : context.getAttribute(ProtocolChecks.PROBLEM);
-            if (protocolProblem != null) {
-                throw new ApiError(400, "bad_request", "not a valid HTTP/1.1 request: " + protocolProblem);
-            }
-            x.target = RequestTarget.parse(request.getPath());
-            reply = route(x);
-        } catch (ApiError e) {
-            reply = Reply.error(e);
-        } catch (StorageException e) {
-            reply = databaseUnavailable(x, e);
+            x.target = RequestTarget.of(rawPathInContext(request), request.getHttpURI().getQuery());
+            step = route(x);
         } catch (RuntimeException e) {
-            reply = internalError(x, e);
+            finish(x, failure(x, e));
+            return true;
         }
-        response.setCode(reply.status);
-        reply.headers.forEach(response::setHeader);
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setEntity(reply.entity);
-        HttpEntity body = request.getEntity();
-        if (body != null && !x.bodyRead && (body.getContentLength() < 0 || body.getContentLength() > maxBodyBytes)) {
-            // HttpCore would read an unread body to its end to keep the connection: not an unbounded one
-            request.setEntity(null);
-            response.setHeader("Connection", "close");
-            Connections.lingerOnCloseCurrent();
+        if (step.needsBody()) {
+            readBody(x, body -> work(x, () -> step.work().answer(body)));
+        } else {
+            work(x, () -> step.work().answer(null));
         }
-        if (draining.getAsBoolean() || (context != null && context.getAttribute(ProtocolChecks.PROBLEM) != null)) {
-            response.setHeader("Connection", "close");
+        return true;
+    }
+
+    private static String rawPathInContext(Request request) {
+        String raw = request.getHttpURI().getPath();
+        String context = request.getContext() == null ? null : request.getContext().getContextPath();
+        if (raw != null && context != null && !context.isEmpty() && !context.equals("/") && raw.startsWith(context)) {
+            String rest = raw.substring(context.length());
+            return rest.isEmpty() ? "/" : rest;
+        }
+        return raw;
+    }
+
+    /** Runs the work under a worker permit, or answers 503 when even the queue is full. */
+    private void work(Exchange x, Work work) {
+        boolean taken = workers.submit(() -> {
+            Reply reply;
+            try {
+                reply = work.answer();
+            } catch (RuntimeException e) {
+                reply = failure(x, e);
+            }
+            finish(x, reply);
+        }, x.request.getComponents().getExecutor());
+        if (!taken) {
+            finish(x, Reply.error(busy("the server is busy; try again in a moment")));
+        }
+    }
+
+    private static ApiError busy(String detail) {
+        return new ApiError(503, "unavailable", detail, Map.of("Retry-After", String.valueOf(BUSY_RETRY_AFTER_SECONDS)));
+    }
+
+    private Reply failure(Exchange x, RuntimeException e) {
+        if (e instanceof ApiError) {
+            return Reply.error((ApiError) e);
+        }
+        if (e instanceof StorageException) {
+            return databaseUnavailable(x, (StorageException) e);
+        }
+        return internalError(x, e);
+    }
+
+    /** Sends the reply and completes the exchange; a streamed reply is written on this thread. */
+    private void finish(Exchange x, Reply reply) {
+        Response response = x.response;
+        x.status = reply.status;
+        response.setStatus(reply.status);
+        reply.headers.forEach((k, v) -> response.getHeaders().put(k, v));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        if ((!x.bodyRead && hasBody(x.request)) || draining.getAsBoolean()) {
+            // an unread body is never drained: it may be endless, or trickle in for ever
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        Callback done = Callback.from(() -> completed(x, null), e -> completed(x, e));
+        if (!x.bodyRead && hasBody(x.request) && !expectsContinue(x.request)) {
+            Callback answered = done;
+            done = Callback.from(() -> new Linger(x, answered).run(), answered::failed);
+        }
+        if (reply.rows != null) {
+            stream(x, reply.rows, done);
+            return;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body.length);
+        response.write(true, ByteBuffer.wrap(reply.body), done);
+    }
+
+    private void stream(Exchange x, RowsEntity rows, Callback done) {
+        x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        if (x.request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) {
+            // chunked even when the client asked to close: the end of the rows is then visible
+            x.response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, "chunked");
+        }
+        EndPoint endPoint = x.request.getConnectionMetaData().getConnection().getEndPoint();
+        long idle = endPoint.getIdleTimeout();
+        if (idle <= 0 || writeTimeout.toMillis() < idle) {
+            endPoint.setIdleTimeout(writeTimeout.toMillis());
+        }
+        x.ioPending = true;
+        OutputStream out = Response.asBufferedOutputStream(x.request, x.response);
+        try {
+            rows.writeTo(out);
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            rows.close();
+            endPoint.setIdleTimeout(idle);
+            // never closed over a failure: the end of a chunked response would make a cut one look whole
+            endPoint.close();
+            done.failed(e);
+            return;
+        }
+        endPoint.setIdleTimeout(idle);
+        done.succeeded();
+    }
+
+    private void completed(Exchange x, Throwable failure) {
+        if (headWatch != null) {
+            headWatch.requestEnded(x.request.getConnectionMetaData().getConnection());
+        }
+        if (failure == null) {
+            x.callback.succeeded();
+        } else {
+            LOG.debug("the answer to {} {} was cut: {}", x.request.getMethod(), x.logPath(), failure.toString());
+            x.callback.failed(failure);
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} -> {} (key {}, {} ms)", request.getMethod(), x.logPath(), reply.status,
-                    x.caller == null ? "-" : x.caller.name(), (System.nanoTime() - started) / 1_000_000);
+            LOG.debug("{} {} -> {} (key {}, {} ms)", x.request.getMethod(), x.logPath(), x.status,
+                    x.caller == null ? "-" : x.caller.name(), (System.nanoTime() - x.started) / 1_000_000);
+        }
+    }
+
+    private static boolean expectsContinue(Request request) {
+        String expect = request.getHeaders().get(HttpHeader.EXPECT);
+        return expect != null && expect.equalsIgnoreCase("100-continue");
+    }
+
+    /**
+     * A lingering close, after the answer to a request whose body was refused has been sent: the
+     * client may still be sending it, and closing over unread bytes makes the kernel reset the
+     * connection, which can destroy the answer before the client reads it. So what still arrives is
+     * dropped, without a thread, until the body ends, {@link #LINGER_MAX_MILLIS} or
+     * {@link #LINGER_MAX_BYTES} are reached; then the connection closes.
+     */
+    private final class Linger implements Runnable {
+        private final Exchange x;
+        private final Callback then;
+        private final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MAX_MILLIS);
+        private final AtomicBoolean over = new AtomicBoolean();
+        private long dropped;
+
+        Linger(Exchange x, Callback then) {
+            this.x = x;
+            this.then = then;
+        }
+
+        @Override
+        public void run() {
+            if (dropped == 0 && !over.get()) {
+                x.request.getComponents().getScheduler().schedule(this::end, LINGER_MAX_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            while (!over.get()) {
+                if (System.nanoTime() - deadline > 0) {
+                    end();
+                    return;
+                }
+                Content.Chunk chunk = x.request.read();
+                if (chunk == null) {
+                    x.request.demand(this);
+                    return;
+                }
+                dropped += chunk.remaining();
+                boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
+                chunk.release();
+                if (last || dropped > LINGER_MAX_BYTES) {
+                    end();
+                    return;
+                }
+            }
+        }
+
+        private void end() {
+            if (over.compareAndSet(false, true)) {
+                then.succeeded();
+            }
+        }
+    }
+
+    private static boolean hasBody(Request request) {
+        long length = request.getLength();
+        return length > 0 || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+    }
+
+    /**
+     * Reads the whole body without holding a thread, refusing it (413) past {@code maxBodyBytes}
+     * without reading further, and cutting it (408) when it has not arrived whole within
+     * {@code bodyTimeout}; then hands it to {@code then} on a pool thread.
+     */
+    private void readBody(Exchange x, java.util.function.Consumer<byte[]> then) {
+        long declared = x.request.getLength();
+        if (declared > maxBodyBytes) {
+            finish(x, Reply.error(Exchange.tooLarge(declared + " bytes", maxBodyBytes)));
+            return;
+        }
+        BodyReader reader = new BodyReader(x, declared, then);
+        x.request.getComponents().getScheduler().schedule(reader::expire, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        x.ioPending = true;
+        reader.run();
+    }
+
+    /** One body being read, chunk by chunk as they arrive; exactly one outcome wins. */
+    private final class BodyReader implements Runnable {
+        private final Exchange x;
+        private final java.util.function.Consumer<byte[]> then;
+        private final ByteArrayOutputStream bytes;
+        private final AtomicBoolean over = new AtomicBoolean();
+
+        BodyReader(Exchange x, long declared, java.util.function.Consumer<byte[]> then) {
+            this.x = x;
+            this.then = then;
+            this.bytes = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+        }
+
+        @Override
+        public void run() {
+            while (!over.get()) {
+                Content.Chunk chunk = x.request.read();
+                if (chunk == null) {
+                    x.request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    if (over.compareAndSet(false, true)) {
+                        x.ioPending = false;
+                        LOG.debug("reading a request body failed: {}", String.valueOf(chunk.getFailure()));
+                        finish(x, Reply.error(ApiError.badRequest("bad_request", "the body could not be read whole"
+                                + " (cut off, badly chunked or too slow)")));
+                    }
+                    return;
+                }
+                ByteBuffer b = chunk.getByteBuffer();
+                int n = b.remaining();
+                if (bytes.size() + (long) n > maxBodyBytes) {
+                    chunk.release();
+                    if (over.compareAndSet(false, true)) {
+                        x.ioPending = false;
+                        finish(x, Reply.error(Exchange.tooLarge("more than " + maxBodyBytes + " bytes", maxBodyBytes)));
+                    }
+                    return;
+                }
+                byte[] copy = new byte[n];
+                b.get(copy);
+                bytes.write(copy, 0, n);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    if (over.compareAndSet(false, true)) {
+                        x.ioPending = false;
+                        x.bodyRead = true;
+                        then.accept(bytes.toByteArray());
+                    }
+                    return;
+                }
+            }
+        }
+
+        void expire() {
+            if (over.compareAndSet(false, true)) {
+                x.ioPending = false;
+                LOG.debug("{} {}: the body did not arrive within {}", x.request.getMethod(), x.logPath(), bodyTimeout);
+                finish(x, Reply.error(new ApiError(408, "request_timeout", "the body did not arrive whole within "
+                        + bodyTimeout.toSeconds() + " s")));
+            }
         }
     }
 
@@ -124,15 +394,17 @@ final class ApiHandler implements HttpRequestHandler {
                 + " its log has the details under reference " + reference));
     }
 
-    private Reply route(Exchange x) {
+    private Step route(Exchange x) {
         List<String> s = x.target.rawSegments();
         TextRoute extra = routes.get(x.target.rawPath());
         if (extra != null) {
-            return text(x, extra);
+            allow(x, "GET");
+            authorize(x, extra);
+            return Step.of(() -> text(extra));
         }
         if (s.size() == 1 && s.get(0).equals("health")) {
-            allow(x, "GET");
-            return health();
+            allowGetOrHead(x);
+            return Step.of(this::health);
         }
         if (s.isEmpty() || !s.get(0).equals("api")) {
             throw noRoute(x);
@@ -143,26 +415,37 @@ final class ApiHandler implements HttpRequestHandler {
         }
         if (s.size() == 2) {
             allow(x, "GET");
-            return list(x.caller);
+            return Step.of(() -> list(x.caller));
         }
         if (s.get(2).isEmpty()) {
             throw noRoute(x);
         }
         if (s.size() == 3) {
             allow(x, "GET");
-            return pull(x, visible(x, x.target.segment(2, "the view name")));
+            View view = visible(x, x.target.segment(2, "the view name"));
+            Page page = page(x, view);
+            return Step.of(() -> pull(x.caller, view, page));
         }
         if (s.size() == 4 && s.get(3).equals("push")) {
             allow(x, "POST");
-            return push(x, visible(x, x.target.segment(2, "the view name")));
+            View view = visible(x, x.target.segment(2, "the view name"));
+            requireAdmin(x, "pushing a view");
+            return Step.of(() -> push(view));
         }
         if (s.size() == 4 && s.get(3).equals("pushes")) {
             allow(x, "GET");
-            return pushes(x, visible(x, x.target.segment(2, "the view name")));
+            View view = visible(x, x.target.segment(2, "the view name"));
+            requireAdmin(x, "reading the push journal");
+            int limit = pushesLimit(x);
+            return Step.of(() -> Reply.json(200, ApiJson.attempts(engine.recentPushes(view.name(), limit))));
         }
         if (s.size() == 5 && s.get(3).equals("rows") && !s.get(4).isEmpty()) {
             allow(x, "PATCH");
-            return update(x, visible(x, x.target.segment(2, "the view name")));
+            View view = visible(x, x.target.segment(2, "the view name"));
+            requireJson(x);
+            String keyText = x.target.segment(4, "the row key");
+            Object key = rowKey(view, keyText);
+            return new Step(true, body -> update(view, key, keyText, body));
         }
         throw noRoute(x);
     }
@@ -174,21 +457,29 @@ final class ApiHandler implements HttpRequestHandler {
     private static void allow(Exchange x, String method) {
         if (!x.request.getMethod().equals(method)) {
             throw new ApiError(405, "method_not_allowed", x.logPath() + " answers " + method + " only, not "
-                    + x.request.getMethod(), Map.of("Allow", method));
+                    + LogText.escape(x.request.getMethod()), Map.of("Allow", method));
+        }
+    }
+
+    private static void allowGetOrHead(Exchange x) {
+        String m = x.request.getMethod();
+        if (!m.equals("GET") && !m.equals("HEAD")) {
+            throw new ApiError(405, "method_not_allowed", x.logPath() + " answers GET and HEAD only, not "
+                    + LogText.escape(m), Map.of("Allow", "GET, HEAD"));
         }
     }
 
     private Caller authenticate(Exchange x) {
-        Header[] headers = x.request.getHeaders("Authorization");
-        if (headers.length == 1) {
-            Optional<Caller> caller = keys.authenticate(headers[0].getValue());
+        List<String> headers = x.request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
+        if (headers.size() == 1) {
+            Optional<Caller> caller = keys.authenticate(headers.get(0));
             if (caller.isPresent()) {
                 return caller.get();
             }
             throw unauthorized("unknown API key");
         }
-        if (headers.length > 1) {
-            throw unauthorized("send one Authorization header, not " + headers.length);
+        if (headers.size() > 1) {
+            throw unauthorized("send one Authorization header, not " + headers.size());
         }
         boolean inQuery = x.target.query().keySet().stream()
                 .anyMatch(n -> QUERY_KEY_NAMES.contains(n.toLowerCase(Locale.ROOT)));
@@ -214,17 +505,23 @@ final class ApiHandler implements HttpRequestHandler {
         }
     }
 
-    private Reply text(Exchange x, TextRoute route) {
-        allow(x, "GET");
-        if (route.access() != ApiServer.Access.PUBLIC) {
-            x.caller = authenticate(x);
-            if (route.access() == ApiServer.Access.ADMIN) {
-                requireAdmin(x, "this page");
-            }
+    private void authorize(Exchange x, TextRoute route) {
+        if (route.access() == ApiServer.Access.PUBLIC) {
+            return;
         }
+        List<String> headers = x.request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
+        if (route.extraKey() != null && headers.size() == 1 && KeyRing.matches(route.extraKey(), headers.get(0))) {
+            return;
+        }
+        x.caller = authenticate(x);
+        if (route.access() == ApiServer.Access.ADMIN) {
+            requireAdmin(x, "this page");
+        }
+    }
+
+    private Reply text(TextRoute route) {
         String body = route.body().get();
-        return new Reply(200, Map.of(), new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8),
-                route.contentType()));
+        return new Reply(200, Map.of(), route.contentType().toString(), body.getBytes(StandardCharsets.UTF_8), null);
     }
 
     private Reply health() {
@@ -251,7 +548,8 @@ final class ApiHandler implements HttpRequestHandler {
         return Reply.json(200, ApiJson.views(views, statuses));
     }
 
-    private Reply pull(Exchange x, View view) {
+    /** The pull's page, every parameter checked against the view before the database is asked. */
+    private static Page page(Exchange x, View view) {
         Map<String, List<String>> query = x.target.query();
         long limit = 0;
         Optional<String> limitText = single(query, "limit");
@@ -267,28 +565,96 @@ final class ApiHandler implements HttpRequestHandler {
                             + Values.expected(keyType) + " (the type of key field '" + view.keyField() + "'), not '"
                             + Values.cut(afterText.get()) + "'")));
         }
-        RowCursor cursor = engine.read(view.name(), new Page(after, limit));
+        return new Page(after, limit);
+    }
+
+    /**
+     * Streams the view's rows, holding one of the {@code maxPulls} slots (and a database connection)
+     * until the response ends. One key holds at most all slots but one, so a key that pulls slowly
+     * (reading steadily, never stalled) cannot keep every other key from pulling.
+     */
+    private Reply pull(Caller caller, View view, Page page) {
+        AtomicInteger mine = pullsByKey.computeIfAbsent(caller.name(), k -> new AtomicInteger());
+        if (mine.incrementAndGet() > maxPullsPerKey) {
+            mine.decrementAndGet();
+            throw busy("key '" + caller.name() + "' already has " + maxPullsPerKey + " pulls streaming; try again"
+                    + " when one has ended");
+        }
+        if (!pulls.tryAcquire()) {
+            mine.decrementAndGet();
+            throw busy("every pull slot is taken; try again in a moment");
+        }
+        Runnable release = () -> {
+            pulls.release();
+            mine.decrementAndGet();
+        };
+        RowCursor cursor;
+        try {
+            cursor = engine.read(view.name(), page);
+        } catch (RuntimeException e) {
+            release.run();
+            throw afterRefused(view, page, e);
+        }
         try {
             cursor.hasNext();
         } catch (RuntimeException e) {
             cursor.close();
-            throw e;
+            release.run();
+            throw afterRefused(view, page, e);
         }
-        return new Reply(200, Map.of(), new RowsEntity(view, cursor));
+        return new Reply(200, Map.of(), JSON, null, new RowsEntity(view, cursor, release));
     }
 
-    private Reply update(Exchange x, View view) {
-        requireJson(x);
-        String keyText = x.target.segment(4, "the row key");
+    /**
+     * A pull the database refused because of the value of {@code after} (a key its column cannot
+     * hold, like {@code 1e999} for an integer key): the client's mistake, a 400 naming the parameter,
+     * never a 503 that reads as an outage.
+     */
+    private static RuntimeException afterRefused(View view, Page page, RuntimeException e) {
+        if (page.after().isPresent() && e instanceof StorageException && refusedValue(e)) {
+            LOG.debug("a pull of view '{}' was refused for its 'after' value: {}", view.name(), e.getMessage());
+            return ApiError.badRequest("bad_parameter", "parameter 'after' must be a key of view '" + view.name()
+                    + "': its value does not fit key field '" + view.keyField() + "'");
+        }
+        return e;
+    }
+
+    /**
+     * @return whether the database refused a value it was given (SQL's standard data-exception
+     *         class, SQLState {@code 22…}: out of range, too long, not a number), rather than failing
+     */
+    static boolean refusedValue(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                String state = ((java.sql.SQLException) t).getSQLState();
+                if (state != null && state.startsWith("22")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The row key from the path, in the key field's type: a key that cannot be one is no row of the view. */
+    private static Object rowKey(View view, String keyText) {
         ValueType keyType = view.typeOf(view.keyField());
-        Object key = Values.fromText(keyType, keyText).orElseThrow(() -> ApiError.notFound(noRow(view, keyText)
+        return Values.fromText(keyType, keyText).orElseThrow(() -> ApiError.notFound(noRow(view, keyText)
                 + " (its key field '" + view.keyField() + "' holds " + Values.expected(keyType) + ")"));
-        Map<String, Object> values = ApiJson.parseUpdate(x.readBody(maxBodyBytes), view);
+    }
+
+    private Reply update(View view, Object key, String keyText, byte[] body) {
+        Map<String, Object> values = ApiJson.parseUpdate(body, view);
         Optional<Row> row;
         try {
             row = engine.updateRow(view.name(), RowKey.of(key), values);
         } catch (InvalidUpdateException e) {
-            throw ApiError.badRequest(e.field().isEmpty() ? "bad_request" : "invalid_value", e.getMessage());
+            if (values.isEmpty()) {
+                throw ApiError.badRequest("bad_request", e.getMessage());
+            }
+            // the fields, their writability and types were checked above: this is the store refusing a
+            // value for its column; its words (driver text, SQL states, column names) stay in the log
+            LOG.debug("an update of view '{}' was refused: {}", view.name(), e.getMessage());
+            throw refusedUpdate(view, key, keyText, values);
         } catch (UnknownViewException e) {
             throw ApiError.notFound("no view named '" + view.name() + "'");
         }
@@ -296,12 +662,39 @@ final class ApiHandler implements HttpRequestHandler {
                 .orElseThrow(() -> ApiError.notFound(noRow(view, keyText)));
     }
 
+    /** Which part of the update the store refused: the key in the path, or a field's value. */
+    private ApiError refusedUpdate(View view, Object key, String keyText, Map<String, Object> values) {
+        if (!keyFits(view, key)) {
+            return ApiError.badRequest("bad_request", "the row key in the path, '" + Values.cut(keyText)
+                    + "', does not fit key field '" + view.keyField() + "' of view '" + view.name() + "'");
+        }
+        if (values.size() == 1) {
+            String field = values.keySet().iterator().next();
+            return ApiError.badRequest("invalid_value", "the value of field '" + field + "' does not fit it (out of"
+                    + " range, too long or too precise)");
+        }
+        return ApiError.badRequest("invalid_value", "a value of " + String.join(", ", values.keySet().stream()
+                .map(f -> "'" + f + "'").toList()) + " does not fit its field (out of range, too long or too precise)");
+    }
+
+    /** Asks the store whether it can compare the key with its key column at all (one row, at most). */
+    private boolean keyFits(View view, Object key) {
+        try (RowCursor probe = engine.read(view.name(), new Page(Optional.of(RowKey.of(key)), 1))) {
+            probe.hasNext();
+            return true;
+        } catch (StorageException e) {
+            if (refusedValue(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private static String noRow(View view, String key) {
         return "no row with key '" + Values.cut(key) + "' is in view '" + view.name() + "'";
     }
 
-    private Reply push(Exchange x, View view) {
-        requireAdmin(x, "pushing a view");
+    private Reply push(View view) {
         if (view.push().isEmpty()) {
             throw new ApiError(409, "not_pushable", "view '" + view.name() + "' has no push policy: it is pull-only");
         }
@@ -316,14 +709,13 @@ final class ApiHandler implements HttpRequestHandler {
         return Reply.json(200, ApiJson.attempt(attempt));
     }
 
-    private Reply pushes(Exchange x, View view) {
-        requireAdmin(x, "reading the push journal");
+    private static int pushesLimit(Exchange x) {
         int limit = ApiServer.DEFAULT_PUSHES_LIMIT;
         Optional<String> limitText = single(x.target.query(), "limit");
         if (limitText.isPresent()) {
             limit = (int) wholeNumber(limitText.get(), "limit", 1, ApiServer.MAX_PUSHES_LIMIT);
         }
-        return Reply.json(200, ApiJson.attempts(engine.recentPushes(view.name(), limit)));
+        return limit;
     }
 
     private static Optional<String> single(Map<String, List<String>> query, String name) {
@@ -352,8 +744,8 @@ final class ApiHandler implements HttpRequestHandler {
     }
 
     private static void requireJson(Exchange x) {
-        Header h = x.request.getFirstHeader("Content-Type");
-        String problem = h == null ? "no Content-Type" : jsonProblem(h.getValue());
+        String h = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String problem = h == null ? "no Content-Type" : jsonProblem(h);
         if (problem != null) {
             throw new ApiError(415, "unsupported_media_type", "the body must be application/json (UTF-8); got "
                     + problem);
@@ -380,82 +772,77 @@ final class ApiHandler implements HttpRequestHandler {
         return null;
     }
 
+    /** What a route decided before any body was read: the work to do, and whether it needs the body. */
+    record Step(boolean needsBody, BodyWork work) {
+        static Step of(Work work) {
+            return new Step(false, body -> work.answer());
+        }
+    }
+
+    /** Work that asks the engine. */
+    @FunctionalInterface
+    interface Work {
+        Reply answer();
+    }
+
+    /** Work that asks the engine with the request's body. */
+    @FunctionalInterface
+    interface BodyWork {
+        Reply answer(byte[] body);
+    }
+
     /** One request as it is being handled. */
     static final class Exchange {
-        final ClassicHttpRequest request;
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final long started;
         RequestTarget target;
         Caller caller;
-        boolean bodyRead;
+        volatile boolean bodyRead;
+        volatile boolean ioPending;
+        int status;
 
-        Exchange(ClassicHttpRequest request) {
+        Exchange(Request request, Response response, Callback callback, long started) {
             this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.started = started;
         }
 
+        /** @return the path as received, control characters escaped: what may be logged */
         String logPath() {
-            return target == null ? "(bad target)" : target.rawPath();
+            return target == null ? "(bad target)" : LogText.escape(target.rawPath());
         }
 
-        /**
-         * Reads the whole body, refusing it (413) past {@code max} bytes without reading further.
-         */
-        byte[] readBody(int max) {
-            HttpEntity entity = request.getEntity();
-            if (entity == null) {
-                bodyRead = true;
-                return new byte[0];
-            }
-            long declared = entity.getContentLength();
-            if (declared > max) {
-                throw tooLarge(declared + " bytes", max);
-            }
-            // not closed on refusal: HttpCore's body streams read themselves to the end on close
-            try {
-                InputStream in = entity.getContent();
-                ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
-                byte[] buffer = new byte[8192];
-                long total = 0;
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    total += n;
-                    if (total > max) {
-                        throw tooLarge("more than " + max + " bytes", max);
-                    }
-                    out.write(buffer, 0, n);
-                }
-                in.close();
-                bodyRead = true;
-                return out.toByteArray();
-            } catch (IOException e) {
-                LOG.debug("reading a request body failed: {}", e.toString());
-                throw ApiError.badRequest("bad_request", "the body could not be read whole (cut off, badly"
-                        + " chunked or too slow)");
-            }
-        }
-
-        private static ApiError tooLarge(String size, int max) {
+        static ApiError tooLarge(String size, int max) {
             return new ApiError(413, "payload_too_large", "the body is " + size + "; at most " + max
                     + " bytes are accepted");
         }
     }
 
-    /** An answer: status, extra headers, body. */
+    /** An answer: status, extra headers, and either a body or rows to stream. */
     static final class Reply {
         final int status;
         final Map<String, String> headers;
-        final HttpEntity entity;
+        final String contentType;
+        final byte[] body;
+        final RowsEntity rows;
 
-        Reply(int status, Map<String, String> headers, HttpEntity entity) {
+        Reply(int status, Map<String, String> headers, String contentType, byte[] body, RowsEntity rows) {
             this.status = status;
             this.headers = headers;
-            this.entity = entity;
+            this.contentType = contentType;
+            this.body = body;
+            this.rows = rows;
         }
 
         static Reply json(int status, byte[] body) {
-            return new Reply(status, Map.of(), new ByteArrayEntity(body, JSON));
+            return new Reply(status, Map.of(), JSON, body, null);
         }
 
         static Reply error(ApiError e) {
-            return new Reply(e.status(), e.headers(), new ByteArrayEntity(ApiJson.error(e.code(), e.detail()), JSON));
+            return new Reply(e.status(), e.headers(), JSON, ApiJson.error(e.code(), e.detail()), null);
         }
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.viewpush.engine.ViewStatus;
 import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.view.Row;
@@ -86,7 +87,9 @@ final class ApiJson {
     static byte[] row(View view, Row row) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try {
-            RowJsonWriter.create().writeObject(view, row, out);
+            // marking, like a pull: the update may have left another field holding a value the
+            // row JSON cannot carry (written by another application), and the update is committed
+            RowJsonWriter.create().writeObjectMarking(view, row, out);
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
         }
@@ -174,6 +177,16 @@ final class ApiJson {
         g.writeArrayFieldStart("webhookIds");
         for (String id : a.webhookIds()) {
             g.writeString(id);
+        }
+        g.writeEndArray();
+        g.writeNumberField("rowsHeldBack", a.heldBack().count());
+        g.writeArrayFieldStart("heldBack");
+        for (HeldBackRow r : a.heldBack().first()) {
+            g.writeStartObject();
+            g.writeStringField("key", r.key());
+            g.writeStringField("field", r.field());
+            g.writeStringField("problem", r.problem());
+            g.writeEndObject();
         }
         g.writeEndArray();
         g.writeEndObject();

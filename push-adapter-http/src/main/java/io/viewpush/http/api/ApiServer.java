@@ -69,7 +69,7 @@ import java.util.function.Supplier;
  *       newest first; {@code limit} 1 to {@value #MAX_PUSHES_LIMIT}, default
  *       {@value #DEFAULT_PUSHES_LIMIT}.</td></tr>
  *   <tr><td>{@code GET /health}</td><td>no key: 200 {@code {"status":"ok"}} when the engine's store
- *       answers, else 503.</td></tr>
+ *       answers, else 503. {@code HEAD /health} answers the same without a body.</td></tr>
  * </table>
  * Plus the {@linkplain Builder#textRoute extra routes} the host adds (e.g. {@code GET /metrics}).
  *
@@ -94,18 +94,24 @@ import java.util.function.Supplier;
  * ({@code orders%20to%20push}) and decoded exactly once, per segment, after the path is split, so
  * {@code ..}, {@code %2F} and double encoding never reach another view or route. A request that is
  * HTTP but not valid HTTP/1.1 (no {@code Host} header, or two) is a JSON 400 {@code bad_request}
- * too. Requests that are not even HTTP (an unreadable request line, a header beyond 8 KiB or past 100 headers) are answered
- * by HttpCore itself or have their connection closed.
+ * too, as is a request head over 8 KiB (431 {@code header_too_large}); a request whose body did
+ * not arrive in time is a 408 {@code request_timeout}.
  *
  * <h2>Server</h2>
- * HttpCore 5's classic server ({@code ServerBootstrap}), chosen over the JDK's
- * {@code com.sun.net.httpserver} because its timeouts and limits are set per server (the JDK's are
- * JVM-wide system properties, read once), it bounds header size and count, and it is already on the
- * class path through HttpClient 5. Its pitfalls are handled: every request reaches the API whatever
- * its {@code Host} header (no 421: the API's own router replaces HttpCore's host-checking one), its
- * exceptions are logged through SLF4J (its default listener is silent), its unbounded
- * thread-per-connection pool is bounded by handing out at most {@link Builder#workerThreads(int)}
- * connections at once, and its abrupt stop is preceded by a graceful drain. Thread-safe.
+ * An embedded Jetty 12 server: a maintained server rather than socket code of our own. Its limits:
+ * at most {@link Builder#workerThreads(int)} requests do their work (ask the engine) at once, more
+ * wait without a thread (at most {@link Builder#backlog(int)}, beyond that 503 with
+ * {@code Retry-After}); at most {@link Builder#maxConnections(int)} connections are open; a request
+ * head must arrive within {@link Builder#headerTimeout(Duration)} of its first byte and a body within
+ * {@link Builder#bodyTimeout(Duration)} of its head (else 408 and the connection is closed), whatever
+ * the client does; a request head is at most 8 KiB; a body is read only once the key and the route
+ * are accepted (so {@code 100 Continue} is sent only then), and a body that is not read is never
+ * drained: its answer carries {@code Connection: close}. At most {@link Builder#maxPulls(int)} pulls
+ * stream at once (each holds a database connection; beyond: 503 with {@code Retry-After}), so pulls
+ * never take every connection from pushes and {@code /health}; a client that stops reading its
+ * response is cut after {@link Builder#writeTimeout(Duration)}, which releases its cursor. Errors
+ * Jetty answers itself (not HTTP/1.1, a head too large) are JSON too. {@link #handler()} gives the
+ * API as a Jetty {@code Handler} for a host's own server. Thread-safe.
  */
 public interface ApiServer extends AutoCloseable {
     /**
@@ -126,8 +132,16 @@ public interface ApiServer extends AutoCloseable {
     Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link Builder#shutdownTimeout(Duration)}: 10 seconds for requests in flight on close. */
     Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
-    /** Default {@link Builder#backlog(int)}: 64 connections may wait for a worker. */
+    /** Default {@link Builder#backlog(int)}: 64 requests may wait for a worker. */
     int DEFAULT_BACKLOG = 64;
+    /** Default {@link Builder#maxConnections(int)}: 512 connections open at once. */
+    int DEFAULT_MAX_CONNECTIONS = 512;
+    /** Default {@link Builder#maxPulls(int)}: 4 pulls stream at once. */
+    int DEFAULT_MAX_PULLS = 4;
+    /** Default {@link Builder#bodyTimeout(Duration)}: 10 seconds for a whole request body. */
+    Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link Builder#writeTimeout(Duration)}: 5 seconds for a client that does not read its pull. */
+    Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@code limit} of {@code GET /api/views/{view}/pushes}. */
     int DEFAULT_PUSHES_LIMIT = 50;
     /** Largest {@code limit} of {@code GET /api/views/{view}/pushes}. */
@@ -163,6 +177,19 @@ public interface ApiServer extends AutoCloseable {
     InetSocketAddress address();
 
     /**
+     * The API as a Jetty {@code Handler}, for a host that mounts it in its own Jetty 12 server (for
+     * example under a {@code ContextHandler} at {@code /viewpush}; paths are then relative to the
+     * context). The same routes, keys, body limit and timeout, worker and pull bounds apply; the
+     * connection limits (header and idle timeouts, connections, head size, error pages) are the
+     * host's connector's (with Jetty's default URI compliance, a view name holding an encoded
+     * {@code /} is refused before it reaches the API). Needs no {@link #start()}; the same handler
+     * on every call.
+     *
+     * @return the handler
+     */
+    org.eclipse.jetty.server.Handler handler();
+
+    /**
      * Stops gracefully: no new connection is accepted, idle connections are closed, and requests in
      * flight may finish within {@link Builder#shutdownTimeout(Duration)}; connections still open then
      * are cut. Idempotent. Does not close the engine.
@@ -193,6 +220,11 @@ public interface ApiServer extends AutoCloseable {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int backlog = DEFAULT_BACKLOG;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxPulls = DEFAULT_MAX_PULLS;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private final Map<String, byte[]> routeKeys = new LinkedHashMap<>();
         private final Map<String, TextRoute> routes = new LinkedHashMap<>();
         private final List<String> routeProblems = new ArrayList<>();
 
@@ -245,8 +277,9 @@ public interface ApiServer extends AutoCloseable {
         }
 
         /**
-         * @param value how many connections are served at once (each holds a worker thread while
-         *              open); more wait in the backlog. 1 to 1024; default {@link #DEFAULT_WORKER_THREADS}
+         * @param value how many requests do their work (ask the engine) at once; more wait, holding
+         *              no thread, in the {@linkplain #backlog(int) backlog}. A request still arriving
+         *              (head or body) holds none. 1 to 1024; default {@link #DEFAULT_WORKER_THREADS}
          */
         public Builder workerThreads(int value) {
             this.workerThreads = value;
@@ -270,8 +303,8 @@ public interface ApiServer extends AutoCloseable {
 
         /**
          * @param value the longest silence on a connection: while reading a request, while a client
-         *              does not read its response, and between two requests of a kept-alive
-         *              connection; default {@link #DEFAULT_IDLE_TIMEOUT}
+         *              does not read a response (a pull: at most {@link #writeTimeout(Duration)}), and
+         *              between two requests of a kept-alive connection; default {@link #DEFAULT_IDLE_TIMEOUT}
          */
         public Builder idleTimeout(Duration value) {
             this.idleTimeout = value;
@@ -284,9 +317,72 @@ public interface ApiServer extends AutoCloseable {
             return this;
         }
 
-        /** @param value connections the kernel queues while every worker is busy; default {@link #DEFAULT_BACKLOG} */
+        /**
+         * @param value requests that may wait for a worker (beyond them: 503 with {@code Retry-After});
+         *              also the kernel's queue of connections not yet accepted; default {@link #DEFAULT_BACKLOG}
+         */
         public Builder backlog(int value) {
             this.backlog = value;
+            return this;
+        }
+
+        /**
+         * @param value connections open at once; the next one waits to be accepted until one
+         *              closes. 1 to 65536; default {@link #DEFAULT_MAX_CONNECTIONS}
+         */
+        public Builder maxConnections(int value) {
+            this.maxConnections = value;
+            return this;
+        }
+
+        /**
+         * @param value pulls ({@code GET /api/views/{view}}) that stream at once, each holding a
+         *              database connection while it does: keep it below the pool's size so pushes and
+         *              {@code /health} always get one. A pull beyond it is answered 503 with
+         *              {@code Retry-After} at once (not queued: a client retries in a second). One
+         *              key streams at most {@code value - 1} of them (1 when the bound is 1), so
+         *              that a key reading its pulls slowly cannot keep the others from pulling. 1 to
+         *              1024; default {@link #DEFAULT_MAX_PULLS}
+         */
+        public Builder maxPulls(int value) {
+            this.maxPulls = value;
+            return this;
+        }
+
+        /**
+         * @param value once a request head has arrived, the time its body may take to arrive whole
+         *              (else 408 and the connection is closed), however it trickles in; default
+         *              {@link #DEFAULT_BODY_TIMEOUT}
+         */
+        public Builder bodyTimeout(Duration value) {
+            this.bodyTimeout = value;
+            return this;
+        }
+
+        /**
+         * @param value the longest a streamed response (a pull) waits for a client that does not
+         *              read it; then the connection is cut and the pull's database cursor released;
+         *              default {@link #DEFAULT_WRITE_TIMEOUT}
+         */
+        public Builder writeTimeout(Duration value) {
+            this.writeTimeout = value;
+            return this;
+        }
+
+        /**
+         * Accepts one more key for one {@linkplain #textRoute extra route} only, besides the keys
+         * its access allows (e.g. a key only for {@code /metrics}, for Prometheus). Sent like an API
+         * key, in the {@code Authorization} header; hashed at once.
+         *
+         * @param path the route's path, added with {@link #textRoute} (before or after this call)
+         *             with an access other than {@link Access#PUBLIC}
+         * @param key  at least {@link ApiKey#MIN_KEY_LENGTH} visible ASCII characters
+         */
+        public Builder routeKey(String path, String key) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(key, "key");
+            KeyRing.problemWith(key).ifPresent(p -> routeProblems.add("the key of route '" + path + "': " + p));
+            routeKeys.put(path, KeyRing.sha256(key));
             return this;
         }
 
@@ -329,7 +425,7 @@ public interface ApiServer extends AutoCloseable {
             } catch (RuntimeException e) {
                 routeProblems.add("route '" + path + "': contentType '" + contentType + "' is not a media type");
             }
-            routes.put(path, new TextRoute(access, type, body));
+            routes.put(path, new TextRoute(access, type, body, null));
             return this;
         }
 
@@ -368,6 +464,25 @@ public interface ApiServer extends AutoCloseable {
             }
             if (backlog < 1) {
                 throw new IllegalArgumentException("backlog must be 1 or more, not " + backlog);
+            }
+            if (maxConnections < 1 || maxConnections > 65536) {
+                throw new IllegalArgumentException("maxConnections must be 1 to 65536, not " + maxConnections);
+            }
+            if (maxPulls < 1 || maxPulls > 1024) {
+                throw new IllegalArgumentException("maxPulls must be 1 to 1024, not " + maxPulls);
+            }
+            positive(bodyTimeout, "bodyTimeout");
+            positive(writeTimeout, "writeTimeout");
+            for (Map.Entry<String, byte[]> e : routeKeys.entrySet()) {
+                TextRoute r = routes.get(e.getKey());
+                if (r == null) {
+                    routeProblems.add("routeKey '" + e.getKey() + "': no such route; add it with textRoute");
+                } else if (r.access() == Access.PUBLIC) {
+                    routeProblems.add("routeKey '" + e.getKey() + "': the route is public; give it access ANY_KEY"
+                            + " or ADMIN");
+                } else {
+                    routes.put(e.getKey(), r.withExtraKey(e.getValue()));
+                }
             }
             if (!routeProblems.isEmpty()) {
                 throw new IllegalArgumentException(routeProblems.get(0));
@@ -445,6 +560,22 @@ public interface ApiServer extends AutoCloseable {
 
         int backlog() {
             return backlog;
+        }
+
+        int maxConnections() {
+            return maxConnections;
+        }
+
+        int maxPulls() {
+            return maxPulls;
+        }
+
+        Duration bodyTimeout() {
+            return bodyTimeout;
+        }
+
+        Duration writeTimeout() {
+            return writeTimeout;
         }
 
         Map<String, TextRoute> routes() {

@@ -81,6 +81,15 @@ final class KeyRing {
         return value;
     }
 
+    /**
+     * @param hash          the SHA-256 of the one key accepted
+     * @param authorization the {@code Authorization} header's value: {@code Bearer <key>} or the bare key
+     * @return whether it carries that key (compared in constant time)
+     */
+    static boolean matches(byte[] hash, String authorization) {
+        return java.security.MessageDigest.isEqual(hash, sha256(presentedKey(authorization)));
+    }
+
     static byte[] sha256(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

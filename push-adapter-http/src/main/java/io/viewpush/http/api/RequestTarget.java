@@ -31,6 +31,15 @@ final class RequestTarget {
     }
 
     /**
+     * @param rawPath  the path as received, still percent-encoded
+     * @param rawQuery the query as received, or null
+     * @throws ApiError 400 when it is not a path
+     */
+    static RequestTarget of(String rawPath, String rawQuery) {
+        return parse(rawQuery == null ? rawPath : rawPath + "?" + rawQuery);
+    }
+
+    /**
      * @param target the request target as received ({@code /api/views/a%20b?limit=5})
      * @throws ApiError 400 when it is not a path
      */
@@ -130,11 +139,17 @@ final class RequestTarget {
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
-            } else if (c <= 0xFF) {
-                // HttpCore reads the request line byte for byte (ISO-8859-1): this is the byte sent
+            } else if (c < 0x80) {
                 bytes.write(c);
+            } else if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 >= raw.length() || !Character.isLowSurrogate(raw.charAt(i + 1))) {
+                    return Optional.empty();
+                }
+                bytes.writeBytes(raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8));
+                i++;
             } else {
-                return Optional.empty();
+                // the server decoded a raw UTF-8 request line into characters: these are the bytes sent
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
         try {

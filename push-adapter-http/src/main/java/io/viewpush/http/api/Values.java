@@ -23,7 +23,11 @@ final class Values {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,4})?");
     /** Longest number text accepted, in characters. */
     static final int MAX_NUMBER_LENGTH = 1000;
-    /** Widest scale accepted either way: beyond it a number could not be written back as plain JSON. */
+    /**
+     * Widest scale a client's number may have either way: a bound on what one request can make the
+     * database store, well inside the {@link io.viewpush.view.Carriable#MAX_NUMBER_SCALE} digits a
+     * row can carry (the engine checks that rule for every value it writes).
+     */
     static final int MAX_SCALE = 1000;
 
     private Values() {

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.viewpush.expression.ValueType;
+import io.viewpush.view.Carriable;
 import io.viewpush.view.Columns;
 import io.viewpush.view.Row;
+import io.viewpush.view.Uncarriable;
 import io.viewpush.view.View;
 
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,8 +48,12 @@ import java.util.Objects;
  *       (an emoji is its 4 UTF-8 bytes, not an escaped surrogate pair); only {@code "}, {@code \}
  *       and control characters are escaped.</li>
  * </ul>
- * Text that is not valid Unicode (a lone surrogate) is refused with a {@link RowEncodingException}
- * naming the view, the field and the row's key; it is never silently replaced.
+ * A value the row JSON cannot carry ({@link Carriable}: text that is not valid Unicode, such as a
+ * lone surrogate; a number whose scale is beyond {@value Carriable#MAX_NUMBER_SCALE}) is refused
+ * with a {@link RowEncodingException} naming the view, the field and the row's key; it is never
+ * silently replaced. The engine holds such rows back before they reach a push, and a row update
+ * refuses such values by the same rule. A pull, which must not lose a row, uses
+ * {@link #writeArrayMarking}: the value is written as {@code null} and the row is marked.
  *
  * <p>The writer streams: rows are written one at a time to the given stream and never collected.
  * It never closes the stream it writes to. Instances are immutable and thread-safe.
@@ -96,6 +104,56 @@ public final class RowJsonWriter {
      * @throws IOException          when {@code out} fails
      */
     public long writeArray(View view, Iterator<Row> rows, OutputStream out) throws IOException {
+        return writeArray(view, rows, out, null);
+    }
+
+    /**
+     * The name of the member that {@link #writeArrayMarking} adds, last, to a row some of whose
+     * values cannot be carried: an array of those fields' names, each of which is written as
+     * {@code null}. It starts with {@code $} so that it reads as no field of a view.
+     */
+    public static final String UNENCODABLE_MEMBER = "$unencodable";
+
+    /** Told of each row that {@link #writeArrayMarking} wrote with a marker instead of some values. */
+    @FunctionalInterface
+    public interface Marked {
+        /**
+         * @param row    the row as it was read
+         * @param fields the fields written as {@code null} (at least one), in the view's order
+         */
+        void marked(Row row, List<String> fields);
+    }
+
+    /**
+     * Like {@link #writeArray}, for a reader that must get every row (a pull): a value the row JSON
+     * cannot carry ({@link Carriable}) is written as {@code null} and the row gets a last member
+     * {@value #UNENCODABLE_MEMBER} naming those fields, so the array is never cut short and the
+     * client can tell a missing value from an empty one.
+     *
+     * @param marked told of each row written with a marker
+     * @return how many rows were written
+     * @throws IOException when {@code out} fails
+     */
+    public long writeArrayMarking(View view, Iterator<Row> rows, OutputStream out, Marked marked) throws IOException {
+        return writeArray(view, rows, out, Objects.requireNonNull(marked, "marked"));
+    }
+
+    /**
+     * Writes one row as a JSON object the way {@link #writeArrayMarking} writes each row.
+     *
+     * @return the fields written as {@code null} because their values cannot be carried (usually none)
+     * @throws IOException when {@code out} fails
+     */
+    public List<String> writeObjectMarking(View view, Row row, OutputStream out) throws IOException {
+        Objects.requireNonNull(view, "view");
+        List<List<String>> found = new ArrayList<>(1);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            writeRow(g, view.name(), row, names(view.name(), row), new char[TEXT_SCRATCH], (r, f) -> found.add(f));
+        }
+        return found.isEmpty() ? List.of() : found.get(0);
+    }
+
+    private long writeArray(View view, Iterator<Row> rows, OutputStream out, Marked marked) throws IOException {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(out, "out");
@@ -111,7 +169,7 @@ public final class RowJsonWriter {
                     names = names(view.name(), row);
                     checked = row.columns();
                 }
-                writeRow(g, view.name(), row, names, scratch);
+                writeRow(g, view.name(), row, names, scratch, marked);
                 count++;
             }
             g.writeEndArray();
@@ -141,7 +199,7 @@ public final class RowJsonWriter {
      * @throws IOException          when the generator's target fails
      */
     public void writeRow(JsonGenerator generator, String viewName, Row row) throws IOException {
-        writeRow(generator, viewName, row, names(viewName, row), new char[TEXT_SCRATCH]);
+        writeRow(generator, viewName, row, names(viewName, row), new char[TEXT_SCRATCH], null);
     }
 
     /** The row's field names, checked to be valid Unicode, each encoded once for all rows with these columns. */
@@ -157,14 +215,34 @@ public final class RowJsonWriter {
     }
 
     private static void writeRow(JsonGenerator generator, String viewName, Row row, SerializedString[] names,
-                                 char[] scratch) throws IOException {
+                                 char[] scratch, Marked marked) throws IOException {
         Columns columns = row.columns();
         generator.writeStartObject();
+        List<String> unencodable = null;
         for (int i = 0; i < names.length; i++) {
             generator.writeFieldName(names[i]);
-            writeValue(generator, viewName, row, i, columns.type(i), row.get(i), scratch);
+            Object value = row.get(i);
+            if (marked != null && value != null && Carriable.problem(columns.type(i), value).isPresent()) {
+                generator.writeNull();
+                if (unencodable == null) {
+                    unencodable = new ArrayList<>(1);
+                }
+                unencodable.add(columns.name(i));
+                continue;
+            }
+            writeValue(generator, viewName, row, i, columns.type(i), value, scratch);
+        }
+        if (unencodable != null) {
+            generator.writeArrayFieldStart(UNENCODABLE_MEMBER);
+            for (String f : unencodable) {
+                generator.writeString(f);
+            }
+            generator.writeEndArray();
         }
         generator.writeEndObject();
+        if (unencodable != null) {
+            marked.marked(row, List.copyOf(unencodable));
+        }
     }
 
     /** Room for the longest date/time {@link IsoText} writes itself. */
@@ -176,6 +254,10 @@ public final class RowJsonWriter {
             g.writeNull();
             return;
         }
+        if (value instanceof Uncarriable) {
+            throw new RowEncodingException(viewName, safe(row.columns().name(i)), keyText(row),
+                    "its value " + ((Uncarriable) value).problem());
+        }
         switch (type) {
             case TEXT: {
                 String s = (String) value;
@@ -185,10 +267,9 @@ public final class RowJsonWriter {
             }
             case NUMBER: {
                 BigDecimal d = (BigDecimal) value;
-                if (Math.abs((long) d.scale()) > MAX_PLAIN_SCALE) {
+                if (!Carriable.fits(d)) {
                     throw new RowEncodingException(viewName, row.columns().name(i), keyText(row),
-                            "the number has a scale of " + d.scale() + ", beyond the " + MAX_PLAIN_SCALE
-                                    + " digits that can be written without an exponent");
+                            "its value " + Carriable.problem(type, d).orElseThrow());
                 }
                 int n = IsoText.plainDecimal(d, scratch);
                 if (n < 0) {
@@ -233,53 +314,19 @@ public final class RowJsonWriter {
         }
     }
 
-    /** Jackson refuses to write a BigDecimal plain beyond this scale; we refuse first, with context. */
-    private static final int MAX_PLAIN_SCALE = 9999;
-
     private static void checkText(String s, String viewName, String field, Row row, String what) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                throw lone(viewName, field, row, what, c, i);
-            }
-            if (Character.isLowSurrogate(c)) {
-                throw lone(viewName, field, row, what, c, i);
-            }
+        int at = Carriable.loneSurrogateAt(s);
+        if (at >= 0) {
+            throw new RowEncodingException(viewName, safe(field), keyText(row), what + " " + Carriable.loneSurrogate(s, at));
         }
     }
 
-    private static RowEncodingException lone(String viewName, String field, Row row, String what, char c, int at) {
-        return new RowEncodingException(viewName, safe(field), keyText(row),
-                what + " is not valid Unicode text: a lone surrogate " + String.format("U+%04X", (int) c)
-                        + " at character " + (at + 1) + "; it cannot be sent as JSON");
-    }
-
     static String keyText(Row row) {
-        Object key = row.key();
-        return key == null ? "(empty)" : safe(key instanceof BigDecimal ? ((BigDecimal) key).toPlainString() : key.toString());
+        return Carriable.keyText(row);
     }
 
     /** Renders text for a message: surrogates and control characters escaped, long text cut. */
     static String safe(String s) {
-        StringBuilder sb = new StringBuilder();
-        int max = 80;
-        for (int i = 0; i < s.length() && sb.length() < max; i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else if (Character.isSurrogate(c) || Character.isISOControl(c)) {
-                sb.append(String.format("\\u%04X", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        if (sb.length() >= max && s.length() > max) {
-            sb.append('…');
-        }
-        return sb.toString();
+        return Carriable.printable(s);
     }
 }

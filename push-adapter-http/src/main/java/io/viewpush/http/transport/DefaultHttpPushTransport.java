@@ -202,11 +202,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         try {
             uri = new URI(u.toString());
         } catch (URISyntaxException e) {
-            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + policy.redactedUrl());
+            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + PushPolicy.redact(url));
         }
         Optional<Signer> signer = Signer.of(viewName, policy.secrets());
         ContentType type = policy.format() == BodyFormat.JSON ? JSON : FORM;
-        return new Target(uri, url.getHost(), authorization, signer, type, policy.redactedUrl());
+        return new Target(uri, url.getHost(), authorization, signer, type, PushPolicy.redact(url));
     }
 
     /** Per-send state shared by the attempts. */

@@ -54,12 +54,25 @@ class ApiServerBuilderTest {
         refused(b -> b.port(70000), "port", "70000");
         refused(b -> b.port(-1), "port");
         refused(b -> b.workerThreads(0), "workerThreads", "0");
+        refused(b -> b.maxPulls(0), "maxPulls", "0");
+        refused(b -> b.maxConnections(0), "maxConnections", "0");
+        refused(b -> b.bodyTimeout(Duration.ZERO), "bodyTimeout");
+        refused(b -> b.writeTimeout(null), "writeTimeout");
         refused(b -> b.maxBodyBytes(0), "maxBodyBytes");
         refused(b -> b.headerTimeout(Duration.ZERO), "headerTimeout");
         refused(b -> b.idleTimeout(Duration.ofSeconds(-1)), "idleTimeout");
         refused(b -> b.shutdownTimeout(null), "shutdownTimeout");
         refused(b -> b.backlog(0), "backlog");
         refused(b -> b.bindAddress("no-such-host.invalid"), "bindAddress", "no-such-host.invalid");
+    }
+
+    @Test
+    void badRouteKeysAreNamed() {
+        refused(b -> b.routeKey("/metrics", "metrics-key-0123456789"), "routeKey '/metrics'", "no such route");
+        refused(b -> b.textRoute("/metrics", ApiServer.Access.PUBLIC, "text/plain", () -> "")
+                .routeKey("/metrics", "metrics-key-0123456789"), "routeKey '/metrics'", "public");
+        refused(b -> b.textRoute("/metrics", ApiServer.Access.ADMIN, "text/plain", () -> "")
+                .routeKey("/metrics", "short"), "the key of route '/metrics'");
     }
 
     @Test

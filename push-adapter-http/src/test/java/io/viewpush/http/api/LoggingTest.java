@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * key in the query string, a malformed header) go through.
  */
 class LoggingTest {
-    private static final List<Class<?>> LOGGING = List.of(ApiHandler.class, Connections.class, DefaultApiServer.class,
+    private static final List<Class<?>> LOGGING = List.of(ApiHandler.class, HeadWatch.class, DefaultApiServer.class,
             RowsEntity.class);
 
     private final Map<Logger, Integer> levels = new HashMap<>();
@@ -72,11 +72,14 @@ class LoggingTest {
             f.raw("GET /api/views HTTP/1.1\r\nConnection: close\r\nHost: x\r\nAuthorization " + ADMIN_KEY + "\r\n\r\n");
             f.raw("GET /api/views HTTP/1.1\r\nHost: x\r\nAuthorization: " + ADMIN_KEY + "\r\nAuthorization: "
                     + wrongKey + "\r\nConnection: close\r\n\r\n");
+            f.raw("GET /api/views/x\u001B[31m\u0007 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            f.raw("GET /nothing/x%1B[31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             f.store.setReachable(false);
             f.get("/api/views/" + enc(UNCONFIRMED), "Bearer " + ADMIN_KEY);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
         assertThat(log).contains("GET /api/views -> 200 (key admin").contains("-> 503").contains("-> 401");
         assertThat(log).doesNotContain(ADMIN_KEY, PARTNER_A_KEY, wrongKey, "Bearer", "Authorization");
+        assertThat(log).as("control characters from a request").doesNotContain("\u001B", "\u0007");
     }
 }

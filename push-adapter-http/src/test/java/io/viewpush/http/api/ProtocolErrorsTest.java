@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A request that is HTTP but not valid HTTP/1.1 (no {@code Host}, two of them) gets a 400 in the
  * API's JSON like every other error. Found by the reliability suite's API fuzzing (scenario 7):
- * HttpCore answered these itself, in plain text ("Host header is absent").
+ * the server answered these itself, in plain text.
  */
 class ProtocolErrorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +39,7 @@ class ProtocolErrorsTest {
                 + "\r\nConnection: close\r\n\r\n");
         assertThat(r).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json");
         assertThat(body(r).get("error").asText()).isEqualTo("bad_request");
-        assertThat(body(r).get("detail").asText()).isEqualTo("not a valid HTTP/1.1 request: Host header is absent");
+        assertThat(body(r).get("detail").asText()).startsWith("not a valid HTTP/1.1 request: ").containsIgnoringCase("host");
     }
 
     @Test

@@ -206,13 +206,27 @@ class PullTest {
     }
 
     @Test
-    void aRowThatCannotBeJsonBreaksTheResponseInsteadOfEndingItCleanly() {
+    void aRowHoldingAValueTheJsonCannotCarryIsWrittenWithNullAndAMarkerAndTheStreamGoesOn() {
+        // found by the security review: such a row cut every pull of the view at that row
         f.order(1, "Ada", "1");
         Map<String, Object> bad = new HashMap<>(ContractViews.order(2, "lone \uD800 surrogate", "1", null));
         f.store.table(ContractViews.TABLE).insert(bad);
-        assertThatThrownBy(() -> f.client.send(HttpRequest.newBuilder(f.uri(pullPath(EDITABLE)))
-                .header("Authorization", ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(IOException.class);
+        f.order(3, "Cy", "3");
+
+        HttpResponse<String> r = f.get(pullPath(EDITABLE), ADMIN_KEY);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode rows = json(r);
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).has(RowJsonWriter.UNENCODABLE_MEMBER)).isFalse();
+        assertThat(rows.get(1).get("id").asInt()).isEqualTo(2);
+        assertThat(rows.get(1).get("customer").isNull()).isTrue();
+        assertThat(rows.get(1).get("amount").asInt()).isEqualTo(1);
+        assertThat(rows.get(1).get(RowJsonWriter.UNENCODABLE_MEMBER).toString()).isEqualTo("[\"customer\"]");
+        assertThat(rows.get(2).get("customer").asText()).isEqualTo("Cy");
+        JsonNode page = json(f.get(pullPath(EDITABLE) + "?limit=1&after=1", ADMIN_KEY));
+        assertThat(page).as("a paging client keeps its place: the page is not empty").hasSize(1);
+        assertThat(page.get(0).get("id").asInt()).isEqualTo(2);
         assertThat(f.get("/health", null).statusCode()).isEqualTo(200);
     }
 

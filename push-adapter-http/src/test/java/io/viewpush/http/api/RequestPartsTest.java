@@ -36,7 +36,7 @@ class RequestPartsTest {
             assertThat(RequestTarget.decode(raw, false)).as(raw).isEmpty();
         }
         assertThat(RequestTarget.decode("%C3%A9", false)).hasValue("é");
-        assertThat(RequestTarget.decode("\u00C3\u00A9", false)).as("raw UTF-8 bytes, read as ISO-8859-1").hasValue("é");
+        assertThat(RequestTarget.decode("caf\u00e9", false)).as("a raw UTF-8 request line, decoded by the server").hasValue("café");
         assertThatThrownBy(() -> RequestTarget.parse("*")).isInstanceOf(ApiError.class);
         assertThatThrownBy(() -> RequestTarget.parse("/x?a=%zz").query()).hasMessageContaining("parameter 'a'");
     }
@@ -97,5 +97,13 @@ class RequestPartsTest {
         assertThat(ApiHandler.jsonProblem("application/json; charset=utf-16")).contains("utf-16");
         assertThat(ApiHandler.jsonProblem("text/json")).contains("text/json");
         assertThat(ApiHandler.jsonProblem("application/jsonx")).isNotNull();
+    }
+
+    @Test
+    void requestTextIsLoggedWithControlCharactersEscapedAndBounded() {
+        assertThat(LogText.escape("/api/views/a\u001B[31mred\r\nFAKE LINE\u0085\u2028\\x"))
+                .isEqualTo("/api/views/a\\u001B[31mred\\u000D\\u000AFAKE LINE\\u0085\\u2028\\\\x");
+        assertThat(LogText.escape("x".repeat(5000))).hasSize(LogText.MAX_LENGTH + 1).endsWith("\u2026");
+        assertThat(LogText.escape("caf\u00e9 /orders%20to%20push")).isEqualTo("caf\u00e9 /orders%20to%20push");
     }
 }

@@ -229,22 +229,46 @@ class ServerLimitsTest {
     }
 
     @Test
-    void anIdleKeepAliveConnectionMakesRoomForANewOne() throws Exception {
+    void anIdleKeepAliveConnectionDoesNotKeepANewOneWaiting() throws Exception {
         ApiFixture f = fixture(b -> b.workerThreads(1));
         try (Socket idle = new Socket("127.0.0.1", f.server.port())) {
             idle.setSoTimeout(10_000);
-            idle.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            OutputStream out = idle.getOutputStream();
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = idle.getInputStream();
-            StringBuilder got = new StringBuilder();
-            while (!got.toString().endsWith("{\"status\":\"ok\"}")) {
-                int c = in.read();
-                assertThat(c).isNotNegative();
-                got.append((char) c);
-            }
+            readUntil(in, "{\"status\":\"ok\"}");
             long start = System.nanoTime();
             assertThat(f.get("/health", null).statusCode()).isEqualTo(200);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000L);
-            assertThat(readUntilClosed(in)).isEmpty();
+            // an idle connection holds no worker, so it need not be closed to make room: it still serves
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            readUntil(in, "{\"status\":\"ok\"}");
+        }
+    }
+
+    private static void readUntil(InputStream in, String end) throws IOException {
+        StringBuilder got = new StringBuilder();
+        while (!got.toString().endsWith(end)) {
+            int c = in.read();
+            assertThat(c).isNotNegative();
+            got.append((char) c);
+        }
+    }
+
+    @Test
+    void atMostMaxConnectionsAreOpenAtOnceTheNextWaitsForOneToClose() throws Exception {
+        ApiFixture f = fixture(b -> b.maxConnections(2));
+        try (Socket a = new Socket("127.0.0.1", f.server.port());
+             Socket b = new Socket("127.0.0.1", f.server.port());
+             Socket c = new Socket("127.0.0.1", f.server.port())) {
+            Thread.sleep(300);
+            c.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            c.setSoTimeout(1_000);
+            assertThatThrownBy(() -> c.getInputStream().read()).isInstanceOf(java.net.SocketTimeoutException.class);
+            a.close();
+            c.setSoTimeout(10_000);
+            assertThat(readUntilClosed(c.getInputStream())).startsWith("HTTP/1.1 200");
         }
     }
 

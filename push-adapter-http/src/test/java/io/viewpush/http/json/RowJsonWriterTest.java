@@ -120,8 +120,8 @@ class RowJsonWriterTest {
                 row(v, new BigDecimal("42"), "bad \uD83D here", null, null, null, null, null, null));
         assertThatThrownBy(() -> json(v, rows))
                 .isInstanceOf(RowEncodingException.class)
-                .hasMessage("view 'orders', field 'customer name', row with key 42: its value is not valid Unicode"
-                        + " text: a lone surrogate U+D83D at character 5; it cannot be sent as JSON")
+                .hasMessage("view 'orders', field 'customer name', row with key 42: its value is text that is not"
+                        + " valid Unicode: a lone surrogate U+D83D at character 5, which JSON cannot carry")
                 .satisfies(e -> {
                     RowEncodingException r = (RowEncodingException) e;
                     assertThat(r.view()).isEqualTo("orders");
@@ -132,6 +132,56 @@ class RowJsonWriterTest {
                 .hasMessageContaining("lone surrogate U+DE00 at character 1");
         assertThatThrownBy(() -> json(v, List.of(row(v, BigDecimal.ONE, "ends high \uD83D", null, null, null, null, null, null))))
                 .hasMessageContaining("lone surrogate U+D83D at character 11");
+    }
+
+    @Test
+    void markingWritesAValueTheJsonCannotCarryAsNullAndNamesItsFieldsInALastMember() throws IOException {
+        View v = view();
+        List<Row> rows = List.of(row(v, new BigDecimal("41"), "fine", BigDecimal.ONE, null, null, null, null, null),
+                row(v, new BigDecimal("42"), "bad \uD83D here", new BigDecimal("1e-10000"), true, null, null, null, null),
+                row(v, new BigDecimal("43"), "also fine", null, null, null, null, null, null));
+        List<String> marked = new java.util.ArrayList<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        long n = writer.writeArrayMarking(v, rows.iterator(), out, (r, fields) -> marked.add(r.key() + " " + fields));
+
+        assertThat(n).isEqualTo(3);
+        String j = out.toString(StandardCharsets.UTF_8);
+        var tree = new ObjectMapper().readTree(j);
+        assertThat(tree).hasSize(3);
+        assertThat(tree.get(0).toString()).isEqualTo(json(v, rows.subList(0, 1)).replaceAll("^\\[|\\]$", ""));
+        assertThat(tree.get(1).toString()).isEqualTo("{\"id\":42,\"customer name\":null,\"amount\":null,\"paid\":true,"
+                + "\"last modified [auto]\":null,\"placed at\":null,\"due\":null,\"big\":null,"
+                + "\"" + RowJsonWriter.UNENCODABLE_MEMBER + "\":[\"customer name\",\"amount\"]}");
+        assertThat(tree.get(2).get("customer name").asText()).isEqualTo("also fine");
+        assertThat(marked).containsExactly("42 [customer name, amount]");
+        assertThatThrownBy(() -> json(v, rows)).as("without marking the writer still refuses")
+                .isInstanceOf(RowEncodingException.class);
+    }
+
+    @Test
+    void aNumberTheDatabaseHoldsButNoDecimalIsIsRefusedOrMarked() throws IOException {
+        View v = view();
+        Row nan = row(v, new BigDecimal("7"), "x", io.viewpush.view.Uncarriable.specialNumber("Infinity"), null, null,
+                null, null, null);
+        assertThatThrownBy(() -> json(v, List.of(nan))).isInstanceOf(RowEncodingException.class)
+                .hasMessage("view 'orders', field 'amount', row with key 7: its value is Infinity, which is not an exact"
+                        + " decimal number and has no JSON number form");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(writer.writeObjectMarking(v, nan, out)).containsExactly("amount");
+        assertThat(new ObjectMapper().readTree(out.toByteArray()).get("amount").isNull()).isTrue();
+    }
+
+    @Test
+    void markingOneObjectAnswersTheFieldsItWroteAsNull() throws IOException {
+        View v = view();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(writer.writeObjectMarking(v, row(v, BigDecimal.ONE, "\uDC00", null, null, null, null, null, null), out))
+                .containsExactly("customer name");
+        assertThat(new ObjectMapper().readTree(out.toByteArray()).get(RowJsonWriter.UNENCODABLE_MEMBER).get(0).asText())
+                .isEqualTo("customer name");
+        assertThat(writer.writeObjectMarking(v, row(v, BigDecimal.ONE, "ok", null, null, null, null, null, null),
+                new ByteArrayOutputStream())).isEmpty();
     }
 
     @Test

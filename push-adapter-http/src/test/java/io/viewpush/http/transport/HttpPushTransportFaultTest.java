@@ -462,8 +462,8 @@ class HttpPushTransportFaultTest {
         assertThatThrownBy(() -> transport.send(view, rows.iterator()))
                 .isInstanceOf(RowEncodingException.class)
                 .isInstanceOf(PushException.class)
-                .hasMessage("view 'orders to push', field 'customer', row with key 77: its value is not valid Unicode text:"
-                        + " a lone surrogate U+DC00 at character 8; it cannot be sent as JSON");
+                .hasMessage("view 'orders to push', field 'customer', row with key 77: its value is text that is not valid"
+                        + " Unicode: a lone surrogate U+DC00 at character 8, which JSON cannot carry");
         assertThat(receiver.requests()).isEmpty();
     }
 

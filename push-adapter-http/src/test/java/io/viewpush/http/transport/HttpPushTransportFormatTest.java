@@ -182,12 +182,28 @@ class HttpPushTransportFormatTest {
         assertThat(r.uri().toString()).isEqualTo("/hook?token=s3cr3t-t0ken&x=1");
         assertThat(d.delivered()).isFalse();
         assertThat(d.reason()).isEqualTo("401 Unauthorized");
-        assertThat(logs).contains("127.0.0.1:" + receiver.port() + "/hook");
+        assertThat(logs).contains("http://127.0.0.1:" + receiver.port() + "/\u2026").doesNotContain("/hook");
         for (String secret : List.of("s3cr3t-t0ken", "p%40ss", "p@ss", "pusher", "c2lnbmluZy1zZWNyZXQ", "signing-secret")) {
             assertThat(d.reason()).doesNotContain(secret);
             assertThat(logs).doesNotContain(secret);
             assertThat(view.push().orElseThrow().toString()).doesNotContain(secret);
         }
+    }
+
+    @Test
+    void logsAWebhookUrlWithItsPathShapeOnlyNeverTheSecretInItsPath() {
+        URI url = URI.create("http://127.0.0.1:" + receiver.port() + "/services/T000/B000/SECRETPATHTOKEN");
+        View view = TestViews.view(url, p -> p.retry(TestViews.FAST));
+        receiver.always(Receiver.Answer.of(503, "busy"));
+        Delivery d;
+        String logs;
+        try (LogCapture capture = new LogCapture()) {
+            d = transport.send(view, TestViews.simpleRows(view, 1, 2).iterator());
+            logs = capture.text();
+        }
+        assertThat(d.delivered()).isFalse();
+        assertThat(logs).contains("retrying").contains("to http://127.0.0.1:" + receiver.port() + "/\u2026 ");
+        assertThat(logs + d.reason()).doesNotContain("SECRETPATHTOKEN", "services", "T000", "B000");
     }
 
     private List<Path> listSpool() throws IOException {

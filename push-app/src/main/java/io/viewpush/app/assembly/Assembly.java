@@ -100,6 +100,7 @@ public final class Assembly implements AutoCloseable {
             runInit(config, ds);
             JdbcPushStore store = store(ds, true, config);
             opened.push(store);
+            logModifiedColumns(config, ds);
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
@@ -146,6 +147,18 @@ public final class Assembly implements AutoCloseable {
      * @throws StartupException when the database cannot be reached or the init SQL fails
      */
     public static List<ConfigProblem> check(AppConfig config) {
+        return check(config, new ArrayList<>());
+    }
+
+    /**
+     * {@link #check(AppConfig)}, and, when there is no problem, how each view's modified column is
+     * written (a warning is not a problem: the config is valid).
+     *
+     * @param warnings receives the warnings and notes about modified columns
+     * @return every problem, placed in the file; empty when the config is valid
+     * @throws StartupException when the database cannot be reached or the init SQL fails
+     */
+    public static List<ConfigProblem> check(AppConfig config, List<ModifiedColumns.Warning> warnings) {
         List<ConfigProblem> problems = new ArrayList<>();
         try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()))) {
             runInit(config, ds);
@@ -164,8 +177,69 @@ public final class Assembly implements AutoCloseable {
                     problems.addAll(e.problems());
                 }
             }
+            if (problems.isEmpty()) {
+                warnings.addAll(modifiedColumns(config, ds));
+            }
         }
         return problems;
+    }
+
+    /**
+     * The SQL of ViewPush's trigger that sets a view's modified column when each row is written;
+     * run on the database only when {@code apply} is true (in one transaction).
+     *
+     * @return the SQL, as printed for a DBA
+     * @throws InvalidConfigException when the view has no usable {@code push.modified}
+     * @throws StartupException       when the database cannot be reached or the SQL fails
+     */
+    public static String modifiedTrigger(AppConfig config, ViewDefinition view, boolean apply) {
+        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()))) {
+            runInit(config, ds);
+            String sql = ModifiedColumns.triggerSql(config, ds, view);
+            if (apply) {
+                try (Connection c = ds.getConnection()) {
+                    c.setAutoCommit(false);
+                    try (Statement s = c.createStatement()) {
+                        for (String statement : io.viewpush.jdbc.modified.ModifiedAtWriteTrigger.statements(sql)) {
+                            s.execute(statement);
+                        }
+                        c.commit();
+                    } catch (SQLException e) {
+                        c.rollback();
+                        throw e;
+                    }
+                } catch (SQLException e) {
+                    throw new StartupException("applying the trigger of view '" + view.name() + "' failed: "
+                            + e.getMessage(), e);
+                }
+            }
+            return sql;
+        } catch (StorageException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static List<ModifiedColumns.Warning> modifiedColumns(AppConfig config, HikariDataSource ds) {
+        try {
+            return ModifiedColumns.inspect(config, ds);
+        } catch (StorageException e) {
+            LOG.warn("could not read how the modified columns are written: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Says once, at start, which views' modified columns can lose changes (and which cannot be told). */
+    private static void logModifiedColumns(AppConfig config, HikariDataSource ds) {
+        List<ModifiedColumns.Warning> all = modifiedColumns(config, ds);
+        List<ModifiedColumns.Warning> notes = all.stream().filter(w -> !w.dangerous()).toList();
+        all.stream().filter(ModifiedColumns.Warning::dangerous).forEach(w -> LOG.warn("{}", w.line()));
+        if (notes.size() <= 3) {
+            notes.forEach(w -> LOG.info("{}", w.line()));
+        } else {
+            LOG.info("{} views ({}, ...): the application writes their modified column, which is safe only if it "
+                    + "takes the time of the write itself; 'check' says more, 'trigger' makes it safe",
+                    notes.size(), notes.stream().limit(3).map(w -> "'" + w.view() + "'").collect(Collectors.joining(", ")));
+        }
     }
 
     /** @return the config this assembly was built from */
@@ -209,7 +283,8 @@ public final class Assembly implements AutoCloseable {
 
     /**
      * Builds and starts the HTTP API on the config's address with its keys, and {@code GET /metrics}
-     * (Prometheus text format, no key needed, like {@code /health}). The server is closed by
+     * (Prometheus text format; no key needed, like {@code /health}, unless {@code server.metricsKey}
+     * is set: then that key or any admin key). Pulls are bounded by {@link #maxPulls(int)}. The server is closed by
      * {@link #close()} before the engine, so no API call starts a push while the engine stops.
      *
      * @return the running server ({@link ApiServer#port()} is the port in use)
@@ -220,13 +295,15 @@ public final class Assembly implements AutoCloseable {
                 .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
         ApiServer api;
         try {
-            api = ApiServer.builder(engine)
+            ApiServer.Builder b = ApiServer.builder(engine)
                     .bindAddress(config.server().host())
                     .port(config.server().port())
                     .keys(keys)
-                    .textRoute("/metrics", ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8",
-                            metrics::scrape)
-                    .build();
+                    .maxPulls(maxPulls(config.database().poolSize()))
+                    .textRoute("/metrics", config.server().metricsKey().isPresent() ? ApiServer.Access.ADMIN
+                            : ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
+            config.server().metricsKey().ifPresent(k -> b.routeKey("/metrics", k));
+            api = b.build();
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(List.of(ConfigProblem.at(Location.of(config.fileName()), "server",
                     e.getMessage())));
@@ -238,6 +315,15 @@ public final class Assembly implements AutoCloseable {
             throw new StartupException("cannot serve the API on " + config.server().host() + ":"
                     + config.server().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Pulls that may stream at once for a pool of {@code poolSize} connections: at most half of it
+     * (and at most {@link ApiServer#DEFAULT_MAX_PULLS}), at least one, so that pushes, stamps, the
+     * journal and {@code /health} always find a connection while pulls stream.
+     */
+    static int maxPulls(int poolSize) {
+        return Math.max(1, Math.min(ApiServer.DEFAULT_MAX_PULLS, poolSize / 2));
     }
 
     /** Stops the engine gracefully (bounded), then closes the API server, transport, metrics and pool. */

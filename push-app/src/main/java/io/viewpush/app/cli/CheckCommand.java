@@ -2,6 +2,7 @@ package io.viewpush.app.cli;
 
 import io.viewpush.PushException;
 import io.viewpush.app.assembly.Assembly;
+import io.viewpush.app.assembly.ModifiedColumns;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.Durations;
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
 /** {@code check -c FILE}: validates the config against the database and prints every problem, or "ok". */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Validate the config against the database (tables, columns, types, expressions) and print "
-                + "every problem, or ok with a summary of each view.",
+                + "every problem, or ok with a summary of each view; warns (on stderr, still exit 0) about "
+                + "modified columns whose time can be older than a stamp, so that changes are lost.",
                 "Exit codes: 0 valid, 2 invalid."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -40,7 +42,8 @@ final class CheckCommand implements Callable<Integer> {
         } catch (InvalidConfigException e) {
             throw withDatabaseProblems(e);
         }
-        List<ConfigProblem> problems = Assembly.check(c);
+        List<ModifiedColumns.Warning> warnings = new ArrayList<>();
+        List<ConfigProblem> problems = Assembly.check(c, warnings);
         if (!problems.isEmpty()) {
             problems.forEach(err::println);
             err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + c.fileName() + ".");
@@ -52,6 +55,13 @@ final class CheckCommand implements Callable<Integer> {
                 + (c.apiKeys().size() == 1 ? "key" : "keys"));
         for (ViewDefinition d : c.views()) {
             out.println("  " + summary(d));
+        }
+        // a warning is not a problem: the config is valid, so the exit code stays 0
+        warnings.forEach(w -> err.println(w.line()));
+        long dangers = warnings.stream().filter(ModifiedColumns.Warning::dangerous).count();
+        if (dangers > 0) {
+            err.println(dangers + (dangers == 1 ? " warning" : " warnings") + " in " + c.fileName()
+                    + ": changes to these views' rows can be lost.");
         }
         return ExitCodes.OK;
     }

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 final class ConfigReader {
     static final List<String> ROOT_KEYS = List.of("database", "server", "api", "views", "engine");
     static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize", "timeZone");
-    static final List<String> SERVER_KEYS = List.of("port", "host");
+    static final List<String> SERVER_KEYS = List.of("port", "host", "metricsKey");
     static final List<String> API_KEYS = List.of("keys");
     static final List<String> API_KEY_KEYS = List.of("name", "key", "views", "admin");
     static final List<String> VIEW_KEYS = List.of("name", "table", "key", "fields", "calculations", "filters",
@@ -232,7 +232,19 @@ final class ConfigReader {
                 host[0] = s.text().strip();
             }
         });
-        return new ServerConfig(host[0], port[0]);
+        String[] metricsKey = {null};
+        text(m, "metricsKey", c, false, s -> {
+            if (s.text().length() < MIN_API_KEY_LENGTH) {
+                problem(s.at(), c, "metricsKey", "the key is too short (" + s.text().length() + " characters); use at"
+                        + " least " + MIN_API_KEY_LENGTH + ", e.g. from: openssl rand -hex 24");
+            } else if (s.text().chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
+                problem(s.at(), c, "metricsKey", "the key must be printable ASCII without spaces (it travels in an "
+                        + "Authorization header)");
+            } else {
+                metricsKey[0] = s.text();
+            }
+        });
+        return new ServerConfig(host[0], port[0], Optional.ofNullable(metricsKey[0]));
     }
 
     private EngineConfig engine(Entry section) {

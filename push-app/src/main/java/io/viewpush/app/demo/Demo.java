@@ -5,6 +5,7 @@ import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigLoader;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.http.api.ApiServer;
+import io.viewpush.jdbc.modified.ModifiedAtWriteTrigger;
 import io.viewpush.port.PushListener;
 import io.viewpush.push.PushAttempt;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,14 @@ public final class Demo {
             "MERGE INTO orders (id, customer, amount) KEY (id) VALUES",
             "  (1, 'Ada', 12.50), (2, 'Grace', 99.99), (3, 'Linus', 7.00);",
             "");
+
+    /**
+     * What {@code trigger -c push.yaml 'orders to push'} prints for the demo's table: the modified
+     * column set when each row is written (H2's own LOCALTIMESTAMP keeps its first value for the
+     * whole transaction, so a time from it could be older than a stamp set meanwhile).
+     */
+    private static final String TRIGGER = ModifiedAtWriteTrigger.h2Sql("PUBLIC", "ORDERS", "LAST_MODIFIED",
+            List.of("LAST_PUSHED", "RECEIPT_ID"));
 
     private static final String CONFIG = String.join("\n",
             "database:",
@@ -161,7 +170,7 @@ public final class Demo {
                 + ", and is deleted at the end. (Log lines on stderr are what an operator would see; the tour shows "
                 + "only warnings.)");
         try (DemoReceiver receiver = new DemoReceiver(out, secret)) {
-            write(dir.resolve("schema.sql"), SCHEMA);
+            write(dir.resolve("schema.sql"), SCHEMA + "\n" + TRIGGER);
             write(dir.resolve("push.yaml"), CONFIG);
             AppConfig config = ConfigLoader.load(dir.resolve("push.yaml"), Map.of("DEMO_DIR", dir.toString(),
                     "DEMO_KEY", apiKey, "RECEIVER_URL", receiver.url(), "HOOK_SECRET", secret));
@@ -169,7 +178,12 @@ public final class Demo {
             heading("The database");
             say("An embedded H2 database with a table of orders, created by schema.sql (the config's database.init):");
             indent(SCHEMA.substring(0, SCHEMA.indexOf(");") + 2));
-            say("and three orders: 1 Ada 12.50, 2 Grace 99.99, 3 Linus 7.00.");
+            say("and three orders: 1 Ada 12.50, 2 Grace 99.99, 3 Linus 7.00. schema.sql also installs ViewPush's "
+                    + "trigger, as 'java -jar push-app.jar trigger -c push.yaml \"" + VIEW + "\"' prints it (--apply runs it): "
+                    + "it sets last_modified when each row is written, never to a time taken when the writing "
+                    + "transaction began, which could be older than a stamp set meanwhile (that change would never "
+                    + "be pushed); a stamp or a receipt alone leaves it as it was:");
+            indent(TRIGGER.strip());
 
             heading("The config");
             say("push.yaml, as an operator writes it (${NAME} comes from the environment):");
@@ -196,14 +210,14 @@ public final class Demo {
                 push(app);
 
                 heading("Ada's order changes (12.50 -> 15.00)");
-                say("The application updates the row and its last_modified, as an [auto] field does:");
-                sql(app, "UPDATE orders SET amount = 15.00, last_modified = LOCALTIMESTAMP WHERE id = 1");
+                say("The application updates the row; the trigger sets its last_modified as it is written:");
+                sql(app, "UPDATE orders SET amount = 15.00 WHERE id = 1");
                 push(app);
 
                 heading("The receiver has a bad moment: it answers 500");
                 receiver.answer(500);
                 say("Grace's order changes and is pushed:");
-                sql(app, "UPDATE orders SET amount = 89.99, last_modified = LOCALTIMESTAMP WHERE id = 2");
+                sql(app, "UPDATE orders SET amount = 89.99 WHERE id = 2");
                 push(app);
                 say("Nothing was stamped, so Grace's order is still in the view. The pull API shows it:");
                 curl(apiKey, "GET", pull, null);
@@ -271,7 +285,7 @@ public final class Demo {
                 out.flush();
             }
             try (Connection c = app.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE orders SET amount = amount + 1, last_modified = LOCALTIMESTAMP WHERE id = " + id);
+                st.executeUpdate("UPDATE orders SET amount = amount + 1 WHERE id = " + id);
             } catch (SQLException e) {
                 synchronized (out) {
                     out.println("-- could not change order " + id + ": " + e.getMessage());

@@ -23,6 +23,8 @@ import java.util.function.Function;
  * pushes skipped because another instance holds the view, are logged at DEBUG when the scheduler
  * started them (they happen every poll), at INFO when an operator did. A lost lease and an error
  * the engine met out of any push's sight are logged at WARN.
+ * A push that held rows back (a value the row JSON cannot carry) adds a WARN line naming the
+ * first of them by key and field.
  */
 public final class PushLog implements PushListener {
     private static final Logger LOG = LoggerFactory.getLogger("push");
@@ -62,6 +64,10 @@ public final class PushLog implements PushListener {
                 } else {
                     LOG.debug(line);
                 }
+        }
+        if (!a.heldBack().isEmpty()) {
+            LOG.warn("view '{}': {}; each is sent by the first push after its value is repaired in the table",
+                    a.view(), a.heldBack().summary());
         }
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.viewpush.port.PushListener;
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
@@ -25,6 +26,9 @@ import java.util.Objects;
  *   <li>{@code viewpush_rows_stamped_total{view}}: rows stamped after a success</li>
  *   <li>{@code viewpush_stamp_skips_total{view}}: rows delivered but not stamped because they changed meanwhile</li>
  *   <li>{@code viewpush_failures_total{view}}: pushes that failed (wholly or partly)</li>
+ *   <li>{@code viewpush_rows_held_back_total{view}}: rows a push held back, neither sent nor stamped,
+ *       because a value of theirs cannot be carried by the row JSON (counted again by every push
+ *       until the value is repaired)</li>
  * </ul>
  */
 public final class PushMetrics implements PushListener {
@@ -60,6 +64,7 @@ public final class PushMetrics implements PushListener {
         counter("viewpush.stamp.skips", "rows delivered but not stamped because they changed after they were read",
                 view);
         counter("viewpush.failures", "pushes that failed wholly or partly", view);
+        heldBack(view);
         return this;
     }
 
@@ -87,6 +92,16 @@ public final class PushMetrics implements PushListener {
         if (attempt.status() == PushAttempt.Status.FAILED || attempt.status() == PushAttempt.Status.PARTIAL) {
             counter("viewpush.failures", "pushes that failed wholly or partly", attempt.view()).increment();
         }
+    }
+
+    @Override
+    public void rowHeldBack(String view, HeldBackRow row) {
+        heldBack(view).increment();
+    }
+
+    private Counter heldBack(String view) {
+        return counter("viewpush.rows.held.back", "rows held back (not sent, not stamped): a value the row JSON cannot"
+                + " carry", view);
     }
 
     private Counter counter(String name, String description, String view, String... tags) {

@@ -30,7 +30,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelpAndExitsZero() {
-        for (String command : new String[]{"run", "push", "preview", "check", "demo"}) {
+        for (String command : new String[]{"run", "push", "preview", "check", "trigger", "demo"}) {
             Run r = run(command, "--help");
             assertThat(r.exit()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: push-app.jar " + command).contains("--help");
@@ -162,6 +162,57 @@ class CommandLineTest {
         assertThat(r.err()).contains(file + ":3:13: database.poolSize").doesNotContain("no_such_table")
                 .contains("1 problem; nothing was started.");
         assertThat(dir.resolve("db.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void checkWarnsAboutAModifiedColumnOfTheTransactionsTimeExitsZeroAndTriggerApplyEndsIt() throws IOException {
+        Path file = dir.resolve("push.yaml");
+        Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY, "
+                + "amount INT, last_modified TIMESTAMP DEFAULT LOCALTIMESTAMP, last_pushed TIMESTAMP)");
+        Files.writeString(file, """
+                database:
+                  url: jdbc:h2:file:%s/db
+                  init: schema.sql
+                views:
+                  - name: orders to push
+                    table: orders
+                    key: id
+                    fields: {id: id, amount: amount, modified: last_modified, pushed: last_pushed}
+                    calculations: {needs pushing: "{modified} > {pushed}"}
+                    filters: ["{needs pushing} = true"]
+                    push: {url: "http://127.0.0.1:1/x", stamp: pushed, modified: modified}
+                  - name: no modified
+                    table: orders
+                    key: id
+                    fields: {id: id, pushed: last_pushed}
+                    push: {url: "http://127.0.0.1:1/x", stamp: pushed}
+                """.formatted(dir.toAbsolutePath().toString().replace('\\', '/')));
+        Run check = run("check", "-c", file.toString());
+        assertThat(check.exit()).as("a warning is not a problem").isZero();
+        assertThat(check.out()).startsWith("ok: ");
+        assertThat(check.err()).as(check.err())
+                .contains(file + ":11:66: warning: view 'orders to push', push.modified: column ORDERS.LAST_MODIFIED "
+                        + "defaults to LOCALTIMESTAMP")
+                .contains("never pushed")
+                .contains("trigger -c " + file + " \"orders to push\" prints the SQL, add --apply to run it")
+                .contains("1 warning in " + file);
+
+        Run printed = run("trigger", "-c", file.toString(), "orders to push");
+        assertThat(printed.exit()).as(printed.err()).isZero();
+        assertThat(printed.out()).contains("CREATE TRIGGER \"PUBLIC\".\"viewpush_LAST_MODIFIED_at_write\" BEFORE INSERT, UPDATE")
+                .contains("ignore=LAST_PUSHED");
+        assertThat(run("check", "-c", file.toString()).err()).as("printing changes nothing").contains("warning:");
+
+        Run applied = run("trigger", "-c", file.toString(), "orders to push", "--apply");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.err()).contains("applied");
+        Run after = run("check", "-c", file.toString());
+        assertThat(after.exit()).isZero();
+        assertThat(after.err()).doesNotContain("warning").doesNotContain("note:");
+
+        Run without = run("trigger", "-c", file.toString(), "no modified");
+        assertThat(without.exit()).isEqualTo(2);
+        assertThat(without.err()).contains("view 'no modified', push.modified: ").contains("set push.modified");
     }
 
     @Test

@@ -445,4 +445,14 @@ class ConfigLoaderTest {
         assertThat(p.key()).isEqualTo("filters[1]");
         assertThat(p.position()).isEqualTo(Optional.of(19));
     }
+
+    @Test
+    void aMetricsKeyIsReadHiddenAndCheckedLikeAnApiKey() {
+        AppConfig c = parse(CONTRACT_EXAMPLE.replace("  port: 8080", "  port: 8080\n  metricsKey: metrics-key-0123456789"));
+        assertThat(c.server().metricsKey()).hasValue("metrics-key-0123456789");
+        assertThat(c.server().toString()).doesNotContain("metrics-key-0123456789");
+        assertThat(parse(CONTRACT_EXAMPLE).server().metricsKey()).isEmpty();
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("  port: 8080", "  port: 8080\n  metricsKey: short")))
+                .contains("server.metricsKey").contains("too short");
+    }
 }

@@ -3,6 +3,8 @@ package io.viewpush.app.metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.viewpush.push.Delivery;
+import io.viewpush.push.HeldBack;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,42 @@ class PushMetricsTest {
         m.pushFinished(attempt(PushAttempt.Status.FAILED, 2, 0, 0, 120, 100));
         assertThat(registry.scrape()).contains("viewpush_failures_total{view=\"orders\"} 1.0")
                 .contains("viewpush_pushes_total{outcome=\"failed\",view=\"orders\"} 1.0");
+    }
+
+    @Test
+    void countsHeldBackRowsPerViewFromZero() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PushMetrics m = PushMetrics.create(registry).startAtZero("orders");
+        assertThat(registry.scrape()).contains("viewpush_rows_held_back_total{view=\"orders\"} 0.0");
+        HeldBackRow row = new HeldBackRow("7", "receipt id", "is text that is not valid Unicode: …");
+        m.rowHeldBack("orders", row);
+        m.rowHeldBack("orders", row);
+        m.rowHeldBack("other", row);
+        assertThat(registry.scrape()).contains("viewpush_rows_held_back_total{view=\"orders\"} 2.0")
+                .contains("viewpush_rows_held_back_total{view=\"other\"} 1.0");
+    }
+
+    @Test
+    void theLogNamesTheRowsAPushHeldBackInAWarnLine() {
+        ch.qos.logback.classic.Logger push = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("push");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        push.addAppender(lines);
+        try {
+            PushLog log = PushLog.create(v -> Optional.empty());
+            log.pushFinished(attempt(PushAttempt.Status.SUCCESS, 3, 3, 0, 300, 10));
+            assertThat(lines.list).hasSize(1);
+            log.pushFinished(attempt(PushAttempt.Status.SUCCESS, 3, 3, 0, 300, 10).withHeldBack(new HeldBack(12,
+                    List.of(new HeldBackRow("7", "receipt id", "is text that is not valid Unicode: …")))));
+            assertThat(lines.list).hasSize(3);
+            assertThat(lines.list.get(2).getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(lines.list.get(2).getFormattedMessage()).isEqualTo("view 'orders': 12 rows held back (a value the"
+                    + " row JSON cannot carry; not sent, not stamped): key 7, field 'receipt id'; and 11 more; each is"
+                    + " sent by the first push after its value is repaired in the table");
+        } finally {
+            push.detachAppender(lines);
+        }
     }
 
     @Test

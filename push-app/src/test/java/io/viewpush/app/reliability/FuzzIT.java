@@ -482,6 +482,123 @@ class FuzzIT {
         }
     }
 
+    @Test
+    void valuesTheRowJsonCannotCarryThroughPatchAreA400NamingTheFieldAndWriteNothing() throws Exception {
+        // found by the security review: a lone surrogate was committed (on H2) and then stopped every
+        // push of the views that show the column
+        int cases = Scale.count("fuzz.unencodable", 300, 5000);
+        Pg.Db db = Fixture.sharedPg().createDatabase("s7_unencodable");
+        Path dir = Fixture.dir("7-fuzz-unencodable");
+        db.sql("CREATE TABLE notes (id bigint PRIMARY KEY, note text, amount numeric)",
+                "ALTER TABLE notes OWNER TO " + db.name(),
+                "INSERT INTO notes (id) SELECT g FROM generate_series(1, 5) g");
+        String yaml = db.yaml() + "server: {host: 127.0.0.1, port: 0}\napi:\n  keys:\n"
+                + "    - {name: partner, key: '${PARTNER_KEY}', views: [notes]}\n"
+                + "views:\n  - name: notes\n    table: notes\n    key: id\n"
+                + "    fields: {id: id, note: note, amount: amount}\n    writable: [note, amount]\n";
+        Files.writeString(dir.resolve("push.yaml"), yaml);
+        AppProcess app = AppProcess.start(dir, "run", Fixture.options(), "run", "-c", "push.yaml");
+        try {
+            int port = app.awaitApi(Duration.ofSeconds(60));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            SplittableRandom random = new SplittableRandom(Scale.SEED);
+            Map<Long, String> notes = new TreeMap<>();
+            Map<Long, java.math.BigDecimal> amounts = new TreeMap<>();
+            Map<String, Integer> outcomes = new TreeMap<>();
+            List<String> failures = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int i = 0; i < cases; i++) {
+                long id = 1 + random.nextInt(5);
+                boolean bad = random.nextInt(3) != 0;
+                boolean text = random.nextInt(4) != 0;
+                String field = text ? "note" : "amount";
+                String value = text ? "\"" + jsonText(random, bad) + "\"" : jsonNumber(random, bad);
+                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/api/views/notes/rows/" + id))
+                        .header("Authorization", "Bearer " + Fixture.PARTNER_KEY).header("Content-Type", "application/json")
+                        .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"" + field + "\": " + value + "}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                String verdict;
+                if (bad) {
+                    JsonNode error = r.statusCode() == 400 ? JSON.readTree(r.body()) : null;
+                    verdict = error != null && error.path("error").asText().equals("invalid_value")
+                            && error.path("detail").asText().contains("field '" + field + "'") ? "400 invalid_value"
+                            : "bad: expected a 400 invalid_value naming field '" + field + "'";
+                } else if (r.statusCode() == 200) {
+                    JsonNode row = JSON.readTree(r.body());
+                    if (text) {
+                        String expected = JSON.readTree(value).asText();
+                        notes.put(id, expected);
+                        verdict = row.path("note").asText().equals(expected) ? "200" : "bad: the answer's note differs";
+                    } else {
+                        java.math.BigDecimal expected = new java.math.BigDecimal(value);
+                        amounts.put(id, expected);
+                        verdict = row.path("amount").decimalValue().compareTo(expected) == 0 ? "200"
+                                : "bad: the answer's amount differs";
+                    }
+                } else {
+                    verdict = "bad: a good value was answered " + r.statusCode();
+                }
+                outcomes.merge(verdict.startsWith("bad") ? "bad" : verdict, 1, Integer::sum);
+                if (verdict.startsWith("bad") && failures.size() < 15) {
+                    failures.add(verdict + ": PATCH rows/" + id + " {\"" + field + "\": " + value + "} -> " + r.statusCode()
+                            + " " + abbreviate(r.body()));
+                }
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            Map<Long, String> storedNotes = new TreeMap<>();
+            Map<Long, java.math.BigDecimal> storedAmounts = new TreeMap<>();
+            for (Map<String, Object> row : db.query("SELECT id, note, amount FROM notes")) {
+                long id = ((Number) row.get("id")).longValue();
+                if (row.get("note") != null) {
+                    storedNotes.put(id, (String) row.get("note"));
+                }
+                if (row.get("amount") != null) {
+                    storedAmounts.put(id, (java.math.BigDecimal) row.get("amount"));
+                }
+            }
+            assertThat(app.stop(Duration.ofSeconds(30))).as(app.err()).isZero();
+            Secrets.Scan scan = Fixture.secrets().scan(app.logs());
+            Report.addCases("7. fuzz: unencodable values through PATCH", scan, String.format(Locale.ROOT,
+                    "%,d PATCHes of lone surrogates (escaped, alone, reversed, doubled, at either end) and numbers"
+                            + " with 1,001 to 9,999 digits of scale, among good values, in %d s: %s; seed %d", cases,
+                    seconds, outcomes, Scale.SEED));
+            assertThat(failures).as("seed %d", Scale.SEED).isEmpty();
+            assertThat(storedNotes).as("only the good values were written (seed %d)", Scale.SEED).isEqualTo(notes);
+            assertThat(storedAmounts.keySet()).isEqualTo(amounts.keySet());
+            storedAmounts.forEach((id, v) -> assertThat(v).isEqualByComparingTo(amounts.get(id)));
+            assertThat(scan.hits()).as("secrets in the logs: %s", scan.examples()).isZero();
+        } finally {
+            app.close();
+        }
+    }
+
+    private static final List<String> GOOD_PIECES = List.of("a", "Zoë", "漢字", "\\ud83d\\ude00", "😀", "\\n", "\\\"",
+            " ", "\\uffff", "\\udbff\\udfff", "x");
+    private static final List<String> LONE = List.of("\\ud800", "\\udbff", "\\udc00", "\\udfff", "\\ud83d",
+            "\\ude00\\ud83d", "\\ud83d\\ud83d", "\\ude00\\ude00");
+
+    /** The inside of a JSON string: good pieces, and for a bad one a lone surrogate (escaped) somewhere. */
+    private static String jsonText(SplittableRandom r, boolean bad) {
+        List<String> pieces = new ArrayList<>();
+        int n = r.nextInt(6);
+        for (int i = 0; i < n; i++) {
+            pieces.add(GOOD_PIECES.get(r.nextInt(GOOD_PIECES.size())));
+        }
+        if (bad) {
+            pieces.add(r.nextInt(pieces.size() + 1), LONE.get(r.nextInt(LONE.size())));
+        }
+        return String.join("", pieces);
+    }
+
+    /** A JSON number: a plain decimal, or for a bad one a scale beyond what a row can be written with. */
+    private static String jsonNumber(SplittableRandom r, boolean bad) {
+        if (bad) {
+            return (r.nextBoolean() ? "1e-" : "-7.5e") + (1002 + r.nextInt(8998));
+        }
+        return (r.nextBoolean() ? "-" : "") + r.nextInt(100_000) + "." + r.nextInt(1000);
+    }
+
     private static String abbreviate(String s) {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
@@ -614,7 +731,8 @@ class FuzzIT {
                 "ALPHA", "alpha%2Fbeta", "..", "%2e%2e", "alpha%00", "%", "%zz", "%C3%A9", "", "beta%252F", "nope",
                 "alpha%2F..%2Fbeta", "%61lpha", "gamma%2520view", "*", "alpha;beta");
         private static final List<String> KEYS = List.of("1", "2", "3", "-1", "0", "999999", "1.0", "abc", "%00", "1e3",
-                "", "9223372036854775808", "%31", "1%20", "true", "null");
+                "", "9223372036854775808", "%31", "1%20", "true", "null", "1e999", "-1e999", "1e-999",
+                "99999999999999999999999999999");
         private static final List<String> ROUTES = List.of("/api/views", "/api/views/{v}", "/api/views/{v}",
                 "/api/views/{v}/rows/{k}", "/api/views/{v}/rows/{k}", "/api/views/{v}/push", "/api/views/{v}/pushes",
                 "/health", "/metrics", "/", "/api", "/api/", "/api/views/", "/api/views/{v}/rows", "/api/views/{v}/rows/{k}/x",
@@ -622,7 +740,8 @@ class FuzzIT {
                 "/API/VIEWS/{v}", "/health/x", "/metrics?x=1");
         private static final List<String> QUERIES = List.of("", "", "", "?limit=2", "?limit=0", "?limit=abc",
                 "?limit=99999999999", "?after=2", "?after=abc", "?after=", "?limit=1&after=1", "?key=" + Fixture.ADMIN_KEY,
-                "?api_key=" + Fixture.PARTNER_KEY, "?limit=-5", "?limit=3&limit=4", "?%zz=1", "?limit=1e2");
+                "?api_key=" + Fixture.PARTNER_KEY, "?limit=-5", "?limit=3&limit=4", "?%zz=1", "?limit=1e2", "?after=1e999",
+                "?after=-1e999", "?after=99999999999999999999999999999", "?after=1e-999&limit=1");
         private static final List<String> BODIES = List.of("{\"note\":\"n\"}", "{\"note\":5}", "{\"note\":null}",
                 "{\"payload\":\"p\"}", "{\"id\":9}", "{\"unknown\":1}", "{}", "[]", "\"x\"", "{", "{\"note\":",
                 "{\"note\":\"a\",\"note\":\"b\"}", "{\"note\":{\"deep\":[1,2,3]}}", "null", "1e999", "{\"\":1}",

@@ -41,6 +41,13 @@ final class Report {
                 l.resent() + " (" + l.resentSameId() + ")", n(scan.lines()), n(scan.hits()), notes});
     }
 
+    /** Adds a row counted by the scenario itself (changes rather than inserted rows). */
+    static synchronized void addCounts(String scenario, long inserted, long delivered, long stamped, long lost,
+                                       long duplicated, long maxPerRow, long requests, Secrets.Scan scan, String notes) {
+        add(new String[]{scenario, n(inserted), n(delivered), n(stamped), n(lost), n(duplicated), n(maxPerRow),
+                n(requests), "0", "-", n(scan.lines()), n(scan.hits()), notes});
+    }
+
     /** Adds a row without row counts (the fuzzers). */
     static synchronized void addCases(String scenario, Secrets.Scan scan, String notes) {
         add(new String[]{scenario, "-", "-", "-", "-", "-", "-", "-", "-", "-", n(scan.lines()), n(scan.hits()), notes});

@@ -4,6 +4,8 @@ import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
+import io.viewpush.push.HeldBack;
+import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.PushAttempt.Trigger;
@@ -463,6 +465,24 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
         assertThat(h.lastFailure().map(i -> i.truncatedTo(ChronoUnit.MILLIS))).contains(T.plusSeconds(5));
         assertThat(h.lastSuccess()).isEmpty();
         assertThat(store.recent("v", 10)).hasSize(3);
+    }
+
+    @Test
+    void keepsTheRowsAPushHeldBackWhateverItsStatus() {
+        List<HeldBackRow> listed = new ArrayList<>();
+        for (int i = 0; i < HeldBack.MAX_LISTED; i++) {
+            listed.add(new HeldBackRow(i == 0 ? "key with \\u0009, a backslash \\ and \u00fcn\u00efcode \ud83d\ude00" : "k" + i,
+                    i == 1 ? "receipt id" : "customer", "is text that is not valid Unicode: a lone surrogate U+D800"
+                    + " at character " + (i + 1) + ", which JSON cannot carry"));
+        }
+        HeldBack heldBack = new HeldBack(12_345_678_901L, listed);
+        View v = pushView("v");
+        record(v, attempt("v", T, Status.SUCCESS, "200").withHeldBack(heldBack));
+        record(v, attempt("v", T.plusSeconds(1), Status.PARTIAL, "500").withHeldBack(new HeldBack(1, List.of(listed.get(1)))));
+        record(v, attempt("v", T.plusSeconds(2), Status.FAILED, "500"));
+
+        assertThat(store.recent("v", 10)).extracting(PushAttempt::heldBack).containsExactly(HeldBack.NONE,
+                new HeldBack(1, List.of(listed.get(1))), heldBack);
     }
 
     @Test
