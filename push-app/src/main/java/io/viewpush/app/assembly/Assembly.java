@@ -20,6 +20,7 @@ import io.viewpush.app.metrics.BacklogMetrics;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
 import io.viewpush.app.metrics.ViewHealthMetrics;
+import io.viewpush.app.metrics.ViewLogContext;
 import io.viewpush.engine.ViewPush;
 import io.viewpush.http.api.ApiKey;
 import io.viewpush.http.api.ApiServer;
@@ -133,7 +134,7 @@ public final class Assembly implements AutoCloseable {
                     view -> built.get() == null ? PushHistory.none(view) : built.get().status(view).history());
             PushListener listener = Listeners.of(
                     PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, health,
-                    extra);
+                    extra, new ViewLogContext());
             ViewPush engine;
             try {
                 engine = ViewPush.builder()
@@ -425,6 +426,17 @@ public final class Assembly implements AutoCloseable {
 
         static PushListener of(PushListener... listeners) {
             return new Listeners(List.of(listeners));
+        }
+
+        @Override
+        public void pushStarted(String view, PushAttempt.Trigger trigger) {
+            for (PushListener l : listeners) {
+                try {
+                    l.pushStarted(view, trigger);
+                } catch (RuntimeException e) {
+                    LOG.warn("a push listener failed: {}", e.toString());
+                }
+            }
         }
 
         @Override

@@ -104,7 +104,7 @@ public final class BacklogMetrics {
                 try {
                     rows = counter.count(view, limit + 1);
                 } catch (PushException e) {
-                    LOG.debug("could not count the rows waiting in view '{}': {}", view, e.getMessage());
+                    LOG.debug("could not count the rows waiting in view '{}': {}", view, e.getMessage(), e);
                     rows = Double.NaN;
                 }
                 countedAt = now;
