@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BacklogMetrics {
     /** Rows counted at most (one more is read, to tell "exactly this many" from "more"). */
-    public static final int DEFAULT_LIMIT = 10_000;
+    public static final int DEFAULT_LIMIT = 1_000;
     /** How long a count is served before the next scrape counts again. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(30);
 
