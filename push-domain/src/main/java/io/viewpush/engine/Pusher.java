@@ -98,6 +98,11 @@ final class Pusher {
                      BooleanSupplier abandoned) {
         PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException(
                 "view '" + view.name() + "' has no push policy"));
+        try {
+            listener.pushStarted(view.name(), trigger);
+        } catch (RuntimeException e) {
+            keeper.noteListenerFailure(e);
+        }
         Instant started = clock.instant();
         Snapshot snapshot = new Snapshot(started, zone);
         Optional<LeaseToken> token;
