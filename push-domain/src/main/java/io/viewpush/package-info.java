@@ -4,6 +4,6 @@
  *
  * <p>Sub-packages: {@code expression} (the filter and calculation language), {@code view} (views
  * and push policies), {@code port} (the interfaces adapters implement) and {@code push} (the push
- * use case, the scheduler and the {@link io.viewpush.push.ViewPush} engine).
+ * use case, the scheduler and the {@link io.viewpush.engine.ViewPush} engine).
  */
 package io.viewpush;

@@ -2,6 +2,8 @@ package io.viewpush.app;
 
 import io.viewpush.app.cli.ViewPushCommand;
 
+import java.util.Optional;
+
 /**
  * The runnable jar's entry point: {@code java -jar push-app.jar COMMAND [options]}. Exits with the
  * command's exit code (CONTRACT.md section 1).
@@ -15,6 +17,15 @@ public final class Main {
         // before any jOOQ class loads: no banner, no tips
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
+        // before the first logger: logback.xml picks its appender from this property
+        String format = System.getenv(LogFormat.ENV);
+        Optional<LogFormat> logFormat = LogFormat.parse(format);
+        if (logFormat.isEmpty()) {
+            System.err.println("error: " + LogFormat.ENV + " must be text or json, not '" + format + "'");
+            System.exit(2);
+            return;
+        }
+        System.setProperty(LogFormat.PROPERTY, logFormat.get().appender());
         System.exit(ViewPushCommand.execute(args));
     }
 }

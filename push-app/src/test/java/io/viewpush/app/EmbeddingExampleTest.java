@@ -91,12 +91,19 @@ class EmbeddingExampleTest {
         String parent = Files.readString(Path.of("../pom.xml"), StandardCharsets.UTF_8);
         String groupId = tag(parent, "groupId");
         String version = tag(parent.substring(parent.indexOf("<artifactId>viewpush-parent</artifactId>")), "version");
+        String bom = Files.readString(Path.of("../viewpush-bom/pom.xml"), StandardCharsets.UTF_8);
+        assertThat(tag(bom.substring(bom.indexOf("<artifactId>viewpush-bom</artifactId>")), "version"))
+                .as("the BOM's version is the build's").isEqualTo(version);
+        assertThat(xml).as("the README imports the BOM").contains("<groupId>" + groupId + "</groupId>\n"
+                + "      <artifactId>viewpush-bom</artifactId>\n      <version>" + version + "</version>\n"
+                + "      <type>pom</type>\n      <scope>import</scope>");
         for (String module : List.of("push-adapter-jdbc", "push-adapter-http")) {
             assertThat(Files.readString(Path.of("../" + module + "/pom.xml"), StandardCharsets.UTF_8))
                     .contains("<artifactId>" + module + "</artifactId>");
-            assertThat(xml).as("the README's Maven coordinates of %s", module).contains("<dependency>\n  <groupId>"
-                    + groupId + "</groupId>\n  <artifactId>" + module + "</artifactId>\n  <version>" + version
-                    + "</version>\n</dependency>");
+            assertThat(bom).as("the BOM manages %s", module).contains("<groupId>" + groupId + "</groupId>\n"
+                    + "        <artifactId>" + module + "</artifactId>\n        <version>${project.version}</version>");
+            assertThat(xml).as("the README's Maven coordinates of %s", module).contains("<dependency>\n    <groupId>"
+                    + groupId + "</groupId>\n    <artifactId>" + module + "</artifactId>\n  </dependency>");
         }
         assertThatCode(() -> Class.forName("io.viewpush.testing.InMemoryStore")).doesNotThrowAnyException();
         assertThat(section).contains("`io.viewpush.testing.InMemoryStore`", "`<type>test-jar</type>`");

@@ -22,6 +22,10 @@ final class Events {
         this.listener = listener;
     }
 
+    void pushStarted(String view, PushAttempt.Trigger trigger) {
+        tell(view, l -> l.pushStarted(view, trigger));
+    }
+
     void pushFinished(PushAttempt attempt) {
         tell(attempt.view(), l -> l.pushFinished(attempt));
     }

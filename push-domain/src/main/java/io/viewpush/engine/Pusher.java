@@ -87,6 +87,7 @@ final class Pusher {
                      BooleanSupplier abandoned) {
         PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException(
                 "view '" + view.name() + "' has no push policy"));
+        events.pushStarted(view.name(), trigger);
         Instant started = clock.instant();
         Snapshot snapshot = new Snapshot(started, zone);
         // A due push first checks without the lease whether there is anything to send (one cheap

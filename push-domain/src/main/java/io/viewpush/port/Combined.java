@@ -17,6 +17,11 @@ final class Combined implements PushListener {
     }
 
     @Override
+    public void pushStarted(String view, PushAttempt.Trigger trigger) {
+        each(view, l -> l.pushStarted(view, trigger));
+    }
+
+    @Override
     public void batchFinished(String view, Delivery delivery, StampResult stamp) {
         each(view, l -> l.batchFinished(view, delivery, stamp));
     }

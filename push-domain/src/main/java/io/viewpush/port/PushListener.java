@@ -21,6 +21,14 @@ public interface PushListener {
     PushListener NONE = new PushListener() {
     };
 
+    /**
+     * A push of {@code view} starts, on the thread that runs it: the thread that reads the rows,
+     * sends the batches and then hears {@link #pushFinished} for it. A host may tag that thread's
+     * work with the view (a log context, a trace span) until {@code pushFinished}.
+     */
+    default void pushStarted(String view, PushAttempt.Trigger trigger) {
+    }
+
     /** A batch was sent and answered (or failed); {@code stamp} is empty-counted for failures. */
     default void batchFinished(String view, Delivery delivery, StampResult stamp) {
     }

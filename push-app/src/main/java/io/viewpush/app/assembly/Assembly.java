@@ -2,6 +2,9 @@ package io.viewpush.app.assembly;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -13,8 +16,11 @@ import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.DatabaseConfig;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.app.config.Location;
+import io.viewpush.app.metrics.BacklogMetrics;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
+import io.viewpush.app.metrics.ViewHealthMetrics;
+import io.viewpush.app.metrics.ViewLogContext;
 import io.viewpush.engine.ViewPush;
 import io.viewpush.http.api.ApiKey;
 import io.viewpush.http.api.ApiServer;
@@ -22,8 +28,11 @@ import io.viewpush.http.api.ApiServerException;
 import io.viewpush.http.transport.HttpPushTransport;
 import io.viewpush.http.transport.InvalidPolicyException;
 import io.viewpush.jdbc.JdbcPushStore;
+import io.viewpush.port.Page;
 import io.viewpush.port.PushListener;
+import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
+import io.viewpush.push.PushHistory;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.ViewDefinition;
 import org.slf4j.Logger;
@@ -41,6 +50,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -93,7 +103,9 @@ public final class Assembly implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             SessionZone zone = sessionZone(config.database());
-            HikariDataSource ds = dataSource(config.database(), zone);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            opened.push(metrics::close);
+            HikariDataSource ds = dataSource(config.database(), zone, metrics);
             opened.push(ds);
             LOG.info("database sessions in time zone {} ({}): timestamps without time zone and dates are read, "
                     + "compared with now() and stamped in it", zone.zone().getId(), zone.source());
@@ -104,16 +116,24 @@ public final class Assembly implements AutoCloseable {
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
-            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            opened.push(metrics::close);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
+            JvmGcMetrics gc = new JvmGcMetrics();
+            gc.bindTo(metrics);
+            opened.push(gc);
             new ProcessorMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
+            Gauge.builder("viewpush.build.info", () -> 1).description("1, with the running version in its tag")
+                    .tag("version", HttpPushTransport.VERSION).register(metrics);
             PushMetrics pushMetrics = PushMetrics.create(metrics);
             config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pushMetrics.startAtZero(v.name()));
+            // the engine does not exist yet when the listener is built: the gauges reach it when first read
+            AtomicReference<ViewPush> built = new AtomicReference<>();
+            ViewHealthMetrics health = ViewHealthMetrics.create(metrics,
+                    view -> built.get() == null ? PushHistory.none(view) : built.get().status(view).history());
             PushListener listener = PushListener.all(
-                    PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, extra);
+                    PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, health,
+                    extra, new ViewLogContext());
             ViewPush engine;
             try {
                 engine = ViewPush.builder()
@@ -131,6 +151,21 @@ public final class Assembly implements AutoCloseable {
                 throw new InvalidConfigException(e.problems().stream().map(config::locate).toList());
             }
             opened.push(engine);
+            built.set(engine);
+            BacklogMetrics backlog = BacklogMetrics.create(metrics, (view, limit) -> {
+                try (RowCursor rows = engine.read(view, new Page(Optional.empty(), limit))) {
+                    long n = 0;
+                    while (n < limit && rows.hasNext()) {
+                        rows.next();
+                        n++;
+                    }
+                    return n;
+                }
+            });
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> {
+                health.watch(v.name());
+                backlog.watch(v.name());
+            });
             return new Assembly(config, ds, store, transport, metrics, engine, opened, zone.zone());
         } catch (RuntimeException e) {
             closeAll(opened);
@@ -160,7 +195,7 @@ public final class Assembly implements AutoCloseable {
      */
     public static List<ConfigProblem> check(AppConfig config, List<ModifiedColumns.Warning> warnings) {
         List<ConfigProblem> problems = new ArrayList<>();
-        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()))) {
+        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
             runInit(config, ds);
             JdbcPushStore store = store(ds, false, config);
             for (ViewDefinition d : config.views()) {
@@ -193,7 +228,7 @@ public final class Assembly implements AutoCloseable {
      * @throws StartupException       when the database cannot be reached or the SQL fails
      */
     public static String modifiedTrigger(AppConfig config, ViewDefinition view, boolean apply) {
-        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()))) {
+        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
             runInit(config, ds);
             String sql = ModifiedColumns.triggerSql(config, ds, view);
             if (apply) {
@@ -369,7 +404,8 @@ public final class Assembly implements AutoCloseable {
         return new StartupException(message, e);
     }
 
-    private static HikariDataSource dataSource(DatabaseConfig db, SessionZone zone) {
+    /** @param metrics where the pool's metrics go ({@code hikaricp_*}), or null for none */
+    private static HikariDataSource dataSource(DatabaseConfig db, SessionZone zone, MeterRegistry metrics) {
         if (db.url().equals(DatabaseConfig.EMBEDDED_URL)) {
             try {
                 Files.createDirectories(Path.of(DatabaseConfig.EMBEDDED_DIRECTORY));
@@ -386,6 +422,9 @@ public final class Assembly implements AutoCloseable {
         hc.setMaximumPoolSize(db.poolSize());
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
+        if (metrics != null) {
+            hc.setMetricRegistry(metrics);
+        }
         if (db.isPostgres() || db.timeZone().isPresent()) {
             hc.setConnectionInitSql(zone.setSql());
         }

@@ -8,8 +8,13 @@ import java.nio.file.Path;
 
 /** The {@code -c FILE} option every command that reads a config shares. */
 final class ConfigOption {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = ConfigLoader.DEFAULT_FILE,
-            description = "the config file (default: ${DEFAULT-VALUE} in the working directory)")
+    /** The environment variable that names the config file when {@code -c} is not given. */
+    static final String ENV = "VIEWPUSH_CONFIG";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            defaultValue = "${env:" + ENV + ":-" + ConfigLoader.DEFAULT_FILE + "}",
+            description = "the config file (default: " + ConfigLoader.DEFAULT_FILE + " in the working directory, or $"
+                    + ENV + " when set; here: ${DEFAULT-VALUE})")
     Path file;
 
     AppConfig load() {

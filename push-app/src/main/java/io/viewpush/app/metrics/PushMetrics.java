@@ -9,6 +9,7 @@ import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.StampResult;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,9 +21,13 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code viewpush_pushes_total{view,outcome}}: pushes by outcome ({@code success},
  *       {@code nothing_to_send}, {@code failed}, {@code partial}, {@code skipped})</li>
- *   <li>{@code viewpush_push_duration_seconds{view,outcome}}: how long pushes took (a timer: count, sum, max)</li>
+ *   <li>{@code viewpush_push_duration_seconds{view,outcome}}: how long pushes took, a histogram
+ *       ({@code _bucket{le}}, {@code _count}, {@code _sum}; {@code _max}) whose buckets
+ *       ({@link #DURATION_BUCKETS}) let Prometheus's {@code histogram_quantile} give p50, p95 and p99</li>
  *   <li>{@code viewpush_batches_total{view,outcome}}: requests by outcome ({@code delivered}, {@code failed})</li>
- *   <li>{@code viewpush_rows_sent_total{view}}, {@code viewpush_bytes_sent_total{view}}: what was sent</li>
+ *   <li>{@code viewpush_rows_sent_total{view}}, {@code viewpush_sent_bytes_total{view}}: what was sent;
+ *       {@code viewpush_bytes_sent_total{view}} is the same count under its old name, which does not end
+ *       in its unit as Prometheus's conventions ask, kept for one release</li>
  *   <li>{@code viewpush_rows_stamped_total{view}}: rows stamped after a success</li>
  *   <li>{@code viewpush_stamp_skips_total{view}}: rows delivered but not stamped because they changed meanwhile</li>
  *   <li>{@code viewpush_failures_total{view}}: pushes that failed (wholly or partly)</li>
@@ -32,6 +37,19 @@ import java.util.Objects;
  * </ul>
  */
 public final class PushMetrics implements PushListener {
+    /**
+     * The push duration histogram's bucket bounds: from a small push on a local network to a
+     * million rows, so that p50, p95 and p99 fall between two close bounds.
+     */
+    public static final List<Duration> DURATION_BUCKETS = List.of(Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(30));
+
+    private static final String SENT_BYTES = "request body bytes sent to the receiver";
+    private static final String OLD_SENT_BYTES = SENT_BYTES + " (deprecated name: use viewpush_sent_bytes_total)";
+
     private final MeterRegistry registry;
 
     private PushMetrics(MeterRegistry registry) {
@@ -59,7 +77,8 @@ public final class PushMetrics implements PushListener {
             counter("viewpush.batches", "requests sent to the receiver, by outcome", view, "outcome", outcome);
         }
         counter("viewpush.rows.sent", "rows sent to the receiver", view);
-        counter("viewpush.bytes.sent", "request body bytes sent to the receiver", view);
+        counter("viewpush.sent.bytes", SENT_BYTES, view);
+        counter("viewpush.bytes.sent", OLD_SENT_BYTES, view);
         counter("viewpush.rows.stamped", "rows stamped after the receiver accepted them", view);
         counter("viewpush.stamp.skips", "rows delivered but not stamped because they changed after they were read",
                 view);
@@ -73,7 +92,8 @@ public final class PushMetrics implements PushListener {
         counter("viewpush.batches", "requests sent to the receiver, by outcome", view, "outcome",
                 delivery.delivered() ? "delivered" : "failed").increment();
         counter("viewpush.rows.sent", "rows sent to the receiver", view).increment(delivery.rows());
-        counter("viewpush.bytes.sent", "request body bytes sent to the receiver", view).increment(delivery.bytes());
+        counter("viewpush.sent.bytes", SENT_BYTES, view).increment(delivery.bytes());
+        counter("viewpush.bytes.sent", OLD_SENT_BYTES, view).increment(delivery.bytes());
         if (delivery.delivered()) {
             counter("viewpush.rows.stamped", "rows stamped after the receiver accepted them", view)
                     .increment(stamp.stamped());
@@ -88,6 +108,7 @@ public final class PushMetrics implements PushListener {
         counter("viewpush.pushes", "pushes by outcome", attempt.view(), "outcome", outcome).increment();
         Timer.builder("viewpush.push.duration").description("how long pushes took")
                 .tag("view", attempt.view()).tag("outcome", outcome)
+                .serviceLevelObjectives(DURATION_BUCKETS.toArray(Duration[]::new))
                 .register(registry).record(attempt.duration());
         if (attempt.status() == PushAttempt.Status.FAILED || attempt.status() == PushAttempt.Status.PARTIAL) {
             counter("viewpush.failures", "pushes that failed wholly or partly", attempt.view()).increment();

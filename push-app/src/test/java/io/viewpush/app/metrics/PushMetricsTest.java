@@ -6,6 +6,7 @@ import io.viewpush.push.Delivery;
 import io.viewpush.push.HeldBack;
 import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushHistory;
 import io.viewpush.push.StampResult;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,7 @@ class PushMetricsTest {
                 .contains("viewpush_batches_total{outcome=\"delivered\",view=\"orders\"} 1.0")
                 .contains("viewpush_batches_total{outcome=\"failed\",view=\"orders\"} 1.0")
                 .contains("viewpush_rows_sent_total{view=\"orders\"} 5.0")
+                .contains("viewpush_sent_bytes_total{view=\"orders\"} 420.0")
                 .contains("viewpush_bytes_sent_total{view=\"orders\"} 420.0")
                 .contains("viewpush_rows_stamped_total{view=\"orders\"} 2.0")
                 .contains("viewpush_stamp_skips_total{view=\"orders\"} 1.0")
@@ -104,6 +106,47 @@ class PushMetricsTest {
         } finally {
             push.detachAppender(lines);
         }
+    }
+
+    @Test
+    void pushDurationIsAHistogramWhoseBucketsGiveQuantiles() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PushMetrics m = PushMetrics.create(registry);
+        m.pushFinished(attempt(PushAttempt.Status.SUCCESS, 3, 3, 0, 300, 40));
+        m.pushFinished(attempt(PushAttempt.Status.SUCCESS, 3, 3, 0, 300, 200));
+        m.pushFinished(attempt(PushAttempt.Status.SUCCESS, 3, 3, 0, 300, 7000));
+        String text = registry.scrape();
+        assertThat(text).contains("# TYPE viewpush_push_duration_seconds histogram")
+                .contains("viewpush_push_duration_seconds_bucket{outcome=\"success\",view=\"orders\",le=\"0.025\"} 0")
+                .contains("viewpush_push_duration_seconds_bucket{outcome=\"success\",view=\"orders\",le=\"0.05\"} 1")
+                .contains("viewpush_push_duration_seconds_bucket{outcome=\"success\",view=\"orders\",le=\"0.25\"} 2")
+                .contains("viewpush_push_duration_seconds_bucket{outcome=\"success\",view=\"orders\",le=\"5.0\"} 2")
+                .contains("viewpush_push_duration_seconds_bucket{outcome=\"success\",view=\"orders\",le=\"10.0\"} 3")
+                .contains("viewpush_push_duration_seconds_bucket{outcome=\"success\",view=\"orders\",le=\"+Inf\"} 3")
+                .contains("viewpush_push_duration_seconds_count{outcome=\"success\",view=\"orders\"} 3");
+    }
+
+    @Test
+    void viewHealthStartsFromTheJournalThenFollowsPushes() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Instant lastSuccess = T0.minusSeconds(3600);
+        List<String> asked = new java.util.ArrayList<>();
+        ViewHealthMetrics h = ViewHealthMetrics.create(registry, view -> {
+            asked.add(view);
+            return new PushHistory(view, Optional.of(T0.minusSeconds(60)), Optional.of(lastSuccess),
+                    Optional.of(T0.minusSeconds(60)), Optional.of("500"), 4);
+        }).watch("orders");
+        assertThat(registry.scrape())
+                .contains("viewpush_consecutive_failures{view=\"orders\"} 4.0")
+                .contains("viewpush_last_success_timestamp_seconds{view=\"orders\"} " + (double) lastSuccess.getEpochSecond());
+        h.pushFinished(attempt(PushAttempt.Status.FAILED, 2, 0, 0, 120, 100));
+        h.pushFinished(attempt(PushAttempt.Status.SKIPPED, 0, 0, 0, 0, 1));
+        assertThat(registry.scrape()).contains("viewpush_consecutive_failures{view=\"orders\"} 5.0");
+        h.pushFinished(attempt(PushAttempt.Status.NOTHING_TO_SEND, 0, 0, 0, 0, 2000));
+        assertThat(registry.scrape())
+                .contains("viewpush_consecutive_failures{view=\"orders\"} 0.0")
+                .contains("viewpush_last_success_timestamp_seconds{view=\"orders\"} " + (double) (T0.getEpochSecond() + 2));
+        assertThat(asked).as("the journal is asked once").containsExactly("orders");
     }
 
     @Test
