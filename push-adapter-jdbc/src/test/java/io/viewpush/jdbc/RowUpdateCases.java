@@ -134,7 +134,8 @@ abstract class RowUpdateCases extends StoreCases {
                 .transport(new io.viewpush.testing.RecordingTransport()).view(def).build()) {
             assertThatThrownBy(() -> engine.updateRow("unconfirmed", RowKey.of(BigDecimal.ONE), Map.of("amount", new BigDecimal("1.005"))))
                     .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("2 decimal places")
-                    .extracting(e -> ((io.viewpush.engine.InvalidUpdateException) e).field()).isEqualTo("amount");
+                    .extracting(e -> ((io.viewpush.engine.InvalidUpdateException) e).field()
+                            + " " + ((io.viewpush.engine.InvalidUpdateException) e).reason()).isEqualTo("amount REFUSED_BY_STORE");
             assertThatThrownBy(() -> engine.updateRow("unconfirmed", RowKey.of(BigDecimal.ONE), Map.of("receipt id", "x".repeat(51))))
                     .isInstanceOf(io.viewpush.engine.InvalidUpdateException.class).hasMessageContaining("at most 50");
             assertThatThrownBy(() -> engine.updateRow("unconfirmed", RowKey.of(BigDecimal.ONE),

@@ -174,7 +174,7 @@ final class DefaultViewPush implements ViewPush {
         View v = existing(view);
         ValueType keyType = v.typeOf(v.keyField());
         if (rowKey == null || rowKey.size() != 1) {
-            throw new InvalidUpdateException(v.keyField(), "the key of view '" + view + "' is one " + keyType.label()
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), "the key of view '" + view + "' is one " + keyType.label()
                     + ", not " + (rowKey == null ? "empty" : rowKey.size() + " values"));
         }
         Object key = exactNumber(keyType, rowKey.single());
@@ -187,33 +187,33 @@ final class DefaultViewPush implements ViewPush {
             values = converted;
         }
         if (key == null || !keyType.javaType().isInstance(key)) {
-            throw new InvalidUpdateException(v.keyField(), "the key of view '" + view + "' is a " + keyType.label()
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), "the key of view '" + view + "' is a " + keyType.label()
                     + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
         }
         if (values.isEmpty()) {
-            throw new InvalidUpdateException("", "no fields to update; writable fields of view '" + view + "': "
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.NO_FIELDS, "", "no fields to update; writable fields of view '" + view + "': "
                     + v.writable());
         }
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String f = e.getKey();
             if (v.columns().indexOf(f).isEmpty()) {
-                throw new InvalidUpdateException(f, "view '" + view + "' has no field '" + f + "'; writable fields: "
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.UNKNOWN_FIELD, f, "view '" + view + "' has no field '" + f + "'; writable fields: "
                         + v.writable());
             }
             if (!v.writable().contains(f)) {
-                throw new InvalidUpdateException(f, "field '" + f + "' of view '" + view + "' is not writable; writable fields: "
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.NOT_WRITABLE, f, "field '" + f + "' of view '" + view + "' is not writable; writable fields: "
                         + v.writable());
             }
             ValueType t = v.typeOf(f);
             if (e.getValue() != null && !t.javaType().isInstance(e.getValue())) {
-                throw new InvalidUpdateException(f, "field '" + f + "' is a " + t.label() + ", not "
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.WRONG_TYPE, f, "field '" + f + "' is a " + t.label() + ", not "
                         + e.getValue().getClass().getSimpleName());
             }
             Optional<String> uncarriable = Carriable.problem(t, e.getValue());
             if (uncarriable.isPresent()) {
                 // refused before anything is written: a stored value the row JSON cannot carry would
                 // be held back from every push and pull of every view that shows this column
-                throw new InvalidUpdateException(f, "field '" + f + "' of view '" + view + "' cannot take this value: it "
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.VALUE_NOT_CARRIABLE, f, "field '" + f + "' of view '" + view + "' cannot take this value: it "
                         + uncarriable.get());
             }
         }
@@ -222,7 +222,7 @@ final class DefaultViewPush implements ViewPush {
             return u.update(v, RowKey.of(key), values, new Snapshot(clock.instant(), zone));
         } catch (RejectedValueException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
-            throw new InvalidUpdateException(e.field(), e.getMessage());
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage());
         }
     }
 

@@ -2,22 +2,54 @@ package io.viewpush.engine;
 
 import io.viewpush.PushException;
 
-/** A row update that names a field the view does not have or may not write, or a value of the wrong type. */
+import java.util.Objects;
+
+/**
+ * A row update that cannot be made: it names a field the view does not have or may not write, a
+ * value of the wrong type or one a row cannot carry, or the store refused a value for its column.
+ * {@link #reason()} says which, for code to compare; the message is for people.
+ */
 public class InvalidUpdateException extends PushException {
     private static final long serialVersionUID = 1L;
 
+    /** Why an update was refused. */
+    public enum Reason {
+        /** The update named no field. */
+        NO_FIELDS,
+        /** The key is not of the key field's type. */
+        KEY_WRONG_TYPE,
+        /** A field the view does not have. */
+        UNKNOWN_FIELD,
+        /** A field of the view that is not writable. */
+        NOT_WRITABLE,
+        /** A value not of its field's type. */
+        WRONG_TYPE,
+        /** A value the row JSON cannot carry (checked before anything is written). */
+        VALUE_NOT_CARRIABLE,
+        /** The store found a value its column cannot hold (too long, out of range, too precise); nothing was written. */
+        REFUSED_BY_STORE
+    }
+
+    private final Reason reason;
     private final String field;
 
     /**
-     * @param field   the offending field
-     * @param message what is wrong with it
+     * @param reason  why the update was refused
+     * @param field   the offending field ({@code ""} when none or unknown)
+     * @param message what is wrong with it, in words for people
      */
-    public InvalidUpdateException(String field, String message) {
+    public InvalidUpdateException(Reason reason, String field, String message) {
         super(message);
+        this.reason = Objects.requireNonNull(reason, "reason");
         this.field = field;
     }
 
-    /** @return the offending field */
+    /** @return why the update was refused */
+    public Reason reason() {
+        return reason;
+    }
+
+    /** @return the offending field ({@code ""} when none or unknown) */
     public String field() {
         return field;
     }

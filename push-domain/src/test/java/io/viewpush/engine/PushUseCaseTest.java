@@ -292,9 +292,13 @@ class PushUseCaseTest {
         insert(1);
         engine(ContractViews.notConfirmed());
         assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("customer", "x")))
-                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("not writable");
+                .isInstanceOfSatisfying(InvalidUpdateException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidUpdateException.Reason.NOT_WRITABLE))
+                .hasMessageContaining("not writable");
         assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("colour", "x")))
-                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("no field 'colour'");
+                .isInstanceOfSatisfying(InvalidUpdateException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidUpdateException.Reason.UNKNOWN_FIELD))
+                .hasMessageContaining("no field 'colour'");
         assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", 5)))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("is a text");
         assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of("1"), Map.of("receipt id", "R")))
@@ -310,7 +314,10 @@ class PushUseCaseTest {
         insert(1);
         engine(ContractViews.notConfirmed());
         assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", "R\ud800")))
-                .isInstanceOfSatisfying(InvalidUpdateException.class, e -> assertThat(e.field()).isEqualTo("receipt id"))
+                .isInstanceOfSatisfying(InvalidUpdateException.class, e -> {
+                    assertThat(e.field()).isEqualTo("receipt id");
+                    assertThat(e.reason()).isEqualTo(InvalidUpdateException.Reason.VALUE_NOT_CARRIABLE);
+                })
                 .hasMessageContaining("field 'receipt id'").hasMessageContaining("lone surrogate U+D800 at character 2");
         assertThatThrownBy(() -> engine.updateRow("unconfirmed orders", RowKey.of(key(1)), Map.of("receipt id", "\udc00x")))
                 .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("U+DC00");

@@ -648,11 +648,15 @@ final class ApiHandler extends Handler.Abstract {
         try {
             row = engine.updateRow(view.name(), RowKey.of(key), values);
         } catch (InvalidUpdateException e) {
-            if (values.isEmpty()) {
+            if (e.reason() == InvalidUpdateException.Reason.NO_FIELDS) {
                 throw ApiError.badRequest("bad_request", e.getMessage());
             }
-            // the fields, their writability and types were checked above: this is the store refusing a
-            // value for its column; its words (driver text, SQL states, column names) stay in the log
+            if (e.reason() != InvalidUpdateException.Reason.REFUSED_BY_STORE) {
+                // the engine's own check (a value the row JSON cannot carry), in the domain's words
+                throw ApiError.badRequest("invalid_value", e.getMessage());
+            }
+            // the store refusing a value for its column: its words (driver text, SQL states, column
+            // names) stay in the log
             LOG.debug("an update of view '{}' was refused: {}", view.name(), e.getMessage());
             throw refusedUpdate(view, key, keyText, values);
         } catch (UnknownViewException e) {
