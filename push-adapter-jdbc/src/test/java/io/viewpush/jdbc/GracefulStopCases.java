@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DESIGN.md "graceful stop" and "nothing lost", through the engine an embedder builds on a real
+ * The graceful stop (README, "Operations") and "nothing lost" (docs/ARCHITECTURE.md), through the engine an embedder builds on a real
  * database: a batch whose receiver answers only after {@link ViewPush#close()} gave up waiting is
  * never stamped, the attempt is journalled as failed, and the next engine delivers the rows again.
  */

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The runnable jar's entry point: {@code java -jar push-app.jar COMMAND [options]}. Exits with the
- * command's exit code (CONTRACT.md section 1).
+ * command's exit code (README, "The standalone app").
  */
 public final class Main {
     private Main() {

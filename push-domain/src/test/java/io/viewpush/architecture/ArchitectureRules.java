@@ -10,7 +10,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * ViewPush's architecture as ArchUnit rules (DESIGN.md "Architecture"), public so that the authors
+ * ViewPush's architecture as ArchUnit rules (docs/ARCHITECTURE.md, "The modules"), public so that the authors
  * of extensions and adapters can hold their code to the same rules:
  *
  * <pre>{@code
@@ -33,7 +33,7 @@ public final class ArchitectureRules {
     public static final ArchRule DOMAIN_DEPENDS_ONLY_ON_THE_JDK = noClasses()
             .that().resideInAnyPackage(DOMAIN)
             .should().dependOnClassesThat().resideOutsideOfPackages(concat(DOMAIN, "java.."))
-            .because("push-domain is pure Java 17 (DESIGN.md): adapters bring the technologies")
+            .because("push-domain is pure Java 17 (docs/ARCHITECTURE.md): adapters bring the technologies")
             .allowEmptyShould(true);
 
     /** The domain does not use JDBC either, although java.sql is in the JDK. */

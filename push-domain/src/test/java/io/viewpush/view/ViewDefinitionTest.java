@@ -24,7 +24,7 @@ class ViewDefinitionTest {
             "last pushed", ValueType.TIMESTAMP,
             "receipt id", ValueType.TEXT);
 
-    /** The fields of the config example in CONTRACT.md, without calculations or filters. */
+    /** The fields of the config example in the README's configuration reference, without calculations or filters. */
     static ViewDefinition.Builder base() {
         return ViewDefinition.builder("orders to push", "orders")
                 .key("id")
@@ -38,7 +38,7 @@ class ViewDefinitionTest {
                 .push(PushPolicy.builder(HOOK, "last pushed").modifiedField("last modified [auto]").build());
     }
 
-    /** The view of the config example in CONTRACT.md: "modified since last pushed". */
+    /** The view of the config example in the README's configuration reference: "modified since last pushed". */
     static ViewDefinition.Builder orders() {
         return base()
                 .calculation("needs pushing", "{last modified [auto]} > {last pushed}")

@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The HTTP API of CONTRACT.md section 4, served from a {@link ViewPush} engine: pull a view, write
+ * The HTTP API (README, "The HTTP API"), served from a {@link ViewPush} engine: pull a view, write
  * receipts back, push now, read the journal, and a health check.
  *
  * <pre>{@code

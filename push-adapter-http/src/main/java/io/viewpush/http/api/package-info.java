@@ -1,5 +1,5 @@
 /**
- * The inbound HTTP API (CONTRACT.md section 4): {@link io.viewpush.http.api.ApiServer} serves a
+ * The inbound HTTP API (README, "The HTTP API"): {@link io.viewpush.http.api.ApiServer} serves a
  * {@link io.viewpush.engine.ViewPush} engine's views to the keys in its
  * {@link io.viewpush.http.api.ApiKey}s: pull a view as the JSON a push sends, write receipts back
  * into writable fields, push now, read the push journal, and a health check. Served by an embedded

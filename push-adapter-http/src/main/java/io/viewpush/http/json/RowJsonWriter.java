@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes the rows of a view as the JSON that receivers get (CONTRACT.md section 3): one object per
+ * Writes the rows of a view as the JSON that receivers get (README, "The push request"): one object per
  * row, keys are the view's output field names in the view's order. It is the one serializer for
  * both the push payload and the pull API, so both are byte-identical for the same rows.
  *

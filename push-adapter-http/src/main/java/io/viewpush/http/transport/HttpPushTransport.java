@@ -14,7 +14,7 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 /**
  * The push transport over HTTP (Apache HttpClient 5, retries by resilience4j): POSTs a view's rows
- * to the receiver exactly as CONTRACT.md section 3 says.
+ * to the receiver exactly as the README's "The push request" says.
  *
  * <ul>
  *   <li><b>Body</b>: {@code form} (default) is {@code application/x-www-form-urlencoded; charset=UTF-8}

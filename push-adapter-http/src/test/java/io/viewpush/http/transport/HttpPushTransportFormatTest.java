@@ -34,7 +34,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a receiver gets, byte for byte, in both formats (CONTRACT.md section 3). */
+/** What a receiver gets, byte for byte, in both formats (README, "The push request"). */
 class HttpPushTransportFormatTest {
     /** The JSON of {@link TestViews#awkwardRows}, written out by hand. */
     static final String AWKWARD_JSON = "["

@@ -1,6 +1,6 @@
 package io.viewpush.app.cli;
 
-/** The exit codes of CONTRACT.md section 1. */
+/** The exit codes the README's command table promises ("The standalone app"). */
 public final class ExitCodes {
     /** Success, nothing to send, valid, or a clean stop. */
     public static final int OK = 0;

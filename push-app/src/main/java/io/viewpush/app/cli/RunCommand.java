@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.flush();
             System.err.flush();
             stopped.countDown();
-            // a SIGTERM would otherwise end the JVM with 143; a clean stop is 0 (CONTRACT.md section 1)
+            // a SIGTERM would otherwise end the JVM with 143; a clean stop is 0 (the README's command table)
             Runtime.getRuntime().halt(ExitCodes.OK);
         }, "viewpush-shutdown"));
         long pushing = c.views().stream().filter(v -> v.push().isPresent()).count();

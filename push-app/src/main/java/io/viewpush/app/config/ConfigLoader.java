@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads a ViewPush config file (YAML, CONTRACT.md section 2) into an {@link AppConfig}, or reports
+ * Reads a ViewPush config file (YAML, README "Configuration reference") into an {@link AppConfig}, or reports
  * every mistake at once in an {@link InvalidConfigException}: YAML syntax, unknown keys (with the
  * nearest valid one), missing keys, values of the wrong kind, bad URLs and durations, environment
  * variables that are not set, view problems (unknown fields in expressions with the character

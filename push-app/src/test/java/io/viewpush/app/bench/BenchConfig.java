@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The app configs (CONTRACT.md section 2) the scenarios run with: the "modified since last pushed" set-up. */
+/** The app configs (README, "Configuration reference") the scenarios run with: the "modified since last pushed" set-up. */
 final class BenchConfig {
     /** The admin key of the latency scenario's wake-up calls. */
     static final String ADMIN_KEY = "bench-admin-key-0123456789";
