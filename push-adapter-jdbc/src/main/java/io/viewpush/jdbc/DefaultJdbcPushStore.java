@@ -1,5 +1,7 @@
 package io.viewpush.jdbc;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseToken;
@@ -57,7 +59,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link JdbcPushStore}: wires the schema reader, the SQL translation, stamping, the journal and the leases. */
 final class DefaultJdbcPushStore implements JdbcPushStore {
-    private static final System.Logger LOG = System.getLogger(JdbcPushStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcPushStore.class);
     /** Stamp batches older than this were abandoned by a crashed engine; their rows are discarded when pruning. */
     static final Duration ABANDONED_BATCH_AGE = Duration.ofDays(1);
 
@@ -519,8 +521,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             discardAbandonedBatches();
         } catch (DataAccessException e) {
             // the attempt is recorded; pruning is retried after the next interval
-            LOG.log(System.Logger.Level.WARNING, "pruning the push journal of view '" + view + "' failed: "
-                    + Errors.reason(e));
+            LOG.warn("pruning the push journal of view '{}' failed: {}", view, Errors.reason(e));
         }
     }
 

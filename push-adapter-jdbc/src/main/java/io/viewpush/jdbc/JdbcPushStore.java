@@ -103,6 +103,19 @@ public interface JdbcPushStore extends PushStore, AutoCloseable {
     String databaseName();
 
     /** Builds a {@link JdbcPushStore}; {@link #build()} names the first bad option. */
+    /**
+     * jOOQ prints a banner and a "tip of the day" into the log at its first use unless these system
+     * properties say not to: a host's log gets nothing it did not ask for. A host that set either
+     * property itself keeps its choice.
+     */
+    private static void quietJooq() {
+        for (String p : new String[]{"org.jooq.no-logo", "org.jooq.no-tips"}) {
+            if (System.getProperty(p) == null) {
+                System.setProperty(p, "true");
+            }
+        }
+    }
+
     final class Builder {
         final DataSource dataSource;
         int fetchSize = DEFAULT_FETCH_SIZE;
@@ -194,6 +207,7 @@ public interface JdbcPushStore extends PushStore, AutoCloseable {
          * @throws StorageException         when the database cannot be reached or a migration fails
          */
         public JdbcPushStore build() {
+            quietJooq();
             if (dataSource == null) {
                 throw new IllegalArgumentException("dataSource is required");
             }

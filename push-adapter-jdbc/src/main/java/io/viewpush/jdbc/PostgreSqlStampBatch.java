@@ -326,8 +326,7 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
             try {
                 f.close();
             } catch (java.io.UncheckedIOException e) {
-                System.getLogger(JdbcPushStore.class.getName()).log(System.Logger.Level.WARNING,
-                        "view '" + view.name() + "': " + e.getMessage());
+                org.slf4j.LoggerFactory.getLogger(JdbcPushStore.class).warn("view '{}': {}", view.name(), e.getMessage());
             }
         }
     }
