@@ -15,8 +15,10 @@ import java.util.function.Consumer;
  * A push's rows without those the row JSON cannot carry ({@link Carriable}): each such row is
  * passed over (so it is neither sent nor stamped), counted, and the first
  * {@link HeldBack#MAX_LISTED} are kept by key and field. Looks one row ahead; holds no other row.
+ * The engine reads every push through one; whatever shows what a push would send (a preview) uses
+ * one too, so that it shows the same rows.
  */
-final class HoldingBack implements RowCursor {
+public final class HoldingBack implements RowCursor {
     private final RowCursor rows;
     private final Consumer<HeldBackRow> onHeldBack;
     private final List<HeldBackRow> first = new ArrayList<>();
@@ -27,7 +29,7 @@ final class HoldingBack implements RowCursor {
      * @param rows       the view's rows, closed with this
      * @param onHeldBack told of each row held back (the listener), as it is passed over
      */
-    HoldingBack(RowCursor rows, Consumer<HeldBackRow> onHeldBack) {
+    public HoldingBack(RowCursor rows, Consumer<HeldBackRow> onHeldBack) {
         this.rows = rows;
         this.onHeldBack = onHeldBack;
     }
@@ -68,7 +70,7 @@ final class HoldingBack implements RowCursor {
     }
 
     /** @return the rows held back so far */
-    HeldBack heldBack() {
+    public HeldBack heldBack() {
         return count == 0 ? HeldBack.NONE : new HeldBack(count, first);
     }
 

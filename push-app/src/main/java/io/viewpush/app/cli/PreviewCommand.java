@@ -3,13 +3,12 @@ package io.viewpush.app.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.viewpush.app.assembly.Assembly;
 import io.viewpush.app.config.AppConfig;
+import io.viewpush.engine.HoldingBack;
 import io.viewpush.http.json.RowJsonWriter;
 import io.viewpush.port.Page;
 import io.viewpush.port.PushListener;
 import io.viewpush.port.RowCursor;
 import io.viewpush.push.HeldBack;
-import io.viewpush.view.Carriable;
-import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,10 +20,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 
 /** {@code preview -c FILE VIEW}: the JSON a push would send now, on stdout; no POST, no stamp. */
@@ -54,7 +49,8 @@ final class PreviewCommand implements Callable<Integer> {
              RowCursor cursor = assembly.engine().read(view, Page.ALL)) {
             View v = assembly.engine().view(view).orElseThrow();
             RowJsonWriter writer = RowJsonWriter.create();
-            Sendable sendable = new Sendable(cursor);
+            // what a push would send: it holds back the rows whose values the row JSON cannot carry
+            HoldingBack sendable = new HoldingBack(cursor, held -> { });
             if (pretty) {
                 rows = 0;
                 try (JsonGenerator g = writer.jsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
@@ -70,12 +66,9 @@ final class PreviewCommand implements Callable<Integer> {
             }
             out.write('\n');
             out.flush();
-            if (sendable.heldBack > 0) {
-                spec.commandLine().getErr().println(sendable.heldBack + (sendable.heldBack == 1 ? " row" : " rows")
-                        + " held back: a push would neither send nor stamp " + (sendable.heldBack == 1 ? "it" : "them")
-                        + ", as the JSON cannot carry a value: " + String.join("; ", sendable.first)
-                        + (sendable.heldBack > sendable.first.size() ? "; and " + (sendable.heldBack - sendable.first.size())
-                        + " more" : ""));
+            HeldBack heldBack = sendable.heldBack();
+            if (!heldBack.isEmpty()) {
+                spec.commandLine().getErr().println(heldBack.summary() + "; a push would hold them back too");
             }
             int maxRows = v.push().map(p -> p.maxRows()).orElse(0);
             String requests = rows == 0 ? "a push would send nothing"
@@ -86,49 +79,6 @@ final class PreviewCommand implements Callable<Integer> {
                     + (v.push().isPresent() ? requests : "the view is pull-only") + ". Nothing was sent or stamped.");
         }
         return ExitCodes.OK;
-    }
-
-    /**
-     * The rows a push would send: those whose values the row JSON can carry. A push holds the others
-     * back (neither sent nor stamped), and so does the preview, naming the first few.
-     */
-    private static final class Sendable implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final List<String> first = new ArrayList<>();
-        private long heldBack;
-        private Row next;
-
-        Sendable(Iterator<Row> rows) {
-            this.rows = rows;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && rows.hasNext()) {
-                Row row = rows.next();
-                int bad = Carriable.firstProblem(row);
-                if (bad < 0) {
-                    next = row;
-                } else {
-                    heldBack++;
-                    if (first.size() < HeldBack.MAX_LISTED) {
-                        first.add("key " + Carriable.keyText(row) + ", field '"
-                                + Carriable.printable(row.columns().name(bad)) + "'");
-                    }
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Row row = next;
-            next = null;
-            return row;
-        }
     }
 
     /** stdout must stay open after the JSON is written. */
