@@ -200,7 +200,7 @@ class EmbeddedDefaultCrashIT {
 
     @Test
     void aCommitTheEmbeddedDatabaseAcknowledgedSurvivesSigkillRightAfterIt() throws Exception {
-        int kills = Scale.count("embedded.ackKills", 5, 50);
+        int kills = Scale.count("embedded.ackKills", 3, 50);
         Path dir = Fixture.dir("11-embedded-ack-kills");
         String url = DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url();
         int lost = 0;
