@@ -234,6 +234,46 @@ class EmbeddedDefaultCrashIT {
         assertThat(lost).as("acknowledged commits lost to SIGKILL (of %d)", kills).isZero();
     }
 
+    @Test
+    void aKillAmidConcurrentTransactionsNeverLeavesARowThatNoWriteCanLock() throws Exception {
+        int kills = Scale.count("embedded.writerKills", 5, 200);
+        SplittableRandom random = new SplittableRandom(Scale.SEED);
+        Path dir = Fixture.dir("11-embedded-writer-kills");
+        String url = DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url();
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        for (int i = 1; i <= kills; i++) {
+            Path out = dir.resolve("writers-" + i + ".out");
+            Process writers = new ProcessBuilder(javaCommand, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                    ConcurrentWriters.class.getName(), "run", url)
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                long end = System.nanoTime() + STATEMENT_DEADLINE.toNanos();
+                while (!java.nio.file.Files.readString(out).contains("UP")) {
+                    assertThat(writers.isAlive()).as("the writers live:\n%s", java.nio.file.Files.readString(out)).isTrue();
+                    assertThat(System.nanoTime()).as("the writers started in time").isLessThan(end);
+                    Thread.sleep(20);
+                }
+                Thread.sleep(200 + random.nextInt(2000));
+            } finally {
+                writers.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            Path checked = dir.resolve("check-" + i + ".out");
+            Process check = new ProcessBuilder(javaCommand, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                    ConcurrentWriters.class.getName(), "check", url)
+                    .redirectErrorStream(true).redirectOutput(checked.toFile()).start();
+            if (!check.waitFor(STATEMENT_DEADLINE.toSeconds() + 30, TimeUnit.SECONDS)) {
+                check.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                throw new AssertionError("the reopen after kill " + i + " did not end:\n" + java.nio.file.Files.readString(checked));
+            }
+            assertThat(check.exitValue()).as("reopen after kill %d of %d writes every table:\n%s", i, kills,
+                    java.nio.file.Files.readString(checked)).isZero();
+        }
+        Report.addCases("11. embedded default: SIGKILL amid concurrent transactions", Fixture.secrets().scan(List.of()),
+                kills + " kills of 4 writers (lease row, stamps, receipts, journal), " + kills
+                        + " reopens wrote every table, 0 hung (deadline " + STATEMENT_DEADLINE.toSeconds() + " s); seed " + Scale.SEED);
+    }
+
     /** 2,000 rows, a third of them never pushed. */
     private static void createTable(String url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, DatabaseConfig.EMBEDDED_USER, "");
