@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenario 11: the embedded default database (a config without {@code database}) under crashes.
+ * Scenario 13: the embedded default database (a config without {@code database}) under crashes.
  *
  * <p>First it is opened, migrated, written and closed again and again, the way every command opens
  * it (the pool, Flyway, the engine). Then {@code run} is killed with SIGKILL while it stamps pushed
@@ -59,7 +59,7 @@ class EmbeddedDefaultCrashIT {
     @Test
     void theDefaultDatabaseOpensMigratesWritesAndClosesEveryTime() throws Exception {
         int opens = Scale.count("embedded.opens", 30, 1000);
-        Path dir = Fixture.dir("11-embedded-opens");
+        Path dir = Fixture.dir("13-embedded-opens");
         DatabaseConfig db = DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY));
         createTable(db.url());
         AppConfig config = ConfigLoader.parse("""
@@ -95,7 +95,7 @@ class EmbeddedDefaultCrashIT {
             assertThat(found).as("every write of every open is there").isEqualTo(written);
         }
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-        Report.addCases("11. embedded default: open/migrate/write/close", Fixture.secrets().scan(List.of()),
+        Report.addCases("13. embedded default: open/migrate/write/close", Fixture.secrets().scan(List.of()),
                 opens + " opens, " + opens + " writes, 0 failed, 0 hung (deadline " + STATEMENT_DEADLINE.toSeconds()
                         + " s each), " + seconds + " s");
     }
@@ -104,7 +104,7 @@ class EmbeddedDefaultCrashIT {
     void sigkillsWhileStampingAndWritingReceiptsLoseNothingAndEveryReopenWrites() throws Exception {
         int kills = Scale.count("embedded.kills", 3, 200);
         SplittableRandom random = new SplittableRandom(Scale.SEED);
-        Path dir = Fixture.dir("11-embedded-kills");
+        Path dir = Fixture.dir("13-embedded-kills");
         String url = DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url();
         createTable(url);
         Set<Long> needed = new HashSet<>(unstamped(url));
@@ -186,7 +186,7 @@ class EmbeddedDefaultCrashIT {
             Ledger ledger = new Ledger().add("items", state(url, needed), receiver.exchanges());
             Secrets.Scan scan = Fixture.secrets().scan(CrashRecoveryIT.logs(processes));
             long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-            Report.add("11. embedded default: SIGKILL while stamping + receipts", ledger, scan, kills + " kills of run, "
+            Report.add("13. embedded default: SIGKILL while stamping + receipts", ledger, scan, kills + " kills of run, "
                     + pushes + " pushes after them all exit 0 (" + retriedForLease + " waited for the dead lease), "
                     + (2 * kills) + " reopens checked, 0 hung; receipts " + receipts.get() + " sent, "
                     + receiptsAcknowledged.get() + " acknowledged, 0 lost; " + seconds + " s; seed " + Scale.SEED);
@@ -201,7 +201,7 @@ class EmbeddedDefaultCrashIT {
     @Test
     void aCommitTheEmbeddedDatabaseAcknowledgedSurvivesSigkillRightAfterIt() throws Exception {
         int kills = Scale.count("embedded.ackKills", 3, 50);
-        Path dir = Fixture.dir("11-embedded-ack-kills");
+        Path dir = Fixture.dir("13-embedded-ack-kills");
         String url = DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url();
         int lost = 0;
         for (int i = 1; i <= kills; i++) {
@@ -229,7 +229,7 @@ class EmbeddedDefaultCrashIT {
                 }
             }
         }
-        Report.addCases("11. embedded default: SIGKILL right after a commit", Fixture.secrets().scan(List.of()),
+        Report.addCases("13. embedded default: SIGKILL right after a commit", Fixture.secrets().scan(List.of()),
                 kills + " commits acknowledged, each followed by SIGKILL at once: " + lost + " lost");
         assertThat(lost).as("acknowledged commits lost to SIGKILL (of %d)", kills).isZero();
     }
@@ -238,7 +238,7 @@ class EmbeddedDefaultCrashIT {
     void aKillAmidConcurrentTransactionsNeverLeavesARowThatNoWriteCanLock() throws Exception {
         int kills = Scale.count("embedded.writerKills", 5, 200);
         SplittableRandom random = new SplittableRandom(Scale.SEED);
-        Path dir = Fixture.dir("11-embedded-writer-kills");
+        Path dir = Fixture.dir("13-embedded-writer-kills");
         String url = DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url();
         String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
@@ -269,7 +269,7 @@ class EmbeddedDefaultCrashIT {
             assertThat(check.exitValue()).as("reopen after kill %d of %d writes every table:\n%s", i, kills,
                     java.nio.file.Files.readString(checked)).isZero();
         }
-        Report.addCases("11. embedded default: SIGKILL amid concurrent transactions", Fixture.secrets().scan(List.of()),
+        Report.addCases("13. embedded default: SIGKILL amid concurrent transactions", Fixture.secrets().scan(List.of()),
                 kills + " kills of 4 writers (lease row, stamps, receipts, journal), " + kills
                         + " reopens wrote every table, 0 hung (deadline " + STATEMENT_DEADLINE.toSeconds() + " s); seed " + Scale.SEED);
     }
