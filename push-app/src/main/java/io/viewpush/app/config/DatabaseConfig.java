@@ -27,8 +27,16 @@ public record DatabaseConfig(String url, Optional<String> user, Optional<String>
     public static final int DEFAULT_POOL_SIZE = 10;
     /** The directory of the default embedded database, relative to the working directory. */
     public static final String EMBEDDED_DIRECTORY = "viewpush-data";
+    /**
+     * The settings of every embedded database's URL. {@code WRITE_DELAY=0}: a commit is written to the
+     * file before it returns; with H2's default (500 ms) commits live only in memory until a background
+     * thread writes them, so a process killed with SIGKILL (or by the OOM killer) loses stamps and
+     * receipts that were already acknowledged. {@code DB_CLOSE_ON_EXIT=FALSE}: the pool, not H2's own
+     * shutdown hook, closes the file, after the engine has stopped.
+     */
+    public static final String EMBEDDED_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     /** The default database: an embedded H2 file database under {@code ./viewpush-data}. */
-    public static final String EMBEDDED_URL = "jdbc:h2:file:./" + EMBEDDED_DIRECTORY + "/viewpush;DB_CLOSE_ON_EXIT=FALSE";
+    public static final String EMBEDDED_URL = "jdbc:h2:file:./" + EMBEDDED_DIRECTORY + "/viewpush" + EMBEDDED_SETTINGS;
     /** The user of the embedded database. */
     public static final String EMBEDDED_USER = "sa";
 
@@ -56,7 +64,7 @@ public record DatabaseConfig(String url, Optional<String> user, Optional<String>
 
     /** @return an embedded H2 file database in {@code directory} (the demo uses one of its own) */
     public static DatabaseConfig embeddedIn(Path directory) {
-        String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("viewpush") + ";DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("viewpush") + EMBEDDED_SETTINGS;
         return new DatabaseConfig(url, Optional.of(EMBEDDED_USER), Optional.of(""), Optional.empty(), DEFAULT_POOL_SIZE, true);
     }
 

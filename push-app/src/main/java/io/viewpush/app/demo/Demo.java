@@ -76,7 +76,7 @@ public final class Demo {
 
     private static final String CONFIG = String.join("\n",
             "database:",
-            "  url: jdbc:h2:file:${DEMO_DIR}/viewpush;DB_CLOSE_ON_EXIT=FALSE",
+            "  url: jdbc:h2:file:${DEMO_DIR}/viewpush;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
             "  user: sa",
             "  init: schema.sql                 # creates the sample table at start-up",
             "server:",
