@@ -113,6 +113,7 @@ public final class Assembly implements AutoCloseable {
             runInit(config, ds);
             JdbcPushStore store = store(ds, true, config);
             opened.push(store);
+            config.warnings().forEach(w -> LOG.warn("{}", w.line()));
             logModifiedColumns(config, ds);
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
