@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigProblem;
+import io.viewpush.app.config.ConfigWarning;
 import io.viewpush.app.config.DatabaseConfig;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.app.config.Location;
@@ -112,6 +113,7 @@ public final class Assembly implements AutoCloseable {
             runInit(config, ds);
             JdbcPushStore store = store(ds, true, config);
             opened.push(store);
+            config.warnings().forEach(w -> LOG.warn("{}", w.line()));
             logModifiedColumns(config, ds);
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
@@ -186,14 +188,14 @@ public final class Assembly implements AutoCloseable {
     }
 
     /**
-     * {@link #check(AppConfig)}, and, when there is no problem, how each view's modified column is
-     * written (a warning is not a problem: the config is valid).
+     * {@link #check(AppConfig)}, and, when there is no problem, the config's own warnings and how each
+     * view's modified column is written (a warning is not a problem: the config is valid).
      *
-     * @param warnings receives the warnings and notes about modified columns
+     * @param warnings receives the config's warnings, then the warnings and notes about modified columns
      * @return every problem, placed in the file; empty when the config is valid
      * @throws StartupException when the database cannot be reached or the init SQL fails
      */
-    public static List<ConfigProblem> check(AppConfig config, List<ModifiedColumns.Warning> warnings) {
+    public static List<ConfigProblem> check(AppConfig config, List<ConfigWarning> warnings) {
         List<ConfigProblem> problems = new ArrayList<>();
         try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
             runInit(config, ds);
@@ -213,6 +215,7 @@ public final class Assembly implements AutoCloseable {
                 }
             }
             if (problems.isEmpty()) {
+                warnings.addAll(config.warnings());
                 warnings.addAll(modifiedColumns(config, ds));
             }
         }
@@ -254,7 +257,7 @@ public final class Assembly implements AutoCloseable {
         }
     }
 
-    private static List<ModifiedColumns.Warning> modifiedColumns(AppConfig config, HikariDataSource ds) {
+    private static List<ConfigWarning> modifiedColumns(AppConfig config, HikariDataSource ds) {
         try {
             return ModifiedColumns.inspect(config, ds);
         } catch (StorageException e) {
@@ -265,15 +268,15 @@ public final class Assembly implements AutoCloseable {
 
     /** Says once, at start, which views' modified columns can lose changes (and which cannot be told). */
     private static void logModifiedColumns(AppConfig config, HikariDataSource ds) {
-        List<ModifiedColumns.Warning> all = modifiedColumns(config, ds);
-        List<ModifiedColumns.Warning> notes = all.stream().filter(w -> !w.dangerous()).toList();
-        all.stream().filter(ModifiedColumns.Warning::dangerous).forEach(w -> LOG.warn("{}", w.line()));
+        List<ConfigWarning> all = modifiedColumns(config, ds);
+        List<ConfigWarning> notes = all.stream().filter(w -> !w.dangerous()).toList();
+        all.stream().filter(ConfigWarning::dangerous).forEach(w -> LOG.warn("{}", w.line()));
         if (notes.size() <= 3) {
             notes.forEach(w -> LOG.info("{}", w.line()));
         } else {
             LOG.info("{} views ({}, ...): the application writes their modified column, which is safe only if it "
                     + "takes the time of the write itself; 'check' says more, 'trigger' makes it safe",
-                    notes.size(), notes.stream().limit(3).map(w -> "'" + w.view() + "'").collect(Collectors.joining(", ")));
+                    notes.size(), notes.stream().limit(3).map(w -> "'" + w.view().orElse("?") + "'").collect(Collectors.joining(", ")));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.viewpush.app.assembly;
 
 import io.viewpush.app.config.AppConfig;
-import io.viewpush.app.config.ConfigProblem;
+import io.viewpush.app.config.ConfigWarning;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.jdbc.modified.ModifiedAtWriteTrigger;
 import io.viewpush.jdbc.modified.ModifiedColumnCheck;
@@ -26,34 +26,12 @@ import java.util.Set;
  * tells it, in words for the operator; and ViewPush's trigger that sets it at write time.
  */
 public final class ModifiedColumns {
-    /**
-     * A finding worth telling about one view.
-     *
-     * @param view    the view
-     * @param finding what the catalog says (its code is what code compares)
-     * @param problem the finding placed in the config file, at the view's {@code push.modified}, in words
-     */
-    public record Warning(String view, Finding finding, ConfigProblem problem) {
-        /** @return whether changes can be lost ({@code warning}); otherwise a note on what is safe */
-        public boolean dangerous() {
-            return finding.dangerous();
-        }
-
-        /** @return the compiler-style line: {@code push.yaml:12:17: warning: view '...', push.modified: ...} */
-        public String line() {
-            String all = problem.toString();
-            String at = problem.location().toString();
-            String rest = all.startsWith(at + ": ") ? all.substring(at.length() + 2) : all;
-            return at + ": " + (dangerous() ? "warning" : "note") + ": " + rest;
-        }
-    }
-
     private ModifiedColumns() {
     }
 
     /** @return the views whose modified column is written in a way to warn about or that cannot be told */
-    static List<Warning> inspect(AppConfig config, DataSource ds) {
-        List<Warning> out = new ArrayList<>();
+    static List<ConfigWarning> inspect(AppConfig config, DataSource ds) {
+        List<ConfigWarning> out = new ArrayList<>();
         Map<List<String>, Finding> read = new HashMap<>(); // many views may share a table
         for (ViewDefinition d : config.views()) {
             Optional<Field> modified = modifiedField(d);
@@ -62,10 +40,14 @@ public final class ModifiedColumns {
             }
             Finding f = read.computeIfAbsent(List.of(d.table(), modified.get().column()),
                     k -> ModifiedColumnCheck.inspect(ds, k.get(0), k.get(1)));
-            if (f.code() == Code.TRANSACTION_TIME_TRIGGER || f.code() == Code.TRANSACTION_TIME_DEFAULT
-                    || f.code() == Code.WRITTEN_BY_APPLICATION) {
-                out.add(new Warning(d.name(), f, config.locate(d.name(), "push.modified", words(config, d, f))));
-            }
+            Optional<ConfigWarning.Code> code = switch (f.code()) {
+                case TRANSACTION_TIME_TRIGGER -> Optional.of(ConfigWarning.Code.MODIFIED_BY_TRANSACTION_TIME_TRIGGER);
+                case TRANSACTION_TIME_DEFAULT -> Optional.of(ConfigWarning.Code.MODIFIED_BY_TRANSACTION_TIME_DEFAULT);
+                case WRITTEN_BY_APPLICATION -> Optional.of(ConfigWarning.Code.MODIFIED_BY_APPLICATION);
+                default -> Optional.empty();
+            };
+            code.ifPresent(c -> out.add(new ConfigWarning(c, config.locate(d.name(), "push.modified",
+                    words(config, d, f)))));
         }
         return out;
     }

@@ -2,9 +2,9 @@ package io.viewpush.app.cli;
 
 import io.viewpush.PushException;
 import io.viewpush.app.assembly.Assembly;
-import io.viewpush.app.assembly.ModifiedColumns;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigProblem;
+import io.viewpush.app.config.ConfigWarning;
 import io.viewpush.app.config.Durations;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.view.ViewDefinition;
@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Validate the config against the database (tables, columns, types, expressions) and print "
                 + "every problem, or ok with a summary of each view; warns (on stderr, still exit 0) about "
-                + "modified columns whose time can be older than a stamp, so that changes are lost.",
+                + "modified columns whose time can be older than a stamp, so that changes are lost, and about signing "
+                + "secrets without the whsec_ prefix, which receivers using the Standard Webhooks libraries cannot verify.",
                 "Exit codes: 0 valid, 2 invalid."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -42,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
         } catch (InvalidConfigException e) {
             throw withDatabaseProblems(e);
         }
-        List<ModifiedColumns.Warning> warnings = new ArrayList<>();
+        List<ConfigWarning> warnings = new ArrayList<>();
         List<ConfigProblem> problems = Assembly.check(c, warnings);
         if (!problems.isEmpty()) {
             problems.forEach(err::println);
@@ -57,8 +58,9 @@ final class CheckCommand implements Callable<Integer> {
             out.println("  " + summary(d));
         }
         // a warning is not a problem: the config is valid, so the exit code stays 0
-        warnings.forEach(w -> err.println(w.line()));
-        long dangers = warnings.stream().filter(ModifiedColumns.Warning::dangerous).count();
+        warnings.stream().sorted(Comparator.comparingInt((ConfigWarning w) -> w.problem().location().line())
+                .thenComparingInt(w -> w.problem().location().column())).forEach(w -> err.println(w.line()));
+        long dangers = warnings.stream().filter(ConfigWarning::changesCanBeLost).count();
         if (dangers > 0) {
             err.println(dangers + (dangers == 1 ? " warning" : " warnings") + " in " + c.fileName()
                     + ": changes to these views' rows can be lost.");

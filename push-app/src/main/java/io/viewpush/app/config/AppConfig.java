@@ -21,9 +21,10 @@ public final class AppConfig {
     private final List<ViewDefinition> views;
     private final EngineConfig engine;
     private final Locator locator;
+    private final List<ConfigWarning> warnings;
 
     AppConfig(String fileName, DatabaseConfig database, ServerConfig server, List<ApiKeyConfig> apiKeys,
-              List<ViewDefinition> views, EngineConfig engine, Locator locator) {
+              List<ViewDefinition> views, EngineConfig engine, Locator locator, List<ConfigWarning> warnings) {
         this.fileName = Objects.requireNonNull(fileName, "fileName");
         this.database = Objects.requireNonNull(database, "database");
         this.server = Objects.requireNonNull(server, "server");
@@ -31,6 +32,7 @@ public final class AppConfig {
         this.views = List.copyOf(views);
         this.engine = Objects.requireNonNull(engine, "engine");
         this.locator = locator;
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -40,7 +42,7 @@ public final class AppConfig {
      */
     public static AppConfig of(String source, DatabaseConfig database, ServerConfig server, List<ApiKeyConfig> apiKeys,
                                List<ViewDefinition> views, EngineConfig engine) {
-        return new AppConfig(source, database, server, apiKeys, views, engine, new Locator(source));
+        return new AppConfig(source, database, server, apiKeys, views, engine, new Locator(source), List.of());
     }
 
     /** @return the config file's name as given (for messages) */
@@ -73,6 +75,14 @@ public final class AppConfig {
         return views.stream().filter(v -> v.name().equals(name)).findFirst();
     }
 
+    /**
+     * @return what the file itself gives reason to warn about (a signing secret receivers cannot verify), in file
+     *         order; the config is valid all the same
+     */
+    public List<ConfigWarning> warnings() {
+        return warnings;
+    }
+
     /** @return the engine's settings */
     public EngineConfig engine() {
         return engine;
@@ -80,12 +90,12 @@ public final class AppConfig {
 
     /** @return a copy with another database (the demo and tests point a config elsewhere) */
     public AppConfig withDatabase(DatabaseConfig value) {
-        return new AppConfig(fileName, value, server, apiKeys, views, engine, locator);
+        return new AppConfig(fileName, value, server, apiKeys, views, engine, locator, warnings);
     }
 
     /** @return a copy with another server address */
     public AppConfig withServer(ServerConfig value) {
-        return new AppConfig(fileName, database, value, apiKeys, views, engine, locator);
+        return new AppConfig(fileName, database, value, apiKeys, views, engine, locator, warnings);
     }
 
     /**

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 
 /** Turns the YAML tree into an {@link AppConfig}, collecting every problem with its place. */
 final class ConfigReader {
+    /** A signing secret that starts with it is base64 key bytes, as the Standard Webhooks libraries read every secret. */
+    private static final String WHSEC_PREFIX = "whsec_";
     static final List<String> ROOT_KEYS = List.of("database", "server", "api", "views", "engine");
     static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize", "timeZone");
     static final List<String> SERVER_KEYS = List.of("port", "host", "metricsKey");
@@ -59,6 +61,7 @@ final class ConfigReader {
     private final Map<String, String> env;
     private final List<ConfigProblem> problems;
     private final Locator locator;
+    private final List<ConfigWarning> warnings = new ArrayList<>();
     private final Set<String> viewNamesWritten = new LinkedHashSet<>();
     private final String[] lines;
     private AppConfig checkable;
@@ -113,7 +116,7 @@ final class ConfigReader {
         if (database == null || server == null || engine == null) {
             return null;
         }
-        AppConfig config = new AppConfig(file, database, server, keys, views, engine, locator);
+        AppConfig config = new AppConfig(file, database, server, keys, views, engine, locator, warnings);
         if (!problems.isEmpty()) {
             if (problems.stream().allMatch(ConfigReader::leavesTheDatabaseCheckable)) {
                 checkable = config;
@@ -531,6 +534,22 @@ final class ConfigReader {
         }
     }
 
+    /**
+     * Warns about a signing secret without the {@code whsec_} prefix: ViewPush signs with its UTF-8 bytes, while
+     * the Standard Webhooks libraries base64-decode every secret. Never names the secret or any part of it.
+     */
+    private void warnUnlessStandard(Scalar secret, String view, String key) {
+        if (secret.text().isEmpty() || secret.text().startsWith(WHSEC_PREFIX)) {
+            return;
+        }
+        warnings.add(new ConfigWarning(ConfigWarning.Code.SECRET_WITHOUT_WHSEC_PREFIX, ConfigProblem.inView(
+                secret.at(), view, key, "the secret does not start with " + WHSEC_PREFIX + ", so requests are "
+                        + "signed with its UTF-8 bytes; receivers that verify with the Standard Webhooks libraries "
+                        + "base64-decode every secret and will not verify these signatures. Use " + WHSEC_PREFIX
+                        + " followed by the base64 of random bytes, e.g. echo \"whsec_$(head -c 32 /dev/urandom | base64)\", "
+                        + "and give receivers the same secret")));
+    }
+
     private PushPolicy push(Entry section, Ctx viewCtx, String view) {
         MapNode m = map(section, viewCtx, "push", PUSH_KEYS);
         if (m == null) {
@@ -572,13 +591,30 @@ final class ConfigReader {
             }
         });
         List<String> secrets = new ArrayList<>();
-        text(m, "secret", c, false, s -> secrets.add(s.text()));
+        text(m, "secret", c, false, s -> {
+            secrets.add(s.text());
+            warnUnlessStandard(s, view, "push.secret");
+        });
         m.entry("secrets").filter(e -> !isNull(e.value())).ifPresent(e -> {
             if (m.entry("secret").filter(x -> !isNull(x.value())).isPresent()) {
                 problem(e.keyLocation(), c, "secrets", "write either 'secret' (one) or 'secrets' (several, during a "
                         + "rotation), not both");
             }
-            textList(e, c, "secrets", s -> secrets.add(s.text()));
+            if (e.value() instanceof ListNode list) {
+                for (int i = 0; i < list.items().size(); i++) {
+                    String key = "push.secrets[" + (i + 1) + "]";
+                    locator.put(view, key, list.items().get(i).location());
+                    scalar(list.items().get(i), c, "secrets").ifPresent(s -> {
+                        secrets.add(s.text());
+                        warnUnlessStandard(s, view, key);
+                    });
+                }
+            } else {
+                scalar(e.value(), c, "secrets").ifPresent(s -> {
+                    secrets.add(s.text());
+                    warnUnlessStandard(s, view, "push.secrets");
+                });
+            }
         });
         for (int i = 0; i < secrets.size(); i++) {
             if (secrets.get(i).isEmpty()) {

@@ -165,6 +165,64 @@ class CommandLineTest {
     }
 
     @Test
+    void checkWarnsAtEverySecretWithoutTheWhsecPrefixExitsZeroAndNeverPrintsTheSecret() throws IOException {
+        Path file = dir.resolve("push.yaml");
+        String plain = "plain-Secret-7c1d9e3a";
+        String old = "old-Plain-Secret-5f2b";
+        String standard = "whsec_c3RhbmRhcmQtc2VjcmV0LWJ5dGVz";
+        Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY, "
+                + "last_pushed TIMESTAMP)");
+        Files.writeString(file, """
+                database:
+                  url: jdbc:h2:file:%s/db
+                  init: schema.sql
+                views:
+                  - name: plain
+                    table: orders
+                    key: id
+                    fields: {id: id, pushed: last_pushed}
+                    push:
+                      url: "http://127.0.0.1:1/x"
+                      stamp: pushed
+                      secret: %s
+                  - name: rotating
+                    table: orders
+                    key: id
+                    fields: {id: id, pushed: last_pushed}
+                    push:
+                      url: "http://127.0.0.1:1/x"
+                      stamp: pushed
+                      secrets:
+                        - %s
+                        - "%s"
+                  - name: standard
+                    table: orders
+                    key: id
+                    fields: {id: id, pushed: last_pushed}
+                    push: {url: "http://127.0.0.1:1/x", stamp: pushed, secret: %s}
+                """.formatted(dir.toAbsolutePath().toString().replace('\\', '/'), plain, standard, old, standard));
+        String advice = ": the secret does not start with whsec_, so requests are signed with its UTF-8 bytes; "
+                + "receivers that verify with the Standard Webhooks libraries base64-decode every secret and will not "
+                + "verify these signatures. Use whsec_ followed by the base64 of random bytes, e.g. "
+                + "echo \"whsec_$(head -c 32 /dev/urandom | base64)\", and give receivers the same secret";
+
+        Run check = run("check", "-c", file.toString());
+
+        assertThat(check.exit()).as("a warning is not a problem: %s", check.err()).isZero();
+        assertThat(check.out()).startsWith("ok: ").contains("'plain'", "'rotating'", "'standard'");
+        assertThat(check.err().lines()).as("one warning per plain secret, where it is written; none for whsec_ secrets")
+                .containsExactly(
+                        file + ":12:15: warning: view 'plain', push.secret" + advice,
+                        file + ":22:11: warning: view 'rotating', push.secrets[2]" + advice);
+        for (String secret : List.of(plain, old, standard, standard.substring("whsec_".length()))) {
+            assertThat(check.out() + check.err()).as("the secret is never printed").doesNotContain(secret);
+        }
+        for (String part : List.of("plain-Secret", "7c1d9e3a", "old-Plain", "5f2b")) {
+            assertThat(check.out() + check.err()).as("no part of a secret is printed").doesNotContain(part);
+        }
+    }
+
+    @Test
     void checkWarnsAboutAModifiedColumnOfTheTransactionsTimeExitsZeroAndTriggerApplyEndsIt() throws IOException {
         Path file = dir.resolve("push.yaml");
         Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY, "

@@ -65,6 +65,33 @@ class ConfigLoaderTest {
     private static final Map<String, String> ENV = Map.of("SHOP_DB_PASSWORD", "pw", "PARTNER_A_KEY", "k-partner-a-0123456789",
             "HOOK_SECRET", "whsec_c2VjcmV0");
 
+    @Test
+    void aSecretWithoutTheWhsecPrefixIsValidButWarnedAboutAfterSubstitutionWhereItIsWritten() {
+        assertThat(parse(CONTRACT_EXAMPLE).warnings()).as("a whsec_ secret from the environment").isEmpty();
+
+        String plain = "plain-env-Secret-1a2b";
+        AppConfig c = ConfigLoader.parse(CONTRACT_EXAMPLE, "push.yaml", BASE, Map.of("SHOP_DB_PASSWORD", "pw",
+                "PARTNER_A_KEY", "k-partner-a-0123456789", "HOOK_SECRET", plain));
+        assertThat(c.views().get(0).push().orElseThrow().secrets()).as("still signed with it").containsExactly(plain);
+        assertThat(c.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.code()).isEqualTo(ConfigWarning.Code.SECRET_WITHOUT_WHSEC_PREFIX);
+            assertThat(w.dangerous()).isTrue();
+            assertThat(w.changesCanBeLost()).isFalse();
+            assertThat(w.view()).contains("orders to push");
+            assertThat(w.problem().key()).isEqualTo("push.secret");
+            int line = List.of(CONTRACT_EXAMPLE.split("\n")).indexOf("      secret: ${HOOK_SECRET}") + 1;
+            assertThat(w.problem().location()).isEqualTo(new Location("push.yaml", line, 15));
+            assertThat(w.line()).startsWith("push.yaml:" + line + ":15: warning: view 'orders to push', push.secret: ")
+                    .doesNotContain(plain).doesNotContain("1a2b");
+        });
+
+        String rotating = CONTRACT_EXAMPLE.replace("secret: ${HOOK_SECRET}", "secrets: [whsec_c2VjcmV0, plain-Old-9z]");
+        assertThat(parse(rotating).warnings()).extracting(w -> w.problem().key() + " " + w.problem().location().column())
+                .containsExactly("push.secrets[2] 33");
+        assertThat(parse(CONTRACT_EXAMPLE.replace("secret: ${HOOK_SECRET}", "secrets: plain-Only-8y")).warnings())
+                .extracting(w -> w.problem().key()).containsExactly("push.secrets");
+    }
+
     private static AppConfig parse(String yaml) {
         return ConfigLoader.parse(yaml, "push.yaml", BASE, ENV);
     }
