@@ -393,14 +393,14 @@ public final class Assembly implements AutoCloseable {
     }
 
     /**
-     * A connection exception (SQLState class 08: refused, timed out, reset) is the database being
-     * unreachable; anything else (a wrong password, an unknown database) is the config's fault.
+     * A connection exception (SQLState class 08: refused, timed out, reset) or a server still starting
+     * up (57P03, "the database system is starting up") is the database being unreachable; anything else (a wrong password, an unknown database) is the config's fault.
      */
     private static StartupException cannotConnect(DatabaseConfig db, Exception e) {
         String message = "cannot connect to the database " + redact(db.url()) + ": " + rootMessage(e);
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException && ((SQLException) t).getSQLState() != null
-                    && ((SQLException) t).getSQLState().startsWith("08")) {
+            String state = t instanceof SQLException ? ((SQLException) t).getSQLState() : null;
+            if (state != null && (state.startsWith("08") || state.equals("57P03"))) {
                 return new DatabaseUnreachableException(message, e);
             }
         }

@@ -1,8 +1,10 @@
 package io.viewpush.app.assembly;
 
 /**
- * The database did not answer at start-up. Not a config mistake: {@code push} exits 1 (the push
- * failed; a scheduler may try again later), where a bad config exits 2.
+ * The database did not answer at start-up (refused, timed out, still starting up). Not a config
+ * mistake: {@code run} waits for it with backoff; the one-shot commands ({@code push}, {@code preview},
+ * {@code check}, {@code journal}, {@code trigger}) exit 1 (a scheduler may try again later), where a
+ * bad config exits 2.
  */
 public class DatabaseUnreachableException extends StartupException {
     private static final long serialVersionUID = 1L;

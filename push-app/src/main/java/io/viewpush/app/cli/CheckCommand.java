@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 + "every problem, or ok with a summary of each view; warns (on stderr, still exit 0) about "
                 + "modified columns whose time can be older than a stamp, so that changes are lost, and about signing "
                 + "secrets without the whsec_ prefix, which receivers using the Standard Webhooks libraries cannot verify.",
-                "Exit codes: 0 valid, 2 invalid."})
+                "Exit codes: 0 valid, 1 the database is not reachable, 2 invalid."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

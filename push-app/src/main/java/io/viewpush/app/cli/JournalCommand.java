@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "journal", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Print the view's recent push attempts, newest first, from the journal in the database.",
-                "Times are UTC. Exit codes: 0 printed (also when there is none), 2 bad config or usage."})
+                "Times are UTC. Exit codes: 0 printed (also when there is none), 1 the database is not reachable, "
+                        + "2 bad config or usage."})
 final class JournalCommand implements Callable<Integer> {
     /** Attempts shown when {@code --limit} is not given. */
     static final int DEFAULT_LIMIT = 20;

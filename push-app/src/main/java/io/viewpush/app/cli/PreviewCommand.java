@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 /** {@code preview -c FILE VIEW}: the JSON a push would send now, on stdout; no POST, no stamp. */
 @Command(name = "preview", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Print the JSON array a push of the view would send now (no POST, no stamp) on stdout.",
-                "Exit codes: 0 printed, 2 bad config or usage."})
+                "Exit codes: 0 printed, 1 the database is not reachable, 2 bad config or usage."})
 final class PreviewCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = {"Print the SQL of a trigger that sets the view's modified column (push.modified) when each "
                 + "row is written, so that no change can be lost to a time taken when its transaction began. "
                 + "Changes nothing unless --apply is given.",
-                "Exit codes: 0 printed (and applied), 1 applying failed, 2 bad config or usage."})
+                "Exit codes: 0 printed (and applied), 1 applying failed or the database is not reachable, "
+                        + "2 bad config or usage."})
 final class TriggerCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

@@ -48,12 +48,7 @@ public final class ViewPushCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new ViewPushCommand());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            int code = handle(e, cmd.getErr());
-            // CONTRACT: push exits 1 when the push failed, 2 only for a bad config or usage
-            return e instanceof DatabaseUnreachableException && "push".equals(cmd.getCommandName())
-                    ? ExitCodes.PUSH_FAILED : code;
-        });
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr()));
         int code = cl.execute(args);
         out.flush();
         err.flush();
@@ -64,6 +59,12 @@ public final class ViewPushCommand implements Callable<Integer> {
         if (e instanceof InvalidConfigException) {
             printProblems(((InvalidConfigException) e), err);
             return ExitCodes.BAD_CONFIG;
+        }
+        if (e instanceof DatabaseUnreachableException) {
+            // CONTRACT: 2 is only a bad config or usage; a database that does not answer is a failure
+            // to try again later (push, preview, check, journal, trigger all exit 1; run waits for it)
+            err.println("error: " + e.getMessage() + " (the database is not reachable; nothing was done)");
+            return ExitCodes.PUSH_FAILED;
         }
         if (e instanceof StartupException || e instanceof UnknownViewException) {
             err.println("error: " + e.getMessage());

@@ -78,19 +78,20 @@ class CommandLineTest {
     }
 
     @Test
-    void anUnreachableDatabaseFailsAPushWithOneAndACheckWithTwo() throws IOException {
+    void anUnreachableDatabaseIsExitOneForEveryOneShotCommandNeverTwo() throws IOException {
         Path file = dir.resolve("push.yaml");
         // port 1 on the loopback: nothing listens, the connection is refused at once
         Files.writeString(file, "database:\n  url: jdbc:postgresql://127.0.0.1:1/shop\n  user: u\n  password: pw-Secret-1\n"
                 + "views:\n  - name: v\n    table: t\n    key: id\n    fields: [id, pushed]\n"
                 + "    push: {url: 'http://127.0.0.1:9/h', stamp: pushed}\n");
-        Run push = run("push", "-c", file.toString(), "v");
-        assertThat(push.exit()).as(push.err()).isEqualTo(1);
-        assertThat(push.err()).startsWith("error: cannot connect to the database jdbc:postgresql://127.0.0.1:1/shop")
-                .doesNotContain("pw-Secret-1");
-        Run check = run("check", "-c", file.toString());
-        assertThat(check.exit()).as(check.err()).isEqualTo(2);
-        assertThat(check.err()).contains("cannot connect to the database");
+        for (String[] args : new String[][]{{"push", "-c", file.toString(), "v"}, {"preview", "-c", file.toString(), "v"},
+                {"check", "-c", file.toString()}, {"journal", "-c", file.toString(), "v"}}) {
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args))
+                    .startsWith("error: cannot connect to the database jdbc:postgresql://127.0.0.1:1/shop")
+                    .contains("the database is not reachable").doesNotContain("pw-Secret-1");
+        }
     }
 
     @Test

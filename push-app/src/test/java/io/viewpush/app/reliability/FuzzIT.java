@@ -227,6 +227,12 @@ class FuzzIT {
         if (r.exit() == 0) {
             return r.out().startsWith("ok: ") ? "exit 0" : "bad: exit 0 without ok";
         }
+        if (r.exit() == 1) {
+            // a database that does not answer (a mutated port or host) is not the config's fault: exit 1
+            return r.err().startsWith("error: cannot connect to the database ")
+                    && r.err().contains("the database is not reachable") ? "exit 1, database unreachable"
+                    : "bad: exit 1: " + r.err();
+        }
         if (r.exit() != 2) {
             return "bad: exit " + r.exit();
         }
@@ -255,7 +261,7 @@ class FuzzIT {
         if (fileLevel) {
             return "exit 2, whole file";
         }
-        return r.err().contains("error: cannot connect to the database ") ? "exit 2, database unreachable"
+        return r.err().contains("error: cannot connect to the database ") ? "exit 2, cannot connect"
                 : "bad: exit 2 without a message";
     }
 

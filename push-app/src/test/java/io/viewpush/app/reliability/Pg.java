@@ -115,6 +115,24 @@ final class Pg implements AutoCloseable {
         }
     }
 
+    /** Stops the server (fast shutdown); {@link #startAgain()} brings it back on the same port and data. */
+    synchronized void stop() {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a server {@link #stop() stopped} before. */
+    synchronized void startAgain() {
+        try {
+            startServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     int port() {
         return port;
     }
