@@ -26,7 +26,6 @@ import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
-import org.jooq.SelectSeekStep1;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -272,7 +271,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             }
             Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
-            SelectSeekStep1<Record, ?> select = null;
+            org.jooq.SelectLimitStep<Record> select = null;
             if (rendered.isPresent()) {
                 sql = rendered.get().sql();
             } else {
@@ -304,7 +303,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
-        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get().single())) : where;
+        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
@@ -406,7 +405,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(rowKey, "key");
-        Object key = rowKey.single();
+        RowKey key = rowKey;
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(snapshot, "snapshot");
         for (Map.Entry<String, Object> e : values.entrySet()) {
