@@ -248,7 +248,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             boolean small = page.limit() > 0 && page.limit() <= fetchSize;
             long firstFetch = small ? page.limit() : fetchSize + 1L;
             ViewSql sql;
-            Optional<RenderedQueries.Rendered> first = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> first = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
             LoadedPage loaded;
             if (first.isPresent()) {
@@ -269,7 +269,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 c.close();
                 return loaded(loaded);
             }
-            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
             org.jooq.SelectLimitStep<Record> select = null;
             if (rendered.isPresent()) {
@@ -303,7 +303,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
-        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+        where = page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+        return page.upTo().isPresent() ? where.and(sql.keyAfter(page.upTo().get()).not()) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
