@@ -118,6 +118,9 @@ class RealSchemaApiTest {
         assertThat(pages("/api/views/lines?limit=1", "order", "line"))
                 .containsExactly(List.of("1/1"), List.of("1/2"), List.of("2/1"));
         assertThat(pages("/api/views/orders?limit=1", "customer")).containsExactly(List.of("Ada"), List.of("Grace"));
+        JsonNode views = JSON.readTree(call("GET", "/api/views", null).body());
+        assertThat(views.get(0).get("key").toString()).as("a composite key in the views list").isEqualTo("[\"actor_id\",\"film_id\"]");
+        assertThat(views.get(2).get("key").asText()).isEqualTo("id");
         HttpResponse<String> all = call("GET", "/api/views/cast", null);
         assertThat(all.headers().firstValue("Link")).as("a pull without a limit is one page").isEmpty();
         HttpResponse<String> bad = call("GET", "/api/views/cast?after=1", null);
