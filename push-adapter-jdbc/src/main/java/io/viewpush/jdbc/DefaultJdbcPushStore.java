@@ -26,7 +26,6 @@ import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
-import org.jooq.SelectSeekStep1;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -249,7 +248,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             boolean small = page.limit() > 0 && page.limit() <= fetchSize;
             long firstFetch = small ? page.limit() : fetchSize + 1L;
             ViewSql sql;
-            Optional<RenderedQueries.Rendered> first = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> first = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
             LoadedPage loaded;
             if (first.isPresent()) {
@@ -270,9 +269,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 c.close();
                 return loaded(loaded);
             }
-            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
-            SelectSeekStep1<Record, ?> select = null;
+            org.jooq.SelectLimitStep<Record> select = null;
             if (rendered.isPresent()) {
                 sql = rendered.get().sql();
             } else {
@@ -304,7 +303,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
-        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get().single())) : where;
+        where = page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+        return page.upTo().isPresent() ? where.and(sql.keyAfter(page.upTo().get()).not()) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
@@ -406,7 +406,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(rowKey, "key");
-        Object key = rowKey.single();
+        RowKey key = rowKey;
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(snapshot, "snapshot");
         for (Map.Entry<String, Object> e : values.entrySet()) {

@@ -151,7 +151,7 @@ final class H2Dialect extends Dialect {
     @Override
     JdbcStampBatch newBatch(DefaultJdbcPushStore store, View view, Mapping mapping, LeaseToken lease, long batchId,
                             Object stampValue, int chunk) {
-        return new H2StampBatch(store.ctx(), store.scratchWriter(), store.leases(), view, mapping, lease, batchId,
-                stampValue, chunk);
+        return new H2StampBatch(store.ctx(), store.scratchWriter(), store.spillDirectory(), store.leases(), view, mapping,
+                lease, batchId, stampValue, chunk);
     }
 }

@@ -422,10 +422,11 @@ final class ConfigReader {
         String[] table = {null};
         String[] key = {null};
         text(m, "table", c, true, s -> table[0] = s.text());
-        text(m, "key", c, true, s -> key[0] = s.text());
+        List<String> keyFields = keyFields(m, c, name);
+        key[0] = keyFields.isEmpty() ? null : keyFields.get(0);
         ViewDefinition.Builder b = ViewDefinition.builder(name.startsWith("#") ? null : name, table[0]);
-        if (key[0] != null) {
-            b.key(key[0]);
+        if (!keyFields.isEmpty()) {
+            b.key(keyFields);
         }
         fields(m, c, name, b);
         calculations(m, c, name, b);
@@ -865,6 +866,42 @@ final class ConfigReader {
 
     private interface IndexedScalar {
         void accept(Scalar s, int index);
+    }
+
+    /**
+     * A view's {@code key}: one field ({@code key: id}) or a composite key, a list of fields in key
+     * order ({@code key: [actor_id, film_id]}); empty when missing or broken (the problem reported).
+     */
+    private List<String> keyFields(MapNode m, Ctx c, String view) {
+        Optional<Entry> e = m.entry("key").filter(x -> !isNull(x.value()));
+        if (e.isEmpty() || !(e.get().value() instanceof ListNode)) {
+            List<String> one = new ArrayList<>();
+            text(m, "key", c, true, s -> one.add(s.text()));
+            return one;
+        }
+        List<Node> items = ((ListNode) e.get().value()).items();
+        if (items.isEmpty()) {
+            problem(e.get().value().location(), c, "key", "the key list is empty: name the field that identifies a row"
+                    + " (key: id), or the fields that do together (key: [actor_id, film_id])");
+            return List.of();
+        }
+        List<String> fields = new ArrayList<>();
+        boolean broken = false;
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String k = "key[" + (i + 1) + "]";
+            locator.put(view, k, item.location());
+            Optional<Scalar> s = scalar(item, c, k);
+            if (s.isEmpty()) {
+                if (isNull(item)) {
+                    problem(item.location(), c, k, "a key field must not be empty");
+                }
+                broken = true;
+            } else {
+                fields.add(s.get().text());
+            }
+        }
+        return broken ? List.of() : fields;
     }
 
     private void optionalTextList(MapNode m, String key, Ctx c, String view, IndexedScalar use) {
