@@ -2,6 +2,8 @@ package io.viewpush.port;
 
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 
 /**
  * One push of one view, as the store sees it: the view's lease (taken by
@@ -16,7 +18,8 @@ import io.viewpush.push.PushHistory;
  *
  * <p>Order: {@link #history()} (optional), {@link #rows()} once, then for each batch
  * {@link #batch()}, {@link #renew()} as needed, {@link #finish} at most once, and always
- * {@link #close()} last.
+ * {@link #close()} last. A session may instead serve one {@link #replay} (and then only
+ * {@link #close()}): the lease keeps it from racing a push of the view.
  */
 public interface PushSession extends AutoCloseable {
 
@@ -68,6 +71,23 @@ public interface PushSession extends AutoCloseable {
      *                            still releases the lease (or it expires)
      */
     void finish(PushAttempt attempt);
+
+    /**
+     * Instead of a push: clears the stamp field of the chosen rows of the view's table whose stamp
+     * is set, so that the view's filters let them through again and the next push sends them, and
+     * records the replay in the journal; both in one transaction, refused if the lease is lost.
+     * A dry run only counts the rows and records nothing. Releases nothing: {@link #close()} does.
+     *
+     * @param which  the rows; a time of {@link ReplaySelection.Since} is compared with the stamp in
+     *               the zone of the session's snapshot when the stamp has no time zone
+     * @param dryRun true to count only
+     * @param by     who asked, for the journal
+     * @return what was done (or would be), with the number of rows
+     * @throws LeaseLostException    when the lease is no longer held: nothing is changed
+     * @throws StorageException      when the database fails: nothing is changed
+     * @throws IllegalStateException after {@link #rows()} or {@link #finish}
+     */
+    Replay replay(ReplaySelection which, boolean dryRun, String by);
 
     /**
      * Closes the read if still open and releases the lease unless {@link #finish} did; idempotent.
