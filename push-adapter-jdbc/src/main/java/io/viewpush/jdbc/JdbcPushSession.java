@@ -8,6 +8,8 @@ import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.View;
 
 import java.time.Duration;
@@ -79,6 +81,17 @@ final class JdbcPushSession implements PushSession {
     @Override
     public boolean renew() {
         return store.renew(token, ttl);
+    }
+
+    @Override
+    public Replay replay(ReplaySelection which, boolean dryRun, String by) {
+        Objects.requireNonNull(which, "which");
+        Objects.requireNonNull(by, "by");
+        requireOpen();
+        if (read || finished) {
+            throw new IllegalStateException("a replay of view '" + view.name() + "' is instead of a push, not after one");
+        }
+        return store.replay(view, token, snapshot, which, dryRun, by);
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.PushSession;
 import io.viewpush.push.Pause;
+import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushAttempt.Status;
+import io.viewpush.push.PushAttempt.Trigger;
 import io.viewpush.push.Replay;
 import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.RowKey;
@@ -18,6 +21,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import static io.viewpush.port.contract.ContractViews.key;
 import static io.viewpush.port.contract.ContractViews.order;
@@ -33,8 +38,11 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final Instant T = Instant.parse("2024-03-01T12:00:00.123456Z");
 
+    /** A view name of this test alone: ViewPush's own tables may outlive a test (a shared database). */
+    private final String name = "new orders " + System.nanoTime();
+
     private View view() {
-        return bind(ContractViews.neverPushed());
+        return bind(ContractViews.base(name).filter("{last pushed} is empty").push(ContractViews.policy().build()).build());
     }
 
     private PushSession session(View view, String owner) {
@@ -53,31 +61,31 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
 
     @Test
     void aViewIsNotPausedUntilPausedAndThePauseReadsBackExactly() {
-        assertThat(store.paused("new orders")).isEmpty();
-        Pause p = new Pause("new orders", Pause.Reason.ENDPOINT_GONE, "the receiver answered 410 Gone", T, "engine-1");
+        assertThat(store.paused(name)).isEmpty();
+        Pause p = new Pause(name, Pause.Reason.ENDPOINT_GONE, "the receiver answered 410 Gone", T, "engine-1");
         assertThat(store.pause(p)).isEqualTo(p);
-        assertThat(store.paused("new orders")).contains(p);
-        assertThat(store.pauses()).isEqualTo(Map.of("new orders", p));
-        assertThat(store.paused("other view")).isEmpty();
+        assertThat(store.paused(name)).contains(p);
+        assertThat(store.pauses()).containsEntry(name, p);
+        assertThat(store.paused(name + " other")).isEmpty();
     }
 
     @Test
     void aSecondPauseKeepsTheFirst() {
-        Pause first = new Pause("v", Pause.Reason.FAILING, "3 pushes failed", T, "engine-1");
+        Pause first = new Pause(name, Pause.Reason.FAILING, "3 pushes failed", T, "engine-1");
         store.pause(first);
-        Pause second = new Pause("v", Pause.Reason.OPERATOR, "maintenance", T.plusSeconds(5), "ops");
+        Pause second = new Pause(name, Pause.Reason.OPERATOR, "maintenance", T.plusSeconds(5), "ops");
         assertThat(store.pause(second)).isEqualTo(first);
-        assertThat(store.paused("v")).contains(first);
+        assertThat(store.paused(name)).contains(first);
     }
 
     @Test
     void resumeEndsThePauseAndSaysWhichOneEnded() {
-        Pause p = new Pause("v", Pause.Reason.OPERATOR, "maintenance", T, "ops");
+        Pause p = new Pause(name, Pause.Reason.OPERATOR, "maintenance", T, "ops");
         store.pause(p);
-        assertThat(store.resume("v")).contains(p);
-        assertThat(store.paused("v")).isEmpty();
-        assertThat(store.pauses()).isEmpty();
-        assertThat(store.resume("v")).isEmpty();
+        assertThat(store.resume(name)).contains(p);
+        assertThat(store.paused(name)).isEmpty();
+        assertThat(store.pauses()).doesNotContainKey(name);
+        assertThat(store.resume(name)).isEmpty();
     }
 
     @Test
@@ -97,7 +105,7 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         assertThat(stampOf(1)).isNull();
         assertThat(stampOf(2)).isNull();
         assertThat(keys(read(v))).containsExactly(1, 2, 3);
-        List<Replay> journal = store.replays("new orders", 10);
+        List<Replay> journal = store.replays(name, 10);
         assertThat(journal).hasSize(1);
         assertThat(journal.get(0).rows()).isEqualTo(2);
         assertThat(journal.get(0).selection()).isEqualTo("all");
@@ -117,7 +125,7 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         assertThat(r.rows()).isEqualTo(2);
         assertThat(r.dryRun()).isTrue();
         assertThat(stampOf(1)).isNotNull();
-        assertThat(store.replays("new orders", 10)).isEmpty();
+        assertThat(store.replays(name, 10)).isEmpty();
     }
 
     @Test
@@ -136,7 +144,7 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         assertThat(stampOf(1)).isNull();
         assertThat(stampOf(2)).isNotNull();
         assertThat(stampOf(3)).isNull();
-        assertThat(store.replays("new orders", 10).get(0).selection()).isEqualTo("keys 1, 3, 4, 99");
+        assertThat(store.replays(name, 10).get(0).selection()).isEqualTo("keys 1, 3, 4, 99");
     }
 
     @Test
@@ -165,12 +173,12 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         try (PushSession taker = session(v, "taker")) {
             assertThatThrownBy(() -> stale.replay(ReplaySelection.all(), false, "ops"))
                     .isInstanceOf(LeaseLostException.class);
-            assertThat(taker.lease().view()).isEqualTo("new orders");
+            assertThat(taker.lease().view()).isEqualTo(name);
         } finally {
             stale.close();
         }
         assertThat(stampOf(1)).isNotNull();
-        assertThat(store.replays("new orders", 10)).isEmpty();
+        assertThat(store.replays(name, 10)).isEmpty();
     }
 
     @Test
@@ -182,8 +190,32 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
                 s.replay(ReplaySelection.keys(List.of(RowKey.of(key(i)))), false, "op" + i);
             }
         }
-        List<Replay> two = store.replays("new orders", 2);
+        List<Replay> two = store.replays(name, 2);
         assertThat(two).extracting(Replay::by).containsExactly("op3", "op2");
-        assertThat(store.replays("other", 10)).isEmpty();
+        assertThat(store.replays(name + " other", 10)).isEmpty();
+    }
+
+    private void record(View v, Instant start, Status status) {
+        try (PushSession s = session(v, "pusher")) {
+            s.finish(new PushAttempt(v.name(), Trigger.SCHEDULE, start, start.plusMillis(10), status, 1,
+                    status == Status.SUCCESS ? 1 : 0, 0, 1, 10, OptionalInt.of(status == Status.SUCCESS ? 200 : 500),
+                    status.name(), List.of("msg_1")));
+        }
+    }
+
+    @Test
+    void theHistoryKeepsWhenItsFailingStreakBeganForPauseAfter() {
+        View v = view();
+        Instant t1 = T;
+        Instant t2 = T.plusSeconds(60);
+        record(v, t1, Status.FAILED);
+        record(v, t2, Status.FAILED);
+        assertThat(store.history(name).failingSince()).contains(t1);
+        assertThat(store.history(name).consecutiveFailures()).isEqualTo(2);
+        record(v, t2.plusSeconds(60), Status.SUCCESS);
+        assertThat(store.history(name).failingSince()).isEmpty();
+        Instant t4 = t2.plusSeconds(120);
+        record(v, t4, Status.PARTIAL);
+        assertThat(store.history(name).failingSince()).isEqualTo(Optional.of(t4));
     }
 }
