@@ -496,6 +496,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    /** The view's history and pause in one round trip (a due push's check under its lease). */
+    Journal.HistoryAndPause historyAndPause(String view) {
+        try {
+            return journal.historyAndPause(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the push history of view '" + view + "'", e);
+        }
+    }
+
     @Override
     public List<PushAttempt> recent(String view, int limit) {
         Objects.requireNonNull(view, "view");

@@ -8,6 +8,7 @@ import io.viewpush.push.PushHistory;
 import io.viewpush.push.Replay;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -234,6 +235,35 @@ final class Journal {
                 Optional.ofNullable(reason), failures,
                 // failures recorded before failing_since existed: the last one is the latest the streak began
                 failures == 0 ? Optional.empty() : failing.isPresent() ? failing : last);
+    }
+
+    /** The view's history and its pause (null when not paused), read together. */
+    record HistoryAndPause(PushHistory history, io.viewpush.push.Pause pause) {
+    }
+
+    /** Reads the view's history and whether it is paused in one statement (one round trip). */
+    HistoryAndPause historyAndPause(DSLContext ctx, String view) {
+        org.jooq.Table<?> one = DSL.selectOne().asTable("viewpush_one");
+        org.jooq.Record r = ctx.select(History.LAST_START, History.LAST_START_NANO, History.LAST_SUCCESS,
+                        History.LAST_SUCCESS_NANO, History.LAST_FAILURE, History.LAST_FAILURE_NANO,
+                        History.LAST_FAILURE_REASON, History.CONSECUTIVE_FAILURES, History.FAILING_SINCE,
+                        History.FAILING_SINCE_NANO, Tables.PauseRow.REASON, Tables.PauseRow.DETAIL, Tables.PauseRow.SINCE,
+                        Tables.PauseRow.SINCE_NANO, Tables.PauseRow.BY)
+                .from(one)
+                .leftJoin(History.TABLE).on(DSL.field(DSL.name("viewpush_push_history", "view_name"), String.class).eq(view))
+                .leftJoin(Tables.PauseRow.TABLE).on(DSL.field(DSL.name("viewpush_pause", "view_name"), String.class).eq(view))
+                .fetchOne();
+        Integer failures = r.get(History.CONSECUTIVE_FAILURES);
+        PushHistory h = failures == null ? PushHistory.none(view)
+                : history(view, r.get(History.LAST_START), r.get(History.LAST_START_NANO), r.get(History.LAST_SUCCESS),
+                r.get(History.LAST_SUCCESS_NANO), r.get(History.LAST_FAILURE), r.get(History.LAST_FAILURE_NANO),
+                r.get(History.LAST_FAILURE_REASON), failures, r.get(History.FAILING_SINCE), r.get(History.FAILING_SINCE_NANO));
+        String reason = r.get(Tables.PauseRow.REASON);
+        io.viewpush.push.Pause p = reason == null ? null : new io.viewpush.push.Pause(view,
+                io.viewpush.push.Pause.Reason.valueOf(reason), r.get(Tables.PauseRow.DETAIL),
+                instant(r.get(Tables.PauseRow.SINCE), r.get(Tables.PauseRow.SINCE_NANO)).orElseThrow(),
+                r.get(Tables.PauseRow.BY));
+        return new HistoryAndPause(h, p);
     }
 
     List<PushAttempt> recent(DSLContext ctx, String view, int limit) {

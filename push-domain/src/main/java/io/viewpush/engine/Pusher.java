@@ -117,14 +117,14 @@ final class Pusher {
         try {
             PushHistory history = null;
             try {
+                if (dueCheck) {
+                    history = session.history();
+                }
                 // under the lease: a pause another engine made is seen before anything is sent
-                Optional<Pause> paused = store.paused(view.name());
+                Optional<Pause> paused = session.paused();
                 if (paused.isPresent()) {
                     return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.PAUSED,
                             "the view is " + paused.get().describe() + "; resume it to push again"));
-                }
-                if (dueCheck) {
-                    history = session.history();
                 }
             } catch (StorageException e) {
                 return finish(failedBeforeSending(view, trigger, started, e));

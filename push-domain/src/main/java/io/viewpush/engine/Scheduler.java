@@ -76,9 +76,8 @@ final class Scheduler {
             return;
         }
         started = true;
-        Map<String, Pause> pauses = loadPauses();
         for (Slot s : slots.values()) {
-            s.paused = pauses.get(s.view.name());
+            // a paused view is found paused by its first push, under the lease, with its history
             s.history = loadHistory(s.view.name());
             // the interval runs from the last push's start, also across a restart
             scheduleAt(s, due(s));
@@ -341,15 +340,6 @@ final class Scheduler {
         }
     }
 
-    private Map<String, Pause> loadPauses() {
-        try {
-            return control.pauses();
-        } catch (StorageException e) {
-            events.unexpectedError("", Activity.LOADING_HISTORY, e);
-            return Map.of(); // each push checks the view's pause under its lease anyway
-        }
-    }
-
     private PushHistory loadHistory(String view) {
         try {
             return journal.history(view);
@@ -381,6 +371,11 @@ final class Scheduler {
         boolean notDue = attempt != null && attempt.outcome() == Outcome.NOT_DUE && due.isAfter(clock.instant());
         boolean idle = attempt == null || attempt.status() == Status.NOTHING_TO_SEND
                 || (attempt.status() == Status.SKIPPED && !notDue);
+        if (attempt != null && attempt.outcome() == Outcome.PAUSED) {
+            // found paused: check again each poll interval (one read of its pause), to push it at once when resumed
+            scheduleAt(s, clock.instant().plus(pollInterval), true);
+            return;
+        }
         if (idle && !woken) {
             PushPolicy policy = s.view.push().orElseThrow();
             Duration recheck = policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;

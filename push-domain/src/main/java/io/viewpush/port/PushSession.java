@@ -1,9 +1,12 @@
 package io.viewpush.port;
 
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.Replay;
 import io.viewpush.view.ReplaySelection;
+
+import java.util.Optional;
 
 /**
  * One push of one view, as the store sees it: the view's lease (taken by
@@ -16,7 +19,7 @@ import io.viewpush.view.ReplaySelection;
  * any time, and {@link StampBatch#commit()} of a batch, which may run on another thread than the
  * one that sent it (one batch at a time).
  *
- * <p>Order: {@link #history()} (optional), {@link #rows()} once, then for each batch
+ * <p>Order: {@link #history()} (optional), {@link #paused()} (optional), {@link #rows()} once, then for each batch
  * {@link #batch()}, {@link #renew()} as needed, {@link #finish} at most once, and always
  * {@link #close()} last. A session may instead serve one {@link #replay} (and then only
  * {@link #close()}): the lease keeps it from racing a push of the view.
@@ -31,6 +34,14 @@ public interface PushSession extends AutoCloseable {
      * @throws StorageException when the database fails
      */
     PushHistory history();
+
+    /**
+     * @return the view's pause as the store has it now ({@link ViewControl#paused}), or empty: a push
+     *         of a paused view sends nothing. A store may read it together with {@link #history()}
+     *         when that was called first in this session (one round trip instead of two).
+     * @throws StorageException when the database fails
+     */
+    Optional<Pause> paused();
 
     /**
      * Opens the push's read of every row of the view, in key order, as of the snapshot the session

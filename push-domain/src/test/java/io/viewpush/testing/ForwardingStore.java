@@ -125,6 +125,11 @@ public class ForwardingStore implements PushStore {
         }
 
         @Override
+        public Optional<Pause> paused() {
+            return delegate.paused();
+        }
+
+        @Override
         public RowCursor rows() {
             return delegate.rows();
         }

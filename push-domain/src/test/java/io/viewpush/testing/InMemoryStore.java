@@ -451,6 +451,11 @@ public final class InMemoryStore implements PushStore {
         }
 
         @Override
+        public Optional<Pause> paused() {
+            return InMemoryStore.this.paused(view.name());
+        }
+
+        @Override
         public RowCursor rows() {
             requireOpen();
             if (readStart != null) {

@@ -218,4 +218,32 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         record(v, t4, Status.PARTIAL);
         assertThat(store.history(name).failingSince()).isEqualTo(Optional.of(t4));
     }
+
+    @Test
+    void aSessionSeesThePauseWithItsHistoryOrWithout() {
+        View v = view();
+        try (PushSession s = session(v, "pusher")) {
+            assertThat(s.history()).isEqualTo(io.viewpush.push.PushHistory.none(name));
+            assertThat(s.paused()).isEmpty();
+        }
+        Pause p = new Pause(name, Pause.Reason.ENDPOINT_GONE, "410 Gone", T, "engine-1");
+        store.pause(p);
+        try (PushSession s = session(v, "pusher")) {
+            assertThat(s.paused()).contains(p);
+        }
+        try (PushSession s = session(v, "pusher")) {
+            assertThat(s.history().consecutiveFailures()).isZero();
+            assertThat(s.paused()).contains(p);
+        }
+        record(v, T, Status.FAILED);
+        try (PushSession s = session(v, "pusher")) {
+            assertThat(s.history().failingSince()).contains(T);
+            assertThat(s.paused()).contains(p);
+        }
+        store.resume(name);
+        try (PushSession s = session(v, "pusher")) {
+            assertThat(s.history().consecutiveFailures()).isEqualTo(1);
+            assertThat(s.paused()).isEmpty();
+        }
+    }
 }
