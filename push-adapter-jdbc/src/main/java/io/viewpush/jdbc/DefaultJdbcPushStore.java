@@ -10,9 +10,12 @@ import io.viewpush.port.RejectedValueException;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
@@ -493,6 +496,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    /** The view's history and pause in one round trip (a due push's check under its lease). */
+    Journal.HistoryAndPause historyAndPause(String view) {
+        try {
+            return journal.historyAndPause(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the push history of view '" + view + "'", e);
+        }
+    }
+
     @Override
     public List<PushAttempt> recent(String view, int limit) {
         Objects.requireNonNull(view, "view");
@@ -543,6 +555,122 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         .where(Tables.StampBatch.CREATED_AT.lt(cutoff))))
                 .execute();
         ctx.deleteFrom(Tables.StampBatch.TABLE).where(Tables.StampBatch.CREATED_AT.lt(cutoff)).execute();
+    }
+
+    // ---- ViewControl ----
+
+    @Override
+    public Optional<Pause> paused(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return Pauses.paused(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading whether view '" + view + "' is paused", e);
+        }
+    }
+
+    @Override
+    public Map<String, Pause> pauses() {
+        try {
+            return Pauses.all(ctx);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the paused views", e);
+        }
+    }
+
+    @Override
+    public Pause pause(Pause pause) {
+        Objects.requireNonNull(pause, "pause");
+        try {
+            return Pauses.pause(ctx, pause);
+        } catch (DataAccessException e) {
+            throw Errors.storage("pausing view '" + pause.view() + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<Pause> resume(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return Pauses.resume(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("resuming view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public List<Replay> replays(String view, int limit) {
+        Objects.requireNonNull(view, "view");
+        if (limit <= 0) {
+            return List.of();
+        }
+        try {
+            return journal.replays(ctx, view, limit);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the replays of view '" + view + "'", e);
+        }
+    }
+
+    /** Keys per statement of a replay by keys. */
+    private static final int REPLAY_KEYS_PER_STATEMENT = 500;
+
+    /**
+     * In one transaction that checks the lease: clears the stamp of the chosen rows whose stamp is
+     * set (or counts them, for a dry run) and records the replay (see {@link PushSession#replay}).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Replay replay(View view, LeaseToken lease, Snapshot snapshot, ReplaySelection which, boolean dryRun, String by) {
+        PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException("view '" + view.name() + "' has no push policy"));
+        String stampField = policy.stampField();
+        try {
+            return ctx.transactionResult(cfg -> {
+                DSLContext tx = cfg.dsl();
+                leases.checkHeld(tx, lease);
+                Mapping mapping = mapping(tx, view.definition());
+                ValueType type = mapping.type(stampField);
+                Field<Object> stamp = (Field) mapping.column(stampField, SqlTypes.of(type));
+                List<Condition> chosen = new ArrayList<>();
+                if (which instanceof ReplaySelection.All) {
+                    chosen.add(DSL.noCondition());
+                } else if (which instanceof ReplaySelection.Since) {
+                    chosen.add(stamp.ge((Field) DSL.val(bound(((ReplaySelection.Since) which).at(), type, snapshot),
+                            SqlTypes.of(type))));
+                } else {
+                    ViewSql sql = new ViewSql(view, mapping, snapshot);
+                    List<RowKey> keys = ((ReplaySelection.Keys) which).keys();
+                    for (int i = 0; i < keys.size(); i += REPLAY_KEYS_PER_STATEMENT) {
+                        chosen.add(DSL.or(keys.subList(i, Math.min(keys.size(), i + REPLAY_KEYS_PER_STATEMENT)).stream()
+                                .map(k -> sql.keyEquals(k.single())).collect(java.util.stream.Collectors.toList())));
+                    }
+                }
+                long rows = 0;
+                for (Condition c : chosen) {
+                    Condition where = stamp.isNotNull().and(c);
+                    rows += dryRun ? tx.fetchCount(mapping.table(), where)
+                            : tx.update(mapping.table()).set(stamp, (Object) null).where(where).execute();
+                }
+                Replay r = new Replay(view.name(), which.describe(), rows, dryRun, by, clock.instant());
+                if (!dryRun) {
+                    journal.recordReplay(tx, r);
+                }
+                return r;
+            });
+        } catch (DataAccessException e) {
+            mappings.remove(view.definition());
+            throw Errors.storage("replaying rows of view '" + view.name() + "'", e);
+        }
+    }
+
+    /** The earliest stamp a replay since {@code at} clears, in the stamp column's type. */
+    private static Object bound(Instant at, ValueType type, Snapshot snapshot) {
+        switch (type) {
+            case TIMESTAMP_TZ:
+                return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+            case DATE:
+                return LocalDateTime.ofInstant(at, snapshot.zone()).toLocalDate();
+            default:
+                return LocalDateTime.ofInstant(at, snapshot.zone());
+        }
     }
 
     // ---- pushes ----

@@ -65,8 +65,39 @@ final class Tables {
         static final Field<Integer> LAST_FAILURE_NANO = DSL.field(DSL.name("last_failure_nano"), SQLDataType.INTEGER);
         static final Field<String> LAST_FAILURE_REASON = DSL.field(DSL.name("last_failure_reason"), SQLDataType.CLOB);
         static final Field<Integer> CONSECUTIVE_FAILURES = DSL.field(DSL.name("consecutive_failures"), SQLDataType.INTEGER);
+        static final Field<OffsetDateTime> FAILING_SINCE = DSL.field(DSL.name("failing_since"), SqlTypes.TIMESTAMP_TZ);
+        static final Field<Integer> FAILING_SINCE_NANO = DSL.field(DSL.name("failing_since_nano"), SQLDataType.INTEGER);
 
         private History() {
+        }
+    }
+
+    /** One row per paused view ({@link io.viewpush.push.Pause}). */
+    static final class PauseRow {
+        static final Table<?> TABLE = DSL.table(DSL.name("viewpush_pause"));
+        static final Field<String> VIEW = DSL.field(DSL.name("view_name"), SQLDataType.VARCHAR);
+        static final Field<String> REASON = DSL.field(DSL.name("reason"), SQLDataType.VARCHAR);
+        static final Field<String> DETAIL = DSL.field(DSL.name("detail"), SQLDataType.CLOB);
+        static final Field<OffsetDateTime> SINCE = DSL.field(DSL.name("since"), SqlTypes.TIMESTAMP_TZ);
+        static final Field<Integer> SINCE_NANO = DSL.field(DSL.name("since_nano"), SQLDataType.INTEGER);
+        static final Field<String> BY = DSL.field(DSL.name("paused_by"), SQLDataType.VARCHAR);
+
+        private PauseRow() {
+        }
+    }
+
+    /** The journal of replays ({@link io.viewpush.push.Replay}). */
+    static final class ReplayRow {
+        static final Table<?> TABLE = DSL.table(DSL.name("viewpush_replay"));
+        static final Field<Long> ID = DSL.field(DSL.name("id"), SQLDataType.BIGINT);
+        static final Field<String> VIEW = DSL.field(DSL.name("view_name"), SQLDataType.VARCHAR);
+        static final Field<OffsetDateTime> AT = DSL.field(DSL.name("replayed_at"), SqlTypes.TIMESTAMP_TZ);
+        static final Field<Integer> AT_NANO = DSL.field(DSL.name("replayed_nano"), SQLDataType.INTEGER);
+        static final Field<String> BY = DSL.field(DSL.name("replayed_by"), SQLDataType.VARCHAR);
+        static final Field<String> SELECTION = DSL.field(DSL.name("selection"), SQLDataType.CLOB);
+        static final Field<Long> ROWS = DSL.field(DSL.name("rows_replayed"), SQLDataType.BIGINT);
+
+        private ReplayRow() {
         }
     }
 

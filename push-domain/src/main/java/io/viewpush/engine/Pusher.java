@@ -13,6 +13,7 @@ import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.HeldBack;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Outcome;
 import io.viewpush.push.PushAttempt.Status;
@@ -20,7 +21,9 @@ import io.viewpush.push.PushAttempt.Trigger;
 import io.viewpush.push.PushDecision;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
 import io.viewpush.push.StampResult;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 
@@ -112,19 +115,28 @@ final class Pusher {
         PushSession session = begun.get();
         keeper.hold(view.name(), session);
         try {
-            if (dueCheck) {
-                PushHistory history;
-                try {
+            PushHistory history = null;
+            try {
+                if (dueCheck) {
                     history = session.history();
-                } catch (StorageException e) {
-                    return finish(failedBeforeSending(view, trigger, started, e));
                 }
+                // under the lease: a pause another engine made is seen before anything is sent
+                Optional<Pause> paused = session.paused();
+                if (paused.isPresent()) {
+                    return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.PAUSED,
+                            "the view is " + paused.get().describe() + "; resume it to push again"));
+                }
+            } catch (StorageException e) {
+                return finish(failedBeforeSending(view, trigger, started, e));
+            }
+            if (dueCheck) {
                 PushDecision decision = policy.decide(history, started);
                 if (decision instanceof PushDecision.WaitUntil) {
                     return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.NOT_DUE, "not due: " + decision.because()));
                 }
             }
             PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, session, stopping, abandoned);
+            attempt = pauseIfDue(view, policy, attempt, session, history);
             if (attempt.status() != Status.NOTHING_TO_SEND && attempt.status() != Status.SKIPPED) {
                 keeper.release(view.name(), session); // no renewal may race the release below
                 try {
@@ -142,6 +154,65 @@ final class Pusher {
                 // the lease expires by itself; the next push of any engine takes it over
                 events.unexpectedError(view.name(), Activity.RELEASING_LEASE, e);
             }
+        }
+    }
+
+    /**
+     * Pauses the view when its receiver is gone, or when its pushes have all failed for the policy's
+     * {@code pauseAfter}: the pause is stored (every engine sees it) before the attempt is recorded.
+     *
+     * @param history the view's history before this push, or null when the push did not load it
+     * @return the attempt, its reason telling of the pause
+     */
+    private PushAttempt pauseIfDue(View view, PushPolicy policy, PushAttempt attempt, PushSession session,
+                                   PushHistory history) {
+        Pause pause;
+        if (attempt.outcome() == Outcome.ENDPOINT_GONE) {
+            pause = new Pause(view.name(), Pause.Reason.ENDPOINT_GONE, attempt.reason(), clock.instant(), owner);
+        } else if (attempt.outcome() == Outcome.RECEIVER_FAILED && policy.pauseAfter().isPresent()) {
+            PushHistory after;
+            try {
+                after = (history != null ? history : session.history()).after(attempt);
+            } catch (StorageException e) {
+                return attempt; // the next failure checks again
+            }
+            Optional<Instant> since = after.failingSince();
+            if (since.isEmpty() || since.get().plus(policy.pauseAfter().get()).isAfter(attempt.startedAt())) {
+                return attempt;
+            }
+            pause = new Pause(view.name(), Pause.Reason.FAILING, after.consecutiveFailures() + " pushes in a row failed since "
+                    + since.get() + " (pauseAfter " + policy.pauseAfter().get() + "); the last: " + attempt.reason(),
+                    clock.instant(), owner);
+        } else {
+            return attempt;
+        }
+        Pause stored;
+        try {
+            stored = store.pause(pause);
+        } catch (StorageException e) {
+            return attempt.withReason(attempt.reason() + "; the view should be paused (" + pause.reason().code()
+                    + ") but the database failed: " + e.getMessage());
+        }
+        if (stored.equals(pause)) {
+            events.viewPaused(stored);
+        }
+        return attempt.withReason(attempt.reason() + "; the view is paused (" + stored.reason().code()
+                + "): nothing more is sent until it is resumed");
+    }
+
+    /**
+     * Replays rows of the view under its lease (see {@link PushSession#replay}).
+     *
+     * @return what was done, or empty when another engine holds the view's lease
+     */
+    Optional<Replay> replay(View view, ReplaySelection which, boolean dryRun, String by) {
+        Snapshot snapshot = new Snapshot(clock.instant(), zone);
+        Optional<PushSession> begun = store.begin(view, owner, leaseTtl, snapshot, false);
+        if (begun.isEmpty()) {
+            return Optional.empty();
+        }
+        try (PushSession session = begun.get()) {
+            return Optional.of(session.replay(which, dryRun, by));
         }
     }
 
@@ -201,8 +272,8 @@ final class Pusher {
                 if (!d.delivered()) {
                     notifyBatch(view, d, StampResult.NONE);
                     status = Status.FAILED;
-                    outcome = Outcome.RECEIVER_FAILED;
-                    reason = d.reason();
+                    outcome = d.gone() ? Outcome.ENDPOINT_GONE : Outcome.RECEIVER_FAILED;
+                    reason = d.gone() ? "the receiver is gone: " + d.reason() : d.reason();
                     break;
                 }
             }

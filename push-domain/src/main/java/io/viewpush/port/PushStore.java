@@ -11,7 +11,7 @@ import java.util.Optional;
  * passes it once ({@code ViewPush.builder().store(store)}), so the rows a push reads and the rows
  * it stamps are always the same database's.
  */
-public interface PushStore extends ViewSchema, RowSource, RowUpdater, PushJournal {
+public interface PushStore extends ViewSchema, RowSource, RowUpdater, PushJournal, ViewControl {
 
     /**
      * Begins a push of the view: takes the view's lease if it is free or expired. A lease expires

@@ -129,7 +129,14 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         /** The rows could not be sent as they are (a value the format cannot carry; {@code FAILED}, {@code PARTIAL}). */
         ROWS_REJECTED,
         /** The engine was stopping: later batches (or the stamp of a delivered one) are left for the next push ({@code PARTIAL}, {@code FAILED}). */
-        STOPPING;
+        STOPPING,
+        /**
+         * The receiver said it is gone for good ({@link Delivery#gone()}, HTTP 410): nothing of that
+         * batch was stamped, nothing more was sent, and the view is paused ({@code FAILED}, {@code PARTIAL}).
+         */
+        ENDPOINT_GONE,
+        /** Not pushed: the view is paused ({@link Pause}) until an operator resumes it ({@code SKIPPED}). */
+        PAUSED;
 
         /** @return the outcome a status stands for when nothing more is known */
         public static Outcome of(Status status) {

@@ -40,6 +40,7 @@ public final class PushPolicy {
     private final RetrySettings retry;
     private final Duration backoffInitial;
     private final Duration backoffMax;
+    private final Optional<Duration> pauseAfter;
 
     private PushPolicy(Builder b) {
         this.url = b.url;
@@ -54,6 +55,7 @@ public final class PushPolicy {
         this.retry = b.retry;
         this.backoffInitial = b.backoffInitial;
         this.backoffMax = b.backoffMax;
+        this.pauseAfter = Optional.ofNullable(b.pauseAfter);
     }
 
     /**
@@ -78,6 +80,7 @@ public final class PushPolicy {
         b.retry = retry;
         b.backoffInitial = backoffInitial;
         b.backoffMax = backoffMax;
+        b.pauseAfter = pauseAfter.orElse(null);
         return b;
     }
 
@@ -145,6 +148,15 @@ public final class PushPolicy {
     /** @return the longest wait after consecutive failed pushes; default {@link #DEFAULT_BACKOFF_MAX} */
     public Duration backoffMax() {
         return backoffMax;
+    }
+
+    /**
+     * @return how long a view's pushes may all fail before the engine pauses the view (its receiver
+     *         answered nothing but failures that long: the first failure since the last success is
+     *         {@link PushHistory#failingSince()}); empty (the default) never pauses for failures
+     */
+    public Optional<Duration> pauseAfter() {
+        return pauseAfter;
     }
 
     /** @return a copy with another minimum interval */
@@ -250,13 +262,14 @@ public final class PushPolicy {
                 && modifiedField.equals(p.modifiedField) && minInterval.equals(p.minInterval)
                 && success == p.success && timeout.equals(p.timeout) && format == p.format
                 && secrets.equals(p.secrets) && retry.equals(p.retry)
-                && backoffInitial.equals(p.backoffInitial) && backoffMax.equals(p.backoffMax);
+                && backoffInitial.equals(p.backoffInitial) && backoffMax.equals(p.backoffMax)
+                && pauseAfter.equals(p.pauseAfter);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(url, stampField, modifiedField, minInterval, success, timeout, format, maxRows,
-                secrets, retry, backoffInitial, backoffMax);
+                secrets, retry, backoffInitial, backoffMax, pauseAfter);
     }
 
     @Override
@@ -264,7 +277,8 @@ public final class PushPolicy {
         return "PushPolicy[url=" + redactedUrl() + ", stamp=" + stampField + ", modified=" + modifiedField.orElse("-")
                 + ", minInterval=" + minInterval + ", success=" + success + ", timeout=" + timeout
                 + ", format=" + format + ", maxRows=" + maxRows + ", secrets=" + secrets.size()
-                + ", retry=" + retry + ", backoff=" + backoffInitial + ".." + backoffMax + "]";
+                + ", retry=" + retry + ", backoff=" + backoffInitial + ".." + backoffMax
+                + pauseAfter.map(d -> ", pauseAfter=" + d).orElse("") + "]";
     }
 
     /** Which answers of the receiver count as success. */
@@ -307,6 +321,7 @@ public final class PushPolicy {
         private RetrySettings retry = RetrySettings.DEFAULT;
         private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+        private Duration pauseAfter;
 
         private Builder(URI url, String stampField) {
             this.url = url;
@@ -392,6 +407,15 @@ public final class PushPolicy {
         }
 
         /**
+         * @param value pause the view once its pushes have all failed this long ({@link PushPolicy#pauseAfter()});
+         *              null (the default) never pauses for failures
+         */
+        public Builder pauseAfter(Duration value) {
+            this.pauseAfter = value;
+            return this;
+        }
+
+        /**
          * @return the policy
          * @throws InvalidOptionException naming the first bad option as data
          */
@@ -418,6 +442,9 @@ public final class PushPolicy {
             requirePositive("backoffMax", backoffMax);
             if (backoffMax.compareTo(backoffInitial) < 0) {
                 throw new InvalidOptionException("backoffMax", "(" + backoffMax + ") must not be less than backoffInitial (" + backoffInitial + ")");
+            }
+            if (pauseAfter != null) {
+                requirePositive("pauseAfter", pauseAfter);
             }
             Objects.requireNonNull(success, "push.success");
             Objects.requireNonNull(format, "push.format");

@@ -36,6 +36,9 @@ public final class RecordingTransport implements PushTransport {
     public record Batch(String view, List<Row> rows, String webhookId, boolean delivered) {
     }
 
+    /** A scripted status that answers "gone for good" ({@link Delivery#gone()}), as HTTP's 410 Gone. */
+    public static final int GONE = 410;
+
     private final List<Batch> batches = new ArrayList<>();
     private final Deque<Integer> scripted = new ArrayDeque<>();
     private volatile Consumer<List<Row>> onSend = rows -> { };
@@ -84,6 +87,10 @@ public final class RecordingTransport implements PushTransport {
             batches.add(new Batch(view.name(), List.copyOf(list), id, ok));
         }
         long bytes = list.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (!ok && status == GONE) {
+            return Delivery.gone(OptionalInt.of(status), "the receiver answered " + status + " Gone", list.size(), bytes,
+                    id, 1, "");
+        }
         return ok ? Delivery.delivered(status, status + "", list.size(), bytes, id, 1, "")
                 : Delivery.failed(OptionalInt.of(status), "the receiver answered " + status, list.size(), bytes, id, 1,
                 Optional.empty(), "");

@@ -1,5 +1,6 @@
 package io.viewpush.http.api;
 
+import io.viewpush.engine.CannotReplayException;
 import io.viewpush.engine.InvalidUpdateException;
 import io.viewpush.engine.UnknownViewException;
 import io.viewpush.engine.ViewPush;
@@ -9,6 +10,7 @@ import io.viewpush.http.api.KeyRing.Caller;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
@@ -439,6 +441,32 @@ final class ApiHandler extends Handler.Abstract {
             int limit = pushesLimit(x);
             return Step.of(() -> Reply.json(200, ApiJson.attempts(engine.recentPushes(view.name(), limit))));
         }
+        if (s.size() == 4 && (s.get(3).equals("pause") || s.get(3).equals("resume") || s.get(3).equals("replay"))) {
+            allow(x, "POST");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            String action = s.get(3);
+            requireAdmin(x, action.equals("replay") ? "replaying rows" : action + "ing a view");
+            boolean body = hasBody(x.request);
+            if (body || action.equals("replay")) {
+                requireJson(x);
+            }
+            String by = "API key '" + x.caller.name() + "'";
+            switch (action) {
+                case "pause":
+                    return new Step(body, b -> pause(view, ApiJson.parsePauseDetail(b), by));
+                case "resume":
+                    return Step.of(() -> resume(view, by));
+                default:
+                    return new Step(true, b -> replay(view, b, by));
+            }
+        }
+        if (s.size() == 4 && s.get(3).equals("replays")) {
+            allow(x, "GET");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            requireAdmin(x, "reading the replay journal");
+            int limit = pushesLimit(x);
+            return Step.of(() -> Reply.json(200, ApiJson.replays(engine.replays(view.name(), limit))));
+        }
         if (s.size() == 5 && s.get(3).equals("rows") && !s.get(4).isEmpty()) {
             allow(x, "PATCH");
             View view = visible(x, x.target.segment(2, "the view name"));
@@ -866,6 +894,43 @@ final class ApiHandler extends Handler.Abstract {
             throw new ApiError(503, "unavailable", "the engine is stopping; push again when it runs");
         }
         return Reply.json(200, ApiJson.attempt(attempt));
+    }
+
+    private static ApiError notPushable(View view) {
+        return new ApiError(409, "not_pushable", "view '" + view.name() + "' has no push policy: it is pull-only");
+    }
+
+    private Reply pause(View view, Optional<String> detail, String by) {
+        if (view.push().isEmpty()) {
+            throw notPushable(view);
+        }
+        Optional<Pause> before = engine.paused(view.name());
+        Pause p = engine.pause(view.name(), detail.orElse("paused by " + by), by);
+        return Reply.json(200, ApiJson.paused(view.name(), p, before.isEmpty()));
+    }
+
+    private Reply resume(View view, String by) {
+        if (view.push().isEmpty()) {
+            throw notPushable(view);
+        }
+        return Reply.json(200, ApiJson.resumed(view.name(), engine.resume(view.name(), by)));
+    }
+
+    private Reply replay(View view, byte[] body, String by) {
+        if (view.push().isEmpty()) {
+            throw notPushable(view);
+        }
+        ApiJson.ReplayRequest r = ApiJson.parseReplay(body, text -> engine.keyOf(view.name(), text), engine.zone());
+        try {
+            return Reply.json(200, ApiJson.replay(engine.replay(view.name(), r.which(), r.dryRun(), by)));
+        } catch (CannotReplayException e) {
+            if (e.reason() == CannotReplayException.Reason.VIEW_BUSY) {
+                throw new ApiError(409, "busy", e.getMessage());
+            }
+            throw ApiError.badRequest("cannot_replay", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiError(503, "unavailable", "the engine is stopping; replay again when it runs");
+        }
     }
 
     private static int pushesLimit(Exchange x) {

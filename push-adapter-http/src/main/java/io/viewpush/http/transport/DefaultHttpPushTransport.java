@@ -272,6 +272,9 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return false;
     }
 
+    /** HTTP 410 Gone: the endpoint is gone for good ({@link Delivery#gone()}); the engine pauses the view. */
+    static final int GONE = 410;
+
     private static boolean isRetryableStatus(int status) {
         return status == 429 || (status >= 500 && status <= 599);
     }
@@ -551,6 +554,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
             if (policy.success().isSuccess(a.status())) {
                 return Delivery.delivered(a.status(), a.statusText(), spool.rows(), spool.bytes(), spool.webhookId(),
                         attempts, a.excerpt());
+            }
+            if (a.status() == GONE) {
+                // the receiver says this endpoint is gone for good: no retry will change that
+                return Delivery.gone(OptionalInt.of(a.status()), a.statusText() + after + interrupted, spool.rows(),
+                        spool.bytes(), spool.webhookId(), attempts, a.excerpt());
             }
             return Delivery.failed(OptionalInt.of(a.status()), failureReason(a, policy) + after + interrupted,
                     spool.rows(), spool.bytes(), spool.webhookId(), attempts, a.retryAfter(), a.excerpt());

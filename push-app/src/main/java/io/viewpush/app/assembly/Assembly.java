@@ -18,6 +18,7 @@ import io.viewpush.app.config.DatabaseConfig;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.app.config.Location;
 import io.viewpush.app.metrics.BacklogMetrics;
+import io.viewpush.app.metrics.PauseMetrics;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
 import io.viewpush.app.metrics.ViewHealthMetrics;
@@ -133,9 +134,11 @@ public final class Assembly implements AutoCloseable {
             AtomicReference<ViewPush> built = new AtomicReference<>();
             ViewHealthMetrics health = ViewHealthMetrics.create(metrics,
                     view -> built.get() == null ? PushHistory.none(view) : built.get().status(view).history());
+            PauseMetrics pauses = PauseMetrics.create(metrics, store::paused);
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pauses.watch(v.name()));
             PushListener listener = PushListener.all(
                     PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, health,
-                    extra, new ViewLogContext());
+                    pauses, extra, new ViewLogContext());
             ViewPush engine;
             try {
                 engine = ViewPush.builder()

@@ -42,7 +42,7 @@ final class ConfigReader {
     static final List<String> VIEW_KEYS = List.of("name", "table", "key", "fields", "calculations", "filters",
             "writable", "push");
     static final List<String> PUSH_KEYS = List.of("url", "stamp", "modified", "minInterval", "format", "maxRows",
-            "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax");
+            "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax", "pauseAfter");
     static final List<String> RETRY_KEYS = List.of("attempts", "initialBackoff", "maxBackoff", "maxRetryAfter");
     static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout",
             "journalRetention", "journalMaxAttemptsPerView", "journalPruneInterval");
@@ -569,6 +569,7 @@ final class ConfigReader {
         duration(m, "backoffInitial", c, true, b::backoffInitial);
         duration(m, "backoffMax", c, true, b::backoffMax);
         integer(m, "maxRows", c, 0, Integer.MAX_VALUE, b::maxRows);
+        pauseAfter(m, c, b);
         text(m, "format", c, false, s -> {
             String f = s.text().strip().toLowerCase(Locale.ROOT);
             if (f.equals("form")) {
@@ -833,6 +834,26 @@ final class ConfigReader {
                 use.accept(t.equals("true"));
             } else {
                 problem(s.at(), c, key, "'" + s.text() + "' is not true or false");
+            }
+        });
+    }
+
+    /**
+     * {@code push.pauseAfter}: pause a view whose pushes have all failed this long (a duration more
+     * than zero); {@code off}, or no key, never pauses for failures.
+     */
+    private void pauseAfter(MapNode m, Ctx c, PushPolicy.Builder b) {
+        text(m, "pauseAfter", c, false, s -> {
+            if (s.text().strip().equalsIgnoreCase("off")) {
+                b.pauseAfter(null);
+                return;
+            }
+            Optional<Duration> d = Durations.parse(s.text());
+            if (d.isEmpty() || d.get().isZero()) {
+                problem(s.at(), c, "pauseAfter", "'" + s.text() + "' is not a time to pause after; write a duration"
+                        + " more than zero such as 24h (or off, the default: never pause for failures)");
+            } else {
+                b.pauseAfter(d.get());
             }
         });
     }

@@ -262,6 +262,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void pauseAfterIsOffUnlessADurationIsGiven() {
+        String base = "views:\n  - name: v\n    table: t\n    key: id\n    fields: {id: id, stamp: pushed_at}\n"
+                + "    filters: ['{stamp} is empty']\n    push:\n      url: http://127.0.0.1:1/h\n      stamp: stamp\n";
+        assertThat(parse(base).views().get(0).push().orElseThrow().pauseAfter()).isEmpty();
+        assertThat(parse(base + "      pauseAfter: off\n").views().get(0).push().orElseThrow().pauseAfter()).isEmpty();
+        assertThat(parse(base + "      pauseAfter: 24h\n").views().get(0).push().orElseThrow().pauseAfter())
+                .contains(Duration.ofHours(24));
+        assertThat(oneProblem(base + "      pauseAfter: soon\n")).startsWith("push.yaml:10:19: view 'v', push.pauseAfter:")
+                .contains("'soon' is not a time to pause after").contains("24h");
+        assertThat(oneProblem(base + "      pauseAfter: 0s\n")).contains("push.pauseAfter").contains("more than zero");
+    }
+
+    @Test
     void unknownKeyNamesFileLineViewAndTheNearestValidKey() {
         String p = oneProblem(exampleWith(33, "      minIntervall: 30s"));
         assertThat(p).startsWith("push.yaml:33:7: view 'orders to push', push.minIntervall: unknown key 'minIntervall'; "
