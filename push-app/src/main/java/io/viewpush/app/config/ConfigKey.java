@@ -30,9 +30,35 @@ import java.util.function.ObjIntConsumer;
  *                       problems back to the key (the key's own name is always one)
  * @param section        for a map or a list of maps: the keys it holds
  * @param reader         reads, checks and applies the value
+ * @param spec           the values the key takes and its default, for tools (the schema's test)
  */
 record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, String defaultText, String meaning,
-                    List<String> builderOptions, Optional<Section<?>> section, Reader<D> reader) {
+                    List<String> builderOptions, Optional<Section<?>> section, Reader<D> reader, Spec spec) {
+
+    /** The values a key takes and its default, as data. */
+    sealed interface Spec {
+        /** Nothing more than the kind says (text, lists, maps). */
+        record Any() implements Spec {
+        }
+
+        /** A whole number from {@code min} to {@code max}. */
+        record Range(int min, int max, int defaultValue) implements Spec {
+        }
+
+        /** A duration; more than zero when {@code positive}. */
+        record Span(boolean positive, Duration defaultValue) implements Spec {
+        }
+
+        /** {@code true} or {@code false}. */
+        record Flag(boolean defaultValue) implements Spec {
+        }
+
+        /** One of some words; the first is the default. */
+        record Words(List<String> words) implements Spec {
+        }
+    }
+
+    private static final Spec ANY = new Spec.Any();
 
     /** The kinds of value a key takes. */
     enum Kind {
@@ -76,10 +102,12 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
         builderOptions = List.copyOf(builderOptions);
         Objects.requireNonNull(section, "section");
         Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(spec, "spec");
     }
 
+    /** @return whether the file must have the key (the README's default says "required") */
     boolean required() {
-        return requiredHint.isPresent();
+        return defaultText.equals(REQUIRED);
     }
 
     /** The default as the README shows a required key's. */
@@ -92,14 +120,15 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
     /** A text value, checked and applied by {@code use}. */
     static <D> ConfigKey<D> text(String name, String defaultText, String meaning, BiConsumer<D, Found> use) {
         return new ConfigKey<>(name, Kind.TEXT, Optional.empty(), defaultText, meaning, List.of(), Optional.empty(),
-                (r, m, c, d) -> r.text(m, name, c, false, s -> use.accept(d, new Found(s, r, c, name))));
+                (r, m, c, d) -> r.text(m, name, c, false, s -> use.accept(d, new Found(s, r, c, name))), ANY);
     }
 
     /** A whole number from {@code min} to {@code max}. */
     static <D> ConfigKey<D> wholeNumber(String name, int min, int max, int defaultValue, String meaning,
                                         ObjIntConsumer<D> use) {
         return new ConfigKey<>(name, Kind.WHOLE_NUMBER, Optional.empty(), String.valueOf(defaultValue), meaning,
-                List.of(), Optional.empty(), (r, m, c, d) -> r.integer(m, name, c, min, max, v -> use.accept(d, v)));
+                List.of(), Optional.empty(), (r, m, c, d) -> r.integer(m, name, c, min, max, v -> use.accept(d, v)),
+                new Spec.Range(min, max, defaultValue));
     }
 
     /** A duration; with {@code positive}, zero is refused. */
@@ -107,7 +136,7 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
                                      BiConsumer<D, Duration> use) {
         return new ConfigKey<>(name, Kind.DURATION, Optional.empty(), "`" + durationText(defaultValue) + "`",
                 meaning, List.of(), Optional.empty(), (r, m, c, d) -> r.duration(m, name, c, positive,
-                v -> use.accept(d, v)));
+                v -> use.accept(d, v)), new Spec.Span(positive, defaultValue));
     }
 
     /** A duration as the README writes a default: in whole days when it is some, else {@link Durations#format}. */
@@ -119,7 +148,7 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
     /** {@code true} or {@code false}. */
     static <D> ConfigKey<D> bool(String name, boolean defaultValue, String meaning, BiConsumer<D, Boolean> use) {
         return new ConfigKey<>(name, Kind.BOOLEAN, Optional.empty(), String.valueOf(defaultValue), meaning, List.of(),
-                Optional.empty(), (r, m, c, d) -> r.bool(m, name, c, v -> use.accept(d, v)));
+                Optional.empty(), (r, m, c, d) -> r.bool(m, name, c, v -> use.accept(d, v)), new Spec.Flag(defaultValue));
     }
 
     /** One word of a choice and what it means. */
@@ -148,7 +177,7 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
                     } else {
                         use.accept(d, ch.value());
                     }
-                }));
+                }), new Spec.Words(List.copyOf(byWord.keySet())));
     }
 
     /**
@@ -161,13 +190,14 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
 
     /** A key read by code of its own (lists, maps, values checked against each other). */
     static <D> ConfigKey<D> custom(String name, Kind kind, String defaultText, String meaning, Reader<D> reader) {
-        return new ConfigKey<>(name, kind, Optional.empty(), defaultText, meaning, List.of(), Optional.empty(), reader);
+        return new ConfigKey<>(name, kind, Optional.empty(), defaultText, meaning, List.of(), Optional.empty(), reader,
+                ANY);
     }
 
     /** A map of keys of its own, or a list of such maps. */
     static <D> ConfigKey<D> section(String name, Section<?> keys, String meaning, Reader<D> reader) {
         return new ConfigKey<>(name, keys.path().endsWith("[]") ? Kind.LIST_OF_SECTIONS : Kind.SECTION,
-                Optional.empty(), NONE, meaning, List.of(), Optional.of(keys), reader);
+                Optional.empty(), NONE, meaning, List.of(), Optional.of(keys), reader, ANY);
     }
 
     // ------------------------------------------------------------------ refinements
@@ -186,19 +216,19 @@ record ConfigKey<D>(String name, Kind kind, Optional<String> requiredHint, Strin
             }
             plain.reader().read(r, m, c, d);
         };
-        return new ConfigKey<>(name, kind, Optional.of(hint), REQUIRED, meaning, builderOptions, section, checked);
+        return new ConfigKey<>(name, kind, Optional.of(hint), REQUIRED, meaning, builderOptions, section, checked, spec);
     }
 
     /** @return this key with another default text for the README */
     ConfigKey<D> defaults(String text) {
-        return new ConfigKey<>(name, kind, requiredHint, text, meaning, builderOptions, section, reader);
+        return new ConfigKey<>(name, kind, requiredHint, text, meaning, builderOptions, section, reader, spec);
     }
 
     /** @return this key, also answering for these builder options' problems */
     ConfigKey<D> feeds(String... options) {
         List<String> all = new ArrayList<>(builderOptions);
         all.addAll(List.of(options));
-        return new ConfigKey<>(name, kind, requiredHint, defaultText, meaning, all, section, reader);
+        return new ConfigKey<>(name, kind, requiredHint, defaultText, meaning, all, section, reader, spec);
     }
 
     /**

@@ -37,7 +37,9 @@ import static io.viewpush.app.config.ConfigKey.REQUIRED;
  *       mapping a library builder's problem back to the key that fed the option;</li>
  *   <li>the README's configuration reference: {@code ConfigReferenceTest} renders its table from
  *       {@link #referenceRows()} and fails, printing the rows, when the README's differ;</li>
- *   <li>the key lists of {@code examples/push.schema.json} ({@code ExampleConfigTest}).</li>
+ *   <li>{@code examples/push.schema.json}: its key names ({@code ExampleConfigTest}), and its required
+ *       keys, number ranges, kinds of duration, choices and defaults ({@code SchemaMatchesKeysTest},
+ *       from each key's {@link ConfigKey.Spec}).</li>
  * </ul>
  *
  * <h2>Adding a key</h2>
