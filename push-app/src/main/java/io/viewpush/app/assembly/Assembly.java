@@ -21,6 +21,7 @@ import io.viewpush.app.metrics.BacklogMetrics;
 import io.viewpush.app.metrics.PauseMetrics;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
+import io.viewpush.app.metrics.RetryMetrics;
 import io.viewpush.app.metrics.ViewHealthMetrics;
 import io.viewpush.app.metrics.ViewLogContext;
 import io.viewpush.engine.ViewPush;
@@ -130,6 +131,8 @@ public final class Assembly implements AutoCloseable {
                     .tag("version", HttpPushTransport.VERSION).register(metrics);
             PushMetrics pushMetrics = PushMetrics.create(metrics);
             config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pushMetrics.startAtZero(v.name()));
+            RetryMetrics retryMetrics = RetryMetrics.bind(transport.retryRegistry(), metrics);
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> retryMetrics.startAtZero(v.name()));
             // the engine does not exist yet when the listener is built: the gauges reach it when first read
             AtomicReference<ViewPush> built = new AtomicReference<>();
             ViewHealthMetrics health = ViewHealthMetrics.create(metrics,
