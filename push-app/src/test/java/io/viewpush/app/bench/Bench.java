@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * {@code bench.maxRows}; (3) {@code bench.small.pushes} small pushes of {@code bench.small.rows}
  * rows; (4) {@code bench.idle.views} views with nothing to send under {@code run} for
  * {@code bench.idle.seconds}; (5) change-to-delivery latency under {@code run}. Pushes (1) and (2)
- * run in child JVMs with {@code -Xmx}{@code bench.heap}; (4) and (5) run the shaded jar; (6) runs the
+ * run in child JVMs with {@code -Xmx}{@code bench.heap}; (4) and (5) run the shaded jar; (7) runs the
  * shaded jar's {@code push} as a whole process, as an operator does, next to the hand-written
  * pipeline as a whole process, at each of {@code bench.process.rows} (0: nothing to send).
  */
@@ -94,7 +94,7 @@ public final class Bench {
             latency("0", true);
             latency("0", false);
         }
-        if (settings.runs("6")) {
+        if (settings.runs("7")) {
             for (long rows : settings.processRows()) {
                 wholeProcess(rows);
             }
@@ -154,10 +154,10 @@ public final class Bench {
         report.bigPush(scenario, label, maxRows, runs.get("hand"), runs.get("viewpush"), split);
     }
 
-    // ---- (6) whole processes: the jar's push command and a hand-written program, JVM start included ----
+    // ---- (7) whole processes: the jar's push command and a hand-written program, JVM start included ----
 
     private void wholeProcess(long rows) throws Exception {
-        String label = "(6) " + (rows == 0 ? "nothing to send (" + settings.processIdleRows() + " rows, all pushed)"
+        String label = "(7) " + (rows == 0 ? "nothing to send (" + settings.processIdleRows() + " rows, all pushed)"
                 : rows + " rows, one request") + ", whole process";
         Path config = new BenchConfig(db).views()
                 .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), "1s", 0, -1)
