@@ -120,13 +120,6 @@ public final class Assembly implements AutoCloseable {
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
-            new JvmMemoryMetrics().bindTo(metrics);
-            new JvmThreadMetrics().bindTo(metrics);
-            JvmGcMetrics gc = new JvmGcMetrics();
-            gc.bindTo(metrics);
-            opened.push(gc);
-            new ProcessorMetrics().bindTo(metrics);
-            new UptimeMetrics().bindTo(metrics);
             Gauge.builder("viewpush.build.info", () -> 1).description("1, with the running version in its tag")
                     .tag("version", HttpPushTransport.VERSION).register(metrics);
             PushMetrics pushMetrics = PushMetrics.create(metrics);
@@ -335,6 +328,7 @@ public final class Assembly implements AutoCloseable {
      * @throws StartupException when the address cannot be bound
      */
     public ApiServer startApi() {
+        bindJvmMetrics();
         List<ApiKey> keys = config.apiKeys().stream()
                 .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
         ApiServer api;
@@ -359,6 +353,21 @@ public final class Assembly implements AutoCloseable {
             throw new StartupException("cannot serve the API on " + config.server().host() + ":"
                     + config.server().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JVM's memory, thread, GC, processor and uptime metrics, bound only where {@code /metrics}
+     * is served: they start the JDK's management beans, a noticeable share of a one-shot command's
+     * start-up (docs/BENCHMARKS.md, start-up) that no one would scrape.
+     */
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        closeables.push(gc);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
     }
 
     /**
