@@ -201,7 +201,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      * The newest of ViewPush's migrations (the same version number in both dialects' folders).
      * {@code MigrationCases} checks that it is the newest Flyway finds.
      */
-    static final int LATEST_MIGRATION = 3;
+    static final int LATEST_MIGRATION = 4;
 
     /**
      * Whether every one of ViewPush's migrations up to {@link #LATEST_MIGRATION} has been applied
