@@ -204,6 +204,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    @Override
+    public Map<String, java.util.List<String>> enumLabels(ViewDefinition definition) {
+        Objects.requireNonNull(definition, "definition");
+        try (Connection c = dataSource.getConnection()) {
+            return schema.enumLabels(c, definition);
+        } catch (SQLException e) {
+            throw Errors.storage("reading the table of view '" + definition.name() + "'", e);
+        }
+    }
+
     private Mapping mapping(DSLContext dsl, ViewDefinition definition) {
         Mapping known = mappings.get(definition);
         return known != null ? known : dsl.connectionResult(c -> mapping(c, definition));
@@ -441,7 +451,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 }
             });
         } catch (DataAccessException e) {
-            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {
+            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION
+                    || e.sqlStateClass() == org.jooq.exception.SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
                 // the database refused a value for its column (out of range, too long): the caller's
                 // mistake, not the database failing
                 throw new RejectedValueException(values.size() == 1 ? values.keySet().iterator().next() : "",

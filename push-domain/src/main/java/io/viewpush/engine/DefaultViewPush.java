@@ -90,7 +90,7 @@ final class DefaultViewPush implements ViewPush {
                 continue;
             }
             try {
-                bound.put(d.name(), d.bind(b.schema().fieldTypes(d)));
+                bound.put(d.name(), d.bind(b.schema().fieldTypes(d), b.schema().enumLabels(d)));
             } catch (InvalidViewException e) {
                 problems.addAll(e.problems());
             }
