@@ -455,10 +455,14 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     || e.sqlStateClass() == org.jooq.exception.SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
                 // the database refused a value for its column (out of range, too long): the caller's
                 // mistake, not the database failing
-                throw new RejectedValueException(values.size() == 1 ? values.keySet().iterator().next() : "",
+                String field = values.size() == 1 ? values.keySet().iterator().next() : "";
+                Mapping known = mappings.get(view.definition());
+                String type = field.isEmpty() || known == null ? null : known.columnType(field).map(ColumnType::declared)
+                        .orElseGet(() -> known.column(field).describe());
+                throw new RejectedValueException(field,
                         "a value of " + values.keySet().stream().map(f -> "'" + f + "'")
                         .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
-                        + view.name() + "': " + Errors.reason(e));
+                        + view.name() + "': " + Errors.reason(e), Errors.why(e, type));
             }
             mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);

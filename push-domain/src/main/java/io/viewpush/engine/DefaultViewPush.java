@@ -222,7 +222,8 @@ final class DefaultViewPush implements ViewPush {
             return u.update(v, RowKey.of(key), values, new Snapshot(clock.instant(), zone));
         } catch (RejectedValueException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage());
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage(),
+                    e.why().orElse(null));
         }
     }
 
