@@ -253,6 +253,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    @Override
+    public Map<String, java.util.List<String>> enumLabels(ViewDefinition definition) {
+        Objects.requireNonNull(definition, "definition");
+        try (Connection c = dataSource.getConnection()) {
+            return schema.enumLabels(c, definition);
+        } catch (SQLException e) {
+            throw Errors.storage("reading the table of view '" + definition.name() + "'", e);
+        }
+    }
+
     private Mapping mapping(DSLContext dsl, ViewDefinition definition) {
         Mapping known = mappings.get(definition);
         return known != null ? known : dsl.connectionResult(c -> mapping(c, definition));
@@ -491,13 +501,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 }
             });
         } catch (DataAccessException e) {
-            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {
+            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION
+                    || e.sqlStateClass() == org.jooq.exception.SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
                 // the database refused a value for its column (out of range, too long): the caller's
                 // mistake, not the database failing
-                throw new RejectedValueException(values.size() == 1 ? values.keySet().iterator().next() : "",
+                String field = values.size() == 1 ? values.keySet().iterator().next() : "";
+                Mapping known = mappings.get(view.definition());
+                String type = field.isEmpty() || known == null ? null : known.columnType(field).map(ColumnType::declared)
+                        .orElseGet(() -> known.column(field).describe());
+                throw new RejectedValueException(field,
                         "a value of " + values.keySet().stream().map(f -> "'" + f + "'")
                         .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
-                        + view.name() + "': " + Errors.reason(e));
+                        + view.name() + "': " + Errors.reason(e), Errors.why(e, type));
             }
             mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);

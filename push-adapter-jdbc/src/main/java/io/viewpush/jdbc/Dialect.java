@@ -108,6 +108,9 @@ abstract class Dialect {
         return java.time.ZoneId.of(name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("GMT") ? "UTC" : name);
     }
 
+    /** @return how this database's column types map to the view's types */
+    abstract ColumnTypes columnTypes();
+
     /** @return an unquoted identifier as the database stores it */
     abstract String foldUnquoted(String name);
 

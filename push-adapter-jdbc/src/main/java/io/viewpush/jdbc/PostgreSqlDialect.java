@@ -159,6 +159,13 @@ final class PostgreSqlDialect extends Dialect {
     }
 
     @Override
+    ColumnTypes columnTypes() {
+        return COLUMN_TYPES;
+    }
+
+    private static final ColumnTypes COLUMN_TYPES = new PostgreSqlColumnTypes();
+
+    @Override
     String foldUnquoted(String name) {
         return name.toLowerCase(Locale.ROOT);
     }
@@ -178,6 +185,8 @@ final class PostgreSqlDialect extends Dialect {
                 return "timestamp(6) with time zone";
             case DATE:
                 return "date";
+            case UUID:
+                return "uuid";
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }

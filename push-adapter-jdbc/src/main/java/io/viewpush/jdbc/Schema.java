@@ -33,8 +33,8 @@ final class Schema {
     /** The kinds of table whose unique indexes the metadata shows: a view's key is trusted to be unique. */
     private static final Set<String> INDEXED_TYPES = Set.of("TABLE", "BASE TABLE", "PARTITIONED TABLE");
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final String SUPPORTED = "supported: text and character types, numeric, decimal and integer types,"
-            + " boolean, timestamp, timestamp with time zone, date";
+    private static final String SUPPORTED = "every other type is supported; text that compares ignoring case is not,"
+            + " because the expression language compares text exactly: use VARCHAR, or cast it in a database view";
 
     private final Dialect dialect;
 
@@ -95,6 +95,23 @@ final class Schema {
         return r.mapping().orElseThrow();
     }
 
+    /**
+     * @return the labels of each enum field of the view, in their type's order
+     * @throws InvalidViewException listing every problem
+     */
+    Map<String, List<String>> enumLabels(Connection connection, ViewDefinition definition) throws SQLException {
+        Resolution r = resolve(connection, definition);
+        if (!r.problems().isEmpty()) {
+            throw new InvalidViewException(r.problems());
+        }
+        Map<String, List<String>> labels = new LinkedHashMap<>();
+        Mapping m = r.mapping().orElseThrow();
+        for (Field f : definition.fields()) {
+            m.columnType(f.name()).filter(c -> !c.labels().isEmpty()).ifPresent(c -> labels.put(f.name(), c.labels()));
+        }
+        return labels;
+    }
+
     Resolution resolve(Connection connection, ViewDefinition definition) throws SQLException {
         String view = definition.name();
         List<Problem> problems = new ArrayList<>();
@@ -106,6 +123,8 @@ final class Schema {
         List<String[]> matches = java.util.Collections.singletonList(located);
         Table table = new Table(located[0], located[1], columns(meta, located[0], located[1]),
                 !located[0].equals(firstOrNull(dialect.searchPath(connection))));
+        Map<String, ColumnType> columnTypes = dialect.columnTypes().of(connection, table);
+        Map<String, ColumnType> typeByField = new LinkedHashMap<>();
         Optional<PushPolicy> push = definition.push();
         String stampField = push.map(PushPolicy::stampField).orElse(null);
         Map<String, Column> byField = new LinkedHashMap<>();
@@ -134,7 +153,9 @@ final class Schema {
                 continue;
             }
             Column column = found.get(0);
-            Optional<ValueType> type = valueType(column);
+            ColumnType columnType = columnTypes.get(column.name());
+            Optional<ValueType> type = columnType == null || columnType.type().isEmpty() ? valueType(column)
+                    : columnType.type();
             if (isStamp && (type.isEmpty() || (type.get() != ValueType.TIMESTAMP && type.get() != ValueType.TIMESTAMP_TZ))) {
                 problems.add(Problem.of(view, key, "the stamp field '" + f.name() + "' (column '" + column.name()
                         + "' of table '" + table.name() + "') must be a timestamp column (with or without time zone),"
@@ -147,8 +168,16 @@ final class Schema {
                         + " is not supported (" + SUPPORTED + ")"));
                 continue;
             }
+            if (columnType != null && columnType.generated() && definition.writable().contains(f.name())) {
+                problems.add(Problem.of(view, "writable", "field '" + f.name() + "' (column '" + column.name()
+                        + "' of table '" + table.name() + "') is a generated column, which the database computes and"
+                        + " never lets anyone write; remove it from writable (it can still be read)"));
+            }
             byField.put(f.name(), column);
             types.put(f.name(), type.get());
+            if (columnType != null) {
+                typeByField.put(f.name(), columnType);
+            }
         }
         List<Column> keyColumns = new ArrayList<>();
         for (String k : definition.keyFields()) {
@@ -177,7 +206,7 @@ final class Schema {
         if (!problems.isEmpty()) {
             return new Resolution(Optional.empty(), problems, Map.of());
         }
-        return new Resolution(Optional.of(new Mapping(dialect, table, byField, types)), List.of(), types);
+        return new Resolution(Optional.of(new Mapping(dialect, table, byField, types, typeByField)), List.of(), types);
     }
 
     private static String firstOrNull(List<String> path) {

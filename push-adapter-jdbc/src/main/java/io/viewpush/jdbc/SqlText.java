@@ -230,6 +230,9 @@ final class SqlText {
         if (v instanceof LocalDate) {
             return DATE.format((LocalDate) v);
         }
+        if (v instanceof java.util.UUID) {
+            return v.toString();
+        }
         throw new IllegalArgumentException("not a value of the expression language: " + v.getClass().getName());
     }
 

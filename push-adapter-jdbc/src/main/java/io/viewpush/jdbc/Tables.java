@@ -147,6 +147,8 @@ final class Tables {
         private static String suffix(ValueType type) {
             switch (type) {
                 case TEXT:
+                case UUID:
+                    // a uuid key waits as its text, cast back to uuid where it is compared (Mapping.inColumnType)
                     return "text";
                 case NUMBER:
                     return "num";

@@ -190,6 +190,13 @@ final class ViewSql {
         if (t == ValueType.NUMBER && value instanceof BigInteger) {
             return new BigDecimal((BigInteger) value);
         }
+        if (t == ValueType.UUID && value instanceof String) {
+            try {
+                return java.util.UUID.fromString((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(what + " must be a uuid, not '" + value + "'");
+            }
+        }
         throw new IllegalArgumentException(what + " must be a " + t.label() + " (" + t.javaType().getSimpleName()
                 + "), not a " + value.getClass().getSimpleName());
     }
@@ -230,8 +237,28 @@ final class ViewSql {
         throw failure;
     }
 
-    private static Object read(ResultSet rs, int index, ValueType type) throws SQLException {
+    private Object read(ResultSet rs, int index, ValueType type) throws SQLException {
         switch (type) {
+            case UUID:
+                return rs.getObject(index, java.util.UUID.class);
+            case ENUM:
+            case JSON:
+            case ARRAY:
+            case OTHER:
+                return rs.getString(index);
+            case INTERVAL:
+                return mapping.dialect().columnTypes().interval(rs, index);
+            case BYTES:
+                return rs.getBytes(index);
+            case FLOAT: {
+                // as text: the database's shortest exact form, so a real's 0.1 stays 0.1 (not 0.10000000149011612)
+                String text = rs.getString(index);
+                return text == null ? null : Double.valueOf(text);
+            }
+            case TIME:
+                return rs.getObject(index, java.time.LocalTime.class);
+            case TIME_TZ:
+                return rs.getObject(index, java.time.OffsetTime.class);
             case TEXT:
                 return rs.getString(index);
             case NUMBER:

@@ -95,7 +95,7 @@ final class DefaultViewPush implements ViewPush {
                 continue;
             }
             try {
-                bound.put(d.name(), d.bind(b.schema().fieldTypes(d)));
+                bound.put(d.name(), d.bind(b.schema().fieldTypes(d), b.schema().enumLabels(d)));
             } catch (InvalidViewException e) {
                 problems.addAll(e.problems());
             }
@@ -305,7 +305,8 @@ final class DefaultViewPush implements ViewPush {
             return u.update(v, RowKey.of(keyValues), values, new Snapshot(clock.instant(), zone));
         } catch (RejectedValueException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage());
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage(),
+                    e.why().orElse(null));
         }
     }
 

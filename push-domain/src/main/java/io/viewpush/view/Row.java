@@ -101,12 +101,12 @@ public final class Row {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Row && ((Row) o).columns.equals(columns) && Arrays.equals(((Row) o).values, values);
+        return o instanceof Row && ((Row) o).columns.equals(columns) && Arrays.deepEquals(((Row) o).values, values);
     }
 
     @Override
     public int hashCode() {
-        return 31 * columns.hashCode() + Arrays.hashCode(values);
+        return 31 * columns.hashCode() + Arrays.deepHashCode(values);
     }
 
     @Override

@@ -145,6 +145,19 @@ public final class ViewDefinition {
      *                              that is not a date/time, a filter that is not boolean, a type error
      */
     public View bind(Map<String, ValueType> fieldTypes) {
+        return bind(fieldTypes, Map.of());
+    }
+
+    /**
+     * {@link #bind(Map)} with the labels of the view's enum fields, so that expressions comparing
+     * them with a label are checked against the labels and ordered by them.
+     *
+     * @param enumLabels the labels of each enum field in their type's order, by field name
+     * @return the view, ready to push
+     * @throws InvalidViewException as {@link #bind(Map)}, also for a label an enum field does not have
+     */
+    public View bind(Map<String, ValueType> fieldTypes, Map<String, List<String>> enumLabels) {
+        Map<String, List<String>> labels = new HashMap<>(enumLabels);
         List<Problem> problems = new ArrayList<>();
         Map<String, ValueType> types = new LinkedHashMap<>();
         // fields without a type and calculations that failed: expressions using them are not checked,
@@ -169,9 +182,12 @@ public final class ViewDefinition {
                 continue;
             }
             try {
-                Expression checked = Expressions.check(sources.get(calc), parsedCalculations.get(calc), types);
+                Expression checked = Expressions.check(sources.get(calc), parsedCalculations.get(calc), types, labels);
                 checkedCalcs.put(calc, checked);
                 types.put(calc, Expressions.typeOf(checked, types));
+                if (checked instanceof Expression.FieldRef && labels.containsKey(((Expression.FieldRef) checked).name())) {
+                    labels.put(calc, labels.get(((Expression.FieldRef) checked).name()));
+                }
             } catch (ExpressionException e) {
                 problems.add(expressionProblem("calculations." + calc, e));
                 broken.add(calc);
@@ -184,7 +200,7 @@ public final class ViewDefinition {
                 continue;
             }
             try {
-                Expression checked = Expressions.check(filters.get(i), parsedFilters.get(i), types);
+                Expression checked = Expressions.check(filters.get(i), parsedFilters.get(i), types, labels);
                 ValueType t = Expressions.typeOf(checked, types);
                 if (t != ValueType.BOOLEAN) {
                     problems.add(new Problem(name, key, "a filter must be true or false, but \"" + filters.get(i)
@@ -202,11 +218,33 @@ public final class ViewDefinition {
                 problems.add(Problem.of(name, "push.stamp", "the stamp field '" + p.stampField()
                         + "' must be a timestamp (with or without time zone), but it is a " + stampType.label()));
             }
+            p.modifiedField().ifPresent(m -> {
+                ValueType modifiedType = types.get(m);
+                if (modifiedType != null && !CLASSIC.contains(modifiedType)) {
+                    problems.add(Problem.of(name, "push.modified", "the modified field '" + m + "' is "
+                            + article(modifiedType) + "; it must be a timestamp, a date, a number, text or a boolean,"
+                            + " whose value changes whenever the row does"));
+                }
+            });
         });
+        ValueType keyType = types.get(keyField);
+        if (keyType != null && !CLASSIC.contains(keyType) && keyType != ValueType.UUID) {
+            problems.add(Problem.of(name, "key", "the key field '" + keyField + "' is " + article(keyType)
+                    + "; a key must be a number, text, a uuid, a date or a timestamp"));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidViewException(problems);
         }
         return new View(this, types, checkedCalcs, checkedFilters);
+    }
+
+    /** The types every store keeps in its own tables (keys and modified values of stamp batches). */
+    private static final Set<ValueType> CLASSIC = Set.of(ValueType.TEXT, ValueType.NUMBER, ValueType.BOOLEAN,
+            ValueType.TIMESTAMP, ValueType.TIMESTAMP_TZ, ValueType.DATE);
+
+    private static String article(ValueType t) {
+        return t == ValueType.TEXT ? "text" : (t == ValueType.ENUM || t == ValueType.ARRAY || t == ValueType.INTERVAL
+                ? "an " : "a ") + t.label();
     }
 
     private static boolean usesAny(Expression e, Set<String> names) {

@@ -840,6 +840,10 @@ final class ApiHandler extends Handler.Abstract {
             // the store refusing a value for its column: its words (driver text, SQL states, column
             // names) stay in the log
             LOG.debug("an update of view '{}' was refused: {}", view.name(), e.getMessage());
+            if (e.why().isPresent() && !e.field().isEmpty()) {
+                throw ApiError.badRequest("invalid_value", "the value of field '" + e.field() + "' does not fit it: "
+                        + e.why().get());
+            }
             throw refusedUpdate(view, key, keyText, values);
         } catch (UnknownViewException e) {
             throw ApiError.notFound("no view named '" + view.name() + "'");

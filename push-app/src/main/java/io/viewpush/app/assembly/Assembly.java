@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.viewpush.expression.ValueType;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.ConfigWarning;
@@ -52,6 +53,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -199,9 +201,19 @@ public final class Assembly implements AutoCloseable {
         try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
             runInit(config, ds);
             JdbcPushStore store = store(ds, false, config);
+            List<ConfigWarning> sentAsText = new ArrayList<>();
             for (ViewDefinition d : config.views()) {
                 try {
-                    d.bind(store.fieldTypes(d));
+                    Map<String, ValueType> types = store.fieldTypes(d);
+                    d.bind(types, store.enumLabels(d));
+                    for (io.viewpush.view.Field f : d.fields()) {
+                        if (types.get(f.name()) == ValueType.OTHER) {
+                            sentAsText.add(new ConfigWarning(ConfigWarning.Code.SENT_AS_TEXT, config.locate(d.name(),
+                                    "fields." + f.name(), "column '" + f.column() + "' has a type with no JSON form of"
+                                            + " its own: field '" + f.name() + "' is sent as its text form, a string"
+                                            + " (as the database writes it), and compared with = and != as that text")));
+                        }
+                    }
                 } catch (InvalidViewException e) {
                     e.problems().forEach(p -> problems.add(config.locate(p)));
                 }
@@ -215,6 +227,7 @@ public final class Assembly implements AutoCloseable {
             }
             if (problems.isEmpty()) {
                 warnings.addAll(config.warnings());
+                warnings.addAll(sentAsText);
                 warnings.addAll(modifiedColumns(config, ds));
             }
         }

@@ -94,6 +94,9 @@ public final class Bench {
             latency("0", true);
             latency("0", false);
         }
+        if (settings.runs("6")) {
+            bigPush("6", 0);
+        }
         if (settings.runs("7")) {
             for (long rows : settings.processRows()) {
                 wholeProcess(rows);
@@ -111,10 +114,15 @@ public final class Bench {
     // ---- (1) and (2): one big push, hand-written and ViewPush side by side ----
 
     private void bigPush(String scenario, int maxRows) throws Exception {
-        String label = "(" + scenario + ") " + settings.rows() + " rows, maxRows " + maxRows;
-        Path config = new BenchConfig(db).views()
+        boolean documents = scenario.equals("6");
+        String label = "(" + scenario + ") " + settings.rows() + (documents ? " rows (uuid key, jsonb)" : " rows")
+                + ", maxRows " + maxRows;
+        Path config = (documents ? new BenchConfig(db).views()
+                .documentView(BenchChild.WARM_VIEW, BenchChild.WARM_TABLE, warmReceiver.url(), maxRows)
+                .documentView(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), maxRows)
+                : new BenchConfig(db).views()
                 .view(BenchChild.WARM_VIEW, BenchChild.WARM_TABLE, warmReceiver.url(), "1s", maxRows, -1)
-                .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), "1s", maxRows, -1)
+                .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), "1s", maxRows, -1))
                 .write(settings.work().resolve("push-" + scenario + ".yaml"));
         Map<String, List<Map<String, String>>> runs = new LinkedHashMap<>();
         runs.put("hand", new ArrayList<>());
@@ -123,12 +131,11 @@ public final class Bench {
             List<String> order = rep % 2 == 0 ? List.of("hand", "viewpush") : List.of("viewpush", "hand");
             for (String impl : order) {
                 log(label + ": " + impl + ", run " + (rep + 1) + " of " + settings.repeat() + ": generating data");
-                db.orders(BenchChild.TABLE, settings.rows(), false);
-                db.orders(BenchChild.WARM_TABLE, settings.warmRows(), false);
+                generate(documents);
                 receiver.reset();
                 List<String> args = impl.equals("hand")
                         ? List.of("hand", "jdbc=" + db.url(), "receiver=" + receiver.url(),
-                        "warmReceiver=" + warmReceiver.url(), "maxRows=" + maxRows)
+                        "warmReceiver=" + warmReceiver.url(), "maxRows=" + maxRows, "keys=" + (documents ? "uuid" : "bigint"))
                         : List.of("viewpush", "config=" + config, "maxRows=" + maxRows);
                 Map<String, String> r = child("push-" + scenario + "-" + impl + "-" + (rep + 1), settings.heap(), args).get(0);
                 long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
@@ -146,8 +153,7 @@ public final class Bench {
         Map<String, String> split = null;
         if (settings.split()) {
             log(label + ": ViewPush timed port by port: generating data");
-            db.orders(BenchChild.TABLE, settings.rows(), false);
-            db.orders(BenchChild.WARM_TABLE, settings.warmRows(), false);
+            generate(documents);
             split = child("push-" + scenario + "-split", settings.heap(), List.of("split", "config=" + config)).get(0);
             log(label + ": split " + split);
         }
@@ -227,6 +233,17 @@ public final class Bench {
         r.put("wallMs", Double.toString(nanos / 1e6));
         r.put("peakRss", Long.toString(peak));
         return r;
+    }
+
+    /** Fresh data for a big push: the orders of (1) and (2), or the uuid-keyed documents of (6). */
+    private void generate(boolean documents) {
+        if (documents) {
+            db.documents(BenchChild.TABLE, settings.rows());
+            db.documents(BenchChild.WARM_TABLE, settings.warmRows());
+        } else {
+            db.orders(BenchChild.TABLE, settings.rows(), false);
+            db.orders(BenchChild.WARM_TABLE, settings.warmRows(), false);
+        }
     }
 
     // ---- (3) small pushes ----
@@ -553,7 +570,7 @@ public final class Bench {
                     Integer.getInteger("bench.latency.rate", 5),
                     Long.getLong("bench.seed", 20240501L),
                     Boolean.parseBoolean(System.getProperty("bench.synchronousCommit", "false")),
-                    System.getProperty("bench.scenarios", "1,2,3,4,5"),
+                    System.getProperty("bench.scenarios", "1,2,3,4,5,6"),
                     Boolean.parseBoolean(System.getProperty("bench.split", "true")),
                     Path.of(System.getProperty("bench.jar", target.resolve("push-app.jar").toString())),
                     target.resolve("bench"),

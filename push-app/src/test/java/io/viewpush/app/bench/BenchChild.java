@@ -79,8 +79,9 @@ public final class BenchChild {
         int maxRows = Integer.parseInt(a.get("maxRows"));
         HeapWatch heap = new HeapWatch();
         try (Connection read = connect(a.get("jdbc")); Connection stamp = connect(a.get("jdbc"))) {
-            new HandWrittenPipeline(read, stamp, a.get("warmReceiver"), WARM_TABLE).push(maxRows);
-            HandWrittenPipeline pipeline = new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE);
+            boolean uuidKeys = "uuid".equals(a.get("keys"));
+            new HandWrittenPipeline(read, stamp, a.get("warmReceiver"), WARM_TABLE, uuidKeys).push(maxRows);
+            HandWrittenPipeline pipeline = new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE, uuidKeys);
             heap.reset();
             long cpu0 = Proc.cpuMillis(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
