@@ -227,10 +227,12 @@ public final class ViewDefinition {
                 }
             });
         });
-        ValueType keyType = types.get(keyField);
-        if (keyType != null && !CLASSIC.contains(keyType) && keyType != ValueType.UUID) {
-            problems.add(Problem.of(name, "key", "the key field '" + keyField + "' is " + article(keyType)
-                    + "; a key must be a number, text, a uuid, a date or a timestamp"));
+        for (String keyField : keyFields) {
+            ValueType keyType = types.get(keyField);
+            if (keyType != null && !CLASSIC.contains(keyType) && keyType != ValueType.UUID) {
+                problems.add(Problem.of(name, "key", "the key field '" + keyField + "' is " + article(keyType)
+                        + "; a key must be a number, text, a uuid, a date or a timestamp"));
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidViewException(problems);
