@@ -45,12 +45,12 @@ class CompositeKeyTest {
     @Test
     void everyKeyFieldMustBeAPlainFieldOnceAndNeitherWritableNorTheStamp() {
         List<Problem> problems = catchThrowableOfType(InvalidViewException.class, () -> cast().key("actor_id", "film", "actor_id")
-                .calculation("film", "{role}").writable("film_id")
-                .push(PushPolicy.builder(URI.create("http://127.0.0.1:9/h"), "film_id").build()).build()).problems();
+                .calculation("film", "{role}").writable("actor_id")
+                .push(PushPolicy.builder(URI.create("http://127.0.0.1:9/h"), "actor_id").build()).build()).problems();
         assertThat(problems).extracting(p -> p.key() + ": " + p.message()).containsExactly(
                 "key: the key 'film' is not one of the fields [actor_id, film_id, role, pushed] (a calculation cannot be a key)",
                 "key: the key field 'actor_id' appears twice in the key [actor_id, film, actor_id]",
-                "writable: the key field 'film_id' cannot be writable",
+                "writable: the key field 'actor_id' cannot be writable",
                 "push.stamp: the key field cannot be the stamp field");
     }
 
