@@ -202,7 +202,7 @@ final class Pusher {
                     notifyBatch(view, d, StampResult.NONE);
                     status = Status.FAILED;
                     outcome = Outcome.RECEIVER_FAILED;
-                    reason = d.reason();
+                    reason = d.reason() + answered(d.responseExcerpt());
                     break;
                 }
             }
@@ -282,6 +282,25 @@ final class Pusher {
     }
 
     /** Running totals of one push. */
+    /** Characters of the receiver's answer that a failed attempt's reason keeps. */
+    static final int ANSWER_IN_REASON = 200;
+
+    /**
+     * The start of the receiver's answer to a failed batch, for the journal (people read why it
+     * failed in it): on one line, at most {@link #ANSWER_IN_REASON} characters; empty without one.
+     */
+    static String answered(String excerpt) {
+        String line = excerpt.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (line.isEmpty()) {
+            return "";
+        }
+        if (line.length() > ANSWER_IN_REASON) {
+            int end = Character.isHighSurrogate(line.charAt(ANSWER_IN_REASON - 1)) ? ANSWER_IN_REASON - 1 : ANSWER_IN_REASON;
+            line = line.substring(0, end) + "\u2026";
+        }
+        return "; the receiver answered: " + line;
+    }
+
     private static final class Totals {
         long rowsSent;
         int batches;

@@ -227,6 +227,7 @@ public interface ApiServer extends AutoCloseable {
         private final Map<String, byte[]> routeKeys = new LinkedHashMap<>();
         private final Map<String, TextRoute> routes = new LinkedHashMap<>();
         private final List<String> routeProblems = new ArrayList<>();
+        private boolean console = true;
 
         Builder(ViewPush engine) {
             this.engine = engine;
@@ -430,6 +431,16 @@ public interface ApiServer extends AutoCloseable {
         }
 
         /**
+         * @param value whether to serve the web console at {@code /console/} (its page, script and
+         *              style sheet; the data comes from the API with the key the user gives);
+         *              default true
+         */
+        public Builder console(boolean value) {
+            this.console = value;
+            return this;
+        }
+
+        /**
          * Checks every option; starts nothing.
          *
          * @return the server, not yet listening
@@ -580,6 +591,10 @@ public interface ApiServer extends AutoCloseable {
 
         Map<String, TextRoute> routes() {
             return routes;
+        }
+
+        boolean console() {
+            return console;
         }
     }
 }
