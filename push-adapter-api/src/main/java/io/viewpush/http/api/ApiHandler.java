@@ -443,7 +443,11 @@ final class ApiHandler extends Handler.Abstract {
             allow(x, "POST");
             View view = visible(x, x.target.segment(2, "the view name"));
             requireAdmin(x, "pushing a view");
-            return Step.of(() -> push(view));
+            return Step.of(() -> {
+                Reply pushed = push(view);
+                waiting.forget(view.name());
+                return pushed;
+            });
         }
         if (s.size() == 4 && s.get(3).equals("pushes")) {
             allow(x, "GET");

@@ -39,6 +39,11 @@ final class RowsWaiting {
         return views.computeIfAbsent(view, v -> new Cached()).get(view);
     }
 
+    /** Drops the view's count (a push just changed it): the next call counts again. */
+    void forget(String view) {
+        views.remove(view);
+    }
+
     private final class Cached {
         private Count last;
 

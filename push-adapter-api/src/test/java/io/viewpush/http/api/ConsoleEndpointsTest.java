@@ -157,6 +157,9 @@ class ConsoleEndpointsTest {
         // served from the count just made: a console left open costs one bounded read per period
         api.order(4, "c4", "1.00");
         assertThat(json(api.get(path, bearer(READER_KEY))).get("rows").asLong()).isEqualTo(3);
+        // ... until a push now through the API, which makes the next call count again
+        assertThat(api.push(NEW, bearer(ADMIN_KEY)).statusCode()).isEqualTo(200);
+        assertThat(json(api.get(path, bearer(READER_KEY))).get("rows").asLong()).isZero();
 
         api = restart();
         for (int i = 1; i <= RowsWaiting.LIMIT + 5; i++) {

@@ -440,7 +440,7 @@
         'Reason and receiver answer'].map(function (t) { return el('th', {scope: 'col', text: t}); }))), body)));
   }
 
-  /** Rows sent (bars) and failed pushes (red marks) over the journal's time span, in 24 slots. */
+  /** Rows pushed (bars) and failed pushes (red marks) over the journal's time span, in 24 slots. */
   function showChart(box, attempts) {
     clear(box);
     if (!attempts.length) { box.appendChild(el('p', {class: 'note', text: 'No pushes yet.'})); return; }
@@ -452,14 +452,15 @@
     for (var i = 0; i < SLOTS; i++) { slots.push({rows: 0, failures: 0, pushes: 0}); }
     attempts.forEach(function (a, n) {
       var s = Math.min(SLOTS - 1, Math.floor((times[n] - from) / span * SLOTS));
-      slots[s].rows += a.rowsSent;
+      // rows pushed: what receivers accepted (a failed push's rows went out again later)
+      slots[s].rows += a.status === 'success' ? a.rowsSent : a.status === 'partial' ? a.rowsStamped + a.rowsSkipped : 0;
       slots[s].pushes++;
       if (a.status === 'failed' || a.status === 'partial') { slots[s].failures++; }
     });
     var maxRows = Math.max.apply(null, slots.map(function (s) { return s.rows; })) || 1;
     var failures = slots.reduce(function (t, s) { return t + s.failures; }, 0);
     var rows = slots.reduce(function (t, s) { return t + s.rows; }, 0);
-    var summary = number(rows) + ' rows sent and ' + number(failures) + ' failed pushes in ' + attempts.length
+    var summary = number(rows) + ' rows pushed and ' + number(failures) + ' failed pushes in ' + attempts.length
       + ' pushes from ' + new Date(from).toLocaleString() + ' to ' + new Date(to).toLocaleString();
     var chart = svg('svg', {viewBox: '0 0 ' + W + ' ' + H, class: 'chart', role: 'img', 'aria-label': summary,
       id: 'chart-svg'});
@@ -493,7 +494,7 @@
     add(chart, [top, left, right]);
     box.appendChild(chart);
     box.appendChild(el('div', {class: 'legend'},
-      el('span', null, el('span', {class: 'swatch rows'}), 'rows sent'),
+      el('span', null, el('span', {class: 'swatch rows'}), 'rows pushed'),
       el('span', null, el('span', {class: 'swatch failures'}), 'failed pushes')));
     box.appendChild(el('p', {class: 'note', id: 'chart-summary', text: summary + '.'}));
   }
