@@ -4,6 +4,7 @@ import io.viewpush.PushException;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.Page;
+import io.viewpush.port.PushListener;
 import io.viewpush.port.PushListener.Activity;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
@@ -180,7 +181,7 @@ final class Pusher {
                 boolean handedOver = false;
                 Delivery d;
                 try {
-                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch);
+                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch, t.taken(view.name(), events));
                     d = transport.send(view, batchRows);
                     t.add(d);
                     if (d.delivered()) {
@@ -302,6 +303,23 @@ final class Pusher {
     }
 
     private static final class Totals {
+        /** Rows the transport took in this push, all batches together. */
+        private long taken;
+        private Runnable progress;
+
+        /** @return what a batch runs for each row taken: counts it, and tells the listeners every thousand */
+        Runnable taken(String view, Events events) {
+            if (progress == null) {
+                progress = () -> {
+                    taken++;
+                    if (taken % PushListener.ROWS_TAKEN_EVERY == 0) {
+                        events.rowsTaken(view, taken);
+                    }
+                };
+            }
+            return progress;
+        }
+
         long rowsSent;
         int batches;
         long bytes;
@@ -432,13 +450,16 @@ final class Pusher {
         private final RowCursor cursor;
         private final int maxRows;
         private final StampBatch batch;
+        private final Runnable progress;
         private int taken;
         private boolean cursorEnded;
 
-        BatchRows(RowCursor cursor, int maxRows, StampBatch batch) {
+        /** @param progress told of each row the transport takes */
+        BatchRows(RowCursor cursor, int maxRows, StampBatch batch, Runnable progress) {
             this.cursor = cursor;
             this.maxRows = maxRows;
             this.batch = batch;
+            this.progress = progress;
         }
 
         @Override
@@ -464,6 +485,7 @@ final class Pusher {
             Row row = cursor.next();
             batch.add(row);
             taken++;
+            progress.run();
             return row;
         }
     }

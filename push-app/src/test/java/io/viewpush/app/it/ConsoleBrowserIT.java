@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -77,14 +78,21 @@ class ConsoleBrowserIT {
     private RunningApp app;
     private WebDriver driver;
     private WebDriverWait wait;
+    private boolean browser;
+
+    private static final String NO_BROWSER = "skipped: the console's browser tests need Chromium and its driver;"
+            + " install them with apt-get install -y chromium chromium-driver (or give their paths with"
+            + " -Dviewpush.chromium=PATH -Dviewpush.chromedriver=PATH)";
 
     @BeforeAll
     void start() throws IOException {
         Path chromium = Path.of(System.getProperty("viewpush.chromium", "/usr/bin/chromium"));
         Path chromedriver = Path.of(System.getProperty("viewpush.chromedriver", "/usr/bin/chromedriver"));
-        Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
-                "the console's browser tests need Chromium and its driver: apt-get install -y chromium chromium-driver"
-                        + " (or -Dviewpush.chromium=PATH -Dviewpush.chromedriver=PATH); skipped");
+        browser = Files.isExecutable(chromium) && Files.isExecutable(chromedriver);
+        if (!browser) {
+            System.err.println("ConsoleBrowserIT: " + NO_BROWSER + " (looked for " + chromium + " and " + chromedriver + ")");
+            return;
+        }
         pg = new Postgres();
         pg.sql("CREATE TABLE console_failing (id integer PRIMARY KEY, customer text, last_pushed timestamptz)",
                 "INSERT INTO console_failing (id, customer) VALUES (1, 'Ada'), (2, 'Grace')",
@@ -137,6 +145,11 @@ class ConsoleBrowserIT {
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        Assumptions.assumeTrue(browser, NO_BROWSER);
     }
 
     @AfterAll
