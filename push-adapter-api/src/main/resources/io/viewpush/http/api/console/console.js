@@ -10,7 +10,7 @@
   var REFRESH_MS = 5000;
   var PAGE_SIZE = 20;
   var JOURNAL_SIZE = 50;
-  var CHART_SIZE = 500;
+  var CHART_SIZE = 200;
 
   var key = null;
   try { key = window.sessionStorage.getItem(KEY_STORE); } catch (e) { key = null; }
@@ -60,6 +60,11 @@
   }
 
   function number(n) { return (n === null || n === undefined) ? '\u2014' : Number(n).toLocaleString(); }
+
+  /** "1 row", "2 rows", "1 push", "3 pushes" */
+  function count(n, noun) {
+    return number(n) + ' ' + (n === 1 ? noun : noun + (/(sh|s)$/.test(noun) ? 'es' : 's'));
+  }
 
   function bytes(n) {
     if (n === null || n === undefined) { return '\u2014'; }
@@ -444,7 +449,7 @@
   function showChart(box, attempts) {
     clear(box);
     if (!attempts.length) { box.appendChild(el('p', {class: 'note', text: 'No pushes yet.'})); return; }
-    var SLOTS = 24, W = 600, H = 160, TOP = 14, BOTTOM = 20;
+    var SLOTS = 24, W = 800, H = 180, TOP = 14, BOTTOM = 20;
     var times = attempts.map(function (a) { return Date.parse(a.startedAt); });
     var from = Math.min.apply(null, times), to = Math.max.apply(null, times);
     var span = Math.max(to - from, 60000);
@@ -460,15 +465,15 @@
     var maxRows = Math.max.apply(null, slots.map(function (s) { return s.rows; })) || 1;
     var failures = slots.reduce(function (t, s) { return t + s.failures; }, 0);
     var rows = slots.reduce(function (t, s) { return t + s.rows; }, 0);
-    var summary = number(rows) + ' rows pushed and ' + number(failures) + ' failed pushes in ' + attempts.length
-      + ' pushes from ' + new Date(from).toLocaleString() + ' to ' + new Date(to).toLocaleString();
+    var summary = count(rows, 'row') + ' pushed and ' + count(failures, 'failed push') + ' in '
+      + count(attempts.length, 'push') + ' from ' + new Date(from).toLocaleString() + ' to ' + new Date(to).toLocaleString();
     var chart = svg('svg', {viewBox: '0 0 ' + W + ' ' + H, class: 'chart', role: 'img', 'aria-label': summary,
       id: 'chart-svg'});
     var slotW = W / SLOTS, plotH = H - TOP - BOTTOM;
     slots.forEach(function (s, n) {
       var slotFrom = new Date(from + span * n / SLOTS), slotTo = new Date(from + span * (n + 1) / SLOTS);
-      var label = slotFrom.toLocaleString() + ' \u2013 ' + slotTo.toLocaleTimeString() + ': ' + number(s.rows)
-        + ' rows in ' + s.pushes + ' pushes, ' + s.failures + ' failed';
+      var label = slotFrom.toLocaleString() + ' \u2013 ' + slotTo.toLocaleTimeString() + ': ' + count(s.rows, 'row')
+        + ' pushed in ' + count(s.pushes, 'push') + ', ' + s.failures + ' failed';
       if (s.rows > 0) {
         var h = Math.max(1, s.rows / maxRows * plotH);
         var bar = svg('rect', {x: n * slotW + 2, y: TOP + plotH - h, width: slotW - 4, height: h, class: 'rows'});
@@ -486,7 +491,7 @@
       }
     });
     var top = svg('text', {x: 4, y: 11});
-    top.textContent = number(maxRows) + ' rows';
+    top.textContent = count(maxRows, 'row');
     var left = svg('text', {x: 4, y: H - 2});
     left.textContent = new Date(from).toLocaleString();
     var right = svg('text', {x: W - 4, y: H - 2, 'text-anchor': 'end'});
