@@ -80,6 +80,9 @@ final class ApiHandler extends Handler.Abstract {
     private final Duration bodyTimeout;
     private final Duration writeTimeout;
     private final HeadWatch headWatch;
+    /** The web console's files; null when the builder left the console out. */
+    private final ConsoleAssets console;
+    private final RowsWaiting waiting;
 
     ApiHandler(ViewPush engine, KeyRing keys, ApiServer.Builder b, BooleanSupplier draining, HeadWatch headWatch) {
         super(InvocationType.BLOCKING);
@@ -94,6 +97,8 @@ final class ApiHandler extends Handler.Abstract {
         this.bodyTimeout = b.bodyTimeout();
         this.writeTimeout = b.writeTimeout();
         this.headWatch = headWatch;
+        this.console = b.console() ? new ConsoleAssets() : null;
+        this.waiting = new RowsWaiting(engine, java.time.Clock.systemUTC());
     }
 
     @Override
@@ -408,10 +413,18 @@ final class ApiHandler extends Handler.Abstract {
             allowGetOrHead(x);
             return Step.of(this::health);
         }
+        if (console != null && !s.isEmpty() && s.get(0).equals("console")) {
+            return consoleFile(x, s);
+        }
         if (s.isEmpty() || !s.get(0).equals("api")) {
             throw noRoute(x);
         }
         x.caller = authenticate(x);
+        if (s.size() == 2 && s.get(1).equals("me")) {
+            allow(x, "GET");
+            return Step.of(() -> Reply.json(200, ConsoleJson.me(x.caller, engine.views().stream().map(View::name)
+                    .filter(x.caller::maySee).toList())));
+        }
         if (s.size() < 2 || !s.get(1).equals("views")) {
             throw noRoute(x);
         }
@@ -432,7 +445,11 @@ final class ApiHandler extends Handler.Abstract {
             allow(x, "POST");
             View view = visible(x, x.target.segment(2, "the view name"));
             requireAdmin(x, "pushing a view");
-            return Step.of(() -> push(view));
+            return Step.of(() -> {
+                Reply pushed = push(view);
+                waiting.forget(view.name());
+                return pushed;
+            });
         }
         if (s.size() == 4 && s.get(3).equals("pushes")) {
             allow(x, "GET");
@@ -467,6 +484,16 @@ final class ApiHandler extends Handler.Abstract {
             int limit = pushesLimit(x);
             return Step.of(() -> Reply.json(200, ApiJson.replays(engine.replays(view.name(), limit))));
         }
+        if (s.size() == 4 && s.get(3).equals("definition")) {
+            allow(x, "GET");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            return Step.of(() -> Reply.json(200, ConsoleJson.definition(view, x.caller.admin())));
+        }
+        if (s.size() == 4 && s.get(3).equals("waiting")) {
+            allow(x, "GET");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            return Step.of(() -> Reply.json(200, ConsoleJson.waiting(view.name(), waiting.count(view.name()))));
+        }
         if (s.size() == 5 && s.get(3).equals("rows") && !s.get(4).isEmpty()) {
             allow(x, "PATCH");
             View view = visible(x, x.target.segment(2, "the view name"));
@@ -495,6 +522,24 @@ final class ApiHandler extends Handler.Abstract {
             return new Step(true, body -> update(view, key, keyText, body));
         }
         throw noRoute(x);
+    }
+
+    /**
+     * A file of the web console: public (the page holds no data; every request it makes carries the
+     * key the user typed). {@code /console} is sent on to {@code /console/}, relative, so the
+     * redirect is right under a host's context path too.
+     */
+    private Step consoleFile(Exchange x, List<String> s) {
+        allowGetOrHead(x);
+        if (s.size() == 1) {
+            return Step.of(() -> new Reply(302, Map.of("Location", "console/"), "text/plain; charset=UTF-8",
+                    "see console/\n".getBytes(StandardCharsets.UTF_8), null));
+        }
+        ConsoleAssets.Asset asset = s.size() == 2 ? console.get(s.get(1)) : null;
+        if (asset == null) {
+            throw noRoute(x);
+        }
+        return Step.of(() -> new Reply(200, ConsoleAssets.HEADERS, asset.contentType(), asset.bytes(), null));
     }
 
     private static ApiError noRoute(Exchange x) {
