@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseHolder;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.RejectedValueException;
@@ -95,15 +96,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
+        boolean singleProcess;
         try (Connection c = dataSource.getConnection()) {
             this.dialect = Dialect.of(c);
+            singleProcess = dialect == Dialect.H2 && LeaseHolders.singleProcessH2(c.getMetaData().getURL());
         } catch (SQLException e) {
             throw Errors.storage("connecting to detect the database", e);
         }
         this.settings = new Settings().withExecuteLogging(false).withRenderFormatted(false);
         this.ctx = DSL.using(dataSource, dialect.jooq(), settings);
         this.schema = new Schema(dialect);
-        this.leases = new Leases(dialect);
+        this.leases = new Leases(dialect, dialect == Dialect.POSTGRESQL ? new LeaseHolders.Session(dataSource) : null,
+                singleProcess);
         this.journal = new Journal(leases);
         this.fetchSize = b.fetchSize;
         this.stampBatchSize = b.stampBatchSize;
@@ -135,6 +139,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         if (scratchWriter != null) {
             scratchWriter.shutdown();
         }
+        leases.close();
     }
 
     Leases leases() {
@@ -570,6 +575,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             return leases.tryAcquire(ctx, view, owner, ttl);
         } catch (DataAccessException e) {
             throw Errors.storage("acquiring the lease of view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<LeaseHolder> leaseHolder(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return leases.holder(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading who holds the lease of view '" + view + "'", e);
         }
     }
 

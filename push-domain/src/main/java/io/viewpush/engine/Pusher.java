@@ -107,7 +107,8 @@ final class Pusher {
             return finish(failedBeforeSending(view, trigger, started, e));
         }
         if (begun.isEmpty()) {
-            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD, "another engine is pushing this view"));
+            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD,
+                    "another engine is pushing this view" + holder(view)));
         }
         PushSession session = begun.get();
         keeper.hold(view.name(), session);
@@ -142,6 +143,15 @@ final class Pusher {
                 // the lease expires by itself; the next push of any engine takes it over
                 events.unexpectedError(view.name(), Activity.RELEASING_LEASE, e);
             }
+        }
+    }
+
+    /** @return who holds the view's lease, for the message, or nothing when the store cannot say */
+    private String holder(View view) {
+        try {
+            return store.leaseHolder(view.name()).map(h -> " (" + h.describe() + ")").orElse("");
+        } catch (StorageException e) {
+            return "";
         }
     }
 

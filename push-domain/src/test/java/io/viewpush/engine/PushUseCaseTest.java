@@ -11,7 +11,6 @@ import io.viewpush.testing.InMemoryStore;
 import io.viewpush.testing.InMemoryTable;
 import io.viewpush.testing.RecordingTransport;
 import io.viewpush.view.RowKey;
-import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -462,6 +461,17 @@ class PushUseCaseTest {
         assertThat(a.reason()).startsWith("another engine");
         assertThat(transport.batches()).isEmpty();
         other.close();
+    }
+
+    @Test
+    void aPushThatFindsTheViewHeldNamesTheHolderAndWhenItsLeaseExpires() {
+        engine(ContractViews.modifiedSincePushed());
+        insert(1);
+        anotherEngine("orders to push", "engine on host b", Duration.ofMinutes(1)).orElseThrow();
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.outcome()).isEqualTo(PushAttempt.Outcome.LEASE_HELD);
+        assertThat(a.reason()).startsWith("another engine is pushing this view (engine engine on host b;")
+                .contains("its lease expires at " + store.leaseHolder("orders to push").orElseThrow().expiresAt());
     }
 
     @Test

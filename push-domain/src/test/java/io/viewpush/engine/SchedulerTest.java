@@ -90,6 +90,30 @@ class SchedulerTest {
     }
 
     @Test
+    void aViewHeldByAnotherEngineIsLookedAtAgainAfterThePollIntervalSoADeadHolderIsTakenOverSoon() {
+        table.insert(order(1, "a", "1", T0));
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = builder(view(Duration.ofHours(1))).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        }).build();
+        View view = engine.view("orders to push").orElseThrow();
+        io.viewpush.port.PushSession other = store.begin(view, "another engine", Duration.ofMinutes(5),
+                io.viewpush.expression.Snapshot.at(java.time.Instant.now()), false).orElseThrow();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream()
+                .filter(a -> a.outcome() == PushAttempt.Outcome.LEASE_HELD).count() >= 2);
+        PushAttempt held = heard.get(0);
+        assertThat(held.outcome()).isEqualTo(PushAttempt.Outcome.LEASE_HELD);
+        assertThat(transport.batches()).isEmpty();
+
+        other.close(); // the holder is gone: the next look, a poll interval later, pushes
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+    }
+
+    @Test
     void pushesNewRowsOnItsOwnOnceStarted() {
         table.insert(order(1, "a", "1", T0));
         engine = builder(view(Duration.ZERO)).build();
