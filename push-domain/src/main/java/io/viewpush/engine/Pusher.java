@@ -191,7 +191,14 @@ final class Pusher {
                 Delivery d;
                 try {
                     BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch);
-                    d = transport.send(view, batchRows);
+                    try {
+                        d = transport.send(view, batchRows);
+                    } finally {
+                        if (t.firstAnsweredAt == null) {
+                            // answered or failed: the receiver has seen this push's first request by now
+                            t.firstAnsweredAt = clock.instant();
+                        }
+                    }
                     t.add(d);
                     if (d.delivered()) {
                         // the last batch is stamped on this thread: there is no next batch to overlap
@@ -264,7 +271,7 @@ final class Pusher {
         }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
                 stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, outcome,
-                heldBack);
+                heldBack, Optional.ofNullable(t.firstAnsweredAt));
     }
 
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, Outcome outcome,
@@ -298,6 +305,8 @@ final class Pusher {
         long bytes;
         OptionalInt lastStatus = OptionalInt.empty();
         final List<String> webhookIds = new ArrayList<>();
+        /** When the first batch's send returned: answered, or failed. */
+        Instant firstAnsweredAt;
 
         void add(Delivery d) {
             batches++;

@@ -99,7 +99,11 @@ public final class PushPolicy {
         return modifiedField;
     }
 
-    /** @return the least time between two push starts of the view; default {@link #DEFAULT_MIN_INTERVAL} */
+    /**
+     * @return the least time between the first requests of two pushes of the view as the receiver
+     *         sees them: the next push starts no sooner than this after the last push's first
+     *         request was answered ({@link PushHistory#lastStart()}); default {@link #DEFAULT_MIN_INTERVAL}
+     */
     public Duration minInterval() {
         return minInterval;
     }
@@ -179,7 +183,7 @@ public final class PushPolicy {
         }
         Instant lastStart = history.lastStart().get();
         Duration wait = minInterval;
-        String because = "the minimum interval of " + minInterval + " since the last push start at " + lastStart;
+        String because = "the minimum interval of " + minInterval + " since the last push's first request at " + lastStart;
         int failures = history.consecutiveFailures();
         if (failures > 0) {
             Duration backoff = backoffAfter(failures);

@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushDecision;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.testing.ForwardingStore;
 import io.viewpush.testing.SettableClock;
@@ -11,6 +12,7 @@ import io.viewpush.testing.InMemoryStore;
 import io.viewpush.testing.InMemoryTable;
 import io.viewpush.testing.RecordingTransport;
 import io.viewpush.view.RowKey;
+import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,6 +279,41 @@ class PushUseCaseTest {
         assertThat(a.reason()).contains("lost the view's lease");
         assertThat(stampOf(1)).isNull();
         assertThat(store.recent("orders to push", 10)).isEmpty();
+    }
+
+    @Test
+    void theMinimumIntervalCountsFromWhenThePushsFirstRequestWasAnsweredNotFromItsStart() {
+        // found from outside: with minInterval 3s a receiver saw the first requests of two pushes
+        // 2.79 s apart, because the first push read longer before its request than the second
+        SettableClock clock = new SettableClock(Instant.parse("2024-03-01T12:00:00Z"));
+        store = InMemoryStore.create(clock);
+        table = OrdersTable.createIn(store);
+        insert(1, 2);
+        transport.onSend(rows -> clock.advance(Duration.ofMillis(700))); // the read and the request take 0.7 s
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        engine = ViewPush.builder().store(store).transport(transport).clock(clock)
+                .view(def.withPush(def.push().orElseThrow().withMinInterval(Duration.ofSeconds(3)))).build();
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        assertThat(a.firstAnsweredAt()).contains(a.startedAt().plusMillis(700));
+        assertThat(a.intervalStart()).isEqualTo(a.startedAt().plusMillis(700));
+        assertThat(store.history("orders to push").lastStart()).contains(a.startedAt().plusMillis(700));
+        assertThat(store.history("orders to push").lastSuccess()).contains(a.startedAt());
+        assertThat(engine.view("orders to push").orElseThrow().push().orElseThrow()
+                .decide(store.history("orders to push"), a.startedAt().plusSeconds(3)))
+                .as("3 s after the start is only 2.3 s after the first request").isInstanceOf(PushDecision.WaitUntil.class);
+        assertThat(((PushDecision.WaitUntil) engine.view("orders to push").orElseThrow().push().orElseThrow()
+                .decide(store.history("orders to push"), a.startedAt())).at()).isEqualTo(a.startedAt().plusMillis(3700));
+    }
+
+    @Test
+    void aPushThatSentNothingCountsItsIntervalFromItsStart() {
+        engine(ContractViews.modifiedSincePushed());
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.NOTHING_TO_SEND);
+        assertThat(a.firstAnsweredAt()).isEmpty();
+        assertThat(a.intervalStart()).isEqualTo(a.startedAt());
     }
 
     @Test
