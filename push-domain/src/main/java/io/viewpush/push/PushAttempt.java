@@ -158,6 +158,12 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         LEASE_LOST,
         /** The rows could not be sent as they are (a value the format cannot carry; {@code FAILED}, {@code PARTIAL}). */
         ROWS_REJECTED,
+        /**
+         * The receiver took the requests but rejected some rows in its answer row by row
+         * ({@link PushPolicy.ResponseMode#ROWS}): they were not stamped and go out again after the
+         * backoff ({@code PARTIAL}, or {@code FAILED} when no row was stamped).
+         */
+        RECEIVER_REJECTED_ROWS,
         /** The engine was stopping: later batches (or the stamp of a delivered one) are left for the next push ({@code PARTIAL}, {@code FAILED}). */
         STOPPING;
 

@@ -307,6 +307,72 @@ class PushUseCaseTest {
                 .decide(store.history("orders to push"), a.startedAt())).at()).isEqualTo(a.startedAt().plusMillis(3700));
     }
 
+    private ViewPush byRow(int maxRows) {
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        return engine(def.withPush(def.push().orElseThrow().toBuilder().maxRows(maxRows)
+                .response(io.viewpush.push.PushPolicy.ResponseMode.ROWS).build()));
+    }
+
+    @Test
+    void answeredRowByRowOnlyTheAcceptedRowsAreStampedAndTheRejectedAreNamedWithTheirReasons() {
+        insert(1, 2, 3, 4, 5);
+        transport.answerRows(rows -> {
+            java.util.Set<io.viewpush.view.RowKey> accepted = new java.util.HashSet<>();
+            Map<io.viewpush.view.RowKey, String> rejected = new java.util.HashMap<>();
+            for (io.viewpush.view.Row r : rows) {
+                if (r.rowKey().equals(RowKey.of(key(2)))) {
+                    rejected.put(r.rowKey(), "missing email");
+                } else if (!r.rowKey().equals(RowKey.of(key(5)))) {
+                    accepted.add(r.rowKey());
+                }
+            }
+            return new io.viewpush.push.RowAnswers(accepted, rejected);
+        });
+        byRow(3);
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        // batch 1 (1, 2, 3): 1 and 3 accepted, 2 rejected; batch 2 (4, 5): 4 accepted, 5 not named
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(stampOf(2)).isNull();
+        assertThat(stampOf(3)).isNotNull();
+        assertThat(stampOf(4)).isNotNull();
+        assertThat(stampOf(5)).isNull();
+        assertThat(a.status()).isEqualTo(Status.PARTIAL);
+        assertThat(a.outcome()).isEqualTo(PushAttempt.Outcome.RECEIVER_REJECTED_ROWS);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(a.reason()).contains("1 row rejected by the receiver").contains(key(2) + ": missing email")
+                .contains("1 row neither accepted nor rejected");
+        assertThat(store.recent("orders to push", 1).get(0).reason()).as("in the journal").isEqualTo(a.reason());
+        assertThat(store.history("orders to push").consecutiveFailures()).as("the backoff applies").isEqualTo(1);
+
+        transport.answerRows(rows -> new io.viewpush.push.RowAnswers(java.util.Set.of(), Map.of()));
+        transport.clear();
+        PushAttempt again = engine.pushNow("orders to push");
+        assertThat(transport.deliveredKeys()).as("only the rows not stamped go again").containsExactly(key(2), key(5));
+        assertThat(again.status()).as("nothing accepted").isEqualTo(Status.FAILED);
+    }
+
+    @Test
+    void answeredForTheWholeBatchEveryRowIsStampedEvenWhenTheViewAsksForAnswersRowByRow() {
+        insert(1, 2, 3);
+        byRow(2);
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.SUCCESS);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(stampOf(3)).isNotNull();
+    }
+
+    @Test
+    void aViewAnsweredRowByRowNeedsABoundedBatch() {
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        assertThatThrownBy(() -> def.push().orElseThrow().toBuilder().maxRows(0)
+                .response(io.viewpush.push.PushPolicy.ResponseMode.ROWS).build())
+                .isInstanceOf(io.viewpush.push.InvalidOptionException.class)
+                .hasMessageContaining("maxRows").hasMessageContaining("response: rows");
+    }
+
     @Test
     void aPushThatSentNothingCountsItsIntervalFromItsStart() {
         engine(ContractViews.modifiedSincePushed());

@@ -42,7 +42,7 @@ final class ConfigReader {
     static final List<String> VIEW_KEYS = List.of("name", "table", "key", "fields", "calculations", "filters",
             "writable", "push");
     static final List<String> PUSH_KEYS = List.of("url", "stamp", "modified", "minInterval", "format", "maxRows",
-            "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax");
+            "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax", "response");
     static final List<String> RETRY_KEYS = List.of("attempts", "initialBackoff", "maxBackoff", "maxRetryAfter");
     static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout",
             "journalRetention", "journalMaxAttemptsPerView", "journalPruneInterval");
@@ -550,6 +550,21 @@ final class ConfigReader {
                         + "and give receivers the same secret")));
     }
 
+    /** {@code push.response}: {@code status} (the default: a 2xx accepts the batch) or {@code rows} (the answer may list rows). */
+    private void response(MapNode m, Ctx c, PushPolicy.Builder b) {
+        text(m, "response", c, false, s -> {
+            String f = s.text().strip().toLowerCase(Locale.ROOT);
+            if (f.equals("status")) {
+                b.response(PushPolicy.ResponseMode.STATUS);
+            } else if (f.equals("rows")) {
+                b.response(PushPolicy.ResponseMode.ROWS);
+            } else {
+                problem(s.at(), c, "response", "'" + s.text() + "' is not a response; write status (a 2xx accepts the "
+                        + "whole batch, the default) or rows (a 2xx may list the rows it accepted and rejected)");
+            }
+        });
+    }
+
     private PushPolicy push(Entry section, Ctx viewCtx, String view) {
         MapNode m = map(section, viewCtx, "push", PUSH_KEYS);
         if (m == null) {
@@ -590,6 +605,7 @@ final class ConfigReader {
                         + "the default) or 200 (exactly 200)");
             }
         });
+        response(m, c, b);
         List<String> secrets = new ArrayList<>();
         text(m, "secret", c, false, s -> {
             secrets.add(s.text());
