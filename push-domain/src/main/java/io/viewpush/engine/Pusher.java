@@ -459,7 +459,7 @@ final class Pusher {
             }
             io.viewpush.push.RowAnswers answers = d.rowAnswers().get();
             for (Row row : rows) {
-                io.viewpush.view.RowKey key = row.rowKey();
+                List<Object> key = row.rowKey().values();
                 if (answers.accepted().contains(key)) {
                     batch.add(row);
                 } else if (answers.rejected().containsKey(key)) {
@@ -473,8 +473,8 @@ final class Pusher {
             }
         }
 
-        private static String keyText(io.viewpush.view.RowKey key) {
-            return key.size() == 1 ? String.valueOf(key.single()) : key.values().toString();
+        private static String keyText(List<Object> key) {
+            return key.size() == 1 ? String.valueOf(key.get(0)) : key.toString();
         }
 
         long notAccepted() {

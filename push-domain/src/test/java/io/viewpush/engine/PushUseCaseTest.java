@@ -317,13 +317,13 @@ class PushUseCaseTest {
     void answeredRowByRowOnlyTheAcceptedRowsAreStampedAndTheRejectedAreNamedWithTheirReasons() {
         insert(1, 2, 3, 4, 5);
         transport.answerRows(rows -> {
-            java.util.Set<io.viewpush.view.RowKey> accepted = new java.util.HashSet<>();
-            Map<io.viewpush.view.RowKey, String> rejected = new java.util.HashMap<>();
+            java.util.Set<List<Object>> accepted = new java.util.HashSet<>();
+            Map<List<Object>, String> rejected = new java.util.HashMap<>();
             for (io.viewpush.view.Row r : rows) {
                 if (r.rowKey().equals(RowKey.of(key(2)))) {
-                    rejected.put(r.rowKey(), "missing email");
+                    rejected.put(r.rowKey().values(), "missing email");
                 } else if (!r.rowKey().equals(RowKey.of(key(5)))) {
-                    accepted.add(r.rowKey());
+                    accepted.add(r.rowKey().values());
                 }
             }
             return new io.viewpush.push.RowAnswers(accepted, rejected);

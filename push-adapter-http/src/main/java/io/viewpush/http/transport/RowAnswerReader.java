@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -91,6 +92,9 @@ final class RowAnswerReader {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
+            if (!text.contains("\"accepted\"") && !text.contains("\"rejected\"")) {
+                return Optional.empty(); // not JSON, and no attempt at an answer row by row
+            }
             throw new MalformedAnswer("the answer is not valid JSON: " + e.getOriginalMessage());
         }
         JsonNode accepted = root.get("accepted");
@@ -98,14 +102,14 @@ final class RowAnswerReader {
         if (accepted == null && rejected == null) {
             return Optional.empty();
         }
-        Set<RowKey> ok = new HashSet<>();
-        Map<RowKey, String> refused = new LinkedHashMap<>();
+        Set<List<Object>> ok = new HashSet<>();
+        Map<List<Object>, String> refused = new LinkedHashMap<>();
         if (accepted != null && !accepted.isNull()) {
             if (!accepted.isArray()) {
                 throw new MalformedAnswer("\"accepted\" must be an array of row keys, not " + kind(accepted));
             }
             for (int i = 0; i < accepted.size(); i++) {
-                ok.add(key(accepted.get(i), sent, "accepted[" + i + "]"));
+                ok.add(key(accepted.get(i), sent, "accepted[" + i + "]").values());
             }
         }
         if (rejected != null && !rejected.isNull()) {
@@ -123,7 +127,7 @@ final class RowAnswerReader {
                 if (reason != null && !reason.isNull() && !reason.isTextual()) {
                     throw new MalformedAnswer(where + ".reason must be text, not " + kind(reason));
                 }
-                RowKey k = key(r.get("key"), sent, where + ".key");
+                List<Object> k = key(r.get("key"), sent, where + ".key").values();
                 if (ok.contains(k)) {
                     throw new MalformedAnswer(where + ".key " + r.get("key") + " is also accepted");
                 }
