@@ -24,8 +24,10 @@ public final class ArchitectureRules {
             "io.viewpush.push..", "io.viewpush.port..", "io.viewpush.engine.."};
     /** The JDBC adapter's packages. */
     public static final String JDBC = "io.viewpush.jdbc..";
-    /** The HTTP adapter's packages (transport, api, json). */
+    /** The HTTP adapter's packages (transport, api). */
     public static final String HTTP = "io.viewpush.http..";
+    /** The row JSON's package (its own artifact, push-row-json): a library any adapter may use. */
+    public static final String ROW_JSON = "io.viewpush.json..";
     /** The app's packages. */
     public static final String APP = "io.viewpush.app..";
 
@@ -49,13 +51,15 @@ public final class ArchitectureRules {
             .consideringOnlyDependenciesInLayers()
             .withOptionalLayers(true)
             .layer("Domain").definedBy(DOMAIN)
+            .layer("Row JSON").definedBy(ROW_JSON)
             .layer("JDBC adapter").definedBy(JDBC)
             .layer("HTTP adapter").definedBy(HTTP)
             .layer("App").definedBy(APP)
             .whereLayer("App").mayNotBeAccessedByAnyLayer()
             .whereLayer("JDBC adapter").mayOnlyBeAccessedByLayers("App")
             .whereLayer("HTTP adapter").mayOnlyBeAccessedByLayers("App")
-            .whereLayer("Domain").mayOnlyBeAccessedByLayers("JDBC adapter", "HTTP adapter", "App");
+            .whereLayer("Row JSON").mayOnlyBeAccessedByLayers("JDBC adapter", "HTTP adapter", "App")
+            .whereLayer("Domain").mayOnlyBeAccessedByLayers("Row JSON", "JDBC adapter", "HTTP adapter", "App");
 
     /** No package cycles between the sub-packages of io.viewpush (and of each adapter). */
     public static final ArchRule NO_CYCLES = slices().matching("io.viewpush.(**)").should().beFreeOfCycles()

@@ -5,14 +5,12 @@ import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.viewpush.PushException;
-import io.viewpush.http.json.RowJsonWriter;
 import io.viewpush.http.transport.AttemptResult.Answered;
 import io.viewpush.http.transport.AttemptResult.Interrupted;
 import io.viewpush.http.transport.AttemptResult.NoAnswer;
 import io.viewpush.push.Delivery;
-import io.viewpush.push.PushPolicy;
-import io.viewpush.push.PushPolicy.BodyFormat;
-import io.viewpush.push.RetrySettings;
+import io.viewpush.http.transport.HttpPushTarget.BodyFormat;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -59,6 +57,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -90,6 +89,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final RowJsonWriter json = RowJsonWriter.create();
+    private final Map<String, HttpPushTarget> targets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DefaultHttpPushTransport(HttpPushTransport.Builder b, Path spoolDirectory) {
@@ -100,6 +100,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         this.maxResponseBody = b.maxResponseBody;
         this.connectTimeout = b.connectTimeout;
         this.responseTimeout = b.responseTimeout;
+        this.targets = Map.copyOf(b.targets);
         this.resolver = new GuardedDnsResolver(b.dnsResolver, b.egressPolicy);
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(resolver)
@@ -144,19 +145,44 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     }
 
     @Override
-    public void check(String viewName, PushPolicy policy) {
-        target(viewName, policy);
+    public void check(String viewName, HttpPushTarget target) {
+        target(viewName, target);
+    }
+
+    @Override
+    public void check(View view) {
+        check(view.name(), targetOf(view));
+    }
+
+    @Override
+    public Optional<HttpPushTarget> target(String viewName) {
+        return Optional.ofNullable(targets.get(viewName));
+    }
+
+    private HttpPushTarget targetOf(View view) {
+        HttpPushTarget t = targets.get(view.name());
+        if (t == null) {
+            throw new InvalidPolicyException("view '" + view.name() + "' has no HTTP target (URL) in this transport,"
+                    + " so it cannot be pushed; give one with HttpPushTransport.builder().target(\"" + view.name()
+                    + "\", …)");
+        }
+        return t;
     }
 
     @Override
     public Delivery send(View view, Iterator<Row> rows) {
         Objects.requireNonNull(view, "view");
+        return send(view, targetOf(view), rows);
+    }
+
+    @Override
+    public Delivery send(View view, HttpPushTarget policy, Iterator<Row> rows) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(policy, "target");
         Objects.requireNonNull(rows, "rows");
         if (closed.get()) {
             throw new PushException("the HTTP push transport is closed; view '" + view.name() + "' was not sent");
         }
-        PushPolicy policy = view.push().orElseThrow(() ->
-                new InvalidPolicyException("view '" + view.name() + "' has no push policy, so it cannot be pushed"));
         Target target = target(view.name(), policy);
         try (Spool spool = Spool.write(spoolDirectory, view, policy.format(), rows, json)) {
             return deliver(view, policy, target, spool);
@@ -168,7 +194,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                           ContentType contentType, String safeUrl) {
     }
 
-    private Target target(String viewName, PushPolicy policy) {
+    private Target target(String viewName, HttpPushTarget policy) {
         URI url = policy.url();
         try {
             egress.checkScheme(url);
@@ -202,11 +228,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         try {
             uri = new URI(u.toString());
         } catch (URISyntaxException e) {
-            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + PushPolicy.redact(url));
+            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + HttpPushTarget.redact(url));
         }
         Optional<Signer> signer = Signer.of(viewName, policy.secrets());
         ContentType type = policy.format() == BodyFormat.JSON ? JSON : FORM;
-        return new Target(uri, url.getHost(), authorization, signer, type, PushPolicy.redact(url));
+        return new Target(uri, url.getHost(), authorization, signer, type, HttpPushTarget.redact(url));
     }
 
     /** Per-send state shared by the attempts. */
@@ -216,7 +242,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         AttemptResult last;
     }
 
-    private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool) {
+    private Delivery deliver(View view, HttpPushTarget policy, Target target, Spool spool) {
         RetrySettings settings = policy.retry();
         State state = new State();
         // The first attempt is made directly: most succeed, and need no retry set up at all.
@@ -258,7 +284,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return delivery;
     }
 
-    private static boolean shouldRetry(AttemptResult r, PushPolicy policy) {
+    private static boolean shouldRetry(AttemptResult r, HttpPushTarget policy) {
         if (r instanceof NoAnswer) {
             return ((NoAnswer) r).retryable();
         }
@@ -287,7 +313,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return Duration.ofMillis(Math.max(0, millis));
     }
 
-    private AttemptResult attempt(View view, PushPolicy policy, Target target, Spool spool, State state) {
+    private AttemptResult attempt(View view, HttpPushTarget policy, Target target, Spool spool, State state) {
         if (!state.nextWait.isZero()) {
             log.info("view '{}': attempt {} to {} failed ({}); retrying in {}", view.name(), state.attempts,
                     target.safeUrl(), describe(state.last), human(state.nextWait));
@@ -307,7 +333,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return result;
     }
 
-    private AttemptResult request(PushPolicy policy, Target target, Spool spool) {
+    private AttemptResult request(HttpPushTarget policy, Target target, Spool spool) {
         if (closed.get()) {
             return new NoAnswer("the transport was closed before the request", false);
         }
@@ -539,7 +565,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return sb.toString().trim();
     }
 
-    private Delivery toDelivery(AttemptResult last, int attempts, PushPolicy policy, Spool spool) {
+    private Delivery toDelivery(AttemptResult last, int attempts, HttpPushTarget policy, Spool spool) {
         String interrupted = "";
         if (last instanceof Interrupted) {
             interrupted = "; not retried: interrupted while waiting to retry";
@@ -560,7 +586,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                 spool.webhookId(), Math.max(1, attempts), Optional.empty(), "");
     }
 
-    private static String failureReason(Answered a, PushPolicy policy) {
+    private static String failureReason(Answered a, HttpPushTarget policy) {
         int s = a.status();
         if (s >= 300 && s < 400) {
             return a.redirectHost().map(h -> "redirect to " + h + " not followed (" + a.statusText() + ")")

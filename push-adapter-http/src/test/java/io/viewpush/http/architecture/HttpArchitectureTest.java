@@ -20,7 +20,7 @@ class HttpArchitectureTest {
     @Test
     void importedTheAdapterAndTheDomain() {
         assertThat(CLASSES.contain(io.viewpush.http.transport.HttpPushTransport.class)).isTrue();
-        assertThat(CLASSES.contain(io.viewpush.http.json.RowJsonWriter.class)).isTrue();
+        assertThat(CLASSES.contain(io.viewpush.json.RowJsonWriter.class)).isTrue();
         assertThat(CLASSES.contain(io.viewpush.port.PushTransport.class)).isTrue();
         assertThat(CLASSES.stream().anyMatch(c -> c.getPackageName().startsWith("io.viewpush.testing"))).isFalse();
     }
@@ -32,10 +32,10 @@ class HttpArchitectureTest {
 
     @Test
     void theJsonWriterKnowsNothingOfHttp() {
-        noClasses().that().resideInAPackage("io.viewpush.http.json..")
+        noClasses().that().resideInAPackage("io.viewpush.json..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.hc..", "io.github.resilience4j..",
-                        "io.viewpush.http.transport..")
-                .because("the pull API reuses the JSON writer without the push transport")
+                        "io.viewpush.http..")
+                .because("the row JSON is its own artifact: any transport uses it without the HTTP adapter")
                 .check(CLASSES);
     }
 

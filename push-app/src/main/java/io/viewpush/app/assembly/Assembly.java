@@ -115,7 +115,7 @@ public final class Assembly implements AutoCloseable {
             opened.push(store);
             config.warnings().forEach(w -> LOG.warn("{}", w.line()));
             logModifiedColumns(config, ds);
-            HttpPushTransport transport = HttpPushTransport.builder().build();
+            HttpPushTransport transport = HttpPushTransport.builder().targets(config.httpTargets()).build();
             opened.push(transport);
             checkPolicies(config, transport);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -207,7 +207,7 @@ public final class Assembly implements AutoCloseable {
                     e.problems().forEach(p -> problems.add(config.locate(p)));
                 }
             }
-            try (HttpPushTransport transport = HttpPushTransport.builder().build()) {
+            try (HttpPushTransport transport = HttpPushTransport.builder().targets(config.httpTargets()).build()) {
                 try {
                     checkPolicies(config, transport);
                 } catch (InvalidConfigException e) {
@@ -478,9 +478,9 @@ public final class Assembly implements AutoCloseable {
     private static void checkPolicies(AppConfig config, HttpPushTransport transport) {
         List<ConfigProblem> problems = new ArrayList<>();
         for (ViewDefinition d : config.views()) {
-            d.push().ifPresent(p -> {
+            config.httpTarget(d.name()).ifPresent(t -> {
                 try {
-                    transport.check(d.name(), p);
+                    transport.check(d.name(), t);
                 } catch (InvalidPolicyException e) {
                     problems.add(config.locate(d.name(), "push", e.getMessage()));
                 }

@@ -5,8 +5,9 @@ import io.viewpush.app.config.Node.ListNode;
 import io.viewpush.app.config.Node.MapNode;
 import io.viewpush.app.config.Node.ScalarNode;
 import io.viewpush.push.InvalidOptionException;
+import io.viewpush.http.transport.HttpPushTarget;
+import io.viewpush.http.transport.RetrySettings;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
 import io.viewpush.view.ViewDefinition;
@@ -50,7 +51,7 @@ final class ConfigReader {
     /** The shortest API key accepted (the API server's rule too). */
     static final int MIN_API_KEY_LENGTH = 16;
 
-    /** The push policy builder's options that the YAML names otherwise: option to key under {@code push}. */
+    /** The push policy's and HTTP target's options that the YAML names otherwise: option to key under {@code push}. */
     private static final Map<String, String> PUSH_OPTION_KEYS = Map.of("stampField", "stamp", "modifiedField", "modified",
             "secrets", "secret");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([^}:]*)(?::-([^}]*))?}");
@@ -63,6 +64,8 @@ final class ConfigReader {
     private final Locator locator;
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final Set<String> viewNamesWritten = new LinkedHashSet<>();
+    /** The HTTP transport's target of each view read so far, by view name (see {@link #push}). */
+    private final Map<String, HttpPushTarget> httpTargets = new LinkedHashMap<>();
     private final String[] lines;
     private AppConfig checkable;
 
@@ -116,7 +119,9 @@ final class ConfigReader {
         if (database == null || server == null || engine == null) {
             return null;
         }
-        AppConfig config = new AppConfig(file, database, server, keys, views, engine, locator, warnings);
+        Map<String, HttpPushTarget> targets = new LinkedHashMap<>();
+        views.forEach(v -> Optional.ofNullable(httpTargets.get(v.name())).ifPresent(t -> targets.put(v.name(), t)));
+        AppConfig config = new AppConfig(file, database, server, keys, views, targets, engine, locator, warnings);
         if (!problems.isEmpty()) {
             if (problems.stream().allMatch(ConfigReader::leavesTheDatabaseCheckable)) {
                 checkable = config;
@@ -550,6 +555,12 @@ final class ConfigReader {
                         + "and give receivers the same secret")));
     }
 
+    /**
+     * Reads a view's {@code push} section: the one place where its keys are mapped to what every
+     * transport shares (the {@link PushPolicy}: stamp, modified, minInterval, maxRows, backoff) and
+     * to what is HTTP's (the view's {@link HttpPushTarget}: url, format, success, timeout, secrets,
+     * retry, kept in {@link #httpTargets}).
+     */
     private PushPolicy push(Entry section, Ctx viewCtx, String view) {
         MapNode m = map(section, viewCtx, "push", PUSH_KEYS);
         if (m == null) {
@@ -559,21 +570,22 @@ final class ConfigReader {
         m.entries().forEach(e -> locator.put(view, "push." + e.key(), e.value().location()));
         URI[] url = {null};
         String[] stamp = {null};
-        PushPolicy.Builder b = PushPolicy.builder(URI.create("http://placeholder.invalid/"), "placeholder");
+        PushPolicy.Builder b = PushPolicy.builder("placeholder");
+        HttpPushTarget.Builder h = HttpPushTarget.builder(null);
         text(m, "url", c, true, s -> url[0] = url(s, c));
         text(m, "stamp", c, true, s -> stamp[0] = s.text());
         text(m, "modified", c, false, s -> b.modifiedField(s.text()));
         duration(m, "minInterval", c, false, b::minInterval);
-        duration(m, "timeout", c, true, b::timeout);
+        duration(m, "timeout", c, true, h::timeout);
         duration(m, "backoffInitial", c, true, b::backoffInitial);
         duration(m, "backoffMax", c, true, b::backoffMax);
         integer(m, "maxRows", c, 0, Integer.MAX_VALUE, b::maxRows);
         text(m, "format", c, false, s -> {
             String f = s.text().strip().toLowerCase(Locale.ROOT);
             if (f.equals("form")) {
-                b.format(PushPolicy.BodyFormat.FORM);
+                h.format(HttpPushTarget.BodyFormat.FORM);
             } else if (f.equals("json")) {
-                b.format(PushPolicy.BodyFormat.JSON);
+                h.format(HttpPushTarget.BodyFormat.JSON);
             } else {
                 problem(s.at(), c, "format", "'" + s.text() + "' is not a format; write form (json=<array> as a form "
                         + "parameter, the default) or json (the array as the body)");
@@ -582,9 +594,9 @@ final class ConfigReader {
         text(m, "success", c, false, s -> {
             String f = s.text().strip().toLowerCase(Locale.ROOT);
             if (f.equals("2xx")) {
-                b.success(PushPolicy.SuccessRule.ANY_2XX);
+                h.success(HttpPushTarget.SuccessRule.ANY_2XX);
             } else if (f.equals("200")) {
-                b.success(PushPolicy.SuccessRule.EXACTLY_200);
+                h.success(HttpPushTarget.SuccessRule.EXACTLY_200);
             } else {
                 problem(s.at(), c, "success", "'" + s.text() + "' is not a success rule; write 2xx (any 2xx answer, "
                         + "the default) or 200 (exactly 200)");
@@ -622,20 +634,22 @@ final class ConfigReader {
                         "secret", "the secret is empty; remove the key for unsigned requests");
             }
         }
-        b.secrets(secrets);
+        h.secrets(secrets);
         m.entry("retry").filter(e -> !isNull(e.value())).ifPresent(e -> {
             RetrySettings r = retry(e, c);
             if (r != null) {
-                b.retry(r);
+                h.retry(r);
             }
         });
-        if (stamp[0] == null) {
+        if (stamp[0] == null || url[0] == null) {
             return null;
         }
         b.stampField(stamp[0]);
-        b.url(url[0] != null ? url[0] : URI.create("http://placeholder.invalid/"));
+        h.url(url[0]);
         try {
-            return b.build();
+            PushPolicy policy = b.build();
+            httpTargets.put(view, h.build());
+            return policy;
         } catch (InvalidOptionException e) {
             // the policy's option, named as the YAML names it, in front of the policy's words
             String key = PUSH_OPTION_KEYS.getOrDefault(e.option(), e.option());

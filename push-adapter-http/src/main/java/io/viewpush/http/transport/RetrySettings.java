@@ -1,4 +1,4 @@
-package io.viewpush.push;
+package io.viewpush.http.transport;
 
 import java.time.Duration;
 import java.util.Objects;

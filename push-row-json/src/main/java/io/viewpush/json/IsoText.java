@@ -1,4 +1,4 @@
-package io.viewpush.http.json;
+package io.viewpush.json;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.viewpush.http.json;
+package io.viewpush.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
