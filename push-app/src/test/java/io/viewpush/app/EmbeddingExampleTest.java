@@ -106,7 +106,7 @@ class EmbeddingExampleTest {
                     + groupId + "</groupId>\n    <artifactId>" + module + "</artifactId>\n  </dependency>");
         }
         assertThatCode(() -> Class.forName("io.viewpush.testing.InMemoryStore")).doesNotThrowAnyException();
-        assertThat(section).contains("`io.viewpush.testing.InMemoryStore`", "`<type>test-jar</type>`");
+        assertThat(section).contains("`io.viewpush.testing.InMemoryStore`", "`io.viewpush:viewpush-testing`");
     }
 
     /** The first fenced block that opens with {@code fence} in {@code text}, without its fences. */

@@ -29,7 +29,7 @@ public abstract class StoreContractSupport {
     protected PushStore store;
 
     @BeforeEach
-    void createContractTable() {
+    public void createContractTable() {
         tables = tables();
         store = tables.store();
         tables.createTable(ContractViews.TABLE, ContractViews.COLUMNS, "id");

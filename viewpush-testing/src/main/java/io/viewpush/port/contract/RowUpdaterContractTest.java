@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class RowUpdaterContractTest extends StoreContractSupport {
 
     @Test
-    void writesAReceiptAndReturnsTheRowAfterTheUpdateEvenThoughItLeftTheView() {
+    public void writesAReceiptAndReturnsTheRowAfterTheUpdateEvenThoughItLeftTheView() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         tables.insert(ContractViews.TABLE, order(2, "b", "2", T0));
         View view = bind(ContractViews.notConfirmed());
@@ -29,7 +29,7 @@ public abstract class RowUpdaterContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aRowThatIsNotInTheViewIsNotUpdated() {
+    public void aRowThatIsNotInTheViewIsNotUpdated() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         tables.update(ContractViews.TABLE, key(1), Map.of("receipt_id", "R-old"));
         View view = bind(ContractViews.notConfirmed());
@@ -38,13 +38,13 @@ public abstract class RowUpdaterContractTest extends StoreContractSupport {
     }
 
     @Test
-    void anUnknownKeyIsNotInTheView() {
+    public void anUnknownKeyIsNotInTheView() {
         View view = bind(ContractViews.notConfirmed());
         assertThat(store.update(view, RowKey.of(key(404)), Map.of("receipt id", "R"), now())).isEmpty();
     }
 
     @Test
-    void repeatingTheSameUpdateIsHarmless() {
+    public void repeatingTheSameUpdateIsHarmless() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.notConfirmed());
         assertThat(store.update(view, RowKey.of(key(1)), Map.of("receipt id", "R-1"), now())).isPresent();
@@ -53,7 +53,7 @@ public abstract class RowUpdaterContractTest extends StoreContractSupport {
     }
 
     @Test
-    void canSetAFieldToEmpty() {
+    public void canSetAFieldToEmpty() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.base("editable").writable("customer").build());
         java.util.HashMap<String, Object> values = new java.util.HashMap<>();

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public abstract class ViewSchemaContractTest extends StoreContractSupport {
 
     @Test
-    void reportsTheTypeOfEveryField() {
+    public void reportsTheTypeOfEveryField() {
         Map<String, ValueType> types = store.fieldTypes(ContractViews.modifiedSincePushed());
         assertThat(types).containsEntry("id", ValueType.NUMBER)
                 .containsEntry("customer", ValueType.TEXT)
@@ -28,7 +28,7 @@ public abstract class ViewSchemaContractTest extends StoreContractSupport {
     }
 
     @Test
-    void missingTableNamesTheViewAndTheTable() {
+    public void missingTableNamesTheViewAndTheTable() {
         ViewDefinition def = ViewDefinition.builder("ghost view", "no_such_table").key("id").field("id", "id").build();
         assertThatThrownBy(() -> store.fieldTypes(def))
                 .isInstanceOfSatisfying(InvalidViewException.class, e -> {
@@ -40,7 +40,7 @@ public abstract class ViewSchemaContractTest extends StoreContractSupport {
     }
 
     @Test
-    void missingColumnsAreAllReportedWithFieldAndColumn() {
+    public void missingColumnsAreAllReportedWithFieldAndColumn() {
         ViewDefinition def = ContractViews.base("broken").field("colour", "no_colour").field("size", "no_size").build();
         assertThatThrownBy(() -> store.fieldTypes(def))
                 .isInstanceOfSatisfying(InvalidViewException.class, e -> {
@@ -53,7 +53,7 @@ public abstract class ViewSchemaContractTest extends StoreContractSupport {
     }
 
     @Test
-    void stampFieldMustBeATimestampColumn() {
+    public void stampFieldMustBeATimestampColumn() {
         ViewDefinition def = ContractViews.base("bad stamp")
                 .push(ContractViews.policy().stampField("receipt id").build()).build();
         assertThatThrownBy(() -> store.fieldTypes(def).size())

@@ -80,7 +80,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     // ---- the lease ----
 
     @Test
-    void aFreeViewCanBeBegunAndAHeldOneCannot() {
+    public void aFreeViewCanBeBegunAndAHeldOneCannot() {
         View v = pushView("v");
         try (PushSession a = begin(v, "engine-a", LONG).orElseThrow()) {
             assertThat(a.lease().view()).isEqualTo("v");
@@ -94,7 +94,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aClosedSessionFreesTheViewForAnotherWithAHigherFence() {
+    public void aClosedSessionFreesTheViewForAnotherWithAHigherFence() {
         View v = pushView("v");
         PushSession a = begin(v, "engine-a", LONG).orElseThrow();
         a.close();
@@ -107,7 +107,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void anExpiredLeaseIsTakenOverAndTheOldSessionCannotRenewOrRecord() throws InterruptedException {
+    public void anExpiredLeaseIsTakenOverAndTheOldSessionCannotRenewOrRecord() throws InterruptedException {
         View v = pushView("v");
         PushSession a = begin(v, "engine-a", SHORT).orElseThrow();
         waitForShortLeaseToExpire();
@@ -122,7 +122,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void renewingKeepsTheLeasePastItsFirstExpiry() throws InterruptedException {
+    public void renewingKeepsTheLeasePastItsFirstExpiry() throws InterruptedException {
         View v = pushView("v");
         try (PushSession a = begin(v, "engine-a", SHORT).orElseThrow()) {
             for (int i = 0; i < 3; i++) {
@@ -134,7 +134,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void concurrentBeginsNeverBothWin() throws Exception {
+    public void concurrentBeginsNeverBothWin() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<PushSession> won = new ArrayList<>();
         try {
@@ -162,7 +162,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void beginRefusesAViewWithoutPushPolicyABlankOwnerAndANonPositiveTtl() {
+    public void beginRefusesAViewWithoutPushPolicyABlankOwnerAndANonPositiveTtl() {
         View pullOnly = bind(ContractViews.base("pull only").build());
         assertThatThrownBy(() -> store.begin(pullOnly, "engine", LONG, now(), false))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -175,7 +175,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     // ---- the read ----
 
     @Test
-    void theReadHasEveryRowInKeyOrderWhetherReadAtOnceOrNot() {
+    public void theReadHasEveryRowInKeyOrderWhetherReadAtOnceOrNot() {
         for (int id : new int[]{3, 1, 2}) {
             tables.insert(ContractViews.TABLE, order(id, "c" + id, "1.00", T0));
         }
@@ -195,7 +195,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void anEmptyViewIsBegunWithAnEmptyRead() {
+    public void anEmptyViewIsBegunWithAnEmptyRead() {
         View view = bind(ContractViews.modifiedSincePushed());
         try (PushSession s = store.begin(view, "engine-a", LONG, now(), true).orElseThrow();
              RowCursor cursor = s.rows()) {
@@ -207,7 +207,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aBatchBeginsOnlyAfterTheRead() {
+    public void aBatchBeginsOnlyAfterTheRead() {
         try (PushSession s = session(bind(ContractViews.neverPushed()))) {
             assertThatThrownBy(s::batch).isInstanceOf(IllegalStateException.class);
         }
@@ -229,7 +229,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void stampsOnlyTheRowsThatWereAdded() {
+    public void stampsOnlyTheRowsThatWereAdded() {
         for (int id = 1; id <= 4; id++) {
             tables.insert(ContractViews.TABLE, order(id, "c", "1", T0));
         }
@@ -247,7 +247,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void batchesOfOneReadAreStampedOneAfterAnother() {
+    public void batchesOfOneReadAreStampedOneAfterAnother() {
         for (int id = 1; id <= 4; id++) {
             tables.insert(ContractViews.TABLE, order(id, "c", "1", T0));
         }
@@ -266,7 +266,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aRowChangedAfterItWasReadIsNotStampedAndStillNeedsPushing() {
+    public void aRowChangedAfterItWasReadIsNotStampedAndStillNeedsPushing() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         tables.insert(ContractViews.TABLE, order(2, "b", "1", T0));
         View view = bind(ContractViews.modifiedSincePushed());
@@ -280,7 +280,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aRowTouchedRightAfterTheStampNeedsPushingAgain() {
+    public void aRowTouchedRightAfterTheStampNeedsPushingAgain() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.modifiedSincePushed());
         try (PushSession s = session(view); StampBatch batch = batchOf(s, 0)) {
@@ -292,7 +292,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void withoutAModifiedFieldAChangeAfterTheReadBeganIsNotLost() {
+    public void withoutAModifiedFieldAChangeAfterTheReadBeganIsNotLost() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         ViewDefinition def = ContractViews.base("modified since pushed, no optimistic check")
                 .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
@@ -326,7 +326,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void withoutAModifiedFieldEverySentRowIsStamped() {
+    public void withoutAModifiedFieldEverySentRowIsStamped() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.neverPushed());
         try (PushSession s = session(view); StampBatch batch = batchOf(s, 0)) {
@@ -337,7 +337,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aBatchClosedWithoutCommitStampsNothing() {
+    public void aBatchClosedWithoutCommitStampsNothing() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.modifiedSincePushed());
         try (PushSession s = session(view); StampBatch batch = batchOf(s, 0)) {
@@ -348,7 +348,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aDeletedRowIsSkipped() {
+    public void aDeletedRowIsSkipped() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         tables.insert(ContractViews.TABLE, order(2, "a", "1", T0));
         View view = bind(ContractViews.neverPushed());
@@ -361,7 +361,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void anEmptyBatchStampsNothing() {
+    public void anEmptyBatchStampsNothing() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.neverPushed());
         try (PushSession s = session(view); StampBatch batch = batchOf(s)) {
@@ -370,7 +370,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aLostLeaseRefusesTheStamp() throws InterruptedException {
+    public void aLostLeaseRefusesTheStamp() throws InterruptedException {
         tables.insert(ContractViews.TABLE, order(1, "a", "1", T0));
         View view = bind(ContractViews.neverPushed());
         try (PushSession s = begin(view, "engine-a", SHORT).orElseThrow(); StampBatch batch = batchOf(s, 0)) {
@@ -387,13 +387,13 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     // ---- the journal ----
 
     @Test
-    void aViewNeverPushedHasAnEmptyHistory() {
+    public void aViewNeverPushedHasAnEmptyHistory() {
         assertThat(store.history("never")).isEqualTo(PushHistory.none("never"));
         assertThat(store.recent("never", 10)).isEmpty();
     }
 
     @Test
-    void finishRecordsTheAttemptWithEveryFieldAndReleasesTheLease() {
+    public void finishRecordsTheAttemptWithEveryFieldAndReleasesTheLease() {
         View v = pushView("v");
         PushAttempt a = attempt("v", T, Status.SUCCESS, "200 OK");
         try (PushSession s = session(v)) {
@@ -420,7 +420,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void theAttemptsOutcomeIsKeptAsRecorded() {
+    public void theAttemptsOutcomeIsKeptAsRecorded() {
         View v = pushView("v");
         PushAttempt lost = attempt("v", T, Status.FAILED, "lost the lease");
         lost = new PushAttempt(lost.view(), lost.trigger(), lost.startedAt(), lost.finishedAt(), lost.status(),
@@ -433,7 +433,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void failuresCountUpAndASuccessResetsThem() {
+    public void failuresCountUpAndASuccessResetsThem() {
         View v = pushView("v");
         record(v, attempt("v", T, Status.FAILED, "500 from receiver"));
         record(v, attempt("v", T.plusSeconds(10), Status.FAILED, "connection refused"));
@@ -453,7 +453,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aPartialPushCountsAsAFailureAndNothingToSendLeavesTheHistory() {
+    public void aPartialPushCountsAsAFailureAndNothingToSendLeavesTheHistory() {
         View v = pushView("v");
         record(v, attempt("v", T, Status.FAILED, "500"));
         record(v, attempt("v", T.plusSeconds(5), Status.PARTIAL, "connection refused"));
@@ -468,7 +468,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void keepsTheRowsAPushHeldBackWhateverItsStatus() {
+    public void keepsTheRowsAPushHeldBackWhateverItsStatus() {
         List<HeldBackRow> listed = new ArrayList<>();
         for (int i = 0; i < HeldBack.MAX_LISTED; i++) {
             listed.add(new HeldBackRow(i == 0 ? "key with \\u0009, a backslash \\ and \u00fcn\u00efcode \ud83d\ude00" : "k" + i,
@@ -486,7 +486,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void recentIsNewestFirstAndLimitedAndPerView() {
+    public void recentIsNewestFirstAndLimitedAndPerView() {
         View v = pushView("v");
         for (int i = 0; i < 5; i++) {
             record(v, attempt("v", T.plusSeconds(i), Status.SUCCESS, "ok " + i));
@@ -496,7 +496,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void aSessionWhoseLeaseWasTakenOverRecordsNothingAndReleasesNothing() throws InterruptedException {
+    public void aSessionWhoseLeaseWasTakenOverRecordsNothingAndReleasesNothing() throws InterruptedException {
         View v = pushView("v");
         PushSession stale = begin(v, "engine-a", SHORT).orElseThrow();
         waitForShortLeaseToExpire();
@@ -512,7 +512,7 @@ public abstract class PushSessionContractTest extends StoreContractSupport {
     }
 
     @Test
-    void anAttemptOfAnotherViewIsRefused() {
+    public void anAttemptOfAnotherViewIsRefused() {
         try (PushSession s = session(pushView("one view"))) {
             assertThatThrownBy(() -> s.finish(attempt("another view", T, Status.SUCCESS, "200")))
                     .isInstanceOf(IllegalArgumentException.class);

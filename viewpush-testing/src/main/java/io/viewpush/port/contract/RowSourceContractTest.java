@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class RowSourceContractTest extends StoreContractSupport {
 
     @Test
-    void readsTheRowsOfTheViewInKeyOrder() {
+    public void readsTheRowsOfTheViewInKeyOrder() {
         for (int id : new int[] {3, 1, 20, 2}) {
             tables.insert(ContractViews.TABLE, order(id, "c" + id, "1.00", T0));
         }
@@ -33,7 +33,7 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
-    void neverPushedRowNeedsPushingBecauseEmptySortsFirst() {
+    public void neverPushedRowNeedsPushingBecauseEmptySortsFirst() {
         tables.insert(ContractViews.TABLE, order(1, "a", "1.00", T0));
         List<Row> rows = read(bind(ContractViews.modifiedSincePushed()));
         assertThat(rows).hasSize(1);
@@ -42,7 +42,7 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
-    void filtersAndCalculationsDecideWhichRowsAreIn() {
+    public void filtersAndCalculationsDecideWhichRowsAreIn() {
         tables.insert(ContractViews.TABLE, order(1, "pushed, unchanged", "1.00", T0));
         tables.update(ContractViews.TABLE, key(1), Map.of("last_pushed", T0.plusSeconds(5)));
         tables.insert(ContractViews.TABLE, order(2, "pushed, changed since", "2.00", T0.plusSeconds(10)));
@@ -57,7 +57,7 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
-    void everyValueTypeIsReadExactly() {
+    public void everyValueTypeIsReadExactly() {
         Map<String, Object> row = order(7, "é 漢字 😀 'q' \"d\" \\ % _", "12345678901.123456", LocalDateTime.of(2024, 2, 29, 23, 59, 59, 123456000));
         row.put("flag", true);
         row.put("due", LocalDate.of(2024, 12, 31));
@@ -74,7 +74,7 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
-    void nowIsTheSnapshotTime() {
+    public void nowIsTheSnapshotTime() {
         tables.insert(ContractViews.TABLE, order(1, "due long ago", "1", T0));
         Map<String, Object> later = order(2, "due in 2030", "1", T0);
         later.put("due", LocalDate.of(2030, 1, 1));
@@ -87,7 +87,7 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
-    void pagesAfterAKeyWithALimit() {
+    public void pagesAfterAKeyWithALimit() {
         for (int id = 1; id <= 7; id++) {
             tables.insert(ContractViews.TABLE, order(id, "c", "1", T0));
         }
@@ -99,14 +99,14 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
-    void anEmptyViewHasNoRows() {
+    public void anEmptyViewHasNoRows() {
         tables.insert(ContractViews.TABLE, order(1, "c", "1", T0));
         tables.update(ContractViews.TABLE, key(1), Map.of("receipt_id", "R-1"));
         assertThat(read(bind(ContractViews.notConfirmed()))).isEmpty();
     }
 
     @Test
-    void closingACursorEarlyAndTwiceIsFine() {
+    public void closingACursorEarlyAndTwiceIsFine() {
         for (int id = 1; id <= 5; id++) {
             tables.insert(ContractViews.TABLE, order(id, "c", "1", T0));
         }
