@@ -8,7 +8,7 @@ import io.viewpush.port.contract.ViewControlContractTest;
 import io.viewpush.port.contract.ViewSchemaContractTest;
 import org.junit.jupiter.api.Nested;
 
-/** Every port's contract suite from the domain's test-jar, on PostgreSQL and on H2. */
+/** Every port's contract suite from the viewpush-testing artifact, on PostgreSQL and on H2. */
 class ContractsTest {
     private static final TestDatabase POSTGRES = TestDatabase.postgres();
     private static final TestDatabase H2 = TestDatabase.h2();

@@ -75,7 +75,7 @@ abstract class RoundTripCases extends StoreCases {
                 .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
                 .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
                 .filter("{needs pushing} = true")
-                .push(PushPolicy.builder(URI.create("http://127.0.0.1:9/hook"), "last pushed")
+                .push(PushPolicy.builder("last pushed")
                         .modifiedField("last modified [auto]").minInterval(Duration.ZERO).build())
                 .build();
     }

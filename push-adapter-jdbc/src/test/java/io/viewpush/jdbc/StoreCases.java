@@ -78,7 +78,7 @@ abstract class StoreCases {
     }
 
     static PushPolicy policy(String stampField, String modifiedField) {
-        PushPolicy.Builder b = PushPolicy.builder(URI.create("http://127.0.0.1:9/hook"), stampField);
+        PushPolicy.Builder b = PushPolicy.builder(stampField);
         if (modifiedField != null) {
             b.modifiedField(modifiedField);
         }

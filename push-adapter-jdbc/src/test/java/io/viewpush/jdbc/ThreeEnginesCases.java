@@ -49,7 +49,7 @@ abstract class ThreeEnginesCases extends StoreCases {
                 .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
                 .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
                 .filter("{needs pushing} = true")
-                .push(PushPolicy.builder(URI.create("http://127.0.0.1:9/hook"), "last pushed")
+                .push(PushPolicy.builder("last pushed")
                         .modifiedField("last modified [auto]").minInterval(Duration.ZERO).maxRows(15)
                         .backoffInitial(Duration.ofMillis(50)).backoffMax(Duration.ofMillis(200)).build())
                 .build();

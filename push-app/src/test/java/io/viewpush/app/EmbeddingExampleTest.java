@@ -106,7 +106,7 @@ class EmbeddingExampleTest {
                     + groupId + "</groupId>\n    <artifactId>" + module + "</artifactId>\n  </dependency>");
         }
         assertThatCode(() -> Class.forName("io.viewpush.testing.InMemoryStore")).doesNotThrowAnyException();
-        assertThat(section).contains("`io.viewpush.testing.InMemoryStore`", "`<type>test-jar</type>`");
+        assertThat(section).contains("`io.viewpush.testing.InMemoryStore`", "`io.viewpush:viewpush-testing`");
     }
 
     /** The first fenced block that opens with {@code fence} in {@code text}, without its fences. */
@@ -143,13 +143,15 @@ class EmbeddingExampleTest {
                 .field("last pushed", "last_pushed")
                 .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
                 .filter("{needs pushing} = true")
-                .push(PushPolicy.builder(URI.create(receiverUrl), "last pushed")
+                .push(PushPolicy.builder("last pushed")
                         .modifiedField("last modified [auto]")
                         .minInterval(Duration.ofSeconds(30))
                         .build())
                 .build();
 
-        try (HttpPushTransport transport = HttpPushTransport.builder().build();
+        try (HttpPushTransport transport = HttpPushTransport.builder()
+                .target("orders to push", URI.create(receiverUrl))   // where and how the view is POSTed
+                .build();
              ViewPush engine = ViewPush.builder()
                      .store(JdbcPushStore.builder(dataSource).build())   // runs ViewPush's own migrations
                      .transport(transport)

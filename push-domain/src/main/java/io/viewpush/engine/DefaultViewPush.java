@@ -66,6 +66,11 @@ final class DefaultViewPush implements ViewPush {
         this.zone = b.zone();
         this.shutdownTimeout = b.shutdownTimeout();
         boolean pushes = views.values().stream().anyMatch(v -> v.push().isPresent());
+        for (View v : views.values()) {
+            if (v.push().isPresent()) {
+                b.transport().check(v);
+            }
+        }
         this.stampExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "viewpush-stamp-" + STAMP_THREADS.incrementAndGet());
             t.setDaemon(true);

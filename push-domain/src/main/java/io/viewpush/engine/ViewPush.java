@@ -37,8 +37,8 @@ import java.util.function.BooleanSupplier;
  * <pre>{@code
  * ViewPush engine = ViewPush.builder()
  *         .store(JdbcPushStore.builder(dataSource).build())
- *         .transport(HttpPushTransport.builder().build())
- *         .view(ordersToPush)
+ *         .transport(HttpPushTransport.builder().target("orders", URI.create("https://hooks.example/orders")).build())
+ *         .view(ordersToPush)   // a ViewDefinition named "orders" with a PushPolicy
  *         .build();
  * engine.start();
  * ...
@@ -334,7 +334,8 @@ public interface ViewPush extends AutoCloseable {
          * Binds every view to its field types (from the schema port) and builds the engine; starts nothing.
          *
          * @return the engine
-         * @throws IllegalArgumentException naming the first missing or bad option
+         * @throws IllegalArgumentException naming the first missing or bad option, or a view with a
+         *                                  push policy the transport cannot push ({@link PushTransport#check})
          * @throws InvalidViewException     listing every problem of every view
          */
         public ViewPush build() {

@@ -4,7 +4,6 @@ import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.push.PushAttempt.Trigger;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,10 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PushPolicyTest {
     private static final Instant T = Instant.parse("2024-03-01T12:00:00Z");
-    private static final URI URL = URI.create("https://partner.example/hook");
 
     private static PushPolicy policy() {
-        return PushPolicy.builder(URL, "last pushed").minInterval(Duration.ofSeconds(30))
+        return PushPolicy.builder("last pushed").minInterval(Duration.ofSeconds(30))
                 .backoffInitial(Duration.ofSeconds(10)).backoffMax(Duration.ofMinutes(2)).build();
     }
 
@@ -100,62 +98,32 @@ class PushPolicyTest {
 
     @Test
     void defaultsAreTheDocumentedConstants() {
-        PushPolicy p = PushPolicy.builder(URL, "s").build();
+        PushPolicy p = PushPolicy.builder("s").build();
         assertThat(p.minInterval()).isEqualTo(PushPolicy.DEFAULT_MIN_INTERVAL);
-        assertThat(p.timeout()).isEqualTo(PushPolicy.DEFAULT_TIMEOUT);
         assertThat(p.maxRows()).isZero();
-        assertThat(p.format()).isEqualTo(PushPolicy.BodyFormat.FORM);
-        assertThat(p.success()).isEqualTo(PushPolicy.SuccessRule.ANY_2XX);
-        assertThat(p.secrets()).isEmpty();
         assertThat(p.modifiedField()).isEmpty();
-        assertThat(p.retry()).isEqualTo(RetrySettings.DEFAULT);
-    }
-
-    @Test
-    void theUrlShownInLogsAndOutputKeepsNoPathSegmentUserInfoOrQuery() {
-        PushPolicy slack = PushPolicy.builder(URI.create("https://user:pw@hooks.example:8443/services/T000/B000/SECRET?token=x#f"),
-                "s").build();
-        assertThat(slack.redactedUrl()).isEqualTo("https://hooks.example:8443/\u2026");
-        assertThat(slack.toString()).doesNotContain("SECRET").doesNotContain("pw").doesNotContain("token");
-        assertThat(PushPolicy.builder(URI.create("http://127.0.0.1/"), "s").build().redactedUrl())
-                .isEqualTo("http://127.0.0.1/");
-    }
-
-    @Test
-    void successRules() {
-        assertThat(PushPolicy.SuccessRule.ANY_2XX.isSuccess(204)).isTrue();
-        assertThat(PushPolicy.SuccessRule.ANY_2XX.isSuccess(299)).isTrue();
-        assertThat(PushPolicy.SuccessRule.ANY_2XX.isSuccess(300)).isFalse();
-        assertThat(PushPolicy.SuccessRule.ANY_2XX.isSuccess(199)).isFalse();
-        assertThat(PushPolicy.SuccessRule.EXACTLY_200.isSuccess(200)).isTrue();
-        assertThat(PushPolicy.SuccessRule.EXACTLY_200.isSuccess(204)).isFalse();
+        assertThat(p.backoffInitial()).isEqualTo(PushPolicy.DEFAULT_BACKOFF_INITIAL);
+        assertThat(p.backoffMax()).isEqualTo(PushPolicy.DEFAULT_BACKOFF_MAX);
     }
 
     @Test
     void badOptionsAreNamed() {
-        assertThatThrownBy(() -> PushPolicy.builder(URI.create("ftp://x/y"), "s").build())
-                .hasMessageStartingWith("url must be").hasMessageContaining("http or https");
-        assertThatThrownBy(() -> PushPolicy.builder(URI.create("http:///nohost"), "s").build())
-                .hasMessageContaining("url has no host")
-                .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("url"));
-        assertThatThrownBy(() -> PushPolicy.builder(URL, " ").build()).isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("stampField"))
+        assertThatThrownBy(() -> PushPolicy.builder(" ").build()).isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("stampField"))
                 .hasMessageContaining("stampField is required");
-        assertThatThrownBy(() -> PushPolicy.builder(URL, "s").maxRows(-1).build()).hasMessageStartingWith("maxRows");
-        assertThatThrownBy(() -> PushPolicy.builder(URL, "s").minInterval(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> PushPolicy.builder("s").maxRows(-1).build()).hasMessageStartingWith("maxRows");
+        assertThatThrownBy(() -> PushPolicy.builder("s").minInterval(Duration.ofSeconds(-1)).build())
                 .hasMessageStartingWith("minInterval");
-        assertThatThrownBy(() -> PushPolicy.builder(URL, "s").timeout(Duration.ZERO).build())
-                .hasMessageStartingWith("timeout");
-        assertThatThrownBy(() -> PushPolicy.builder(URL, "s").secret("a\r\nb").build())
-                .hasMessageStartingWith("secrets #1").hasMessageContaining("line break");
-        assertThatThrownBy(() -> new RetrySettings(0, Duration.ZERO, Duration.ZERO, Duration.ZERO))
-                .hasMessageContaining("push.retry.attempts");
+        assertThatThrownBy(() -> PushPolicy.builder("s").backoffInitial(Duration.ZERO).build())
+                .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("backoffInitial"));
+        assertThatThrownBy(() -> PushPolicy.builder("s").modifiedField(" ").build())
+                .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("modifiedField"));
     }
 
     @Test
-    void toStringShowsNeitherSecretsNorUrlCredentialsNorPath() {
-        PushPolicy p = PushPolicy.builder(URI.create("https://user:pa55word@partner.example/hook?token=t0ken"), "s")
-                .secret("whsec_c2VjcmV0").build();
-        assertThat(p.toString()).doesNotContain("pa55word").doesNotContain("t0ken").doesNotContain("whsec_c2VjcmV0")
-                .doesNotContain("hook").contains("https://partner.example/\u2026").contains("secrets=1");
+    void holdsOnlyWhatEveryTransportNeeds() {
+        PushPolicy p = PushPolicy.builder("s").modifiedField("m").maxRows(10).build();
+        assertThat(p.toString()).isEqualTo("PushPolicy[stamp=s, modified=m, minInterval=PT1M, maxRows=10, backoff=PT10S..PT15M]");
+        assertThat(p).isEqualTo(p.toBuilder().build()).hasSameHashCodeAs(p.toBuilder().build());
+        assertThat(p).isNotEqualTo(p.withMaxRows(11));
     }
 }

@@ -35,7 +35,7 @@ class ViewDefinitionTest {
                 .field("last pushed", "last_pushed")
                 .field("receipt id", "receipt_id")
                 .writable("receipt id")
-                .push(PushPolicy.builder(HOOK, "last pushed").modifiedField("last modified [auto]").build());
+                .push(PushPolicy.builder("last pushed").modifiedField("last modified [auto]").build());
     }
 
     /** The view of the config example in the README's configuration reference: "modified since last pushed". */
@@ -99,7 +99,7 @@ class ViewDefinitionTest {
                 .filter("{amont} = 1")
                 .filter("")
                 .writable("broken", "id")
-                .push(PushPolicy.builder(HOOK, "stamp").modifiedField("changed").build());
+                .push(PushPolicy.builder("stamp").modifiedField("changed").build());
 
         assertThat(problemsOfBuild(b)).containsExactlyInAnyOrder(
                 problem("table", "a view needs the table it selects from"),
@@ -131,12 +131,12 @@ class ViewDefinitionTest {
     @Test
     void refusesTheKeyAsStampOrWritableAndTheStampAsModified() {
         List<Problem> problems = problemsOfBuild(orders().writable("id")
-                .push(PushPolicy.builder(HOOK, "id").modifiedField("id").build()));
+                .push(PushPolicy.builder("id").modifiedField("id").build()));
         assertThat(problems).containsExactlyInAnyOrder(
                 problem("writable", "the key field 'id' cannot be writable"),
                 problem("push.stamp", "the key field cannot be the stamp field"),
                 problem("push.modified", "the modified field cannot be the stamp field"));
-        assertThat(problemsOfBuild(orders().push(PushPolicy.builder(HOOK, "last pushed")
+        assertThat(problemsOfBuild(orders().push(PushPolicy.builder("last pushed")
                 .modifiedField("last pushed").build())))
                 .containsExactly(problem("push.modified", "the modified field cannot be the stamp field"));
     }

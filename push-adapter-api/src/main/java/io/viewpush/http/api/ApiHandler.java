@@ -84,6 +84,8 @@ final class ApiHandler extends Handler.Abstract {
     private final ConsoleAssets console;
     private final RowsWaiting waiting;
 
+    private final java.util.function.Function<String, Map<String, Object>> pushTargets;
+
     ApiHandler(ViewPush engine, KeyRing keys, ApiServer.Builder b, BooleanSupplier draining, HeadWatch headWatch) {
         super(InvocationType.BLOCKING);
         this.engine = engine;
@@ -98,6 +100,7 @@ final class ApiHandler extends Handler.Abstract {
         this.writeTimeout = b.writeTimeout();
         this.headWatch = headWatch;
         this.console = b.console() ? new ConsoleAssets() : null;
+        this.pushTargets = b.pushTargets();
         this.waiting = new RowsWaiting(engine, java.time.Clock.systemUTC());
     }
 
@@ -487,7 +490,7 @@ final class ApiHandler extends Handler.Abstract {
         if (s.size() == 4 && s.get(3).equals("definition")) {
             allow(x, "GET");
             View view = visible(x, x.target.segment(2, "the view name"));
-            return Step.of(() -> Reply.json(200, ConsoleJson.definition(view, x.caller.admin())));
+            return Step.of(() -> Reply.json(200, ConsoleJson.definition(view, x.caller.admin(), pushTargets.apply(view.name()))));
         }
         if (s.size() == 4 && s.get(3).equals("waiting")) {
             allow(x, "GET");

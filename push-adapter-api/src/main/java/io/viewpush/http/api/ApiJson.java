@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.viewpush.engine.ViewStatus;
-import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -238,9 +239,28 @@ public interface ApiServer extends AutoCloseable {
         private final Map<String, TextRoute> routes = new LinkedHashMap<>();
         private final List<String> routeProblems = new ArrayList<>();
         private boolean console = true;
+        private Function<String, Map<String, Object>> pushTargets = view -> Map.of();
 
         Builder(ViewPush engine) {
             this.engine = engine;
+        }
+
+        /**
+         * What the console shows of where each view is pushed, for admin keys: the transport owns
+         * that (for HTTP: the URL redacted to scheme, host and port, the body format, the success
+         * rule, the timeout, whether requests are signed), so the host that wired the transport
+         * describes it. Never put a secret in it. Default: nothing.
+         *
+         * @param describe the view's name to its transport's settings, as JSON-ready values
+         *                 (strings, numbers, booleans), or an empty map
+         */
+        public Builder pushTargets(Function<String, Map<String, Object>> describe) {
+            this.pushTargets = Objects.requireNonNull(describe, "describe");
+            return this;
+        }
+
+        Function<String, Map<String, Object>> pushTargets() {
+            return pushTargets;
         }
 
         /**

@@ -9,6 +9,7 @@ import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
 
 import java.io.IOException;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 
@@ -40,7 +41,7 @@ final class ConsoleJson {
      * written, the push policy's settings. The push URL only for admin keys, and then redacted
      * (scheme, host and port: the path or query may hold a credential); signing secrets never.
      */
-    static byte[] definition(View view, boolean admin) {
+    static byte[] definition(View view, boolean admin, Map<String, Object> target) {
         ViewDefinition d = view.definition();
         return ApiJson.write(g -> {
             g.writeStartObject();
@@ -73,7 +74,7 @@ final class ConsoleJson {
             g.writeEndArray();
             g.writeFieldName("push");
             if (d.push().isPresent()) {
-                push(g, d.push().get(), admin);
+                push(g, d.push().get(), admin, target);
             } else {
                 g.writeNull();
             }
@@ -81,11 +82,9 @@ final class ConsoleJson {
         });
     }
 
-    private static void push(JsonGenerator g, PushPolicy p, boolean admin) throws IOException {
+    private static void push(JsonGenerator g, PushPolicy p, boolean admin, Map<String, Object> target)
+            throws IOException {
         g.writeStartObject();
-        if (admin) {
-            g.writeStringField("url", p.redactedUrl());
-        }
         g.writeStringField("stamp", p.stampField());
         g.writeFieldName("modified");
         if (p.modifiedField().isPresent()) {
@@ -95,10 +94,20 @@ final class ConsoleJson {
         }
         g.writeStringField("minInterval", p.minInterval().toString());
         g.writeNumberField("maxRows", p.maxRows());
-        g.writeStringField("format", p.format().configName());
-        g.writeStringField("success", p.success() == PushPolicy.SuccessRule.EXACTLY_200 ? "200" : "2xx");
-        g.writeStringField("timeout", p.timeout().toString());
-        g.writeBooleanField("signed", !p.secrets().isEmpty());
+        g.writeStringField("response", p.response().configName());
+        g.writeFieldName("pauseAfter");
+        if (p.pauseAfter().isPresent()) {
+            g.writeString(p.pauseAfter().get().toString());
+        } else {
+            g.writeNull();
+        }
+        // the transport's own settings, as the host described them; where to is for admin keys only
+        for (Map.Entry<String, Object> e : target.entrySet()) {
+            if (e.getKey().equals("url") && !admin) {
+                continue;
+            }
+            g.writeObjectField(e.getKey(), e.getValue());
+        }
         g.writeEndObject();
     }
 

@@ -1,6 +1,6 @@
 package io.viewpush.http.api;
 
-import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.port.RowCursor;
 import io.viewpush.view.Carriable;
 import io.viewpush.view.Row;

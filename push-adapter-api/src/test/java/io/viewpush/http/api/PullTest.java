@@ -2,7 +2,8 @@ package io.viewpush.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.json.RowJsonWriter;
+import io.viewpush.http.transport.HttpPushTarget;
 import io.viewpush.http.transport.HttpPushTransport;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
@@ -117,13 +118,14 @@ class PullTest {
         });
         receiver.start();
         try (HttpPushTransport transport = HttpPushTransport.builder().build()) {
-            PushPolicy policy = PushPolicy.builder(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"),
-                    "last pushed").format(PushPolicy.BodyFormat.JSON).minInterval(Duration.ZERO).build();
+            PushPolicy policy = PushPolicy.builder("last pushed").minInterval(Duration.ZERO).build();
+            HttpPushTarget target = HttpPushTarget.builder(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort()
+                    + "/hook")).format(HttpPushTarget.BodyFormat.JSON).build();
             View view = ContractViews.base(UNCONFIRMED).filter("{receipt id} is empty").push(policy).build()
                     .bind(f.store.fieldTypes(ContractViews.notConfirmed()));
             Delivery d;
             try (RowCursor rows = f.engine.read(UNCONFIRMED, Page.ALL)) {
-                d = transport.send(view, rows);
+                d = transport.send(view, target, rows);
             }
             assertThat(d.delivered()).as(d.toString()).isTrue();
         } finally {

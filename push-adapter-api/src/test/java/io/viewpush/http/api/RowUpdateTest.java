@@ -98,7 +98,7 @@ class RowUpdateTest {
         HttpResponse<String> r = f.patch(UNCONFIRMED, "3", bearer(PARTNER_A_KEY), "{\"receipt id\":\"R-3\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("customer").isNull()).isTrue();
-        assertThat(json(r).get(io.viewpush.http.json.RowJsonWriter.UNENCODABLE_MEMBER).toString()).isEqualTo("[\"customer\"]");
+        assertThat(json(r).get(io.viewpush.json.RowJsonWriter.UNENCODABLE_MEMBER).toString()).isEqualTo("[\"customer\"]");
         assertThat(f.row(3).get("receipt_id")).isEqualTo("R-3");
     }
 

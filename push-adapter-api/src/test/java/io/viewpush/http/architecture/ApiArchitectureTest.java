@@ -20,7 +20,7 @@ class ApiArchitectureTest {
     @Test
     void importedTheApiTheAdapterAndTheDomain() {
         assertThat(CLASSES.contain(io.viewpush.http.api.ApiServer.class)).isTrue();
-        assertThat(CLASSES.contain(io.viewpush.http.json.RowJsonWriter.class)).isTrue();
+        assertThat(CLASSES.contain(io.viewpush.json.RowJsonWriter.class)).isTrue();
         assertThat(CLASSES.contain(io.viewpush.port.PushTransport.class)).isTrue();
         assertThat(CLASSES.stream().anyMatch(c -> c.getPackageName().startsWith("io.viewpush.testing"))).isFalse();
     }

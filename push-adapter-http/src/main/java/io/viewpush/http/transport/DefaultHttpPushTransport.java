@@ -2,13 +2,13 @@ package io.viewpush.http.transport;
 
 import io.github.resilience4j.retry.RetryRegistry;
 import io.viewpush.PushException;
-import io.viewpush.http.json.RowJsonWriter;
 import io.viewpush.http.transport.AttemptResult.Answered;
 import io.viewpush.http.transport.AttemptResult.Interrupted;
 import io.viewpush.http.transport.AttemptResult.NoAnswer;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.PushPolicy.BodyFormat;
+import io.viewpush.http.transport.HttpPushTarget.BodyFormat;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -55,6 +55,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -84,6 +85,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final RowJsonWriter json = RowJsonWriter.create();
+    private final Map<String, HttpPushTarget> targets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DefaultHttpPushTransport(HttpPushTransport.Builder b, Path spoolDirectory) {
@@ -94,6 +96,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         this.maxResponseBody = b.maxResponseBody;
         this.connectTimeout = b.connectTimeout;
         this.responseTimeout = b.responseTimeout;
+        this.targets = Map.copyOf(b.targets);
         this.resolver = new GuardedDnsResolver(b.dnsResolver, b.egressPolicy);
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(resolver)
@@ -143,22 +146,48 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     }
 
     @Override
-    public void check(String viewName, PushPolicy policy) {
-        target(viewName, policy);
+    public void check(String viewName, HttpPushTarget target) {
+        target(viewName, target);
+    }
+
+    @Override
+    public void check(View view) {
+        check(view.name(), targetOf(view));
+    }
+
+    @Override
+    public Optional<HttpPushTarget> target(String viewName) {
+        return Optional.ofNullable(targets.get(viewName));
+    }
+
+    private HttpPushTarget targetOf(View view) {
+        HttpPushTarget t = targets.get(view.name());
+        if (t == null) {
+            throw new InvalidPolicyException("view '" + view.name() + "' has no HTTP target (URL) in this transport,"
+                    + " so it cannot be pushed; give one with HttpPushTransport.builder().target(\"" + view.name()
+                    + "\", …)");
+        }
+        return t;
     }
 
     @Override
     public Delivery send(View view, Iterator<Row> rows) {
         Objects.requireNonNull(view, "view");
+        return send(view, targetOf(view), rows);
+    }
+
+    @Override
+    public Delivery send(View view, HttpPushTarget policy, Iterator<Row> rows) {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(policy, "target");
         Objects.requireNonNull(rows, "rows");
         if (closed.get()) {
             throw new PushException("the HTTP push transport is closed; view '" + view.name() + "' was not sent");
         }
-        PushPolicy policy = view.push().orElseThrow(() ->
-                new InvalidPolicyException("view '" + view.name() + "' has no push policy, so it cannot be pushed"));
         Target target = target(view.name(), policy);
         // answered row by row: the batch's keys, by their text in the row JSON, to read the answer by
-        RowAnswerReader.SentKeys sent = policy.response() == PushPolicy.ResponseMode.ROWS
+        RowAnswerReader.SentKeys sent = view.push().map(PushPolicy::response).orElse(PushPolicy.ResponseMode.STATUS)
+                == PushPolicy.ResponseMode.ROWS
                 ? new RowAnswerReader.SentKeys(rows) : null;
         try (Spool spool = Spool.write(spoolDirectory, view, policy.format(), sent != null ? sent : rows, json)) {
             return deliver(view, policy, target, spool, sent);
@@ -187,7 +216,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                           ContentType contentType, String safeUrl) {
     }
 
-    private Target target(String viewName, PushPolicy policy) {
+    private Target target(String viewName, HttpPushTarget policy) {
         URI url = policy.url();
         try {
             egress.checkScheme(url);
@@ -221,20 +250,24 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         try {
             uri = new URI(u.toString());
         } catch (URISyntaxException e) {
-            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + PushPolicy.redact(url));
+            throw new InvalidPolicyException("view '" + viewName + "': push.url cannot be used: " + HttpPushTarget.redact(url));
         }
         Optional<Signer> signer = Signer.of(viewName, policy.secrets());
         ContentType type = policy.format() == BodyFormat.JSON ? JSON : FORM;
-        return new Target(uri, url.getHost(), authorization, signer, type, PushPolicy.redact(url));
+        return new Target(uri, url.getHost(), authorization, signer, type, HttpPushTarget.redact(url));
     }
 
     /** Per-send state shared by the attempts. */
     private static final class State {
         int attempts;
+        /** The view is answered row by row: a success's body is read whole. */
+        boolean byRow;
     }
 
-    private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool, RowAnswerReader.SentKeys sent) {
+    private Delivery deliver(View view, HttpPushTarget policy, Target target, Spool spool,
+                             RowAnswerReader.SentKeys sent) {
         State state = new State();
+        state.byRow = sent != null;
         AttemptResult last = retries.send(view.name(), policy.retry(), () -> attempt(view, policy, target, spool, state),
                 r -> r instanceof Answered && policy.success().isSuccess(((Answered) r).status()), target.safeUrl());
         Delivery delivery = toDelivery(last, state.attempts, policy, spool);
@@ -254,15 +287,15 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     /** HTTP 410 Gone: the endpoint is gone for good ({@link Delivery#gone()}); the engine pauses the view. */
     static final int GONE = 410;
 
-    private AttemptResult attempt(View view, PushPolicy policy, Target target, Spool spool, State state) {
+    private AttemptResult attempt(View view, HttpPushTarget policy, Target target, Spool spool, State state) {
         state.attempts++;
-        AttemptResult result = request(policy, target, spool);
+        AttemptResult result = request(policy, target, spool, state.byRow);
         log.debug("view '{}': attempt {} of {} to {} ({}): {}", view.name(), state.attempts,
                 policy.retry().maxAttempts(), target.safeUrl(), spool.webhookId(), describe(result));
         return result;
     }
 
-    private AttemptResult request(PushPolicy policy, Target target, Spool spool) {
+    private AttemptResult request(HttpPushTarget policy, Target target, Spool spool, boolean byRow) {
         if (closed.get()) {
             return new NoAnswer("the transport was closed before the request", false);
         }
@@ -312,7 +345,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                 throw e;
             }
             try {
-                return answered(response, post, target, policy);
+                return answered(response, post, target, policy, byRow);
             } finally {
                 try {
                     response.close();
@@ -325,14 +358,15 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         }
     }
 
-    private Answered answered(ClassicHttpResponse response, HttpPost post, Target target, PushPolicy policy) {
+    private Answered answered(ClassicHttpResponse response, HttpPost post, Target target, HttpPushTarget policy,
+                             boolean byRow) {
         int status = response.getCode();
         String phrase = response.getReasonPhrase();
         if (phrase == null || phrase.isBlank()) {
             phrase = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
         }
         String statusText = status + (phrase == null ? "" : " " + printable(phrase, 100));
-        if (policy.response() == PushPolicy.ResponseMode.ROWS && policy.success().isSuccess(status)) {
+        if (byRow && policy.success().isSuccess(status)) {
             byte[] body = readWhole(response.getEntity(), post);
             String excerpt = body == null ? "" : new String(body, 0, Math.min(body.length, maxResponseBody), StandardCharsets.UTF_8);
             return new Answered(status, statusText, excerpt, Optional.empty(), Optional.empty(), body);
@@ -536,7 +570,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return sb.toString().trim();
     }
 
-    private Delivery toDelivery(AttemptResult last, int attempts, PushPolicy policy, Spool spool) {
+    private Delivery toDelivery(AttemptResult last, int attempts, HttpPushTarget policy, Spool spool) {
         String interrupted = "";
         if (last instanceof Interrupted) {
             interrupted = "; not retried: interrupted while waiting to retry";
@@ -562,7 +596,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                 spool.webhookId(), Math.max(1, attempts), Optional.empty(), "");
     }
 
-    private static String failureReason(Answered a, PushPolicy policy) {
+    private static String failureReason(Answered a, HttpPushTarget policy) {
         int s = a.status();
         if (s >= 300 && s < 400) {
             return a.redirectHost().map(h -> "redirect to " + h + " not followed (" + a.statusText() + ")")

@@ -2,13 +2,21 @@ package io.viewpush.http.transport;
 
 import io.github.resilience4j.retry.RetryRegistry;
 import io.viewpush.port.PushTransport;
+import io.viewpush.push.Delivery;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.view.Row;
+import io.viewpush.view.View;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -17,11 +25,15 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  * The push transport over HTTP (Apache HttpClient 5, retries by resilience4j): POSTs a view's rows
  * to the receiver exactly as the README's "The push request" says.
  *
+ * <p>Where and how each view is pushed is this transport's {@link HttpPushTarget} for the view,
+ * given by name to {@link Builder#target(String, HttpPushTarget)}; the view's push policy says only
+ * which field is stamped and how many rows go in a batch.
+ *
  * <ul>
  *   <li><b>Body</b>: {@code form} (default) is {@code application/x-www-form-urlencoded; charset=UTF-8}
  *       with one parameter {@code json=<URL-encoded JSON array>}; {@code json} is
  *       {@code application/json} with the array as the body. The JSON comes from
- *       {@link io.viewpush.http.json.RowJsonWriter}.</li>
+ *       {@link io.viewpush.json.RowJsonWriter}.</li>
  *   <li><b>Spooling</b>: the batch is encoded once, streaming, into a temporary file in the
  *       {@linkplain Builder#spoolDirectory(Path) spool directory} while it is hashed; every attempt
  *       sends that file (with a {@code Content-Length}), and the file is deleted when
@@ -30,13 +42,13 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  *       SHA-256 of the view's name (its UTF-8 length as 4 big-endian bytes, then its UTF-8 bytes)
  *       followed by the exact body bytes. The same batch of the same view always gets the same id,
  *       across retries and restarts; different batches never share one.</li>
- *   <li><b>Signature</b> (when the policy has secrets): Standard Webhooks
+ *   <li><b>Signature</b> (when the target has secrets): Standard Webhooks
  *       {@code webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">}, one
  *       {@code v1,…} per secret, space-separated; a {@code whsec_} prefix means the rest of the secret
  *       is base64 key bytes, otherwise the secret's UTF-8 bytes are the key. {@code webhook-timestamp}
  *       is the Unix time in seconds of each attempt, so every attempt is signed afresh.</li>
  *   <li><b>Outcome</b>: success is a 2xx (or exactly 200 under
- *       {@link PushPolicy.SuccessRule#EXACTLY_200}); redirects are never followed; every other
+ *       {@link HttpPushTarget.SuccessRule#EXACTLY_200}); redirects are never followed; every other
  *       answer, a timeout or a connection error is a failed {@link io.viewpush.push.Delivery} with a
  *       readable reason (never an exception, never a stack trace, never a secret or the URL's
  *       credentials or query). The answer's status decides; its body is read, up to
@@ -45,13 +57,13 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  *       (up to 16 MiB) and may name the rows accepted and rejected
  *       ({@link io.viewpush.push.Delivery#rowAnswers()}); a malformed one fails the batch.</li>
  *   <li><b>Timeouts</b>: a connect timeout and a response (socket inactivity) timeout from this
- *       builder, and one overall deadline per request, {@link PushPolicy#timeout()}, enforced by a
+ *       builder, and one overall deadline per request, {@link HttpPushTarget#timeout()}, enforced by a
  *       timer that aborts the request: a receiver that trickles its answer cannot extend it. If the
  *       status arrived in time but its body did not, the status still decides.</li>
- *   <li><b>Retries</b> within one {@link #send}, per {@link PushPolicy#retry()}: on connection
+ *   <li><b>Retries</b> within one {@link #send}, per {@link HttpPushTarget#retry()}: on connection
  *       errors, timeouts, 5xx and 429, with exponential backoff and jitter; a {@code Retry-After}
  *       (seconds or HTTP-date) is waited for when it is no longer than
- *       {@link io.viewpush.push.RetrySettings#maxRetryAfter()}, and ends the retries when it is
+ *       {@link RetrySettings#maxRetryAfter()}, and ends the retries when it is
  *       longer (the delivery carries it). Other 4xx, 3xx, TLS handshake errors and refused
  *       destinations are not retried. HttpClient's own retries and redirects are disabled.</li>
  *   <li><b>Egress</b>: only http and https; with {@link EgressPolicy#PUBLIC_ONLY} no connection is
@@ -64,8 +76,10 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  * pushes); {@link #close()} releases it. Thread-safe: several views may push at once.
  *
  * <pre>{@code
- * try (HttpPushTransport transport = HttpPushTransport.builder().build()) {
- *     Delivery d = transport.send(view, rows);
+ * try (HttpPushTransport transport = HttpPushTransport.builder()
+ *         .target("orders", HttpPushTarget.builder(URI.create("https://hooks.example/orders")).format(BodyFormat.JSON).build())
+ *         .build()) {
+ *     Delivery d = transport.send(ordersView, rows);
  * }
  * }</pre>
  */
@@ -89,14 +103,41 @@ public interface HttpPushTransport extends PushTransport {
     }
 
     /**
-     * Checks that the transport can use a push policy: an http(s) URL with a host, credentials in
-     * the URL that can be sent, {@code whsec_} secrets that are valid base64. {@link #send} does the
-     * same before it reads any row; call this to report a bad policy early (e.g. at startup).
+     * Checks that the transport can use a target: an http(s) URL with a host, credentials in the URL
+     * that can be sent, {@code whsec_} secrets that are valid base64. {@link #send} does the same
+     * before it reads any row; call this to report a bad target early (e.g. at startup).
      *
-     * @param viewName the view the policy belongs to, named in the message
+     * @param viewName the view the target belongs to, named in the message
      * @throws InvalidPolicyException naming the view and the bad option (never the secret)
      */
-    void check(String viewName, PushPolicy policy);
+    void check(String viewName, HttpPushTarget target);
+
+    /**
+     * Checks that this transport has a usable target for the view (see {@link #check(String, HttpPushTarget)}).
+     *
+     * @throws InvalidPolicyException naming the view and what is missing or bad
+     */
+    @Override
+    void check(View view);
+
+    /** @return this transport's target for the view of that name, if it has one */
+    Optional<HttpPushTarget> target(String viewName);
+
+    /**
+     * Sends the batch to this transport's target for the view ({@link Builder#target(String, HttpPushTarget)}).
+     *
+     * @throws InvalidPolicyException when the transport has no target for the view, or it is unusable
+     */
+    @Override
+    Delivery send(View view, Iterator<Row> rows);
+
+    /**
+     * Sends the batch to {@code target}, whatever target the transport has for the view: as
+     * {@link #send(View, Iterator)} otherwise.
+     *
+     * @throws InvalidPolicyException when the target is unusable (before any row is read)
+     */
+    Delivery send(View view, HttpPushTarget target, Iterator<Row> rows);
 
     /** @return the egress policy the transport enforces */
     EgressPolicy egressPolicy();
@@ -135,8 +176,31 @@ public interface HttpPushTransport extends PushTransport {
         String userAgent = DEFAULT_USER_AGENT;
         DnsResolver dnsResolver = SystemDefaultDnsResolver.INSTANCE;
         RetryRegistry retryRegistry;
+        final Map<String, HttpPushTarget> targets = new LinkedHashMap<>();
 
         Builder() {
+        }
+
+        /**
+         * Where and how the view of that name is pushed; replaces an earlier target of that name.
+         *
+         * @param viewName the view's name
+         * @param target   its URL, format, success rule, timeout, secrets and retries
+         */
+        public Builder target(String viewName, HttpPushTarget target) {
+            targets.put(Objects.requireNonNull(viewName, "viewName"), Objects.requireNonNull(target, "target"));
+            return this;
+        }
+
+        /** Shortcut: the view of that name is pushed to {@code url} with every other option at its default. */
+        public Builder target(String viewName, URI url) {
+            return target(viewName, HttpPushTarget.of(url));
+        }
+
+        /** Adds every target of the map (view name to target); see {@link #target(String, HttpPushTarget)}. */
+        public Builder targets(Map<String, HttpPushTarget> value) {
+            value.forEach(this::target);
+            return this;
         }
 
         /** @param value how long opening a connection may take; default {@link #DEFAULT_CONNECT_TIMEOUT} */
@@ -147,7 +211,7 @@ public interface HttpPushTransport extends PushTransport {
 
         /**
          * @param value the longest silence while waiting for or reading the answer; default
-         *              {@link #DEFAULT_RESPONSE_TIMEOUT}. The policy's {@link PushPolicy#timeout()}
+         *              {@link #DEFAULT_RESPONSE_TIMEOUT}. The policy's {@link HttpPushTarget#timeout()}
          *              bounds the whole request in any case.
          */
         public Builder responseTimeout(Duration value) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.push.RowAnswers;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;

@@ -1,8 +1,8 @@
 package io.viewpush.http.transport;
 
 import io.viewpush.PushException;
-import io.viewpush.http.json.RowJsonWriter;
-import io.viewpush.push.PushPolicy.BodyFormat;
+import io.viewpush.json.RowJsonWriter;
+import io.viewpush.http.transport.HttpPushTarget.BodyFormat;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 
@@ -56,7 +56,7 @@ final class Spool implements AutoCloseable {
     /**
      * Encodes the rows, in memory or, beyond {@link #MEMORY_LIMIT} bytes, into a new file in
      * {@code directory}. On any exception the file is deleted and the exception propagates
-     * ({@link io.viewpush.http.json.RowEncodingException} and the row source's exceptions as they
+     * ({@link io.viewpush.json.RowEncodingException} and the row source's exceptions as they
      * are; an I/O failure of the spool as a {@link PushException}).
      */
     static Spool write(Path directory, View view, BodyFormat format, Iterator<Row> rows, RowJsonWriter json) {

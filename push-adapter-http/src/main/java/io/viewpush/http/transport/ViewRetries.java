@@ -9,7 +9,6 @@ import io.github.resilience4j.retry.event.RetryOnRetryEvent;
 import io.viewpush.http.transport.AttemptResult.Answered;
 import io.viewpush.http.transport.AttemptResult.Interrupted;
 import io.viewpush.http.transport.AttemptResult.NoAnswer;
-import io.viewpush.push.RetrySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,6 @@
 package io.viewpush.http.transport;
 
 import io.viewpush.push.Delivery;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.View;
 import org.apache.hc.client5.http.DnsResolver;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +38,7 @@ class EgressPolicyTest {
 
     private Delivery send(HttpPushTransport transport, URI url) {
         View view = TestViews.view(url, p -> p.retry(TestViews.FAST));
-        return transport.send(view, TestViews.simpleRows(view, 1, 2).iterator());
+        return transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 2).iterator());
     }
 
     /** Resolves names from a table (literals as the system would); counts lookups. */
@@ -133,7 +132,7 @@ class EgressPolicyTest {
                 "rebind.example", List.of("127.0.0.1")));
         try (HttpPushTransport transport = HttpPushTransport.builder().blockPrivateAddresses(true).dnsResolver(dns).build()) {
             View view = TestViews.view(URI.create("http://rebind.example:" + receiver.port() + "/hook"), p -> p.retry(RetrySettings.NONE));
-            Delivery d = transport.send(view, TestViews.simpleRows(view, 1, 1).iterator());
+            Delivery d = transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 1).iterator());
             assertThat(d.delivered()).isFalse();
             assertThat(d.reason()).isEqualTo("egress policy refuses host rebind.example: it resolves to 127.0.0.1,"
                     + " a loopback address (only public addresses are allowed)");

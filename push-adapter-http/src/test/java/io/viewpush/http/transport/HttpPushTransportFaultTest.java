@@ -1,10 +1,9 @@
 package io.viewpush.http.transport;
 
 import io.viewpush.PushException;
-import io.viewpush.http.json.RowEncodingException;
+import io.viewpush.json.RowEncodingException;
 import io.viewpush.push.Delivery;
-import io.viewpush.push.PushPolicy.SuccessRule;
-import io.viewpush.push.RetrySettings;
+import io.viewpush.http.transport.HttpPushTarget.SuccessRule;
 import io.viewpush.testing.SettableClock;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
@@ -78,7 +77,7 @@ class HttpPushTransportFaultTest {
     }
 
     private Delivery send(View view) {
-        return transport.send(view, TestViews.simpleRows(view, 1, 3).iterator());
+        return transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 3).iterator());
     }
 
     @Test
@@ -172,7 +171,7 @@ class HttpPushTransportFaultTest {
         receiver.then(Receiver.Answer.of(429).header("Retry-After", "1"));
         try (HttpPushTransport real = HttpPushTransport.builder().spoolDirectory(spool).build()) {
             View view = view(receiver.uri("/hook"), TestViews.FAST);
-            Delivery d = real.send(view, TestViews.simpleRows(view, 1, 1).iterator());
+            Delivery d = real.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 1).iterator());
             assertThat(d.delivered()).isTrue();
         }
         List<Receiver.Request> rs = receiver.requests();
@@ -263,7 +262,7 @@ class HttpPushTransportFaultTest {
             }
         })) {
             View view = view(server.uri("/hook"), TestViews.FAST);
-            Delivery d = transport.send(view, bigRows(view));
+            Delivery d = transport.send(view, TestViews.target(view), bigRows(view));
 
             assertThat(d.bytes()).isGreaterThan(8_000_000);
             assertThat(d.delivered()).isTrue();
@@ -281,7 +280,7 @@ class HttpPushTransportFaultTest {
             RawServer.reset(s);
         })) {
             View view = view(server.uri("/hook"), ONE);
-            Delivery d = transport.send(view, bigRows(view));
+            Delivery d = transport.send(view, TestViews.target(view), bigRows(view));
 
             assertThat(d.delivered()).isFalse();
             assertThat(d.status()).isEmpty();
@@ -322,7 +321,7 @@ class HttpPushTransportFaultTest {
                 .responseTimeout(Duration.ofMillis(300)).build()) {
             View view = TestViews.view(server.uri("/hook"), p -> p.retry(ONE).timeout(Duration.ofSeconds(10)));
             long start = System.nanoTime();
-            Delivery d = impatient.send(view, TestViews.simpleRows(view, 1, 1).iterator());
+            Delivery d = impatient.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 1).iterator());
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
             assertThat(d.reason()).isEqualTo("no data from 127.0.0.1:" + server.port() + " for 300 ms (response timeout)");
@@ -337,7 +336,7 @@ class HttpPushTransportFaultTest {
             List<java.util.concurrent.Future<Delivery>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 View view = TestViews.view("view " + t, receiver.uri("/hook"), p -> p);
-                futures.add(pool.submit(() -> transport.send(view, TestViews.simpleRows(view, 1, 50).iterator())));
+                futures.add(pool.submit(() -> transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 50).iterator())));
             }
             List<String> ids = new ArrayList<>();
             for (java.util.concurrent.Future<Delivery> f : futures) {
@@ -481,7 +480,7 @@ class HttpPushTransportFaultTest {
         List<Row> rows = new ArrayList<>(TestViews.simpleRows(view, 1, 2));
         rows.add(TestViews.row(view, 77, "broken \uDC00 text", "1", true, null, null, null));
 
-        assertThatThrownBy(() -> transport.send(view, rows.iterator()))
+        assertThatThrownBy(() -> transport.send(view, TestViews.target(view), rows.iterator()))
                 .isInstanceOf(RowEncodingException.class)
                 .isInstanceOf(PushException.class)
                 .hasMessage("view 'orders to push', field 'customer', row with key 77: its value is text that is not valid"
@@ -508,7 +507,7 @@ class HttpPushTransportFaultTest {
                 return TestViews.row(view, n, "c", "1", true, null, null, null);
             }
         };
-        assertThatThrownBy(() -> transport.send(view, failing))
+        assertThatThrownBy(() -> transport.send(view, TestViews.target(view), failing))
                 .isInstanceOf(io.viewpush.port.StorageException.class).hasMessage("the database went away");
         assertThat(receiver.requests()).isEmpty();
     }
@@ -560,7 +559,7 @@ class HttpPushTransportFaultTest {
                     throw new InterruptedException();
                 }).build()) {
             View view = view(receiver.uri("/hook"), TestViews.FAST);
-            Delivery d = interrupted.send(view, TestViews.simpleRows(view, 1, 1).iterator());
+            Delivery d = interrupted.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 1).iterator());
             assertThat(Thread.interrupted()).as("interrupt flag restored").isTrue();
             assertThat(d.delivered()).isFalse();
             assertThat(d.attempts()).isEqualTo(1);
@@ -579,12 +578,13 @@ class HttpPushTransportFaultTest {
     }
 
     @Test
-    void refusesAViewWithoutAPushPolicy() {
+    void refusesAViewItHasNoTargetFor() {
         View pullOnly = io.viewpush.view.ViewDefinition.builder("pull only", "orders").key("id").field("id").build()
                 .bind(java.util.Map.of("id", io.viewpush.expression.ValueType.NUMBER));
         assertThatThrownBy(() -> transport.send(pullOnly, Collections.emptyIterator()))
                 .isInstanceOf(InvalidPolicyException.class)
-                .hasMessage("view 'pull only' has no push policy, so it cannot be pushed");
+                .hasMessage("view 'pull only' has no HTTP target (URL) in this transport, so it cannot be pushed;"
+                        + " give one with HttpPushTransport.builder().target(\"pull only\", …)");
     }
 
     /** About 8 MB of rows: more than the socket buffers hold, so the upload is still running when the server resets. */

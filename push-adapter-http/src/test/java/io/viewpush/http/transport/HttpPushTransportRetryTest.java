@@ -10,7 +10,6 @@ import io.viewpush.http.transport.AttemptResult.Interrupted;
 import io.viewpush.http.transport.AttemptResult.NoAnswer;
 import io.viewpush.PushException;
 import io.viewpush.push.Delivery;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.testing.SettableClock;
 import io.viewpush.view.View;
 import org.junit.jupiter.api.AfterEach;

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpServer;
-import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.push.Delivery;
-import io.viewpush.push.PushPolicy.BodyFormat;
-import io.viewpush.push.RetrySettings;
+import io.viewpush.http.transport.HttpPushTarget.BodyFormat;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.junit.jupiter.api.Test;
@@ -151,7 +150,7 @@ class MillionRowsHeapTest {
 
             // The whole send: spool, then POST the file to a receiver that parses and discards it.
             long t2 = System.nanoTime();
-            Delivery d = transport.send(view, rows(view));
+            Delivery d = transport.send(view, TestViews.target(view), rows(view));
             long send = System.nanoTime() - t2;
 
             assertThat(d.delivered()).as(d.reason()).isTrue();

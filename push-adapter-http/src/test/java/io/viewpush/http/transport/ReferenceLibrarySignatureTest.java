@@ -52,9 +52,9 @@ class ReferenceLibrarySignatureTest {
                 "webhook-signature", List.of(r.header("webhook-signature")));
     }
 
-    private Receiver.Request sendWith(java.util.function.UnaryOperator<io.viewpush.push.PushPolicy.Builder> secrets) {
+    private Receiver.Request sendWith(java.util.function.UnaryOperator<HttpPushTarget.Builder> secrets) {
         View view = TestViews.view(receiver.uri("/hook"), secrets);
-        assertThat(transport.send(view, TestViews.awkwardRows(view).iterator()).delivered()).isTrue();
+        assertThat(transport.send(view, TestViews.target(view), TestViews.awkwardRows(view).iterator()).delivered()).isTrue();
         return receiver.only();
     }
 

@@ -30,7 +30,7 @@ class RowAnswersTest {
     void start() throws IOException {
         receiver = new Receiver();
         transport = HttpPushTransport.builder().spoolDirectory(spool).build();
-        view = TestViews.view(receiver.uri("/hook"), p -> p.maxRows(100).response(PushPolicy.ResponseMode.ROWS));
+        view = TestViews.view(receiver.uri("/hook"), t -> t, p -> p.maxRows(100).response(PushPolicy.ResponseMode.ROWS));
     }
 
     @AfterEach
@@ -41,7 +41,7 @@ class RowAnswersTest {
 
     private Delivery send(String answer) {
         receiver.then(Receiver.Answer.of(200, answer).header("Content-Type", "application/json"));
-        return transport.send(view, TestViews.simpleRows(view, 1, 4).iterator());
+        return transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 4).iterator());
     }
 
     private static java.util.List<Object> key(int id) {
@@ -89,9 +89,9 @@ class RowAnswersTest {
 
     @Test
     void aViewAnsweredForTheWholeBatchIgnoresSuchABody() {
-        View whole = TestViews.view(receiver.uri("/hook"), p -> p.maxRows(100));
+        View whole = TestViews.view(receiver.uri("/hook"), t -> t, p -> p.maxRows(100));
         receiver.then(Receiver.Answer.of(200, "{\"accepted\": [1]}"));
-        Delivery d = transport.send(whole, TestViews.simpleRows(whole, 1, 4).iterator());
+        Delivery d = transport.send(whole, TestViews.target(whole), TestViews.simpleRows(whole, 1, 4).iterator());
         assertThat(d.delivered()).isTrue();
         assertThat(d.rowAnswers()).isEmpty();
     }

@@ -1,7 +1,6 @@
 package io.viewpush.http.transport;
 
 import io.viewpush.push.Delivery;
-import io.viewpush.push.PushPolicy;
 import io.viewpush.testing.SettableClock;
 import io.viewpush.view.View;
 import org.junit.jupiter.api.AfterEach;
@@ -96,7 +95,7 @@ class SignatureTest {
     @Test
     void signsTheExactBytesSentWithTheIdAndTimestampSent() throws Exception {
         View view = TestViews.view(receiver.uri("/hook"), p -> p.secret(VECTOR_SECRET));
-        Delivery d = transport.send(view, TestViews.awkwardRows(view).iterator());
+        Delivery d = transport.send(view, TestViews.target(view), TestViews.awkwardRows(view).iterator());
 
         assertThat(d.delivered()).isTrue();
         Receiver.Request r = receiver.only();
@@ -114,7 +113,7 @@ class SignatureTest {
     void usesTheUtf8BytesOfASecretWithoutThePrefix() throws Exception {
         String plain = "plain secret é";
         View view = TestViews.view(receiver.uri("/hook"), p -> p.secret(plain));
-        transport.send(view, TestViews.simpleRows(view, 1, 2).iterator());
+        transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 2).iterator());
         Receiver.Request r = receiver.only();
         assertThat(verifies(plain, r.header("webhook-id"), r.header("webhook-timestamp"), r.body(), r.header("webhook-signature"))).isTrue();
     }
@@ -124,7 +123,7 @@ class SignatureTest {
         String oldSecret = "whsec_" + Base64.getEncoder().encodeToString("the old key".getBytes(StandardCharsets.UTF_8));
         String newSecret = "the new secret";
         View view = TestViews.view(receiver.uri("/hook"), p -> p.secrets(List.of(oldSecret, newSecret)));
-        transport.send(view, TestViews.simpleRows(view, 1, 2).iterator());
+        transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 2).iterator());
 
         Receiver.Request r = receiver.only();
         String[] signatures = r.header("webhook-signature").split(" ");
@@ -140,8 +139,8 @@ class SignatureTest {
     void signsEveryRetryAfreshWithItsOwnTimestampOverTheSameBytesAndId() throws Exception {
         receiver.then(Receiver.Answer.of(503), Receiver.Answer.of(500));
         View view = TestViews.view(receiver.uri("/hook"), p -> p.secret(VECTOR_SECRET)
-                .retry(new io.viewpush.push.RetrySettings(3, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10))));
-        Delivery d = transport.send(view, TestViews.simpleRows(view, 1, 3).iterator());
+                .retry(new RetrySettings(3, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10))));
+        Delivery d = transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 3).iterator());
 
         assertThat(d.delivered()).isTrue();
         assertThat(d.attempts()).isEqualTo(3);
@@ -163,12 +162,12 @@ class SignatureTest {
     @Test
     void refusesASecretWhoseBase64IsBrokenWithoutShowingItAndWithoutSending() {
         View view = TestViews.view(receiver.uri("/hook"), p -> p.secrets(List.of("fine", "whsec_not*base64!")));
-        PushPolicy policy = view.push().orElseThrow();
+        HttpPushTarget policy = TestViews.target(view);
         assertThatThrownBy(() -> transport.check(view.name(), policy))
                 .isInstanceOf(InvalidPolicyException.class)
                 .hasMessageStartingWith("view 'orders to push': push.secret #2 starts with whsec_ but the rest is not valid base64")
                 .hasMessageNotContaining("not*base64!");
-        assertThatThrownBy(() -> transport.send(view, TestViews.simpleRows(view, 1, 1).iterator()))
+        assertThatThrownBy(() -> transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 1).iterator()))
                 .isInstanceOf(InvalidPolicyException.class);
         assertThat(receiver.requests()).isEmpty();
     }

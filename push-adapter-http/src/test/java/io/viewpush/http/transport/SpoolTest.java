@@ -1,7 +1,7 @@
 package io.viewpush.http.transport;
 
-import io.viewpush.http.json.RowJsonWriter;
-import io.viewpush.push.PushPolicy.BodyFormat;
+import io.viewpush.json.RowJsonWriter;
+import io.viewpush.http.transport.HttpPushTarget.BodyFormat;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.apache.hc.core5.http.ContentType;

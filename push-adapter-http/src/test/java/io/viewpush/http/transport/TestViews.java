@@ -2,7 +2,6 @@ package io.viewpush.http.transport;
 
 import io.viewpush.expression.ValueType;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
@@ -15,6 +14,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +31,31 @@ final class TestViews {
     /** Fast retries: 3 attempts, 5..50 ms backoff, Retry-After honoured up to 5 s. */
     static final RetrySettings FAST = new RetrySettings(3, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(5));
 
-    static View view(URI url, UnaryOperator<PushPolicy.Builder> policy) {
-        return view(VIEW, url, policy);
+    /** The HTTP target each test view was made with (a view carries only the transport-neutral policy). */
+    private static final Map<View, HttpPushTarget> TARGETS = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    static View view(URI url, UnaryOperator<HttpPushTarget.Builder> target) {
+        return view(VIEW, url, target);
     }
 
-    static View view(String name, URI url, UnaryOperator<PushPolicy.Builder> policy) {
-        PushPolicy p = policy.apply(PushPolicy.builder(url, "last pushed").retry(FAST).timeout(Duration.ofSeconds(5))).build();
+    /** @return the HTTP target {@code view} was made with */
+    static HttpPushTarget target(View view) {
+        return TARGETS.get(view);
+    }
+
+    static View view(String name, URI url, UnaryOperator<HttpPushTarget.Builder> target) {
+        return view(name, url, target, p -> p);
+    }
+
+    /** A view with options of its push policy too (rows per batch, answers row by row). */
+    static View view(URI url, UnaryOperator<HttpPushTarget.Builder> target, UnaryOperator<PushPolicy.Builder> policy) {
+        return view(VIEW, url, target, policy);
+    }
+
+    static View view(String name, URI url, UnaryOperator<HttpPushTarget.Builder> target,
+                     UnaryOperator<PushPolicy.Builder> policy) {
+        HttpPushTarget t = target.apply(HttpPushTarget.builder(url).retry(FAST).timeout(Duration.ofSeconds(5))).build();
+        PushPolicy p = policy.apply(PushPolicy.builder("last pushed")).build();
         ViewDefinition def = ViewDefinition.builder(name, "orders").key("id")
                 .field("id", "id")
                 .field("customer", "customer")
@@ -54,7 +74,9 @@ final class TestViews {
         types.put("last pushed", ValueType.TIMESTAMP);
         types.put("placed at", ValueType.TIMESTAMP_TZ);
         types.put("due", ValueType.DATE);
-        return def.bind(types);
+        View view = def.bind(types);
+        TARGETS.put(view, t);
+        return view;
     }
 
     static Row row(View view, long id, String customer, String amount, Boolean paid, LocalDateTime lastPushed,

@@ -30,6 +30,7 @@ import io.viewpush.http.api.ApiKey;
 import io.viewpush.http.api.ApiServer;
 import io.viewpush.http.api.ApiServerException;
 import io.viewpush.http.transport.HttpPushTransport;
+import io.viewpush.http.transport.HttpPushTarget;
 import io.viewpush.http.transport.InvalidPolicyException;
 import io.viewpush.jdbc.JdbcPushStore;
 import io.viewpush.port.Page;
@@ -53,6 +54,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,7 +121,7 @@ public final class Assembly implements AutoCloseable {
             opened.push(store);
             config.warnings().forEach(w -> LOG.warn("{}", w.line()));
             logModifiedColumns(config, ds);
-            HttpPushTransport transport = HttpPushTransport.builder().build();
+            HttpPushTransport transport = HttpPushTransport.builder().targets(config.httpTargets()).build();
             opened.push(transport);
             checkPolicies(config, transport);
             Gauge.builder("viewpush.build.info", () -> 1).description("1, with the running version in its tag")
@@ -218,7 +220,7 @@ public final class Assembly implements AutoCloseable {
                     e.problems().forEach(p -> problems.add(config.locate(p)));
                 }
             }
-            try (HttpPushTransport transport = HttpPushTransport.builder().build()) {
+            try (HttpPushTransport transport = HttpPushTransport.builder().targets(config.httpTargets()).build()) {
                 try {
                     checkPolicies(config, transport);
                 } catch (InvalidConfigException e) {
@@ -352,7 +354,8 @@ public final class Assembly implements AutoCloseable {
                     .keys(keys)
                     .maxPulls(maxPulls(config.database().poolSize()))
                     .textRoute("/metrics", config.server().metricsKey().isPresent() ? ApiServer.Access.ADMIN
-                            : ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
+                            : ApiServer.Access.PUBLIC, "text/plain; version=0.0.4; charset=utf-8", metrics::scrape)
+                    .pushTargets(view -> transport.target(view).map(Assembly::describe).orElse(Map.of()));
             config.server().metricsKey().ifPresent(k -> b.routeKey("/metrics", k));
             api = b.build();
         } catch (IllegalArgumentException e) {
@@ -366,6 +369,17 @@ public final class Assembly implements AutoCloseable {
             throw new StartupException("cannot serve the API on " + config.server().host() + ":"
                     + config.server().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What the console shows of a view's HTTP target: never a secret, the URL redacted (admin keys only). */
+    private static Map<String, Object> describe(HttpPushTarget t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("url", t.redactedUrl());
+        m.put("format", t.format().configName());
+        m.put("success", t.success() == HttpPushTarget.SuccessRule.EXACTLY_200 ? "200" : "2xx");
+        m.put("timeout", t.timeout().toString());
+        m.put("signed", !t.secrets().isEmpty());
+        return m;
     }
 
     /**
@@ -508,9 +522,9 @@ public final class Assembly implements AutoCloseable {
     private static void checkPolicies(AppConfig config, HttpPushTransport transport) {
         List<ConfigProblem> problems = new ArrayList<>();
         for (ViewDefinition d : config.views()) {
-            d.push().ifPresent(p -> {
+            config.httpTarget(d.name()).ifPresent(t -> {
                 try {
-                    transport.check(d.name(), p);
+                    transport.check(d.name(), t);
                 } catch (InvalidPolicyException e) {
                     problems.add(config.locate(d.name(), "push", e.getMessage()));
                 }

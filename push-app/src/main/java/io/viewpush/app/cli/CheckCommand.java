@@ -7,6 +7,7 @@ import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.ConfigWarning;
 import io.viewpush.app.config.Durations;
 import io.viewpush.app.config.InvalidConfigException;
+import io.viewpush.http.transport.HttpPushTarget;
 import io.viewpush.view.ViewDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code check -c FILE}: validates the config against the database and prints every problem, or "ok". */
@@ -55,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
                 + (c.views().size() == 1 ? " view" : " views") + ", " + c.apiKeys().size() + " API "
                 + (c.apiKeys().size() == 1 ? "key" : "keys"));
         for (ViewDefinition d : c.views()) {
-            out.println("  " + summary(d));
+            out.println("  " + summary(d, c.httpTarget(d.name())));
         }
         // a warning is not a problem: the config is valid, so the exit code stays 0
         warnings.stream().sorted(Comparator.comparingInt((ConfigWarning w) -> w.problem().location().line())
@@ -88,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
         return new InvalidConfigException(all);
     }
 
-    static String summary(ViewDefinition d) {
+    static String summary(ViewDefinition d, Optional<HttpPushTarget> target) {
         StringBuilder sb = new StringBuilder("'").append(d.name()).append("': table ").append(d.table())
                 .append(", ").append(count(d.fields().size(), "field"))
                 .append(", ").append(count(d.calculations().size(), "calculation"))
@@ -97,11 +99,12 @@ final class CheckCommand implements Callable<Integer> {
             sb.append(", writable ").append(d.writable());
         }
         sb.append("; ");
-        d.push().ifPresentOrElse(p -> sb.append("pushes to ").append(p.redactedUrl())
+        d.push().ifPresentOrElse(p -> sb.append("pushes to ").append(target.map(HttpPushTarget::redactedUrl).orElse("?"))
                         .append(" at most every ").append(Durations.format(p.minInterval()))
-                        .append(" (").append(p.format().configName()).append(", stamps '").append(p.stampField())
+                        .append(" (").append(target.map(t -> t.format().configName()).orElse("?"))
+                        .append(", stamps '").append(p.stampField())
                         .append("'").append(p.maxRows() > 0 ? ", " + p.maxRows() + " rows per request" : "")
-                        .append(p.secrets().isEmpty() ? "" : ", signed").append(")"),
+                        .append(target.map(t -> t.secrets().isEmpty()).orElse(true) ? "" : ", signed").append(")"),
                 () -> sb.append("pull-only"));
         return sb.toString();
     }

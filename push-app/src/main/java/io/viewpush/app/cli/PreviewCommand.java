@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.viewpush.app.assembly.Assembly;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.engine.HoldingBack;
-import io.viewpush.http.json.RowJsonWriter;
+import io.viewpush.json.RowJsonWriter;
 import io.viewpush.port.Page;
 import io.viewpush.port.PushListener;
 import io.viewpush.port.RowCursor;

@@ -6,7 +6,8 @@ import io.viewpush.app.config.ConfigKey.Section;
 import io.viewpush.engine.ViewPush;
 import io.viewpush.jdbc.JdbcPushStore;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.RetrySettings;
+import io.viewpush.http.transport.HttpPushTarget;
+import io.viewpush.http.transport.RetrySettings;
 import io.viewpush.view.ViewDefinition;
 
 import java.net.URI;
@@ -126,20 +127,33 @@ final class ConfigKeys {
         String stamp;
         final List<String> secrets = new ArrayList<>();
         private final List<Consumer<PushPolicy.Builder>> options = new ArrayList<>();
+        private final List<Consumer<HttpPushTarget.Builder>> httpOptions = new ArrayList<>();
 
         PushDraft(String view) {
             this.view = view;
         }
 
-        /** Applies an option to the policy's builder when it is built. */
+        /** Applies an option every transport shares to the policy's builder when it is built. */
         void apply(Consumer<PushPolicy.Builder> option) {
             options.add(option);
         }
 
-        /** @return the builder, with every option applied */
-        PushPolicy.Builder builder(URI url) {
-            PushPolicy.Builder b = PushPolicy.builder(url, stamp);
+        /** Applies an HTTP option to the view's HTTP target's builder when it is built. */
+        void http(Consumer<HttpPushTarget.Builder> option) {
+            httpOptions.add(option);
+        }
+
+        /** @return the policy's builder, with every shared option applied */
+        PushPolicy.Builder builder() {
+            PushPolicy.Builder b = PushPolicy.builder(stamp);
             options.forEach(o -> o.accept(b));
+            return b;
+        }
+
+        /** @return the HTTP target's builder for {@code url}, with every HTTP option and the secrets applied */
+        HttpPushTarget.Builder httpBuilder(URI url) {
+            HttpPushTarget.Builder b = HttpPushTarget.builder(url);
+            httpOptions.forEach(o -> o.accept(b));
             b.secrets(secrets);
             return b;
         }
@@ -328,17 +342,17 @@ final class ConfigKeys {
                     + " push starts no sooner than this after the previous push's first request was answered (or"
                     + " failed), so their first requests never arrive closer together, however long a push reads"
                     + " before it sends", (d, v) -> d.apply(b -> b.minInterval(v))),
-            ConfigKey.<PushDraft, PushPolicy.BodyFormat>choice("format", "format",
+            ConfigKey.<PushDraft, HttpPushTarget.BodyFormat>choice("format", "format",
                     "`form`: `json=<array>` form body; `json`: the array as the body",
-                    (d, v) -> d.apply(b -> b.format(v)),
-                    new Choice<>("form", "json=<array> as a form parameter, the default", PushPolicy.BodyFormat.FORM),
-                    new Choice<>("json", "the array as the body", PushPolicy.BodyFormat.JSON)),
+                    (d, v) -> d.http(b -> b.format(v)),
+                    new Choice<>("form", "json=<array> as a form parameter, the default", HttpPushTarget.BodyFormat.FORM),
+                    new Choice<>("json", "the array as the body", HttpPushTarget.BodyFormat.JSON)),
             ConfigKey.<PushDraft>wholeNumber("maxRows", 0, Integer.MAX_VALUE, PushPolicy.DEFAULT_MAX_ROWS,
                     "rows per request; 0 = the whole view in one request", (d, v) -> d.apply(b -> b.maxRows(v))),
-            ConfigKey.<PushDraft, PushPolicy.SuccessRule>choice("success", "success rule", "`2xx` or `200`",
-                    (d, v) -> d.apply(b -> b.success(v)),
-                    new Choice<>("2xx", "any 2xx answer, the default", PushPolicy.SuccessRule.ANY_2XX),
-                    new Choice<>("200", "exactly 200", PushPolicy.SuccessRule.EXACTLY_200)),
+            ConfigKey.<PushDraft, HttpPushTarget.SuccessRule>choice("success", "success rule", "`2xx` or `200`",
+                    (d, v) -> d.http(b -> b.success(v)),
+                    new Choice<>("2xx", "any 2xx answer, the default", HttpPushTarget.SuccessRule.ANY_2XX),
+                    new Choice<>("200", "exactly 200", HttpPushTarget.SuccessRule.EXACTLY_200)),
             ConfigKey.<PushDraft, PushPolicy.ResponseMode>choice("response", "response", "`status`: a success answer"
                     + " accepts the whole batch; `rows`: a success answer may list the rows it accepted and rejected,"
                     + " and only accepted rows are stamped (see \"Answers row by row\"; needs `maxRows` 1 to 100000, as"
@@ -346,8 +360,8 @@ final class ConfigKeys {
                     (d, v) -> d.apply(b -> b.response(v)),
                     new Choice<>("status", "a 2xx accepts the whole batch, the default", PushPolicy.ResponseMode.STATUS),
                     new Choice<>("rows", "a 2xx may list the rows it accepted and rejected", PushPolicy.ResponseMode.ROWS)),
-            ConfigKey.<PushDraft>duration("timeout", true, PushPolicy.DEFAULT_TIMEOUT, "deadline of one request",
-                    (d, v) -> d.apply(b -> b.timeout(v))),
+            ConfigKey.<PushDraft>duration("timeout", true, HttpPushTarget.DEFAULT_TIMEOUT, "deadline of one request",
+                    (d, v) -> d.http(b -> b.timeout(v))),
             ConfigKey.<PushDraft>text("secret", NONE, "signs each request (Standard Webhooks); `whsec_` + base64"
                     + " means key bytes, otherwise its UTF-8 bytes (`check` warns, and so does the log of `run`,"
                     + " `push`, `preview` and `journal` once at start: the Standard Webhooks libraries cannot verify"

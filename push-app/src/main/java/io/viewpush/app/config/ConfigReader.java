@@ -5,8 +5,9 @@ import io.viewpush.app.config.Node.ListNode;
 import io.viewpush.app.config.Node.MapNode;
 import io.viewpush.app.config.Node.ScalarNode;
 import io.viewpush.push.InvalidOptionException;
+import io.viewpush.http.transport.HttpPushTarget;
+import io.viewpush.http.transport.RetrySettings;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
 import io.viewpush.view.ViewDefinition;
@@ -50,6 +51,8 @@ final class ConfigReader {
     private final Locator locator;
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final Set<String> viewNamesWritten = new LinkedHashSet<>();
+    /** The HTTP transport's target of each view read so far, by view name (see {@link #push}). */
+    private final Map<String, HttpPushTarget> httpTargets = new LinkedHashMap<>();
     private final String[] lines;
     private AppConfig checkable;
 
@@ -103,7 +106,9 @@ final class ConfigReader {
         if (database == null || server == null || engine == null) {
             return null;
         }
-        AppConfig config = new AppConfig(file, database, server, keys, views, engine, locator, warnings);
+        Map<String, HttpPushTarget> targets = new LinkedHashMap<>();
+        views.forEach(v -> Optional.ofNullable(httpTargets.get(v.name())).ifPresent(t -> targets.put(v.name(), t)));
+        AppConfig config = new AppConfig(file, database, server, keys, views, targets, engine, locator, warnings);
         if (!problems.isEmpty()) {
             if (problems.stream().allMatch(ConfigReader::leavesTheDatabaseCheckable)) {
                 checkable = config;
@@ -433,6 +438,12 @@ final class ConfigReader {
                         + "and give receivers the same secret")));
     }
 
+    /**
+     * Reads a view's {@code push} section: the one place where its keys are mapped to what every
+     * transport shares (the {@link PushPolicy}: stamp, modified, minInterval, maxRows, backoff) and
+     * to what is HTTP's (the view's {@link HttpPushTarget}: url, format, success, timeout, secrets,
+     * retry, kept in {@link #httpTargets}).
+     */
     private PushPolicy push(Entry section, Ctx viewCtx, String view) {
         MapNode m = map(section, viewCtx, "push", ConfigKeys.PUSH.names());
         if (m == null) {
@@ -454,7 +465,12 @@ final class ConfigReader {
         // a missing or bad url is reported already; one that cannot be sent to lets the builder report the rest
         URI url = d.url != null ? d.url : URI.create("http://url.is.missing.invalid/");
         try {
-            return d.builder(url).build();
+            PushPolicy policy = d.builder().build();
+            HttpPushTarget target = d.httpBuilder(url).build();
+            if (d.url != null) {
+                httpTargets.put(view, target);
+            }
+            return policy;
         } catch (InvalidOptionException e) {
             // the policy's option, named as the YAML names it, in front of the policy's words
             String key = ConfigKeys.PUSH.keyForOption(e.option()).map(ConfigKey::name).orElse(e.option());
@@ -498,7 +514,7 @@ final class ConfigReader {
         m.entry("retry").filter(e -> !isNull(e.value())).ifPresent(e -> {
             RetrySettings r = retry(e, c);
             if (r != null) {
-                d.apply(b -> b.retry(r));
+                d.http(b -> b.retry(r));
             }
         });
     }

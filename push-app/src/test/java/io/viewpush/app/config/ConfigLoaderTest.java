@@ -1,7 +1,8 @@
 package io.viewpush.app.config;
 
+import io.viewpush.http.transport.HttpPushTarget;
+import io.viewpush.http.transport.RetrySettings;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.ViewDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,7 @@ class ConfigLoaderTest {
         String plain = "plain-env-Secret-1a2b";
         AppConfig c = ConfigLoader.parse(CONTRACT_EXAMPLE, "push.yaml", BASE, Map.of("SHOP_DB_PASSWORD", "pw",
                 "PARTNER_A_KEY", "k-partner-a-0123456789", "HOOK_SECRET", plain));
-        assertThat(c.views().get(0).push().orElseThrow().secrets()).as("still signed with it").containsExactly(plain);
+        assertThat(c.httpTarget(c.views().get(0).name()).orElseThrow().secrets()).as("still signed with it").containsExactly(plain);
         assertThat(c.warnings()).singleElement().satisfies(w -> {
             assertThat(w.code()).isEqualTo(ConfigWarning.Code.SECRET_WITHOUT_WHSEC_PREFIX);
             assertThat(w.dangerous()).isTrue();
@@ -160,15 +161,17 @@ class ConfigLoaderTest {
         assertThat(v.filters()).containsExactly("{needs pushing} = true");
         assertThat(v.writable()).containsExactly("receipt id");
         PushPolicy p = v.push().orElseThrow();
-        assertThat(p.url()).isEqualTo(URI.create("http://127.0.0.1:9000/hook"));
+        HttpPushTarget h = c.httpTarget(v.name()).orElseThrow();
+        assertThat(c.httpTargets()).containsOnlyKeys(v.name());
+        assertThat(h.url()).isEqualTo(URI.create("http://127.0.0.1:9000/hook"));
         assertThat(p.stampField()).isEqualTo("last pushed");
         assertThat(p.modifiedField()).contains("last modified [auto]");
         assertThat(p.minInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(p.format()).isEqualTo(PushPolicy.BodyFormat.FORM);
+        assertThat(h.format()).isEqualTo(HttpPushTarget.BodyFormat.FORM);
         assertThat(p.maxRows()).isZero();
-        assertThat(p.success()).isEqualTo(PushPolicy.SuccessRule.ANY_2XX);
-        assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(p.secrets()).containsExactly("whsec_c2VjcmV0");
+        assertThat(h.success()).isEqualTo(HttpPushTarget.SuccessRule.ANY_2XX);
+        assertThat(h.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(h.secrets()).containsExactly("whsec_c2VjcmV0");
     }
 
     @Test
@@ -189,12 +192,14 @@ class ConfigLoaderTest {
         assertThat(c.engine()).isEqualTo(EngineConfig.DEFAULT);
         assertThat(c.apiKeys()).isEmpty();
         PushPolicy p = c.views().get(0).push().orElseThrow();
+        HttpPushTarget h = c.httpTarget("never pushed").orElseThrow();
         assertThat(p.minInterval()).isEqualTo(PushPolicy.DEFAULT_MIN_INTERVAL);
-        assertThat(p.timeout()).isEqualTo(PushPolicy.DEFAULT_TIMEOUT);
-        assertThat(p.format()).isEqualTo(PushPolicy.BodyFormat.FORM);
-        assertThat(p.success()).isEqualTo(PushPolicy.SuccessRule.ANY_2XX);
-        assertThat(p.retry()).isEqualTo(RetrySettings.DEFAULT);
-        assertThat(p.secrets()).isEmpty();
+        assertThat(h.url()).isEqualTo(URI.create("https://example.com/hook"));
+        assertThat(h.timeout()).isEqualTo(HttpPushTarget.DEFAULT_TIMEOUT);
+        assertThat(h.format()).isEqualTo(HttpPushTarget.BodyFormat.FORM);
+        assertThat(h.success()).isEqualTo(HttpPushTarget.SuccessRule.ANY_2XX);
+        assertThat(h.retry()).isEqualTo(RetrySettings.DEFAULT);
+        assertThat(h.secrets()).isEmpty();
         assertThat(c.views().get(0).filters()).containsExactly("{last_pushed} is empty");
     }
 
@@ -252,13 +257,14 @@ class ConfigLoaderTest {
         ViewDefinition v = c.views().get(0);
         assertThat(v.fields()).extracting(f -> f.name() + "=" + f.column()).containsExactly("id=id", "stamp=pushed_at");
         PushPolicy p = v.push().orElseThrow();
-        assertThat(p.secrets()).containsExactly("old", "new");
-        assertThat(p.format()).isEqualTo(PushPolicy.BodyFormat.JSON);
-        assertThat(p.success()).isEqualTo(PushPolicy.SuccessRule.EXACTLY_200);
+        HttpPushTarget h = c.httpTarget(v.name()).orElseThrow();
+        assertThat(h.secrets()).containsExactly("old", "new");
+        assertThat(h.format()).isEqualTo(HttpPushTarget.BodyFormat.JSON);
+        assertThat(h.success()).isEqualTo(HttpPushTarget.SuccessRule.EXACTLY_200);
         assertThat(p.maxRows()).isEqualTo(500);
         assertThat(p.backoffInitial()).isEqualTo(Duration.ofSeconds(1));
         assertThat(p.backoffMax()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(p.retry()).isEqualTo(new RetrySettings(5, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        assertThat(h.retry()).isEqualTo(new RetrySettings(5, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10)));
     }
 
     @Test
@@ -406,7 +412,7 @@ class ConfigLoaderTest {
                         .replace("${HOOK_SECRET}", "$${literal}"),
                 "push.yaml", BASE, ENV);
         assertThat(c.database().password()).contains("fallback");
-        assertThat(c.views().get(0).push().orElseThrow().secrets()).containsExactly("${literal}");
+        assertThat(c.httpTarget(c.views().get(0).name()).orElseThrow().secrets()).containsExactly("${literal}");
     }
 
     @Test

@@ -13,7 +13,8 @@ import io.viewpush.port.PushListener;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushPolicy;
-import io.viewpush.push.RetrySettings;
+import io.viewpush.http.transport.HttpPushTarget;
+import io.viewpush.http.transport.RetrySettings;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
@@ -118,14 +119,16 @@ class RetryMetricsTest {
         try (HttpPushTransport transport = HttpPushTransport.builder().retryRegistry(retries).retrySleeper(d -> { })
                 .spoolDirectory(dir).build()) {
             URI url = URI.create("http://127.0.0.1:" + refused + "/hook");
-            View twice = view(url, new RetrySettings(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO));
-            Delivery d = transport.send(twice, List.of(row(twice)).iterator());
+            View twice = view();
+            Delivery d = transport.send(twice, target(url, new RetrySettings(2, Duration.ofMillis(1),
+                    Duration.ofMillis(1), Duration.ZERO)), List.of(row(twice)).iterator());
             assertThat(d.delivered()).isFalse();
             assertThat(registry.scrape()).contains(series("refunds", "no_answer") + " 1.0");
 
             // other settings: the transport replaces the view's Retry, and the new one is counted too
-            View thrice = view(url, new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO));
-            transport.send(thrice, List.of(row(thrice)).iterator());
+            View thrice = view();
+            transport.send(thrice, target(url, new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(1),
+                    Duration.ZERO)), List.of(row(thrice)).iterator());
             assertThat(registry.scrape()).contains(series("refunds", "no_answer") + " 3.0");
         }
     }
@@ -136,11 +139,15 @@ class RetryMetricsTest {
         assertThat(RetryMetrics.kind(null)).isEqualTo("no_answer");
     }
 
-    private static View view(URI url, RetrySettings retry) {
+    private static HttpPushTarget target(URI url, RetrySettings retry) {
+        return HttpPushTarget.builder(url).retry(retry).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static View view() {
         return ViewDefinition.builder("refunds", "refunds").key("id")
                 .field("id", "id")
                 .field("last pushed", "last_pushed")
-                .push(PushPolicy.builder(url, "last pushed").retry(retry).timeout(Duration.ofSeconds(5)).build())
+                .push(PushPolicy.builder("last pushed").build())
                 .build()
                 .bind(Map.of("id", ValueType.NUMBER, "last pushed", ValueType.TIMESTAMP));
     }
