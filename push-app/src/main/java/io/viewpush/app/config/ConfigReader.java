@@ -207,7 +207,7 @@ final class ConfigReader {
         if (!hasUrl) {
             if (m.entry("user").isPresent() || m.entry("password").isPresent()) {
                 problem(section.keyLocation(), c, "url", "database.user and database.password need database.url; "
-                        + "without a url ViewPush uses its embedded H2 database under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
+                        + "without a url ViewPush uses its embedded PostgreSQL under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
             }
             DatabaseConfig d = DatabaseConfig.embedded(Optional.ofNullable(init[0]));
             return new DatabaseConfig(d.url(), d.user(), d.password(), d.init(), pool[0], true, Optional.ofNullable(zone[0]));
