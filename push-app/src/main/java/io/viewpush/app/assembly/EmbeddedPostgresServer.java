@@ -521,8 +521,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 return true;
             }
             Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            return p.isPresent() && p.get().info().command().map(c -> c.endsWith("/postgres") || c.endsWith("/unshare"))
-                    .orElse(true);
+            return p.isPresent() && !zombie(pid)
+                    && p.get().info().command().map(c -> c.endsWith("/postgres") || c.endsWith("/unshare")).orElse(true);
+        }
+
+        /** A process that ended and was not reaped yet (where PID 1 does not reap, e.g. a JVM as PID 1). */
+        private static boolean zombie(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+                int end = stat.lastIndexOf(')');
+                return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
 
         boolean acceptsConnections() {

@@ -45,8 +45,8 @@ class EmbeddedPostgresServerTest {
                         .as("the database's zone is the creating JVM's").isEqualTo(ZoneId.systemDefault().getRules());
             }
         }
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("stopped by the last one out").isFalse();
-        assertThat(dir.resolve("postgres/postmaster.pid")).doesNotExist();
+        assertThat(dir.resolve("postgres/postmaster.pid")).as("stopped by the last one out").doesNotExist();
+        awaitGone(pid);
 
         try (EmbeddedPostgresServer s = EmbeddedPostgresServer.open(dir);
              Connection c = s.connect(); Statement st = c.createStatement()) {
@@ -74,8 +74,8 @@ class EmbeddedPostgresServerTest {
             first.close();
             second.close();
         }
-        assertThat(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive).orElse(false))
-                .as("the joiner, last out, stops it").isFalse();
+        assertThat(dir.resolve("postgres/postmaster.pid")).as("the joiner, last out, stops it").doesNotExist();
+        awaitGone(first.pid());
     }
 
     @Test
@@ -133,6 +133,12 @@ class EmbeddedPostgresServerTest {
             }
             assertThat(s.jdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:" + s.port() + "/viewpush");
         }
+    }
+
+    /** The postmaster has removed its postmaster.pid; its process ends a moment later (reaped by PID 1). */
+    private static void awaitGone(long pid) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     private static String one(Statement st, String sql) throws SQLException {
