@@ -64,6 +64,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EmbeddedDefaultCrashIT {
     private static final int ROWS = 2_000;
     private static final Duration STATEMENT_DEADLINE = Duration.ofSeconds(60);
+    /**
+     * A whole {@code push} process (JVM start, server start or join, migrations, the push, the stop): on
+     * the shared build machine at load 30 one took over 60 s without any statement waiting (its
+     * thread dump showed classes loading), so its deadline is wider than a statement's.
+     */
+    private static final Duration PROCESS_DEADLINE = Duration.ofSeconds(300);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -170,7 +176,7 @@ class EmbeddedDefaultCrashIT {
 
                 AppProcess run = AppProcess.start(dir, "run-" + i, Fixture.options(), "run", "-c", "push.yaml");
                 processes.add(run);
-                int port = run.awaitApi(Duration.ofSeconds(120));
+                int port = run.awaitApi(PROCESS_DEADLINE);
                 long postmaster = postmaster(url).orElseThrow(() -> new AssertionError("run started no server"));
                 boolean machineDies = i % 2 == 0;
                 try (Patcher patcher = new Patcher(port, receiver, acknowledged, receipts, receiptsAcknowledged)) {
@@ -195,7 +201,7 @@ class EmbeddedDefaultCrashIT {
                     AppProcess push = AppProcess.start(dir, "push-" + i + "-" + attempts, Fixture.options(),
                             "push", "-c", "push.yaml", "items");
                     processes.add(push);
-                    int exit = awaitOrDump(push, STATEMENT_DEADLINE);
+                    int exit = awaitOrDump(push, PROCESS_DEADLINE);
                     if (exit == 1 && push.err().contains("another engine") && attempts < 5) {
                         // the killed run's lease (leaseTtl 2s) is not taken over at once yet
                         retriedForLease++;
@@ -231,7 +237,8 @@ class EmbeddedDefaultCrashIT {
                     + orphansJoined + " of the JVM alone, its PostgreSQL joined by the next push and stopped; "
                     + crashRecoveries + " of the JVM and its PostgreSQL, started again from a stale postmaster.pid), "
                     + pushes + " pushes after them all exit 0 (" + retriedForLease + " waited for the dead lease), "
-                    + (2 * kills) + " reopens checked, 0 hung; receipts " + receipts.get() + " sent, "
+                    + (2 * kills) + " reopens checked, 0 hung (deadline " + PROCESS_DEADLINE.toSeconds() + " s per push, "
+                    + STATEMENT_DEADLINE.toSeconds() + " s per check); receipts " + receipts.get() + " sent, "
                     + receiptsAcknowledged.get() + " acknowledged, 0 lost; " + seconds + " s; seed " + Scale.SEED);
             assertThat(ledger.lost()).as("%s", ledger).isZero();
             assertThat(scan.hits()).as("secrets in the logs: %s", scan.examples()).isZero();
