@@ -188,6 +188,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("unix_socket_directories", "''")
                     .start();
+        } catch (IllegalStateException e) {
+            String why = String.valueOf(e.getMessage());
+            if (why.startsWith("Missing embedded postgres binaries") || why.startsWith("No Postgres binary found")) {
+                // not a database to wait for: this jar has no PostgreSQL for this machine (exit 2)
+                throw new StartupException("the embedded PostgreSQL of this jar runs on Linux x86-64 only, not on "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                        + ": set database.url to a PostgreSQL server (or jdbc:h2:file:./" + dir.getFileName()
+                        + "/viewpush" + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0 for H2, see the README on its limits)", e);
+            }
+            throw unavailable("cannot start the embedded PostgreSQL in " + data + " (its log: " + dir.resolve(LOG_FILE)
+                    + ")", e);
         } catch (IOException | RuntimeException e) {
             throw unavailable("cannot start the embedded PostgreSQL in " + data + " (its log: " + dir.resolve(LOG_FILE)
                     + ")", e);
