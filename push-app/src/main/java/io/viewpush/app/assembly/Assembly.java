@@ -99,16 +99,22 @@ public final class Assembly implements AutoCloseable {
      * Opens the database, runs {@code database.init}, applies ViewPush's migrations, and builds the
      * transport and the engine, binding every view against the database. Starts nothing.
      *
-     * @param config the config
+     * @param given  the config; without {@code database.url}, the embedded PostgreSQL is started (or
+     *               joined) first and {@link #config()} holds its address
      * @param extra  another listener (e.g. a progress line), or {@link PushListener#NONE}
      * @throws InvalidConfigException when a view does not fit the database (missing table or
      *                                column, wrong type, …) or a push policy cannot be used, each
      *                                problem placed in the config file
      * @throws StartupException       when the database cannot be reached or the init SQL fails
      */
-    public static Assembly open(AppConfig config, PushListener extra) {
+    public static Assembly open(AppConfig given, PushListener extra) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
+            EmbeddedPostgresServer server = embeddedServer(given.database());
+            if (server != null) {
+                opened.push(server);
+            }
+            AppConfig config = server == null ? given : given.withDatabase(resolve(given.database(), server));
             SessionZone zone = sessionZone(config.database());
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.push(metrics::close);
@@ -200,7 +206,8 @@ public final class Assembly implements AutoCloseable {
      */
     public static List<ConfigProblem> check(AppConfig config, List<ConfigWarning> warnings) {
         List<ConfigProblem> problems = new ArrayList<>();
-        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
+        try (Embedded embedded = Embedded.open(config); HikariDataSource ds = dataSource(embedded.config.database(),
+                sessionZone(embedded.config.database()), null)) {
             runInit(config, ds);
             JdbcPushStore store = store(ds, false, config);
             List<ConfigWarning> sentAsText = new ArrayList<>();
@@ -244,8 +251,10 @@ public final class Assembly implements AutoCloseable {
      * @throws InvalidConfigException when the view has no usable {@code push.modified}
      * @throws StartupException       when the database cannot be reached or the SQL fails
      */
-    public static String modifiedTrigger(AppConfig config, ViewDefinition view, boolean apply) {
-        try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
+    public static String modifiedTrigger(AppConfig given, ViewDefinition view, boolean apply) {
+        try (Embedded embedded = Embedded.open(given); HikariDataSource ds = dataSource(embedded.config.database(),
+                sessionZone(embedded.config.database()), null)) {
+            AppConfig config = embedded.config;
             runInit(config, ds);
             String sql = ModifiedColumns.triggerSql(config, ds, view);
             if (apply) {
@@ -449,16 +458,42 @@ public final class Assembly implements AutoCloseable {
         return new StartupException(message, e);
     }
 
-    /** @param metrics where the pool's metrics go ({@code hikaricp_*}), or null for none */
-    private static HikariDataSource dataSource(DatabaseConfig db, SessionZone zone, MeterRegistry metrics) {
-        if (db.url().equals(DatabaseConfig.EMBEDDED_URL)) {
-            try {
-                Files.createDirectories(Path.of(DatabaseConfig.EMBEDDED_DIRECTORY));
-            } catch (IOException e) {
-                throw new StartupException("cannot create the embedded database's directory ./"
-                        + DatabaseConfig.EMBEDDED_DIRECTORY + ": " + e.getMessage(), e);
+    /** @return the embedded PostgreSQL started or joined for {@code db}, or null when {@code db} is another database */
+    private static EmbeddedPostgresServer embeddedServer(DatabaseConfig db) {
+        return db.embeddedDirectory().map(EmbeddedPostgresServer::open).orElse(null);
+    }
+
+    /** The config with the running embedded server's address in place of its directory. */
+    private static DatabaseConfig resolve(DatabaseConfig db, EmbeddedPostgresServer server) {
+        return new DatabaseConfig(server.jdbcUrl(), Optional.of(server.user()), Optional.of(server.password()), db.init(),
+                db.poolSize(), true, db.timeZone());
+    }
+
+    /** The embedded server (if the config has no {@code database.url}) for as long as a one-shot check needs it. */
+    private static final class Embedded implements AutoCloseable {
+        final AppConfig config;
+        private final EmbeddedPostgresServer server;
+
+        private Embedded(AppConfig config, EmbeddedPostgresServer server) {
+            this.config = config;
+            this.server = server;
+        }
+
+        static Embedded open(AppConfig config) {
+            EmbeddedPostgresServer server = embeddedServer(config.database());
+            return new Embedded(server == null ? config : config.withDatabase(resolve(config.database(), server)), server);
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
             }
         }
+    }
+
+    /** @param metrics where the pool's metrics go ({@code hikaricp_*}), or null for none */
+    private static HikariDataSource dataSource(DatabaseConfig db, SessionZone zone, MeterRegistry metrics) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("viewpush");
         hc.setJdbcUrl(db.url());

@@ -210,11 +210,13 @@ final class ConfigKeys {
     // ------------------------------------------------------------------ the keys
 
     static final Section<DatabaseDraft> DATABASE = Section.of("database",
-            ConfigKey.<DatabaseDraft>text("url", "embedded H2: `" + DatabaseConfig.EMBEDDED_URL + "` (user `"
-                    + DatabaseConfig.EMBEDDED_USER + "`)", "JDBC URL, `jdbc:postgresql:…` or `jdbc:h2:…`; pooled with"
-                    + " HikariCP. For your own H2 file database add `;WRITE_DELAY=0`: with H2's default, commits of the"
-                    + " last half second are only in memory, and a killed process loses stamps and receipts already"
-                    + " acknowledged", (d, v) -> {
+            ConfigKey.<DatabaseDraft>text("url", "the embedded PostgreSQL, its data in `./viewpush-data/postgres` (see *The embedded database*"
+                    + " under Operations)",
+                    "JDBC URL, `jdbc:postgresql:…` or `jdbc:h2:…`; pooled with HikariCP. For an H2 file database"
+                    + " write `jdbc:h2:file:./viewpush-data/viewpush;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0` (user"
+                    + " `sa`): with H2's default `WRITE_DELAY`, commits of the last half second are only in memory,"
+                    + " and a killed process loses stamps and receipts already acknowledged; H2's limits are under"
+                    + " Operations", (d, v) -> {
                 String u = v.text().strip();
                 if (!u.startsWith("jdbc:")) {
                     v.problem("'" + ConfigReader.redactJdbc(u) + "' is not a JDBC URL; write"

@@ -148,7 +148,7 @@ final class ConfigReader {
         if (!hasUrl) {
             if (m.entry("user").isPresent() || m.entry("password").isPresent()) {
                 problem(section.keyLocation(), c, "url", "database.user and database.password need database.url; "
-                        + "without a url ViewPush uses its embedded H2 database under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
+                        + "without a url ViewPush uses its embedded PostgreSQL under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
             }
             DatabaseConfig e = DatabaseConfig.embedded(Optional.ofNullable(d.init));
             return new DatabaseConfig(e.url(), e.user(), e.password(), e.init(), d.poolSize, true,

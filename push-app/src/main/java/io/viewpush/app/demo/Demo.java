@@ -3,6 +3,7 @@ package io.viewpush.app.demo;
 import io.viewpush.app.assembly.Assembly;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigLoader;
+import io.viewpush.app.config.DatabaseConfig;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.http.api.ApiServer;
 import io.viewpush.jdbc.modified.ModifiedAtWriteTrigger;
@@ -39,8 +40,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code demo}: a guided tour that needs nothing but the jar. An embedded H2 database in a temporary
- * directory gets a sample {@code orders} table (through the config's {@code database.init}); a
+ * {@code demo}: a guided tour that needs nothing but the jar. The embedded PostgreSQL (the default
+ * database), its data in a temporary directory, gets a sample {@code orders} table (through the config's {@code database.init}); a
  * config file like an operator's is written there and read with {@link ConfigLoader}; the app is
  * assembled exactly as {@code run} does it ({@link Assembly}); a local receiver prints what arrives
  * and verifies the signature. The tour pushes, changes a row and pushes again, shows a failed push
@@ -62,22 +63,21 @@ public final class Demo {
             "  last_pushed   TIMESTAMP,",
             "  receipt_id    VARCHAR(40)",
             ");",
-            "MERGE INTO orders (id, customer, amount) KEY (id) VALUES",
-            "  (1, 'Ada', 12.50), (2, 'Grace', 99.99), (3, 'Linus', 7.00);",
+            "INSERT INTO orders (id, customer, amount) VALUES",
+            "  (1, 'Ada', 12.50), (2, 'Grace', 99.99), (3, 'Linus', 7.00)",
+            "  ON CONFLICT (id) DO NOTHING;",
             "");
 
     /**
      * What {@code trigger -c push.yaml 'orders to push'} prints for the demo's table: the modified
-     * column set when each row is written (H2's own LOCALTIMESTAMP keeps its first value for the
+     * column set when each row is written (PostgreSQL's LOCALTIMESTAMP keeps its first value for the
      * whole transaction, so a time from it could be older than a stamp set meanwhile).
      */
-    private static final String TRIGGER = ModifiedAtWriteTrigger.h2Sql("PUBLIC", "ORDERS", "LAST_MODIFIED",
-            List.of("LAST_PUSHED", "RECEIPT_ID"));
+    private static final String TRIGGER = ModifiedAtWriteTrigger.postgresqlSql("public", "orders", "last_modified", 6,
+            List.of("last_pushed", "receipt_id"));
 
     private static final String CONFIG = String.join("\n",
-            "database:",
-            "  url: jdbc:h2:file:${DEMO_DIR}/viewpush;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
-            "  user: sa",
+            "database:                          # no url: the embedded PostgreSQL, in ./viewpush-data",
             "  init: schema.sql                 # creates the sample table at start-up",
             "server:",
             "  host: 127.0.0.1",
@@ -172,11 +172,19 @@ public final class Demo {
         try (DemoReceiver receiver = new DemoReceiver(out, secret)) {
             write(dir.resolve("schema.sql"), SCHEMA + "\n" + TRIGGER);
             write(dir.resolve("push.yaml"), CONFIG);
-            AppConfig config = ConfigLoader.load(dir.resolve("push.yaml"), Map.of("DEMO_DIR", dir.toString(),
+            AppConfig loaded = ConfigLoader.load(dir.resolve("push.yaml"), Map.of(
                     "DEMO_KEY", apiKey, "RECEIVER_URL", receiver.url(), "HOOK_SECRET", secret));
+            // the tour's data goes to its own directory, not to ./viewpush-data where the operator works
+            DatabaseConfig own = loaded.database();
+            AppConfig config = loaded.withDatabase(new DatabaseConfig(
+                    DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url(), own.user(),
+                    own.password(), own.init(), own.poolSize(), true, own.timeZone()));
 
             heading("The database");
-            say("An embedded H2 database with a table of orders, created by schema.sql (the config's database.init):");
+            say("The embedded PostgreSQL, the default database of a config without database.url: a real PostgreSQL "
+                    + "from the jar, started with the app and stopped with it (the tour keeps its data in "
+                    + dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY) + " instead of ./viewpush-data). A table of orders "
+                    + "in it is created by schema.sql (the config's database.init):");
             indent(SCHEMA.substring(0, SCHEMA.indexOf(");") + 2));
             say("and three orders: 1 Ada 12.50, 2 Grace 99.99, 3 Linus 7.00. schema.sql also installs ViewPush's "
                     + "trigger, as 'java -jar push-app.jar trigger -c push.yaml \"" + VIEW + "\"' prints it (--apply runs it): "

@@ -187,7 +187,8 @@ class ConfigLoaderTest {
                 "      url: https://example.com/hook",
                 "      stamp: last_pushed"));
         assertThat(c.database().embedded()).isTrue();
-        assertThat(c.database().url()).startsWith("jdbc:h2:file:./viewpush-data/viewpush");
+        assertThat(c.database().url()).isEqualTo("embedded-postgresql:./viewpush-data");
+        assertThat(c.database().isPostgres()).isTrue();
         assertThat(c.server()).isEqualTo(ServerConfig.DEFAULT);
         assertThat(c.engine()).isEqualTo(EngineConfig.DEFAULT);
         assertThat(c.apiKeys()).isEmpty();
