@@ -29,7 +29,6 @@ import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
-import org.jooq.SelectSeekStep1;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -180,6 +179,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     @Override
     public void migrate() {
+        if (schemaIsCurrent()) {
+            return;
+        }
         try {
             Flyway.configure(JdbcPushStore.class.getClassLoader())
                     .dataSource(dataSource)
@@ -195,6 +197,50 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    /**
+     * The newest of ViewPush's migrations (the same version number in both dialects' folders).
+     * {@code MigrationCases} checks that it is the newest Flyway finds.
+     */
+    static final int LATEST_MIGRATION = 4;
+
+    /**
+     * Whether every one of ViewPush's migrations up to {@link #LATEST_MIGRATION} has been applied
+     * and none failed: then {@link #migrate()} has nothing to do and skips Flyway, whose start (its
+     * classes, the scan of the classpath for migrations, the history table's lock) was a large share
+     * of a short command's start-up (docs/BENCHMARKS.md, start-up). One query; any doubt (no history
+     * table yet, a failed migration, a newer one) leaves the work to Flyway.
+     */
+    private boolean schemaIsCurrent() {
+        boolean[] applied = new boolean[LATEST_MIGRATION + 1];
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT \"version\", \"success\" FROM \""
+                     + SCHEMA_HISTORY_TABLE + "\" WHERE \"version\" IS NOT NULL");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                int version;
+                try {
+                    version = Integer.parseInt(rs.getString(1));
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+                if (!rs.getBoolean(2) || version > LATEST_MIGRATION) {
+                    return false;
+                }
+                if (version >= 0) {
+                    applied[version] = true;
+                }
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+        for (int v = 1; v <= LATEST_MIGRATION; v++) {
+            if (!applied[v]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---- ViewSchema ----
 
     @Override
@@ -202,6 +248,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         Objects.requireNonNull(definition, "definition");
         try (Connection c = dataSource.getConnection()) {
             return schema.fieldTypes(c, definition);
+        } catch (SQLException e) {
+            throw Errors.storage("reading the table of view '" + definition.name() + "'", e);
+        }
+    }
+
+    @Override
+    public Map<String, java.util.List<String>> enumLabels(ViewDefinition definition) {
+        Objects.requireNonNull(definition, "definition");
+        try (Connection c = dataSource.getConnection()) {
+            return schema.enumLabels(c, definition);
         } catch (SQLException e) {
             throw Errors.storage("reading the table of view '" + definition.name() + "'", e);
         }
@@ -252,7 +308,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             boolean small = page.limit() > 0 && page.limit() <= fetchSize;
             long firstFetch = small ? page.limit() : fetchSize + 1L;
             ViewSql sql;
-            Optional<RenderedQueries.Rendered> first = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> first = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
             LoadedPage loaded;
             if (first.isPresent()) {
@@ -273,9 +329,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 c.close();
                 return loaded(loaded);
             }
-            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
-            SelectSeekStep1<Record, ?> select = null;
+            org.jooq.SelectLimitStep<Record> select = null;
             if (rendered.isPresent()) {
                 sql = rendered.get().sql();
             } else {
@@ -307,7 +363,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
-        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get().single())) : where;
+        where = page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+        return page.upTo().isPresent() ? where.and(sql.keyAfter(page.upTo().get()).not()) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
@@ -409,7 +466,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(rowKey, "key");
-        Object key = rowKey.single();
+        RowKey key = rowKey;
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(snapshot, "snapshot");
         for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -444,13 +501,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 }
             });
         } catch (DataAccessException e) {
-            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION) {
+            if (e.sqlStateClass() == org.jooq.exception.SQLStateClass.C22_DATA_EXCEPTION
+                    || e.sqlStateClass() == org.jooq.exception.SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
                 // the database refused a value for its column (out of range, too long): the caller's
                 // mistake, not the database failing
-                throw new RejectedValueException(values.size() == 1 ? values.keySet().iterator().next() : "",
+                String field = values.size() == 1 ? values.keySet().iterator().next() : "";
+                Mapping known = mappings.get(view.definition());
+                String type = field.isEmpty() || known == null ? null : known.columnType(field).map(ColumnType::declared)
+                        .orElseGet(() -> known.column(field).describe());
+                throw new RejectedValueException(field,
                         "a value of " + values.keySet().stream().map(f -> "'" + f + "'")
                         .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
-                        + view.name() + "': " + Errors.reason(e));
+                        + view.name() + "': " + Errors.reason(e), Errors.why(e, type));
             }
             mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);

@@ -82,6 +82,13 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
+    ColumnTypes columnTypes() {
+        return COLUMN_TYPES;
+    }
+
+    private static final ColumnTypes COLUMN_TYPES = new H2ColumnTypes();
+
+    @Override
     String foldUnquoted(String name) {
         return name.toUpperCase(Locale.ROOT);
     }
@@ -101,6 +108,8 @@ final class H2Dialect extends Dialect {
                 return "timestamp(9) with time zone";
             case DATE:
                 return "date";
+            case UUID:
+                return "uuid";
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }
@@ -151,7 +160,7 @@ final class H2Dialect extends Dialect {
     @Override
     JdbcStampBatch newBatch(DefaultJdbcPushStore store, View view, Mapping mapping, LeaseToken lease, long batchId,
                             Object stampValue, int chunk) {
-        return new H2StampBatch(store.ctx(), store.scratchWriter(), store.leases(), view, mapping, lease, batchId,
-                stampValue, chunk);
+        return new H2StampBatch(store.ctx(), store.scratchWriter(), store.spillDirectory(), store.leases(), view, mapping,
+                lease, batchId, stampValue, chunk);
     }
 }

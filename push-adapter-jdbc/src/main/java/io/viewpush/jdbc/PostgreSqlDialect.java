@@ -79,6 +79,62 @@ final class PostgreSqlDialect extends Dialect {
     }
 
     /** Only the built-in text types: a domain or an extension's type may compare otherwise. */
+    /**
+     * PostgreSQL writes through a view that is automatically updatable or has INSTEAD OF triggers
+     * ({@code pg_relation_is_updatable}, {@code pg_column_is_updatable}); never a materialized view.
+     */
+    @Override
+    Optional<String> whyViewNotWritable(Connection connection, String schema, String view, String kind,
+                                        java.util.List<String> columns) throws SQLException {
+        if (kind.equalsIgnoreCase("MATERIALIZED VIEW")) {
+            return Optional.of("'" + view + "' is a materialized view, which PostgreSQL never updates: a pull-only view"
+                    + " may read it; to push or write fields, point the view at the table it is computed from");
+        }
+        try (PreparedStatement ps = connection.prepareStatement("select (pg_relation_is_updatable(c.oid, true) & 4) <> 0,"
+                + " a.attname, pg_column_is_updatable(c.oid, a.attnum, true)"
+                + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                + " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
+                + " where n.nspname = ? and c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, view);
+            boolean updatable = false;
+            java.util.List<String> fixed = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    updatable = rs.getBoolean(1);
+                    if (columns.contains(rs.getString(2)) && !rs.getBoolean(3)) {
+                        fixed.add(rs.getString(2));
+                    }
+                }
+            }
+            if (!updatable) {
+                return Optional.of("'" + view + "' is a view PostgreSQL cannot update (it is not automatically updatable:"
+                        + " it joins, groups, uses DISTINCT, set operations or the like, and has no INSTEAD OF UPDATE"
+                        + " trigger): a pull-only view may read it; to push or write fields, point the view at its table,"
+                        + " or give the database view an INSTEAD OF UPDATE trigger");
+            }
+            if (!fixed.isEmpty()) {
+                return Optional.of("the column" + (fixed.size() == 1 ? " " : "s ") + String.join(", ", fixed) + " of view '"
+                        + view + "' cannot be updated (computed, not a plain column of its table): write a plain column,"
+                        + " or give the database view an INSTEAD OF UPDATE trigger");
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The session's search path as PostgreSQL resolves it ({@code current_schemas(false)}: existing schemas only). */
+    @Override
+    java.util.List<String> searchPath(Connection connection) throws SQLException {
+        java.util.List<String> path = new java.util.ArrayList<>();
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select unnest(current_schemas(false))")) {
+            while (rs.next()) {
+                path.add(rs.getString(1));
+            }
+        }
+        return path;
+    }
+
     @Override
     boolean isPlainText(String typeName) {
         return !isCaseInsensitiveText(typeName) && TEXT_TYPES.contains(typeName);
@@ -103,6 +159,13 @@ final class PostgreSqlDialect extends Dialect {
     }
 
     @Override
+    ColumnTypes columnTypes() {
+        return COLUMN_TYPES;
+    }
+
+    private static final ColumnTypes COLUMN_TYPES = new PostgreSqlColumnTypes();
+
+    @Override
     String foldUnquoted(String name) {
         return name.toLowerCase(Locale.ROOT);
     }
@@ -122,6 +185,8 @@ final class PostgreSqlDialect extends Dialect {
                 return "timestamp(6) with time zone";
             case DATE:
                 return "date";
+            case UUID:
+                return "uuid";
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }

@@ -131,9 +131,24 @@ final class Tables {
             return DSL.field(DSL.name(ALIAS, prefix + "_" + suffix(type)), SqlTypes.of(type));
         }
 
+        /**
+         * @return the column of a stamp statement's sub-select holding the {@code i}-th value of a
+         *         composite key (0: the scratch table's own key column {@link #column})
+         */
+        static Field<?> key(int i, ValueType type) {
+            return i == 0 ? column('k', type) : DSL.field(DSL.name("k" + (i + 1) + "_" + suffix(type)), SqlTypes.of(type));
+        }
+
+        /** {@link #key(int, ValueType)}, read from the aliased sub-select of a stamp statement. */
+        static Field<?> aliasedKey(int i, ValueType type) {
+            return DSL.field(DSL.name(ALIAS, key(i, type).getName()), SqlTypes.of(type));
+        }
+
         private static String suffix(ValueType type) {
             switch (type) {
                 case TEXT:
+                case UUID:
+                    // a uuid key waits as its text, cast back to uuid where it is compared (Mapping.inColumnType)
                     return "text";
                 case NUMBER:
                     return "num";

@@ -95,7 +95,7 @@ final class DefaultViewPush implements ViewPush {
                 continue;
             }
             try {
-                bound.put(d.name(), d.bind(b.schema().fieldTypes(d)));
+                bound.put(d.name(), d.bind(b.schema().fieldTypes(d), b.schema().enumLabels(d)));
             } catch (InvalidViewException e) {
                 problems.addAll(e.problems());
             }
@@ -245,12 +245,26 @@ final class DefaultViewPush implements ViewPush {
     @Override
     public Optional<Row> updateRow(String view, RowKey rowKey, Map<String, Object> values) {
         View v = existing(view);
-        ValueType keyType = v.typeOf(v.keyField());
-        if (rowKey == null || rowKey.size() != 1) {
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), "the key of view '" + view + "' is one " + keyType.label()
-                    + ", not " + (rowKey == null ? "empty" : rowKey.size() + " values"));
+        List<String> keyFields = v.keyFields();
+        if (rowKey == null || rowKey.size() != keyFields.size()) {
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), keyFields.size() == 1
+                    ? "the key of view '" + view + "' is one " + v.typeOf(v.keyField()).label()
+                    + ", not " + (rowKey == null ? "empty" : rowKey.size() + " values")
+                    : "the key of view '" + view + "' has " + keyFields.size() + " values " + keyFields + ", not "
+                    + (rowKey == null ? "none" : String.valueOf(rowKey.size())));
         }
-        Object key = exactNumber(keyType, rowKey.single());
+        Object[] keyValues = new Object[keyFields.size()];
+        for (int i = 0; i < keyValues.length; i++) {
+            String keyField = keyFields.get(i);
+            ValueType keyType = v.typeOf(keyField);
+            Object key = exactNumber(keyType, rowKey.values().get(i));
+            if (key == null || !keyType.javaType().isInstance(key)) {
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, keyField, (keyValues.length == 1
+                        ? "the key of view '" + view + "' is a " : "key field '" + keyField + "' of view '" + view + "' is a ")
+                        + keyType.label() + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
+            }
+            keyValues[i] = key;
+        }
         if (values.values().stream().anyMatch(DefaultViewPush::isWholeNumber)) {
             Map<String, Object> converted = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -258,10 +272,6 @@ final class DefaultViewPush implements ViewPush {
                         ? exactNumber(v.typeOf(e.getKey()), e.getValue()) : e.getValue());
             }
             values = converted;
-        }
-        if (key == null || !keyType.javaType().isInstance(key)) {
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), "the key of view '" + view + "' is a " + keyType.label()
-                    + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
         }
         if (values.isEmpty()) {
             throw new InvalidUpdateException(InvalidUpdateException.Reason.NO_FIELDS, "", "no fields to update; writable fields of view '" + view + "': "
@@ -292,10 +302,11 @@ final class DefaultViewPush implements ViewPush {
         }
         RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));
         try {
-            return u.update(v, RowKey.of(key), values, new Snapshot(clock.instant(), zone));
+            return u.update(v, RowKey.of(keyValues), values, new Snapshot(clock.instant(), zone));
         } catch (RejectedValueException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage());
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage(),
+                    e.why().orElse(null));
         }
     }
 

@@ -36,6 +36,10 @@ final class Events {
         tell(view, l -> l.batchFinished(view, delivery, stamp));
     }
 
+    void rowsTaken(String view, long rows) {
+        tell(view, l -> l.rowsTaken(view, rows));
+    }
+
     void rowHeldBack(String view, HeldBackRow row) {
         tell(view, l -> l.rowHeldBack(view, row));
     }

@@ -4,6 +4,7 @@ import io.viewpush.PushException;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.Page;
+import io.viewpush.port.PushListener;
 import io.viewpush.port.PushListener.Activity;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
@@ -251,7 +252,7 @@ final class Pusher {
                 boolean handedOver = false;
                 Delivery d;
                 try {
-                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch);
+                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch, t.taken(view.name(), events));
                     d = transport.send(view, batchRows);
                     t.add(d);
                     if (d.delivered()) {
@@ -273,7 +274,8 @@ final class Pusher {
                     notifyBatch(view, d, StampResult.NONE);
                     status = Status.FAILED;
                     outcome = d.gone() ? Outcome.ENDPOINT_GONE : Outcome.RECEIVER_FAILED;
-                    reason = d.gone() ? "the receiver is gone: " + d.reason() : d.reason();
+                    reason = (d.gone() ? "the receiver is gone: " + d.reason() : d.reason())
+                            + answered(d.responseExcerpt());
                     break;
                 }
             }
@@ -353,7 +355,43 @@ final class Pusher {
     }
 
     /** Running totals of one push. */
+    /** Characters of the receiver's answer that a failed attempt's reason keeps. */
+    static final int ANSWER_IN_REASON = 200;
+
+    /**
+     * The start of the receiver's answer to a failed batch, for the journal (people read why it
+     * failed in it): on one line, at most {@link #ANSWER_IN_REASON} characters; empty without one.
+     */
+    static String answered(String excerpt) {
+        String line = excerpt.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (line.isEmpty()) {
+            return "";
+        }
+        if (line.length() > ANSWER_IN_REASON) {
+            int end = Character.isHighSurrogate(line.charAt(ANSWER_IN_REASON - 1)) ? ANSWER_IN_REASON - 1 : ANSWER_IN_REASON;
+            line = line.substring(0, end) + "\u2026";
+        }
+        return "; the receiver answered: " + line;
+    }
+
     private static final class Totals {
+        /** Rows the transport took in this push, all batches together. */
+        private long taken;
+        private Runnable progress;
+
+        /** @return what a batch runs for each row taken: counts it, and tells the listeners every thousand */
+        Runnable taken(String view, Events events) {
+            if (progress == null) {
+                progress = () -> {
+                    taken++;
+                    if (taken % PushListener.ROWS_TAKEN_EVERY == 0) {
+                        events.rowsTaken(view, taken);
+                    }
+                };
+            }
+            return progress;
+        }
+
         long rowsSent;
         int batches;
         long bytes;
@@ -484,13 +522,16 @@ final class Pusher {
         private final RowCursor cursor;
         private final int maxRows;
         private final StampBatch batch;
+        private final Runnable progress;
         private int taken;
         private boolean cursorEnded;
 
-        BatchRows(RowCursor cursor, int maxRows, StampBatch batch) {
+        /** @param progress told of each row the transport takes */
+        BatchRows(RowCursor cursor, int maxRows, StampBatch batch, Runnable progress) {
             this.cursor = cursor;
             this.maxRows = maxRows;
             this.batch = batch;
+            this.progress = progress;
         }
 
         @Override
@@ -516,6 +557,7 @@ final class Pusher {
             Row row = cursor.next();
             batch.add(row);
             taken++;
+            progress.run();
             return row;
         }
     }

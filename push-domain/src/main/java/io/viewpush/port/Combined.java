@@ -29,6 +29,11 @@ final class Combined implements PushListener {
     }
 
     @Override
+    public void rowsTaken(String view, long rows) {
+        each(view, l -> l.rowsTaken(view, rows));
+    }
+
+    @Override
     public void rowHeldBack(String view, HeldBackRow row) {
         each(view, l -> l.rowHeldBack(view, row));
     }

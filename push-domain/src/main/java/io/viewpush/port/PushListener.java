@@ -31,6 +31,19 @@ public interface PushListener {
     default void pushStarted(String view, PushAttempt.Trigger trigger) {
     }
 
+    /** How often {@link #rowsTaken} is called: every this many rows of a batch. */
+    int ROWS_TAKEN_EVERY = 1_000;
+
+    /**
+     * The transport has taken {@code rows} rows of this push so far, all its batches together (the
+     * rows of the batch being sent are being encoded into its request, or have been), called every
+     * {@link #ROWS_TAKEN_EVERY} rows on the pushing thread: progress within one large request, long
+     * before {@link #batchFinished} counts the batch (which may come later than the next batch's
+     * rows: batches are stamped while the next one is sent).
+     */
+    default void rowsTaken(String view, long rows) {
+    }
+
     /** A batch was sent and answered (or failed); {@code stamp} is empty-counted for failures. */
     default void batchFinished(String view, Delivery delivery, StampResult stamp) {
     }

@@ -164,6 +164,9 @@ public final class InMemoryStore implements PushStore {
             if (page.after().isPresent() && row.rowKey().compareTo(page.after().get()) <= 0) {
                 continue;
             }
+            if (page.upTo().isPresent() && row.rowKey().compareTo(page.upTo().get()) > 0) {
+                continue;
+            }
             out.add(row);
             if (page.limit() > 0 && out.size() >= page.limit()) {
                 break;

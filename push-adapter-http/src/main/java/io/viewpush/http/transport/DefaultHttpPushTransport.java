@@ -1,9 +1,6 @@
 package io.viewpush.http.transport;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.core.functions.Either;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.viewpush.PushException;
 import io.viewpush.http.json.RowJsonWriter;
 import io.viewpush.http.transport.AttemptResult.Answered;
@@ -12,7 +9,6 @@ import io.viewpush.http.transport.AttemptResult.NoAnswer;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushPolicy;
 import io.viewpush.push.PushPolicy.BodyFormat;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -76,15 +72,13 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     private static final Logger log = LoggerFactory.getLogger(HttpPushTransport.class);
     private static final ContentType FORM = ContentType.create("application/x-www-form-urlencoded", StandardCharsets.UTF_8);
     private static final ContentType JSON = ContentType.create("application/json");
-    private static final double BACKOFF_MULTIPLIER = 2.0;
-    private static final double BACKOFF_JITTER = 0.5;
 
     private final CloseableHttpClient client;
     private final ScheduledThreadPoolExecutor timer;
     private final DnsResolver resolver;
     private final EgressPolicy egress;
     private final Clock clock;
-    private final HttpPushTransport.RetrySleeper sleeper;
+    private final ViewRetries retries;
     private final Path spoolDirectory;
     private final int maxResponseBody;
     private final Duration connectTimeout;
@@ -95,7 +89,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     DefaultHttpPushTransport(HttpPushTransport.Builder b, Path spoolDirectory) {
         this.egress = b.egressPolicy;
         this.clock = b.clock;
-        this.sleeper = b.sleeper;
+        this.retries = new ViewRetries(b.retryRegistry != null ? b.retryRegistry : RetryRegistry.ofDefaults(), b.sleeper);
         this.spoolDirectory = spoolDirectory;
         this.maxResponseBody = b.maxResponseBody;
         this.connectTimeout = b.connectTimeout;
@@ -141,6 +135,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     @Override
     public EgressPolicy egressPolicy() {
         return egress;
+    }
+
+    @Override
+    public RetryRegistry retryRegistry() {
+        return retries.registry();
     }
 
     @Override
@@ -212,41 +211,12 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     /** Per-send state shared by the attempts. */
     private static final class State {
         int attempts;
-        Duration nextWait = Duration.ZERO;
-        AttemptResult last;
     }
 
     private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool) {
-        RetrySettings settings = policy.retry();
         State state = new State();
-        // The first attempt is made directly: most succeed, and need no retry set up at all.
-        AttemptResult last = attempt(view, policy, target, spool, state);
-        if (settings.maxAttempts() > 1 && shouldRetry(last, policy)) {
-            IntervalFunction backoff = settings.initialBackoff().toMillis() >= 1
-                    ? IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), BACKOFF_MULTIPLIER,
-                    BACKOFF_JITTER, settings.maxBackoff())
-                    : null;
-            state.nextWait = waitAfter(1, last, backoff, settings);
-            RetryConfig config = RetryConfig.<AttemptResult>custom()
-                    .maxAttempts(settings.maxAttempts() - 1)
-                    .retryOnResult(r -> shouldRetry(r, policy))
-                    .retryOnException(e -> false)
-                    // The wait is recorded here and slept at the start of the next attempt, through the
-                    // transport's own sleeper (resilience4j's sleep cannot be replaced per instance);
-                    // resilience4j counts from the second attempt, the backoff from the first.
-                    .intervalBiFunction((Integer attempt, Either<Throwable, AttemptResult> outcome) -> {
-                        state.nextWait = waitAfter(attempt + 1, outcome.isRight() ? outcome.get() : null, backoff,
-                                settings);
-                        return 0L;
-                    })
-                    // A result that is still a failure after the last attempt is returned, not thrown:
-                    // its status, excerpt and Retry-After belong in the Delivery. Success is decided from
-                    // the result itself below, never from "the retry returned normally".
-                    .failAfterMaxAttempts(false)
-                    .build();
-            Retry retry = Retry.of("viewpush-push", config);
-            last = retry.executeSupplier(() -> attempt(view, policy, target, spool, state));
-        }
+        AttemptResult last = retries.send(view.name(), policy.retry(), () -> attempt(view, policy, target, spool, state),
+                r -> r instanceof Answered && policy.success().isSuccess(((Answered) r).status()), target.safeUrl());
         Delivery delivery = toDelivery(last, state.attempts, policy, spool);
         if (delivery.delivered()) {
             log.debug("view '{}': delivered {} rows ({} bytes, {}) to {} in {} attempt(s): {}", view.name(),
@@ -258,53 +228,12 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return delivery;
     }
 
-    private static boolean shouldRetry(AttemptResult r, PushPolicy policy) {
-        if (r instanceof NoAnswer) {
-            return ((NoAnswer) r).retryable();
-        }
-        if (r instanceof Answered) {
-            Answered a = (Answered) r;
-            if (!isRetryableStatus(a.status())) {
-                return false;
-            }
-            return a.retryAfter().map(d -> d.compareTo(policy.retry().maxRetryAfter()) <= 0).orElse(true);
-        }
-        return false;
-    }
-
     /** HTTP 410 Gone: the endpoint is gone for good ({@link Delivery#gone()}); the engine pauses the view. */
     static final int GONE = 410;
 
-    private static boolean isRetryableStatus(int status) {
-        return status == 429 || (status >= 500 && status <= 599);
-    }
-
-    private static Duration waitAfter(int attempt, AttemptResult result, IntervalFunction backoff, RetrySettings s) {
-        if (result instanceof Answered && ((Answered) result).retryAfter().isPresent()) {
-            return ((Answered) result).retryAfter().get();
-        }
-        if (backoff == null) {
-            return Duration.ZERO;
-        }
-        long millis = Math.min(backoff.apply(attempt), s.maxBackoff().toMillis());
-        return Duration.ofMillis(Math.max(0, millis));
-    }
-
     private AttemptResult attempt(View view, PushPolicy policy, Target target, Spool spool, State state) {
-        if (!state.nextWait.isZero()) {
-            log.info("view '{}': attempt {} to {} failed ({}); retrying in {}", view.name(), state.attempts,
-                    target.safeUrl(), describe(state.last), human(state.nextWait));
-            try {
-                sleeper.sleep(state.nextWait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Interrupted(state.last);
-            }
-            state.nextWait = Duration.ZERO;
-        }
         state.attempts++;
         AttemptResult result = request(policy, target, spool);
-        state.last = result;
         log.debug("view '{}': attempt {} of {} to {} ({}): {}", view.name(), state.attempts,
                 policy.retry().maxAttempts(), target.safeUrl(), spool.webhookId(), describe(result));
         return result;
@@ -577,7 +506,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         if (s >= 200 && s < 300) {
             return a.statusText() + " is not a success: this view accepts only 200";
         }
-        if (isRetryableStatus(s) && a.retryAfter().isPresent()
+        if (ViewRetries.isRetryableStatus(s) && a.retryAfter().isPresent()
                 && a.retryAfter().get().compareTo(policy.retry().maxRetryAfter()) > 0) {
             return a.statusText() + "; the receiver asked to retry after " + human(a.retryAfter().get())
                     + ", longer than the " + human(policy.retry().maxRetryAfter()) + " waited for, so not retried";
@@ -586,13 +515,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     }
 
     private static String describe(AttemptResult r) {
-        if (r instanceof Answered) {
-            return ((Answered) r).statusText();
-        }
-        if (r instanceof NoAnswer) {
-            return ((NoAnswer) r).reason();
-        }
-        return r == null ? "-" : "interrupted";
+        return FailedAttemptException.describe(r);
     }
 
     static String human(Duration d) {

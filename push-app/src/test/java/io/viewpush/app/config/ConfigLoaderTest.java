@@ -119,6 +119,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyMayBeAListOfFieldsInKeyOrder() {
+        AppConfig c = parse(exampleWith(lineOf("    key: id"), "    key: [customer, id]"));
+        assertThat(c.views().get(0).keyFields()).containsExactly("customer", "id");
+        assertThat(oneProblem(exampleWith(lineOf("    key: id"), "    key: []"))).contains("key").contains("empty")
+                .contains("key: [actor_id, film_id]");
+        assertThat(oneProblem(exampleWith(lineOf("    key: id"), "    key: [id, nope]"))).contains("key")
+                .contains("'nope' is not one of the fields");
+        assertThat(oneProblem(exampleWith(lineOf("    key: id"), "    key: [id, {a: b}]"))).contains("key[2]")
+                .contains("must be a single value");
+    }
+
+    private static int lineOf(String text) {
+        String[] lines = CONTRACT_EXAMPLE.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].equals(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no line " + text);
+    }
+
+    @Test
     void readsEveryKeyOfTheContractExample() {
         AppConfig c = parse(CONTRACT_EXAMPLE);
         assertThat(c.database().url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/shop");

@@ -110,7 +110,16 @@ final class ApiJson {
                 g.writeStartObject();
                 g.writeStringField("name", v.name());
                 g.writeStringField("table", v.table());
-                g.writeStringField("key", v.keyField());
+                if (v.keyFields().size() == 1) {
+                    g.writeStringField("key", v.keyField());
+                } else {
+                    // a composite key: its fields in key order
+                    g.writeArrayFieldStart("key");
+                    for (String k : v.keyFields()) {
+                        g.writeString(k);
+                    }
+                    g.writeEndArray();
+                }
                 g.writeArrayFieldStart("fields");
                 for (int c = 0; c < v.columns().size(); c++) {
                     g.writeStartObject();
