@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseHolder;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.RejectedValueException;
@@ -97,15 +98,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
+        boolean singleProcess;
         try (Connection c = dataSource.getConnection()) {
             this.dialect = Dialect.of(c);
+            singleProcess = dialect == Dialect.H2 && LeaseHolders.singleProcessH2(c.getMetaData().getURL());
         } catch (SQLException e) {
             throw Errors.storage("connecting to detect the database", e);
         }
         this.settings = new Settings().withExecuteLogging(false).withRenderFormatted(false);
         this.ctx = DSL.using(dataSource, dialect.jooq(), settings);
         this.schema = new Schema(dialect);
-        this.leases = new Leases(dialect);
+        this.leases = new Leases(dialect, dialect == Dialect.POSTGRESQL ? new LeaseHolders.Session(dataSource) : null,
+                singleProcess);
         this.journal = new Journal(leases);
         this.fetchSize = b.fetchSize;
         this.stampBatchSize = b.stampBatchSize;
@@ -137,6 +141,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         if (scratchWriter != null) {
             scratchWriter.shutdown();
         }
+        leases.close();
     }
 
     Leases leases() {
@@ -201,7 +206,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
      * The newest of ViewPush's migrations (the same version number in both dialects' folders).
      * {@code MigrationCases} checks that it is the newest Flyway finds.
      */
-    static final int LATEST_MIGRATION = 4;
+    static final int LATEST_MIGRATION = 5;
 
     /**
      * Whether every one of ViewPush's migrations up to {@link #LATEST_MIGRATION} has been applied
@@ -760,6 +765,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             return leases.tryAcquire(ctx, view, owner, ttl);
         } catch (DataAccessException e) {
             throw Errors.storage("acquiring the lease of view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<LeaseHolder> leaseHolder(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return leases.holder(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading who holds the lease of view '" + view + "'", e);
         }
     }
 

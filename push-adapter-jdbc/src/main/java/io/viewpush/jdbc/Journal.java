@@ -150,6 +150,10 @@ final class Journal {
                 if (sql == RECORD_FAILURE_AND_RELEASE) {
                     ps.setString(++i, a.reason());
                 }
+                if (sql != RECORD_AND_RELEASE) {
+                    ps.setObject(++i, seconds(a.intervalStart()));
+                    ps.setInt(++i, a.intervalStart().getNano());
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1) > 0;
@@ -175,12 +179,15 @@ final class Journal {
             + "viewpush_history as (%s) "
             + "select count(*) from viewpush_released";
 
-    /** A success moves the start and the success on and resets the failures (see {@link PushHistory#after}). */
+    /**
+     * A success moves the start (the attempt's {@link PushAttempt#intervalStart()}) and the success
+     * (its start) on and resets the failures (see {@link PushHistory#after}).
+     */
     private static final String RECORD_SUCCESS_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
             "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_success,"
-                    + " last_success_nano, consecutive_failures) select v, t, n, t, n, 0"
+                    + " last_success_nano, consecutive_failures) select v, s, sn, t, n, 0"
                     + " from viewpush_released, (select cast(? as varchar) as v, cast(? as timestamptz) as t,"
-                    + " cast(? as integer) as n) as a"
+                    + " cast(? as integer) as n, cast(? as timestamptz) as s, cast(? as integer) as sn) as a"
                     + " on conflict (view_name) do update set last_start = excluded.last_start,"
                     + " last_start_nano = excluded.last_start_nano, last_success = excluded.last_success,"
                     + " last_success_nano = excluded.last_success_nano, consecutive_failures = 0,"
@@ -190,9 +197,10 @@ final class Journal {
     private static final String RECORD_FAILURE_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
             "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_failure,"
                     + " last_failure_nano, last_failure_reason, consecutive_failures, failing_since,"
-                    + " failing_since_nano) select v, t, n, t, n, r, 1, t, n"
+                    + " failing_since_nano) select v, s, sn, t, n, r, 1, t, n"
                     + " from viewpush_released, (select cast(? as varchar) as v, cast(? as timestamptz) as t,"
-                    + " cast(? as integer) as n, cast(? as text) as r) as a"
+                    + " cast(? as integer) as n, cast(? as text) as r, cast(? as timestamptz) as s,"
+                    + " cast(? as integer) as sn) as a"
                     + " on conflict (view_name) do update set last_start = excluded.last_start,"
                     + " last_start_nano = excluded.last_start_nano, last_failure = excluded.last_failure,"
                     + " last_failure_nano = excluded.last_failure_nano,"

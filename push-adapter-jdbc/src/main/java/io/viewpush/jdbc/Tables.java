@@ -21,6 +21,11 @@ final class Tables {
         static final Field<Long> FENCE = DSL.field(DSL.name("fence"), SQLDataType.BIGINT);
         static final Field<OffsetDateTime> EXPIRES_AT = DSL.field(DSL.name("expires_at"), SqlTypes.TIMESTAMP_TZ);
         static final Field<OffsetDateTime> ACQUIRED_AT = DSL.field(DSL.name("acquired_at"), SqlTypes.TIMESTAMP_TZ);
+        /** The holder's host and process id, for people. */
+        static final Field<String> HOLDER_HOST = DSL.field(DSL.name("holder_host"), SQLDataType.VARCHAR);
+        static final Field<Long> HOLDER_PID = DSL.field(DSL.name("holder_pid"), SQLDataType.BIGINT);
+        /** What shows that the holder lives (see {@link LeaseHolders}). */
+        static final Field<Long> HOLDER_SESSION = DSL.field(DSL.name("holder_session"), SQLDataType.BIGINT);
 
         private Lease() {
         }

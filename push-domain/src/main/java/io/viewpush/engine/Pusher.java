@@ -111,7 +111,8 @@ final class Pusher {
             return finish(failedBeforeSending(view, trigger, started, e));
         }
         if (begun.isEmpty()) {
-            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD, "another engine is pushing this view"));
+            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD,
+                    "another engine is pushing this view" + holder(view)));
         }
         PushSession session = begun.get();
         keeper.hold(view.name(), session);
@@ -217,6 +218,15 @@ final class Pusher {
         }
     }
 
+    /** @return who holds the view's lease, for the message, or nothing when the store cannot say */
+    private String holder(View view) {
+        try {
+            return store.leaseHolder(view.name()).map(h -> " (" + h.describe() + ")").orElse("");
+        } catch (StorageException e) {
+            return "";
+        }
+    }
+
     private boolean hasRows(View view, Snapshot snapshot) {
         try (RowCursor probe = store.open(view, snapshot, Page.first(1))) {
             return probe.hasNext();
@@ -227,6 +237,8 @@ final class Pusher {
                                          PushSession session, BooleanSupplier stopping, BooleanSupplier abandoned) {
         Totals t = new Totals();
         Stamping stamping = new Stamping(view, abandoned);
+        boolean byRow = policy.response() == PushPolicy.ResponseMode.ROWS;
+        RowVerdicts verdicts = new RowVerdicts();
         Status status = Status.SUCCESS;
         Outcome outcome = Outcome.DELIVERED;
         String reason = null;
@@ -252,9 +264,21 @@ final class Pusher {
                 boolean handedOver = false;
                 Delivery d;
                 try {
-                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch, t.taken(view.name(), events));
-                    d = transport.send(view, batchRows);
+                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch, byRow,
+                            t.taken(view.name(), events));
+                    try {
+                        d = transport.send(view, batchRows);
+                    } finally {
+                        if (t.firstAnsweredAt == null) {
+                            // answered or failed: the receiver has seen this push's first request by now
+                            t.firstAnsweredAt = clock.instant();
+                        }
+                    }
                     t.add(d);
+                    if (d.delivered() && byRow) {
+                        // only now do the rows go into the batch: those the receiver accepted
+                        verdicts.take(d, batchRows.waiting(), batch);
+                    }
                     if (d.delivered()) {
                         // the last batch is stamped on this thread: there is no next batch to overlap
                         // it with, and handing it to the stamping thread costs two thread wake-ups
@@ -312,7 +336,12 @@ final class Pusher {
             outcome = Outcome.STOPPING;
             reason = "the engine stopped before a delivered batch could be stamped; its rows will be sent again";
         }
-        if (status == Status.FAILED && stamping.stampedBatches() > 0) {
+        if (verdicts.notAccepted() > 0 && status != Status.FAILED) {
+            status = Status.FAILED;
+            outcome = Outcome.RECEIVER_REJECTED_ROWS;
+        }
+        if (status == Status.FAILED && stamping.stampedBatches() > 0
+                && (outcome != Outcome.RECEIVER_REJECTED_ROWS || stamping.stamped() > 0)) {
             status = Status.PARTIAL;
         }
         HeldBack heldBack = holding == null ? HeldBack.NONE : holding.heldBack();
@@ -325,9 +354,12 @@ final class Pusher {
                 reason += "; " + heldBack.summary();
             }
         }
+        if (verdicts.notAccepted() > 0) {
+            reason += "; " + verdicts.summary();
+        }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
                 stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, outcome,
-                heldBack);
+                heldBack, Optional.ofNullable(t.firstAnsweredAt));
     }
 
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, Outcome outcome,
@@ -397,6 +429,8 @@ final class Pusher {
         long bytes;
         OptionalInt lastStatus = OptionalInt.empty();
         final List<String> webhookIds = new ArrayList<>();
+        /** When the first batch's send returned: answered, or failed. */
+        Instant firstAnsweredAt;
 
         void add(Delivery d) {
             batches++;
@@ -517,21 +551,91 @@ final class Pusher {
         }
     }
 
-    /** The rows of one batch: at most maxRows (0 = all) from the cursor, each recorded for stamping as it is taken. */
+    /**
+     * What receivers answered row by row in one push ({@link PushPolicy.ResponseMode#ROWS}): the rows
+     * not accepted are counted, and the first reasons kept for the attempt's reason (the journal, the API).
+     */
+    private static final class RowVerdicts {
+        private static final int REASONS_KEPT = 20;
+        private long rejected;
+        private long unanswered;
+        private final List<String> reasons = new ArrayList<>();
+
+        /** Adds the rows the receiver accepted (all, when it answered for the whole batch) to the batch. */
+        void take(Delivery d, List<Row> rows, StampBatch batch) {
+            if (d.rowAnswers().isEmpty()) {
+                rows.forEach(batch::add);
+                return;
+            }
+            io.viewpush.push.RowAnswers answers = d.rowAnswers().get();
+            for (Row row : rows) {
+                List<Object> key = row.rowKey().values();
+                if (answers.accepted().contains(key)) {
+                    batch.add(row);
+                } else if (answers.rejected().containsKey(key)) {
+                    rejected++;
+                    if (reasons.size() < REASONS_KEPT) {
+                        reasons.add(keyText(key) + ": " + answers.rejected().get(key));
+                    }
+                } else {
+                    unanswered++;
+                }
+            }
+        }
+
+        private static String keyText(List<Object> key) {
+            return key.size() == 1 ? String.valueOf(key.get(0)) : key.toString();
+        }
+
+        long notAccepted() {
+            return rejected + unanswered;
+        }
+
+        String summary() {
+            StringBuilder s = new StringBuilder();
+            if (rejected > 0) {
+                s.append(rejected).append(rejected == 1 ? " row" : " rows").append(" rejected by the receiver (not stamped,"
+                        + " sent again after the backoff): ").append(String.join("; ", reasons));
+                if (rejected > reasons.size()) {
+                    s.append("; …");
+                }
+            }
+            if (unanswered > 0) {
+                s.append(s.length() == 0 ? "" : "; ").append(unanswered).append(unanswered == 1 ? " row" : " rows")
+                        .append(" neither accepted nor rejected in the receiver's answer (not stamped)");
+            }
+            return s.toString();
+        }
+    }
+
+    /**
+     * The rows of one batch: at most maxRows (0 = all) from the cursor, each recorded for stamping as
+     * it is taken; or, when the receiver answers row by row, kept until its answer says which to stamp.
+     */
     private static final class BatchRows implements Iterator<Row> {
         private final RowCursor cursor;
         private final int maxRows;
         private final StampBatch batch;
         private final Runnable progress;
+        private final List<Row> waiting;
         private int taken;
         private boolean cursorEnded;
 
-        /** @param progress told of each row the transport takes */
-        BatchRows(RowCursor cursor, int maxRows, StampBatch batch, Runnable progress) {
+        /**
+         * @param untilAnswered keep the rows until the receiver's answer (answers row by row)
+         * @param progress      told of each row the transport takes
+         */
+        BatchRows(RowCursor cursor, int maxRows, StampBatch batch, boolean untilAnswered, Runnable progress) {
             this.cursor = cursor;
             this.maxRows = maxRows;
             this.batch = batch;
             this.progress = progress;
+            this.waiting = untilAnswered ? new ArrayList<>() : null;
+        }
+
+        /** @return the rows kept until the receiver's answer (answers row by row) */
+        List<Row> waiting() {
+            return waiting;
         }
 
         @Override
@@ -555,7 +659,11 @@ final class Pusher {
                 throw new NoSuchElementException();
             }
             Row row = cursor.next();
-            batch.add(row);
+            if (waiting != null) {
+                waiting.add(row);
+            } else {
+                batch.add(row);
+            }
             taken++;
             progress.run();
             return row;

@@ -382,7 +382,10 @@ final class Scheduler {
         }
         if (idle && !woken) {
             PushPolicy policy = s.view.push().orElseThrow();
-            Duration recheck = policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;
+            // held by another engine: look again after the poll interval, so that a holder that died
+            // (and whose lease the store lets go at once) is taken over within about that long
+            boolean held = attempt != null && attempt.outcome() == Outcome.LEASE_HELD;
+            Duration recheck = !held && policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;
             Instant base = attempt == null ? clock.instant() : attempt.startedAt();
             Instant floor = base.plus(recheck);
             if (floor.isAfter(due)) {

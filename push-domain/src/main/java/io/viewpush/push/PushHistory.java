@@ -9,7 +9,9 @@ import java.util.Optional;
  * shows it.
  *
  * @param view                the view's name
- * @param lastStart           when the last push that read rows started
+ * @param lastStart           what the minimum interval and the backoff count from: when the last push
+ *                            that sent rows had its first request answered (or failed), or started if
+ *                            it sent none ({@link PushAttempt#intervalStart()})
  * @param lastSuccess         when the last successful push started
  * @param lastFailure         when the last failed push started
  * @param lastFailureReason   why it failed
@@ -52,11 +54,11 @@ public record PushHistory(String view, Optional<Instant> lastStart, Optional<Ins
     public PushHistory after(PushAttempt attempt) {
         switch (attempt.status()) {
             case SUCCESS:
-                return new PushHistory(view, Optional.of(attempt.startedAt()), Optional.of(attempt.startedAt()),
+                return new PushHistory(view, Optional.of(attempt.intervalStart()), Optional.of(attempt.startedAt()),
                         lastFailure, lastFailureReason, 0, Optional.empty());
             case FAILED:
             case PARTIAL:
-                return new PushHistory(view, Optional.of(attempt.startedAt()), lastSuccess,
+                return new PushHistory(view, Optional.of(attempt.intervalStart()), lastSuccess,
                         Optional.of(attempt.startedAt()), Optional.of(attempt.reason()), consecutiveFailures + 1,
                         consecutiveFailures > 0 && failingSince.isPresent() ? failingSince
                                 : Optional.of(attempt.startedAt()));

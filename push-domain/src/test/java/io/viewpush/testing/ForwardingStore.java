@@ -46,6 +46,11 @@ public class ForwardingStore implements PushStore {
     }
 
     @Override
+    public Optional<io.viewpush.port.LeaseHolder> leaseHolder(String view) {
+        return delegate.leaseHolder(view);
+    }
+
+    @Override
     public java.time.ZoneId sessionZone() {
         return delegate.sessionZone();
     }

@@ -547,6 +547,18 @@ public final class InMemoryStore implements PushStore {
         return Optional.of(new LeaseToken(view, owner, fence));
     }
 
+    /** The holder of an unexpired lease: its owner and expiry (this store knows no hosts or processes). */
+    @Override
+    public synchronized Optional<io.viewpush.port.LeaseHolder> leaseHolder(String view) {
+        requireReachable();
+        Lease l = leases.get(view);
+        if (l == null || !l.expiresAt.isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(new io.viewpush.port.LeaseHolder(l.owner, Optional.empty(), java.util.OptionalLong.empty(),
+                Optional.empty(), l.expiresAt));
+    }
+
     private synchronized boolean renew(LeaseToken token, Duration ttl) {
         requireReachable();
         if (!holds(token)) {

@@ -42,6 +42,7 @@ public final class RecordingTransport implements PushTransport {
     private final List<Batch> batches = new ArrayList<>();
     private final Deque<Integer> scripted = new ArrayDeque<>();
     private volatile Consumer<List<Row>> onSend = rows -> { };
+    private volatile java.util.function.Function<List<Row>, io.viewpush.push.RowAnswers> rowAnswers;
     private volatile boolean closed;
 
     /** The next {@code count} batches fail with {@code status} (e.g. 500); later ones succeed. */
@@ -69,6 +70,15 @@ public final class RecordingTransport implements PushTransport {
         return this;
     }
 
+    /**
+     * Answers each delivered batch row by row, as a receiver of a view with
+     * {@code response: rows} may: {@code answers} says which of the batch's rows it accepted and rejected.
+     */
+    public RecordingTransport answerRows(java.util.function.Function<List<Row>, io.viewpush.push.RowAnswers> answers) {
+        this.rowAnswers = answers;
+        return this;
+    }
+
     @Override
     public Delivery send(View view, Iterator<Row> rows) {
         List<Row> list = new ArrayList<>();
@@ -90,6 +100,10 @@ public final class RecordingTransport implements PushTransport {
         if (!ok && status == GONE) {
             return Delivery.gone(OptionalInt.of(status), "the receiver answered " + status + " Gone", list.size(), bytes,
                     id, 1, "");
+        }
+        java.util.function.Function<List<Row>, io.viewpush.push.RowAnswers> answers = rowAnswers;
+        if (ok && answers != null) {
+            return Delivery.delivered(status, status + "", list.size(), bytes, id, 1, "").withRowAnswers(answers.apply(list));
         }
         return ok ? Delivery.delivered(status, status + "", list.size(), bytes, id, 1, "")
                 : Delivery.failed(OptionalInt.of(status), "the receiver answered " + status, list.size(), bytes, id, 1,

@@ -450,7 +450,9 @@ public final class Assembly implements AutoCloseable {
         hc.setJdbcUrl(db.url());
         db.user().ifPresent(hc::setUsername);
         db.password().ifPresent(hc::setPassword);
-        hc.setMaximumPoolSize(db.poolSize());
+        // PostgreSQL: plus the one connection the store keeps open to show other instances it lives
+        // (its leases are taken over at once when that session ends)
+        hc.setMaximumPoolSize(db.poolSize() + (db.isPostgres() ? 1 : 0));
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
         if (metrics != null) {

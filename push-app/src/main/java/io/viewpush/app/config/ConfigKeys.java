@@ -218,7 +218,8 @@ final class ConfigKeys {
                     + " database (write it idempotently: `CREATE TABLE IF NOT EXISTS`); handy with the embedded"
                     + " database", (d, v) -> d.init = v.reader().initFile(v)),
             ConfigKey.<DatabaseDraft>wholeNumber("poolSize", 1, 1000, DatabaseConfig.DEFAULT_POOL_SIZE,
-                    "most connections in the pool", (d, v) -> d.poolSize = v),
+                    "most connections in the pool (on PostgreSQL ViewPush opens one more, kept open while it runs:"
+                    + " through it PostgreSQL tells other instances that this one lives)", (d, v) -> d.poolSize = v),
             ConfigKey.<DatabaseDraft>text("timeZone", "the database's own zone", "zone of ViewPush's sessions (e.g."
                     + " `Europe/Berlin`), in which timestamps without time zone and dates are read, compared with"
                     + " `now()` and stamped; by default PostgreSQL's `ALTER DATABASE`/`ALTER ROLE ... SET timezone`,"
@@ -323,7 +324,10 @@ final class ConfigKeys {
                     + " only if it still has the value that was sent. Set its column at write time with `trigger` (see"
                     + " the set-ups)", (d, v) -> d.apply(b -> b.modifiedField(v.text()))).feeds("modifiedField"),
             ConfigKey.<PushDraft>duration("minInterval", false, PushPolicy.DEFAULT_MIN_INTERVAL,
-                    "least time between two push starts of the view", (d, v) -> d.apply(b -> b.minInterval(v))),
+                    "least time between two pushes of the view as the receiver sees them: a"
+                    + " push starts no sooner than this after the previous push's first request was answered (or"
+                    + " failed), so their first requests never arrive closer together, however long a push reads"
+                    + " before it sends", (d, v) -> d.apply(b -> b.minInterval(v))),
             ConfigKey.<PushDraft, PushPolicy.BodyFormat>choice("format", "format",
                     "`form`: `json=<array>` form body; `json`: the array as the body",
                     (d, v) -> d.apply(b -> b.format(v)),
@@ -335,6 +339,13 @@ final class ConfigKeys {
                     (d, v) -> d.apply(b -> b.success(v)),
                     new Choice<>("2xx", "any 2xx answer, the default", PushPolicy.SuccessRule.ANY_2XX),
                     new Choice<>("200", "exactly 200", PushPolicy.SuccessRule.EXACTLY_200)),
+            ConfigKey.<PushDraft, PushPolicy.ResponseMode>choice("response", "response", "`status`: a success answer"
+                    + " accepts the whole batch; `rows`: a success answer may list the rows it accepted and rejected,"
+                    + " and only accepted rows are stamped (see \"Answers row by row\"; needs `maxRows` 1 to 100000, as"
+                    + " the batch's rows wait in memory for the answer)",
+                    (d, v) -> d.apply(b -> b.response(v)),
+                    new Choice<>("status", "a 2xx accepts the whole batch, the default", PushPolicy.ResponseMode.STATUS),
+                    new Choice<>("rows", "a 2xx may list the rows it accepted and rejected", PushPolicy.ResponseMode.ROWS)),
             ConfigKey.<PushDraft>duration("timeout", true, PushPolicy.DEFAULT_TIMEOUT, "deadline of one request",
                     (d, v) -> d.apply(b -> b.timeout(v))),
             ConfigKey.<PushDraft>text("secret", NONE, "signs each request (Standard Webhooks); `whsec_` + base64"
@@ -394,7 +405,8 @@ final class ConfigKeys {
             ConfigKey.<EngineDraft>duration("pollInterval", true, ViewPush.Builder.DEFAULT_POLL_INTERVAL,
                     "least time between two checks of a view with nothing to send", (d, v) -> d.pollInterval = v),
             ConfigKey.<EngineDraft>duration("leaseTtl", true, ViewPush.Builder.DEFAULT_LEASE_TTL, "how long a view's"
-                    + " lease lasts unless renewed; a crashed instance's views are taken over after it",
+                    + " lease lasts unless renewed; an instance that is alive but cut off (or paused) loses its views"
+                    + " after it; a crashed one's are taken over at once (see Operations)",
                     (d, v) -> d.leaseTtl = v),
             ConfigKey.<EngineDraft>duration("shutdownTimeout", true, ViewPush.Builder.DEFAULT_SHUTDOWN_TIMEOUT,
                     "how long a stop waits for the push in flight", (d, v) -> d.shutdownTimeout = v),

@@ -324,6 +324,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void answersRowByRowAreReadFromPushResponseAndNeedABoundedBatch() {
+        AppConfig rows = parse(CONTRACT_EXAMPLE.replace("      maxRows: 0", "      maxRows: 50\n      response: rows"));
+        assertThat(rows.views().get(0).push().orElseThrow().response()).isEqualTo(PushPolicy.ResponseMode.ROWS);
+        assertThat(parse(CONTRACT_EXAMPLE).views().get(0).push().orElseThrow().response())
+                .as("the default").isEqualTo(PushPolicy.ResponseMode.STATUS);
+
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("      maxRows: 0", "      maxRows: 50\n      response: row")))
+                .matches("push\\.yaml:\\d+:\\d+: view 'orders to push', push\\.response: 'row' is not a response; write"
+                        + " status .* or rows .*");
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("      maxRows: 0", "      maxRows: 0\n      response: rows")))
+                .contains("view 'orders to push', push.maxRows: ").contains("response: rows");
+    }
+
+    @Test
     void unparsableUrlNamesTheCharacter() {
         String p = oneProblem(exampleWith(30, "      url: http://exa mple.com/"));
         assertThat(p).startsWith("push.yaml:30:12: view 'orders to push', push.url:").contains("is not a URL")
