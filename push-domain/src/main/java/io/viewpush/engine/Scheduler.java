@@ -181,6 +181,10 @@ final class Scheduler {
             }
         } finally {
             s.lock.unlock();
+            if (started && !stopping) {
+                // a scheduled run that found the view held by this replay did not reschedule itself
+                scheduleAt(s, due(s));
+            }
         }
         if (!done.dryRun()) {
             events.viewReplayed(done);
