@@ -41,6 +41,52 @@ final class Errors {
         return sanitize(firstLine(msg)) + state;
     }
 
+    private static final Pattern CHECK_CONSTRAINT = Pattern.compile("check constraint \"([^\"]+)\"");
+
+    /**
+     * Why the database refused a value of a row update, in words that name no table or column (a
+     * client may see them): from the SQL state, with the constraint's name for a CHECK.
+     *
+     * @param type the column's type as a cast names it, or null
+     * @return the reason, or null when the state says nothing a client could use
+     */
+    static String why(Throwable failure, String type) {
+        SQLException sql = null;
+        for (Throwable t = failure; t != null && sql == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException) {
+                sql = (SQLException) t;
+            }
+        }
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        if (state.equals("23514") || state.equals("23513")) {
+            java.util.regex.Matcher m = CHECK_CONSTRAINT.matcher(String.valueOf(sql.getMessage()));
+            return m.find() ? "it violates the check constraint \"" + m.group(1) + "\""
+                    : "it violates a check constraint: " + firstLine(String.valueOf(sql.getMessage()));
+        }
+        switch (state) {
+            case "23502":
+                return "it cannot be empty";
+            case "23505":
+                return "another row already has this value, which must be unique";
+            case "23503":
+                return "it refers to a row that does not exist";
+            case "22001":
+                return "it is too long";
+            case "22003":
+                return "it is out of range";
+            case "22P02":
+            case "22007":
+            case "22008":
+            case "22023":
+            case "22P05":
+            case "22021":
+                return type == null ? "the database cannot read it as a value of its type"
+                        : "the database cannot read it as " + type;
+            default:
+                return null;
+        }
+    }
+
     private static String firstLine(String s) {
         String trimmed = s.strip();
         int nl = trimmed.indexOf('\n');

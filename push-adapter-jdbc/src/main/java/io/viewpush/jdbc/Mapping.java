@@ -25,12 +25,26 @@ final class Mapping {
     /** Statements rendered once for this mapping (reads, stamps), dropped with it when the table changes. */
     private final java.util.concurrent.ConcurrentHashMap<Object, Object> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The database's own description of the columns that need one ({@link ColumnTypes}), by field. */
+    private final Map<String, ColumnType> columnTypes;
+
     Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types) {
+        this(dialect, table, byField, types, Map.of());
+    }
+
+    Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types,
+            Map<String, ColumnType> columnTypes) {
         this.dialect = dialect;
         this.table = table;
         this.byField = Map.copyOf(byField);
         this.types = Map.copyOf(types);
+        this.columnTypes = Map.copyOf(columnTypes);
         this.jooqTable = DSL.table(tableName());
+    }
+
+    /** @return the database's description of the field's column type, when it has one */
+    java.util.Optional<ColumnType> columnType(String field) {
+        return java.util.Optional.ofNullable(columnTypes.get(field));
     }
 
     private Name tableName() {
@@ -100,7 +114,8 @@ final class Mapping {
         if (t == ValueType.TEXT && column(field).isCharacter()) {
             return DSL.rtrim(raw.cast(SQLDataType.VARCHAR));
         }
-        return raw;
+        ColumnType c = columnTypes.get(field);
+        return c == null ? raw : dialect.columnTypes().read(raw, c);
     }
 
     /**
@@ -109,6 +124,9 @@ final class Mapping {
      */
     Field<?> inColumnType(String field, Field<?> scratch) {
         Schema.Column c = column(field);
+        if (type(field) == ValueType.UUID) {
+            return scratch.cast(SQLDataType.UUID);
+        }
         if (type(field) == ValueType.NUMBER && c.isInteger()) {
             switch (c.jdbcType()) {
                 case Types.BIGINT:

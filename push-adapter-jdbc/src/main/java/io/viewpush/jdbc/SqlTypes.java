@@ -37,6 +37,23 @@ final class SqlTypes {
                 return TIMESTAMP_TZ;
             case DATE:
                 return DATE;
+            case UUID:
+                return SQLDataType.UUID;
+            case BYTES:
+                return SQLDataType.VARBINARY;
+            case FLOAT:
+                return SQLDataType.DOUBLE;
+            case TIME:
+                return SQLDataType.LOCALTIME;
+            case TIME_TZ:
+                return SQLDataType.OFFSETTIME;
+            case ENUM:
+            case JSON:
+            case ARRAY:
+            case INTERVAL:
+            case OTHER:
+                // read as their text (ColumnTypes.read)
+                return TEXT;
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }

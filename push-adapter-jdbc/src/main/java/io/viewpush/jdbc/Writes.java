@@ -33,17 +33,33 @@ final class Writes {
                     : column.jdbcType() == Types.NUMERIC || column.jdbcType() == Types.DECIMAL ? column.decimalDigits() : null;
             if (scale != null && n.stripTrailingZeros().scale() > scale) {
                 throw new RejectedValueException(field, where + " cannot hold " + n.toPlainString() + " exactly: it is "
-                        + column.describe() + (column.isInteger() ? "" : " with " + scale + " decimal places"));
+                        + column.describe() + (column.isInteger() ? "" : " with " + scale + " decimal places"),
+                        "it holds " + (column.isInteger() ? "whole numbers" : "numbers with at most " + scale
+                                + " decimal places") + ", not " + n.toPlainString());
             }
         }
-        if (v instanceof String && column.jdbcType() != Types.CLOB && column.jdbcType() != Types.NCLOB
+        java.util.Optional<ColumnType> columnType = mapping.columnType(field);
+        if (columnType.isPresent() && columnType.get().generated()) {
+            throw new RejectedValueException(field, where + " is a generated column: the database computes it, and"
+                    + " nobody can write it", "it is computed by the database and cannot be written");
+        }
+        if (type == ValueType.ENUM && v != null && columnType.isPresent() && !columnType.get().labels().isEmpty()
+                && !columnType.get().labels().contains(v)) {
+            throw new RejectedValueException(field, where + " cannot hold '" + v + "': it is "
+                    + columnType.get().describe() + ", whose labels are " + columnType.get().labels(),
+                    "'" + v + "' is not one of its labels " + columnType.get().labels());
+        }
+        if (type == ValueType.TEXT && v instanceof String && column.jdbcType() != Types.CLOB && column.jdbcType() != Types.NCLOB
                 && column.size() > 0 && column.size() < Integer.MAX_VALUE) {
             String s = (String) v;
             long length = mapping.dialect().textLength(s);
             if (length > column.size()) {
                 throw new RejectedValueException(field, where + " holds at most " + column.size() + " characters, not "
-                        + length);
+                        + length, "it holds at most " + column.size() + " characters, not " + length);
             }
+        }
+        if (columnType.isPresent() && columnType.get().type().isPresent()) {
+            return mapping.dialect().columnTypes().write(v, columnType.get(), mapping, field, where);
         }
         return DSL.val(v, (DataType) SqlTypes.of(type));
     }

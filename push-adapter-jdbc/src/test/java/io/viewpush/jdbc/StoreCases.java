@@ -87,7 +87,7 @@ abstract class StoreCases {
 
     /** @return the view bound to the types the store reads */
     View bind(ViewDefinition definition) {
-        return definition.bind(store.fieldTypes(definition));
+        return definition.bind(store.fieldTypes(definition), store.enumLabels(definition));
     }
 
     List<Row> readAll(View view) {

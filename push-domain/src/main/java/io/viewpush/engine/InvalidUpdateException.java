@@ -32,6 +32,7 @@ public class InvalidUpdateException extends PushException {
 
     private final Reason reason;
     private final String field;
+    private final String why;
 
     /**
      * @param reason  why the update was refused
@@ -39,9 +40,23 @@ public class InvalidUpdateException extends PushException {
      * @param message what is wrong with it, in words for people
      */
     public InvalidUpdateException(Reason reason, String field, String message) {
+        this(reason, field, message, null);
+    }
+
+    /**
+     * @param why for {@link Reason#REFUSED_BY_STORE}: why the column cannot hold the value, in words safe
+     *            to show a client ({@link io.viewpush.port.RejectedValueException#why()}); null when unknown
+     */
+    public InvalidUpdateException(Reason reason, String field, String message, String why) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.field = field;
+        this.why = why;
+    }
+
+    /** @return why the store could not hold the value, safe to show a client; empty when unknown */
+    public java.util.Optional<String> why() {
+        return java.util.Optional.ofNullable(why);
     }
 
     /** @return why the update was refused */

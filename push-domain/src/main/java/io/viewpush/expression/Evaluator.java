@@ -114,6 +114,25 @@ final class Evaluator {
         if (a instanceof LocalDate && b instanceof LocalDate) {
             return ((LocalDate) a).compareTo((LocalDate) b);
         }
+        if (a instanceof java.util.UUID && b instanceof java.util.UUID) {
+            // unsigned, byte by byte: the order PostgreSQL and H2 give uuid columns (UUID.compareTo is signed)
+            java.util.UUID x = (java.util.UUID) a;
+            java.util.UUID y = (java.util.UUID) b;
+            int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+            return high != 0 ? high : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+        }
+        if (a instanceof Double && b instanceof Double) {
+            return Double.compare((Double) a, (Double) b);
+        }
+        if (a instanceof java.time.LocalTime && b instanceof java.time.LocalTime) {
+            return ((java.time.LocalTime) a).compareTo((java.time.LocalTime) b);
+        }
+        if (a instanceof java.time.OffsetTime && b instanceof java.time.OffsetTime) {
+            return ((java.time.OffsetTime) a).compareTo((java.time.OffsetTime) b);
+        }
+        if (a instanceof byte[] && b instanceof byte[]) {
+            return java.util.Arrays.compareUnsigned((byte[]) a, (byte[]) b);
+        }
         throw new IllegalArgumentException("cannot compare a " + a.getClass().getSimpleName() + " with a "
                 + b.getClass().getSimpleName() + "; values of one ValueType are needed");
     }

@@ -1,5 +1,6 @@
 package io.viewpush.expression;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -50,6 +51,19 @@ public final class Expressions {
      */
     public static Expression check(String source, Expression expression, Map<String, ValueType> fieldTypes) {
         return TypeChecker.check(source, expression, fieldTypes);
+    }
+
+    /**
+     * {@link #check(String, Expression, Map)} with the labels of enum fields: a text literal compared
+     * with an enum field must be one of its labels, and {@code < <= > >=} follow their order.
+     *
+     * @param enumLabels the labels of each field of type {@link ValueType#ENUM}, in their type's order;
+     *                   a field missing here accepts any label for {@code =} / {@code !=} and has no order
+     * @throws ExpressionException also for a label the field's type does not have (naming its labels)
+     */
+    public static Expression check(String source, Expression expression, Map<String, ValueType> fieldTypes,
+                                   Map<String, List<String>> enumLabels) {
+        return TypeChecker.check(source, expression, fieldTypes, enumLabels);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,16 +47,25 @@ final class TypeChecker {
 
     private final String source;
     private final Map<String, ValueType> fieldTypes;
+    private final Map<String, List<String>> enumLabels;
 
-    private TypeChecker(String source, Map<String, ValueType> fieldTypes) {
+    private TypeChecker(String source, Map<String, ValueType> fieldTypes, Map<String, List<String>> enumLabels) {
         this.source = source;
         this.fieldTypes = fieldTypes;
+        this.enumLabels = enumLabels;
     }
 
     static Expression check(String source, Expression expression, Map<String, ValueType> fieldTypes) {
+        return check(source, expression, fieldTypes, Map.of());
+    }
+
+    static Expression check(String source, Expression expression, Map<String, ValueType> fieldTypes,
+                            Map<String, List<String>> enumLabels) {
         Objects.requireNonNull(expression, "expression");
         Objects.requireNonNull(fieldTypes, "fieldTypes");
-        return new TypeChecker(source == null ? Trees.format(expression) : source, fieldTypes).visit(expression).expression;
+        Objects.requireNonNull(enumLabels, "enumLabels");
+        return new TypeChecker(source == null ? Trees.format(expression) : source, fieldTypes, enumLabels)
+                .visit(expression).expression;
     }
 
     static ValueType typeOf(Expression expression, Map<String, ValueType> fieldTypes) {
@@ -144,12 +154,153 @@ final class TypeChecker {
         } else if (isTextLiteral(right) && left.type.isTemporal()) {
             right = temporalLiteral((Expression.Literal) right.expression, left.type);
         }
+        if (isTextLiteral(left) && readsTextLiterals(right.type)) {
+            left = textLiteralAs((Expression.Literal) left.expression, right);
+        } else if (isTextLiteral(right) && readsTextLiterals(left.type)) {
+            right = textLiteralAs((Expression.Literal) right.expression, left);
+        }
+        for (Typed side : List.of(left, right)) {
+            if (!side.type.hasEquality()) {
+                throw error(c.position(), "cannot compare " + describe(left.expression) + " with "
+                        + describe(right.expression) + " at " + c.position() + ": " + describe(side.expression) + " is "
+                        + withArticle(side.type) + ", which has no order and no equality in expressions;"
+                        + " test it with 'is empty' or 'is not empty'");
+            }
+        }
         if (left.type != right.type) {
             throw error(c.position(), "cannot compare " + describe(left.expression) + " (" + left.type.label()
                     + ") with " + describe(right.expression) + " (" + right.type.label() + ") at " + c.position());
         }
+        ValueType t = left.type;
+        boolean ordering = c.operator() != Expression.Operator.EQ && c.operator() != Expression.Operator.NE;
+        if (t == ValueType.ENUM) {
+            return enumComparison(c, left, right, ordering);
+        }
+        if (ordering && !t.isOrdered()) {
+            throw error(c.position(), "cannot use '" + c.operator().symbol() + "' on " + describe(left.expression)
+                    + " at " + c.position() + ": " + withArticle(t) + " has no order; use = or !=");
+        }
         return bool(new Expression.Comparison(c.operator(), left.expression, right.expression, c.position()));
     }
+
+    /** Types whose values a text literal may stand for: the literal is read as a value of the type. */
+    private static boolean readsTextLiterals(ValueType t) {
+        return t == ValueType.UUID || t == ValueType.ENUM || t == ValueType.OTHER;
+    }
+
+    /** A text literal compared with a UUID, an enum label or a value sent as text, read as a value of that type. */
+    private Typed textLiteralAs(Expression.Literal literal, Typed other) {
+        String text = (String) literal.value();
+        switch (other.type) {
+            case UUID:
+                return new Typed(new Expression.Literal(parseUuid(text).orElseThrow(() -> error(literal.position(),
+                        describe(literal) + " at " + literal.position() + " is not a uuid; write one like"
+                                + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'")), ValueType.UUID, literal.position()),
+                        ValueType.UUID);
+            case ENUM: {
+                List<String> labels = labelsOf(other.expression);
+                if (labels != null && !labels.contains(text)) {
+                    throw error(literal.position(), describe(literal) + " at " + literal.position()
+                            + " is not a label of " + describe(other.expression) + "; its labels are "
+                            + labelList(labels));
+                }
+                return new Typed(new Expression.Literal(text, ValueType.ENUM, literal.position()), ValueType.ENUM);
+            }
+            default:
+                return new Typed(new Expression.Literal(text, other.type, literal.position()), other.type);
+        }
+    }
+
+    /**
+     * {@code =} and {@code !=} compare labels; an order compares a field with a label in its type's
+     * order, written as the labels it admits: {@code {rating} < 'PG'} is
+     * {@code {rating} is empty or {rating} = 'G'} (empty sorts first), which SQL and the evaluator
+     * both compute as they compute text.
+     */
+    private Typed enumComparison(Expression.Comparison c, Typed left, Typed right, boolean ordering) {
+        List<String> leftLabels = labelsOf(left.expression);
+        List<String> rightLabels = labelsOf(right.expression);
+        if (leftLabels != null && rightLabels != null && !leftLabels.equals(rightLabels)) {
+            throw error(c.position(), "cannot compare " + describe(left.expression) + " with "
+                    + describe(right.expression) + " at " + c.position() + ": they are labels of different enum types ("
+                    + labelList(leftLabels) + " and " + labelList(rightLabels) + ")");
+        }
+        if (!ordering) {
+            return bool(new Expression.Comparison(c.operator(), left.expression, right.expression, c.position()));
+        }
+        Expression.Operator op = c.operator();
+        Typed field = left;
+        Typed label = right;
+        if (left.expression instanceof Expression.Literal) {
+            field = right;
+            label = left;
+            op = op == Expression.Operator.LT ? Expression.Operator.GT : op == Expression.Operator.LE
+                    ? Expression.Operator.GE : op == Expression.Operator.GT ? Expression.Operator.LT : Expression.Operator.LE;
+        }
+        List<String> labels = labelsOf(field.expression);
+        if (!(label.expression instanceof Expression.Literal) || labels == null) {
+            throw error(c.position(), "cannot use '" + c.operator().symbol() + "' between " + describe(left.expression)
+                    + " and " + describe(right.expression) + " at " + c.position()
+                    + ": enum labels are ordered against a label written as text, such as {field} < 'label'");
+        }
+        int at = labels.indexOf((String) ((Expression.Literal) label.expression).value());
+        int p = c.position();
+        Expression result = null;
+        if (op == Expression.Operator.LT || op == Expression.Operator.LE) {
+            result = new Expression.IsEmpty(field.expression, false, p);
+        }
+        int count = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            boolean admitted;
+            switch (op) {
+                case LT:
+                    admitted = i < at;
+                    break;
+                case LE:
+                    admitted = i <= at;
+                    break;
+                case GT:
+                    admitted = i > at;
+                    break;
+                default:
+                    admitted = i >= at;
+                    break;
+            }
+            if (admitted) {
+                count++;
+                Expression eq = new Expression.Comparison(Expression.Operator.EQ, field.expression,
+                        new Expression.Literal(labels.get(i), ValueType.ENUM, label.expression.position()), p);
+                result = result == null ? eq : new Expression.Or(result, eq, p);
+            }
+        }
+        if (count == labels.size()) {
+            // every label: with empty, always true; without it, any value
+            return bool(op == Expression.Operator.LT || op == Expression.Operator.LE
+                    ? new Expression.Literal(true, ValueType.BOOLEAN, p) : new Expression.IsEmpty(field.expression, true, p));
+        }
+        return bool(result == null ? new Expression.Literal(false, ValueType.BOOLEAN, p) : result);
+    }
+
+    /** @return the labels of the enum type of a field, in their order; null when they are not known */
+    private List<String> labelsOf(Expression e) {
+        return e instanceof Expression.FieldRef ? enumLabels.get(((Expression.FieldRef) e).name()) : null;
+    }
+
+    private static String labelList(List<String> labels) {
+        return labels.stream().map(l -> "'" + l.replace("'", "''") + "'").collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** @return the UUID in canonical form (8-4-4-4-12 hexadecimal digits, either case) */
+    static Optional<java.util.UUID> parseUuid(String text) {
+        String s = text.strip();
+        if (s.length() != 36 || !UUID_TEXT.matcher(s).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(java.util.UUID.fromString(s));
+    }
+
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** {@code now()} takes the type of the other side; against a text literal, the literal's form decides. */
     private Typed nowAgainst(Typed now, Typed other, Expression.Comparison c) {
@@ -249,7 +400,7 @@ final class TypeChecker {
 
     /** "text", "a number", "a timestamp with time zone": how a type reads after "is". */
     static String withArticle(ValueType t) {
-        return t == ValueType.TEXT ? t.label() : "a " + t.label();
+        return t == ValueType.TEXT ? t.label() : ("aeio".indexOf(t.label().charAt(0)) >= 0 ? "an " : "a ") + t.label();
     }
 
     private static boolean isTextLiteral(Typed t) {

@@ -3,7 +3,9 @@ package io.viewpush.expression;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 
 /**
  * The types of values a field, a calculation or an expression can have. Each has exactly one Java
@@ -21,7 +23,47 @@ public enum ValueType {
     /** An instant with its offset. Java: {@link OffsetDateTime}; compared as instants. */
     TIMESTAMP_TZ(OffsetDateTime.class, "timestamp with time zone"),
     /** A calendar date. Java: {@link LocalDate}. */
-    DATE(LocalDate.class, "date");
+    DATE(LocalDate.class, "date"),
+    /**
+     * A UUID. Java: {@link java.util.UUID}; written lower case. Expressions compare it with
+     * {@code =} and {@code !=} only (a text literal is read as a UUID).
+     */
+    UUID(java.util.UUID.class, "uuid"),
+    /**
+     * A label of an enumerated type. Java: {@link String}, the label. Expressions compare it with a
+     * text literal that must be one of the type's labels; {@code < >} follow the type's order.
+     */
+    ENUM(String.class, "enum label"),
+    /** A JSON value (json, jsonb). Java: {@link String}, its JSON text, written into the row JSON as it is. No order. */
+    JSON(String.class, "json value"),
+    /**
+     * An array of any dimension. Java: {@link String}, the array as JSON text (nested arrays, empty
+     * elements {@code null}), written into the row JSON as it is. No order.
+     */
+    ARRAY(String.class, "array"),
+    /** Binary data (bytea, BINARY, VARBINARY, BLOB). Java: {@code byte[]}; written as base64. No order. */
+    BYTES(byte[].class, "binary value"),
+    /**
+     * A binary floating-point number (real, double precision). Java: {@link Double}; NaN and
+     * ±Infinity are written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+     * Expressions test it with {@code is empty} only.
+     */
+    FLOAT(Double.class, "floating-point number"),
+    /** A time of day without zone. Java: {@link LocalTime}. Expressions test it with {@code is empty} only. */
+    TIME(LocalTime.class, "time"),
+    /** A time of day with its offset. Java: {@link OffsetTime}. Expressions test it with {@code is empty} only. */
+    TIME_TZ(OffsetTime.class, "time with time zone"),
+    /**
+     * A duration. Java: {@link String}, ISO-8601 ({@code P1Y2M3DT4H5M6.5S}, each part with its own
+     * sign as the database keeps it). Expressions test it with {@code is empty} only.
+     */
+    INTERVAL(String.class, "interval"),
+    /**
+     * Any other type (inet, xml, tsvector, ranges, geometric types, ...). Java: {@link String}, the
+     * value's text form as the database writes it, which is what the row JSON carries. Expressions
+     * compare it with {@code =} and {@code !=} as that text.
+     */
+    OTHER(String.class, "value sent as text");
 
     private final Class<?> javaType;
     private final String label;
@@ -44,6 +86,23 @@ public enum ValueType {
     /** @return true for {@link #TIMESTAMP}, {@link #TIMESTAMP_TZ} and {@link #DATE} */
     public boolean isTemporal() {
         return this == TIMESTAMP || this == TIMESTAMP_TZ || this == DATE;
+    }
+
+    /**
+     * @return whether {@code < <= > >=} are defined on this type's values in the expression language:
+     *         text, numbers, booleans, dates and timestamps (enum labels are ordered by their type, which
+     *         the type checker knows)
+     */
+    public boolean isOrdered() {
+        return this == TEXT || this == NUMBER || this == BOOLEAN || isTemporal();
+    }
+
+    /**
+     * @return whether {@code =} and {@code !=} are defined on this type's values in the expression
+     *         language: the ordered types, UUIDs, enum labels and values sent as text
+     */
+    public boolean hasEquality() {
+        return isOrdered() || this == UUID || this == ENUM || this == OTHER;
     }
 
     @Override

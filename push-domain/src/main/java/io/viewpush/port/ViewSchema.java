@@ -4,6 +4,7 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.ViewDefinition;
 
+import java.util.List;
 import java.util.Map;
 
 /** Port: what type each field of a view has, as the database knows it. */
@@ -20,4 +21,18 @@ public interface ViewSchema {
      * @throws StorageException     when the database cannot be reached
      */
     Map<String, ValueType> fieldTypes(ViewDefinition definition);
+
+    /**
+     * The labels of the view's enum fields ({@link ValueType#ENUM}), each in its type's order: what
+     * a text literal compared with such a field must be, and the order {@code <} and {@code >} follow.
+     *
+     * @param definition the view
+     * @return the labels of each enum field, by field name; by default none are known (then any label
+     *         is accepted for {@code =} and {@code !=}, and enum fields have no order)
+     * @throws InvalidViewException as {@link #fieldTypes}
+     * @throws StorageException     when the database cannot be reached
+     */
+    default Map<String, List<String>> enumLabels(ViewDefinition definition) {
+        return Map.of();
+    }
 }

@@ -74,6 +74,23 @@ public final class RandomExpressions {
 
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
+    /**
+     * The labels of every {@link ValueType#ENUM} field it draws values for, in their order: pass them
+     * to {@link #booleanExpression(Map, Map, int)} and give the database's enum type these labels.
+     */
+    public static final List<String> ENUM_LABELS = List.of("G", "PG", "PG-13", "R", "NC-17");
+
+    /** Text forms of {@link ValueType#OTHER} values: inet addresses as PostgreSQL writes them. */
+    public static final List<String> OTHER_TEXTS = List.of("10.0.0.1", "10.0.0.2", "192.168.0.0/24", "::1",
+            "10.0.0.1/8", "fe80::1");
+
+    /** JSON texts of {@link ValueType#JSON} values, as PostgreSQL's jsonb writes them; {@code null} is JSON's null, not empty. */
+    public static final List<String> JSON_TEXTS = List.of("{}", "[]", "null", "{\"a\": 1}", "[1, \"x\", null]", "\"text\"");
+
+    /** The types whose values it draws by default (the types every store has kept since the first release). */
+    static final List<ValueType> CLASSIC = List.of(ValueType.TEXT, ValueType.NUMBER, ValueType.BOOLEAN,
+            ValueType.TIMESTAMP, ValueType.TIMESTAMP_TZ, ValueType.DATE);
+
     private final Random random;
     private final Map<ValueType, List<Object>> pools = new EnumMap<>(ValueType.class);
 
@@ -82,7 +99,7 @@ public final class RandomExpressions {
      */
     public RandomExpressions(Random random) {
         this.random = Objects.requireNonNull(random, "random");
-        for (ValueType t : ValueType.values()) {
+        for (ValueType t : CLASSIC) {
             List<Object> pool = new ArrayList<>();
             for (int i = 0; i < POOL_SIZE; i++) {
                 pool.add(fresh(t));
@@ -120,6 +137,9 @@ public final class RandomExpressions {
      * @return like {@link #value(ValueType)} but never {@code null}
      */
     public Object nonEmptyValue(ValueType type) {
+        if (!CLASSIC.contains(type)) {
+            return pick(otherPool(type));
+        }
         double d = random.nextDouble();
         if (d < POOL_CHANCE) {
             return pick(pools.get(type));
@@ -192,12 +212,26 @@ public final class RandomExpressions {
      *         which counts empty as false, as SQL's {@code WHERE} does
      */
     public Expression booleanExpression(Map<String, ValueType> fields, int maxDepth) {
+        return booleanExpression(fields, Map.of(), maxDepth);
+    }
+
+    /**
+     * {@link #booleanExpression(Map, int)} over fields of any type: uuids, enum labels and text forms
+     * are compared with {@code =} / {@code !=} (enum labels also ordered against a label), and every
+     * field is tested with {@code is empty} / {@code is not empty}. Values of the types beyond the
+     * first six come from small fixed sets ({@link #ENUM_LABELS}, {@link #OTHER_TEXTS},
+     * {@link #JSON_TEXTS}, a few uuids, numbers, times, bytes, intervals and arrays).
+     *
+     * @param enumLabels the labels of each enum field: {@link #ENUM_LABELS} for every one
+     */
+    public Expression booleanExpression(Map<String, ValueType> fields, Map<String, List<String>> enumLabels,
+                                        int maxDepth) {
         if (maxDepth < 0) {
             throw new IllegalArgumentException("maxDepth must be at least 0, got " + maxDepth);
         }
         Expression raw = condition(sorted(fields), maxDepth);
         String source = Expressions.format(raw);
-        Expression checked = Expressions.check(source, Expressions.parse(source), fields);
+        Expression checked = Expressions.check(source, Expressions.parse(source), fields, enumLabels);
         if (Expressions.typeOf(checked, fields) != ValueType.BOOLEAN) {
             throw new IllegalStateException("generated a non-boolean expression: " + source);
         }
@@ -250,20 +284,21 @@ public final class RandomExpressions {
     private Expression tryPredicate(List<Map.Entry<String, ValueType>> fields) {
         switch (random.nextInt(10)) {
             case 0: {
-                Map.Entry<String, ValueType> a = anyField(fields);
+                Map.Entry<String, ValueType> a = comparableField(fields);
                 if (a == null) {
                     return null;
                 }
                 Map.Entry<String, ValueType> b = fieldOf(fields, a.getValue());
-                return comparison(ref(a), ref(b));
+                return comparison(ref(a), ref(b), a.getValue().isOrdered());
             }
             case 1:
             case 2: {
-                Map.Entry<String, ValueType> a = anyField(fields);
+                Map.Entry<String, ValueType> a = comparableField(fields);
                 if (a == null) {
                     return null;
                 }
-                return comparison(ref(a), literal(a.getValue()));
+                return comparison(ref(a), literal(a.getValue()),
+                        a.getValue().isOrdered() || a.getValue() == ValueType.ENUM);
             }
             case 3: {
                 Map.Entry<String, ValueType> a = temporalField(fields);
@@ -312,7 +347,7 @@ public final class RandomExpressions {
                 if (random.nextInt(3) != 0) {
                     return null;
                 }
-                ValueType t = pick(List.of(ValueType.values()));
+                ValueType t = pick(CLASSIC);
                 return comparison(literal(t), literal(t));
             }
             default: {
@@ -326,9 +361,27 @@ public final class RandomExpressions {
     }
 
     private Expression comparison(Expression a, Expression b) {
+        return comparison(a, b, true);
+    }
+
+    /** {@code a op b} or {@code b op a}; {@code ordered}: any operator, else {@code =} or {@code !=}. */
+    private Expression comparison(Expression a, Expression b, boolean ordered) {
+        Expression.Operator op = ordered ? operator()
+                : random.nextBoolean() ? Expression.Operator.EQ : Expression.Operator.NE;
         return random.nextBoolean()
-                ? new Expression.Comparison(operator(), a, b, 1)
-                : new Expression.Comparison(operator(), b, a, 1);
+                ? new Expression.Comparison(op, a, b, 1)
+                : new Expression.Comparison(op, b, a, 1);
+    }
+
+    /** A field whose type has an equality: every type but json, arrays, bytes, floats, times and intervals. */
+    private Map.Entry<String, ValueType> comparableField(List<Map.Entry<String, ValueType>> fields) {
+        List<Map.Entry<String, ValueType>> of = new ArrayList<>();
+        for (Map.Entry<String, ValueType> f : fields) {
+            if (f.getValue().hasEquality()) {
+                of.add(f);
+            }
+        }
+        return of.isEmpty() ? null : pick(of);
     }
 
     private Expression.Operator operator() {
@@ -367,6 +420,13 @@ public final class RandomExpressions {
                         : MICROS.format(t.toLocalDateTime()).replace('T', ' ') + t.getOffset().getId();
                 return new Expression.Literal(s, ValueType.TEXT, 1);
             }
+            case UUID: {
+                String s = v.toString();
+                return new Expression.Literal(random.nextBoolean() ? s : s.toUpperCase(java.util.Locale.ROOT), ValueType.TEXT, 1);
+            }
+            case ENUM:
+            case OTHER:
+                return new Expression.Literal(v, ValueType.TEXT, 1);
             default:
                 return new Expression.Literal(v, type, 1);
         }
@@ -391,6 +451,57 @@ public final class RandomExpressions {
 
     private static Expression ref(Map.Entry<String, ValueType> field) {
         return new Expression.FieldRef(field.getKey(), 1);
+    }
+
+    /** The few values of a type beyond the first six, drawn once (lazily, so that runs over those six draw as before). */
+    private List<Object> otherPool(ValueType type) {
+        List<Object> pool = pools.get(type);
+        if (pool != null) {
+            return pool;
+        }
+        pool = new ArrayList<>();
+        switch (type) {
+            case UUID:
+                for (int i = 0; i < POOL_SIZE; i++) {
+                    pool.add(new java.util.UUID(random.nextLong(), random.nextLong()));
+                }
+                pool.add(new java.util.UUID(0, 0));
+                pool.add(new java.util.UUID(-1L, -1L));
+                break;
+            case ENUM:
+                pool.addAll(ENUM_LABELS);
+                break;
+            case OTHER:
+                pool.addAll(OTHER_TEXTS);
+                break;
+            case JSON:
+                pool.addAll(JSON_TEXTS);
+                break;
+            case ARRAY:
+                pool.addAll(List.of("[]", "[1,2]", "[null]", "[[1,2],[3,null]]"));
+                break;
+            case BYTES:
+                pool.addAll(List.of(new byte[0], new byte[]{0}, new byte[]{1, 2, (byte) 0xff}));
+                break;
+            case FLOAT:
+                pool.addAll(List.of(0.0, 0.1, -2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+                break;
+            case TIME:
+                pool.addAll(List.of(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.of(10, 15),
+                        java.time.LocalTime.of(23, 59, 59, 999_999_000)));
+                break;
+            case TIME_TZ:
+                pool.addAll(List.of(java.time.OffsetTime.of(10, 15, 0, 0, ZoneOffset.UTC),
+                        java.time.OffsetTime.of(10, 15, 0, 0, ZoneOffset.ofHours(2))));
+                break;
+            case INTERVAL:
+                pool.addAll(List.of("PT0S", "P1D", "P1Y2M3DT4H5M6.5S", "P-1DT2H"));
+                break;
+            default:
+                throw new IllegalArgumentException("no values for " + type);
+        }
+        pools.put(type, pool);
+        return pool;
     }
 
     private Map.Entry<String, ValueType> anyField(List<Map.Entry<String, ValueType>> fields) {

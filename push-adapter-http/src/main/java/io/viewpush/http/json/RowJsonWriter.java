@@ -18,6 +18,8 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -46,7 +48,16 @@ import java.util.Objects;
  *   <li>{@code DATE} → {@code "2024-01-31"};</li>
  *   <li>{@code TEXT} → a JSON string, UTF-8, characters outside ASCII written as themselves
  *       (an emoji is its 4 UTF-8 bytes, not an escaped surrogate pair); only {@code "}, {@code \}
- *       and control characters are escaped.</li>
+ *       and control characters are escaped;</li>
+ *   <li>{@code UUID} → a lower-case string; {@code ENUM} → its label; {@code INTERVAL} → an ISO-8601
+ *       duration ({@code "P1Y2M3DT4H5M6.5S"}); {@code OTHER} → the value's text form: strings;</li>
+ *   <li>{@code JSON} and {@code ARRAY} → the JSON value itself (an array's dimensions as nested
+ *       arrays, empty elements {@code null}), never a string holding JSON;</li>
+ *   <li>{@code BYTES} → a base64 string (RFC 4648, with padding, no line breaks);</li>
+ *   <li>{@code FLOAT} → a JSON number; NaN and ±Infinity, which JSON numbers cannot be, as the
+ *       strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"};</li>
+ *   <li>{@code TIME} → {@code "10:15:00"} (seconds always, a fraction when not zero);
+ *       {@code TIME_TZ} → the same with its offset ({@code "10:15:00+02:00"}).</li>
  * </ul>
  * A value the row JSON cannot carry ({@link Carriable}: text that is not valid Unicode, such as a
  * lone surrogate; a number whose scale is beyond {@value Carriable#MAX_NUMBER_SCALE}) is refused
@@ -65,6 +76,10 @@ public final class RowJsonWriter {
     public static final DateTimeFormatter TIMESTAMP_TZ_FORMAT = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     /** How {@code DATE} values are written: ISO-8601 calendar date. */
     public static final DateTimeFormatter DATE_FORMAT = DateTimeFormatter.ISO_LOCAL_DATE;
+    /** How {@code TIME} values are written: ISO-8601 local time, seconds always present. */
+    public static final DateTimeFormatter TIME_FORMAT = DateTimeFormatter.ISO_LOCAL_TIME;
+    /** How {@code TIME_TZ} values are written: ISO-8601 time with the value's offset. */
+    public static final DateTimeFormatter TIME_TZ_FORMAT = DateTimeFormatter.ISO_OFFSET_TIME;
 
     private static final RowJsonWriter INSTANCE = new RowJsonWriter();
 
@@ -309,6 +324,42 @@ public final class RowJsonWriter {
                 }
                 break;
             }
+            case UUID:
+                g.writeString(value.toString());
+                break;
+            case ENUM:
+            case INTERVAL:
+            case OTHER: {
+                String s = (String) value;
+                checkText(s, viewName, row.columns().name(i), row, "its value");
+                g.writeString(s);
+                break;
+            }
+            case JSON:
+            case ARRAY: {
+                String s = (String) value;
+                checkText(s, viewName, row.columns().name(i), row, "its value");
+                g.writeRawValue(s);
+                break;
+            }
+            case BYTES:
+                g.writeBinary((byte[]) value);
+                break;
+            case FLOAT: {
+                double d = (Double) value;
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    g.writeString(Double.toString(d));
+                } else {
+                    g.writeNumber(d);
+                }
+                break;
+            }
+            case TIME:
+                g.writeString(TIME_FORMAT.format((LocalTime) value));
+                break;
+            case TIME_TZ:
+                g.writeString(TIME_TZ_FORMAT.format((OffsetTime) value));
+                break;
             default:
                 throw new IllegalStateException("unhandled value type " + type);
         }

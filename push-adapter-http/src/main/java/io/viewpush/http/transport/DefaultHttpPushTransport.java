@@ -157,8 +157,28 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         PushPolicy policy = view.push().orElseThrow(() ->
                 new InvalidPolicyException("view '" + view.name() + "' has no push policy, so it cannot be pushed"));
         Target target = target(view.name(), policy);
-        try (Spool spool = Spool.write(spoolDirectory, view, policy.format(), rows, json)) {
-            return deliver(view, policy, target, spool);
+        // answered row by row: the batch's keys, by their text in the row JSON, to read the answer by
+        RowAnswerReader.SentKeys sent = policy.response() == PushPolicy.ResponseMode.ROWS
+                ? new RowAnswerReader.SentKeys(rows) : null;
+        try (Spool spool = Spool.write(spoolDirectory, view, policy.format(), sent != null ? sent : rows, json)) {
+            return deliver(view, policy, target, spool, sent);
+        }
+    }
+
+    /** The most bytes of an answer row by row that are read ({@code response: rows}); a longer one is malformed. */
+    static final int MAX_ROW_ANSWER_BODY = 16 * 1024 * 1024;
+
+    /** A delivered batch of a view answered row by row: which rows the answer accepted, or why it is malformed. */
+    private static Delivery byRow(Delivery d, byte[] body, RowAnswerReader.SentKeys sent) {
+        try {
+            if (body == null) {
+                throw new RowAnswerReader.MalformedAnswer("the answer is longer than " + (MAX_ROW_ANSWER_BODY / 1024 / 1024)
+                        + " MiB, or could not be read whole");
+            }
+            return RowAnswerReader.read(body, sent.keys()).map(d::withRowAnswers).orElse(d);
+        } catch (RowAnswerReader.MalformedAnswer e) {
+            return Delivery.failed(d.status(), d.reason() + ", but its answer row by row is malformed: " + e.getMessage(),
+                    d.rows(), d.bytes(), d.webhookId(), d.attempts(), Optional.empty(), d.responseExcerpt());
         }
     }
 
@@ -213,11 +233,14 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         int attempts;
     }
 
-    private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool) {
+    private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool, RowAnswerReader.SentKeys sent) {
         State state = new State();
         AttemptResult last = retries.send(view.name(), policy.retry(), () -> attempt(view, policy, target, spool, state),
                 r -> r instanceof Answered && policy.success().isSuccess(((Answered) r).status()), target.safeUrl());
         Delivery delivery = toDelivery(last, state.attempts, policy, spool);
+        if (sent != null && delivery.delivered()) {
+            delivery = byRow(delivery, ((Answered) last).body(), sent);
+        }
         if (delivery.delivered()) {
             log.debug("view '{}': delivered {} rows ({} bytes, {}) to {} in {} attempt(s): {}", view.name(),
                     spool.rows(), spool.bytes(), spool.webhookId(), target.safeUrl(), state.attempts, delivery.reason());
@@ -227,6 +250,9 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         }
         return delivery;
     }
+
+    /** HTTP 410 Gone: the endpoint is gone for good ({@link Delivery#gone()}); the engine pauses the view. */
+    static final int GONE = 410;
 
     private AttemptResult attempt(View view, PushPolicy policy, Target target, Spool spool, State state) {
         state.attempts++;
@@ -286,7 +312,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                 throw e;
             }
             try {
-                return answered(response, post, target);
+                return answered(response, post, target, policy);
             } finally {
                 try {
                     response.close();
@@ -299,13 +325,18 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         }
     }
 
-    private Answered answered(ClassicHttpResponse response, HttpPost post, Target target) {
+    private Answered answered(ClassicHttpResponse response, HttpPost post, Target target, PushPolicy policy) {
         int status = response.getCode();
         String phrase = response.getReasonPhrase();
         if (phrase == null || phrase.isBlank()) {
             phrase = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
         }
         String statusText = status + (phrase == null ? "" : " " + printable(phrase, 100));
+        if (policy.response() == PushPolicy.ResponseMode.ROWS && policy.success().isSuccess(status)) {
+            byte[] body = readWhole(response.getEntity(), post);
+            String excerpt = body == null ? "" : new String(body, 0, Math.min(body.length, maxResponseBody), StandardCharsets.UTF_8);
+            return new Answered(status, statusText, excerpt, Optional.empty(), Optional.empty(), body);
+        }
         String excerpt = readExcerpt(response.getEntity(), post);
         Optional<Duration> retryAfter = Optional.empty();
         Header ra = response.getFirstHeader("Retry-After");
@@ -325,6 +356,43 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
             }
         }
         return new Answered(status, statusText, excerpt, retryAfter, redirectHost);
+    }
+
+    /**
+     * Reads a success answered row by row whole, up to {@link #MAX_ROW_ANSWER_BODY} bytes.
+     *
+     * @return the body, or null when it was longer or could not be read (the request is then cancelled)
+     */
+    private static byte[] readWhole(HttpEntity entity, HttpPost post) {
+        if (entity == null) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(8192);
+        boolean complete = false;
+        try {
+            InputStream in = entity.getContent();
+            if (in == null) {
+                return new byte[0];
+            }
+            byte[] buffer = new byte[8192];
+            int room = MAX_ROW_ANSWER_BODY;
+            while (room >= 0) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n < 0) {
+                    complete = true;
+                    break;
+                }
+                kept.write(buffer, 0, n);
+                room -= n;
+            }
+        } catch (IOException e) {
+            return null;
+        } finally {
+            if (!complete) {
+                post.cancel();
+            }
+        }
+        return complete ? kept.toByteArray() : null;
     }
 
     /**
@@ -480,6 +548,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
             if (policy.success().isSuccess(a.status())) {
                 return Delivery.delivered(a.status(), a.statusText(), spool.rows(), spool.bytes(), spool.webhookId(),
                         attempts, a.excerpt());
+            }
+            if (a.status() == GONE) {
+                // the receiver says this endpoint is gone for good: no retry will change that
+                return Delivery.gone(OptionalInt.of(a.status()), a.statusText() + after + interrupted, spool.rows(),
+                        spool.bytes(), spool.webhookId(), attempts, a.excerpt());
             }
             return Delivery.failed(OptionalInt.of(a.status()), failureReason(a, policy) + after + interrupted,
                     spool.rows(), spool.bytes(), spool.webhookId(), attempts, a.retryAfter(), a.excerpt());

@@ -40,7 +40,10 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  *       answer, a timeout or a connection error is a failed {@link io.viewpush.push.Delivery} with a
  *       readable reason (never an exception, never a stack trace, never a secret or the URL's
  *       credentials or query). The answer's status decides; its body is read, up to
- *       {@link Builder#maxResponseBody(int)} bytes, only for the delivery's excerpt.</li>
+ *       {@link Builder#maxResponseBody(int)} bytes, only for the delivery's excerpt. For a view
+ *       answered row by row ({@link PushPolicy.ResponseMode#ROWS}) a success's body is read whole
+ *       (up to 16 MiB) and may name the rows accepted and rejected
+ *       ({@link io.viewpush.push.Delivery#rowAnswers()}); a malformed one fails the batch.</li>
  *   <li><b>Timeouts</b>: a connect timeout and a response (socket inactivity) timeout from this
  *       builder, and one overall deadline per request, {@link PushPolicy#timeout()}, enforced by a
  *       timer that aborts the request: a receiver that trickles its answer cannot extend it. If the

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.viewpush.expression.ValueType;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.config.ConfigProblem;
 import io.viewpush.app.config.ConfigWarning;
@@ -18,6 +19,7 @@ import io.viewpush.app.config.DatabaseConfig;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.app.config.Location;
 import io.viewpush.app.metrics.BacklogMetrics;
+import io.viewpush.app.metrics.PauseMetrics;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
 import io.viewpush.app.metrics.RetryMetrics;
@@ -51,6 +53,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -119,13 +122,6 @@ public final class Assembly implements AutoCloseable {
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
-            new JvmMemoryMetrics().bindTo(metrics);
-            new JvmThreadMetrics().bindTo(metrics);
-            JvmGcMetrics gc = new JvmGcMetrics();
-            gc.bindTo(metrics);
-            opened.push(gc);
-            new ProcessorMetrics().bindTo(metrics);
-            new UptimeMetrics().bindTo(metrics);
             Gauge.builder("viewpush.build.info", () -> 1).description("1, with the running version in its tag")
                     .tag("version", HttpPushTransport.VERSION).register(metrics);
             PushMetrics pushMetrics = PushMetrics.create(metrics);
@@ -136,9 +132,11 @@ public final class Assembly implements AutoCloseable {
             AtomicReference<ViewPush> built = new AtomicReference<>();
             ViewHealthMetrics health = ViewHealthMetrics.create(metrics,
                     view -> built.get() == null ? PushHistory.none(view) : built.get().status(view).history());
+            PauseMetrics pauses = PauseMetrics.create(metrics, store::paused);
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pauses.watch(v.name()));
             PushListener listener = PushListener.all(
                     PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, health,
-                    extra, new ViewLogContext());
+                    pauses, extra, new ViewLogContext());
             ViewPush engine;
             try {
                 engine = ViewPush.builder()
@@ -203,9 +201,19 @@ public final class Assembly implements AutoCloseable {
         try (HikariDataSource ds = dataSource(config.database(), sessionZone(config.database()), null)) {
             runInit(config, ds);
             JdbcPushStore store = store(ds, false, config);
+            List<ConfigWarning> sentAsText = new ArrayList<>();
             for (ViewDefinition d : config.views()) {
                 try {
-                    d.bind(store.fieldTypes(d));
+                    Map<String, ValueType> types = store.fieldTypes(d);
+                    d.bind(types, store.enumLabels(d));
+                    for (io.viewpush.view.Field f : d.fields()) {
+                        if (types.get(f.name()) == ValueType.OTHER) {
+                            sentAsText.add(new ConfigWarning(ConfigWarning.Code.SENT_AS_TEXT, config.locate(d.name(),
+                                    "fields." + f.name(), "column '" + f.column() + "' has a type with no JSON form of"
+                                            + " its own: field '" + f.name() + "' is sent as its text form, a string"
+                                            + " (as the database writes it), and compared with = and != as that text")));
+                        }
+                    }
                 } catch (InvalidViewException e) {
                     e.problems().forEach(p -> problems.add(config.locate(p)));
                 }
@@ -219,6 +227,7 @@ public final class Assembly implements AutoCloseable {
             }
             if (problems.isEmpty()) {
                 warnings.addAll(config.warnings());
+                warnings.addAll(sentAsText);
                 warnings.addAll(modifiedColumns(config, ds));
             }
         }
@@ -332,6 +341,7 @@ public final class Assembly implements AutoCloseable {
      * @throws StartupException when the address cannot be bound
      */
     public ApiServer startApi() {
+        bindJvmMetrics();
         List<ApiKey> keys = config.apiKeys().stream()
                 .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
         ApiServer api;
@@ -356,6 +366,21 @@ public final class Assembly implements AutoCloseable {
             throw new StartupException("cannot serve the API on " + config.server().host() + ":"
                     + config.server().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JVM's memory, thread, GC, processor and uptime metrics, bound only where {@code /metrics}
+     * is served: they start the JDK's management beans, a noticeable share of a one-shot command's
+     * start-up (docs/BENCHMARKS.md, start-up) that no one would scrape.
+     */
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        closeables.push(gc);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
     }
 
     /**
@@ -425,7 +450,9 @@ public final class Assembly implements AutoCloseable {
         hc.setJdbcUrl(db.url());
         db.user().ifPresent(hc::setUsername);
         db.password().ifPresent(hc::setPassword);
-        hc.setMaximumPoolSize(db.poolSize());
+        // PostgreSQL: plus the one connection the store keeps open to show other instances it lives
+        // (its leases are taken over at once when that session ends)
+        hc.setMaximumPoolSize(db.poolSize() + (db.isPostgres() ? 1 : 0));
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
         if (metrics != null) {

@@ -150,7 +150,8 @@ final class ConfigKeys {
         /** The view's name, or {@code #n} (its place in the list) while it has none. */
         String name;
         String table;
-        String key;
+        /** The key's fields in key order (one, or several for a composite key); empty while missing. */
+        List<String> keys = List.of();
         PushPolicy policy;
         boolean policyBroken;
         private final List<Consumer<ViewDefinition.Builder>> options = new ArrayList<>();
@@ -162,8 +163,8 @@ final class ConfigKeys {
 
         ViewDefinition.Builder builder() {
             ViewDefinition.Builder b = ViewDefinition.builder(name.startsWith("#") ? null : name, table);
-            if (key != null) {
-                b.key(key);
+            if (!keys.isEmpty()) {
+                b.key(keys);
             }
             options.forEach(o -> o.accept(b));
             if (policy != null) {
@@ -213,7 +214,8 @@ final class ConfigKeys {
                     + " database (write it idempotently: `CREATE TABLE IF NOT EXISTS`); handy with the embedded"
                     + " database", (d, v) -> d.init = v.reader().initFile(v)),
             ConfigKey.<DatabaseDraft>wholeNumber("poolSize", 1, 1000, DatabaseConfig.DEFAULT_POOL_SIZE,
-                    "most connections in the pool", (d, v) -> d.poolSize = v),
+                    "most connections in the pool (on PostgreSQL ViewPush opens one more, kept open while it runs:"
+                    + " through it PostgreSQL tells other instances that this one lives)", (d, v) -> d.poolSize = v),
             ConfigKey.<DatabaseDraft>text("timeZone", "the database's own zone", "zone of ViewPush's sessions (e.g."
                     + " `Europe/Berlin`), in which timestamps without time zone and dates are read, compared with"
                     + " `now()` and stamped; by default PostgreSQL's `ALTER DATABASE`/`ALTER ROLE ... SET timezone`,"
@@ -318,7 +320,10 @@ final class ConfigKeys {
                     + " only if it still has the value that was sent. Set its column at write time with `trigger` (see"
                     + " the set-ups)", (d, v) -> d.apply(b -> b.modifiedField(v.text()))).feeds("modifiedField"),
             ConfigKey.<PushDraft>duration("minInterval", false, PushPolicy.DEFAULT_MIN_INTERVAL,
-                    "least time between two push starts of the view", (d, v) -> d.apply(b -> b.minInterval(v))),
+                    "least time between two pushes of the view as the receiver sees them: a"
+                    + " push starts no sooner than this after the previous push's first request was answered (or"
+                    + " failed), so their first requests never arrive closer together, however long a push reads"
+                    + " before it sends", (d, v) -> d.apply(b -> b.minInterval(v))),
             ConfigKey.<PushDraft, PushPolicy.BodyFormat>choice("format", "format",
                     "`form`: `json=<array>` form body; `json`: the array as the body",
                     (d, v) -> d.apply(b -> b.format(v)),
@@ -330,6 +335,13 @@ final class ConfigKeys {
                     (d, v) -> d.apply(b -> b.success(v)),
                     new Choice<>("2xx", "any 2xx answer, the default", PushPolicy.SuccessRule.ANY_2XX),
                     new Choice<>("200", "exactly 200", PushPolicy.SuccessRule.EXACTLY_200)),
+            ConfigKey.<PushDraft, PushPolicy.ResponseMode>choice("response", "response", "`status`: a success answer"
+                    + " accepts the whole batch; `rows`: a success answer may list the rows it accepted and rejected,"
+                    + " and only accepted rows are stamped (see \"Answers row by row\"; needs `maxRows` 1 to 100000, as"
+                    + " the batch's rows wait in memory for the answer)",
+                    (d, v) -> d.apply(b -> b.response(v)),
+                    new Choice<>("status", "a 2xx accepts the whole batch, the default", PushPolicy.ResponseMode.STATUS),
+                    new Choice<>("rows", "a 2xx may list the rows it accepted and rejected", PushPolicy.ResponseMode.ROWS)),
             ConfigKey.<PushDraft>duration("timeout", true, PushPolicy.DEFAULT_TIMEOUT, "deadline of one request",
                     (d, v) -> d.apply(b -> b.timeout(v))),
             ConfigKey.<PushDraft>text("secret", NONE, "signs each request (Standard Webhooks); `whsec_` + base64"
@@ -346,16 +358,31 @@ final class ConfigKeys {
                     "extra wait after a failed push, doubling with each failure, reset by a success",
                     (d, v) -> d.apply(b -> b.backoffInitial(v))),
             ConfigKey.<PushDraft>duration("backoffMax", true, PushPolicy.DEFAULT_BACKOFF_MAX,
-                    "longest extra wait after failed pushes", (d, v) -> d.apply(b -> b.backoffMax(v))));
+                    "longest extra wait after failed pushes", (d, v) -> d.apply(b -> b.backoffMax(v))),
+            ConfigKey.<PushDraft>custom("pauseAfter", Kind.DURATION, "`off`", "pause the view when all its pushes"
+                    + " have failed this long (e.g. `24h`); `resume` ends the pause", ConfigReader::pushPauseAfter));
 
     static final Section<ViewDraft> VIEW = Section.of("views[]",
             ConfigKey.<ViewDraft>custom("name", Kind.TEXT, REQUIRED, "unique view name (may hold spaces)",
                     ConfigKey.readBySection()),
-            ConfigKey.<ViewDraft>text("table", REQUIRED, "the table the view selects from", (d, v) -> d.table = v.text())
+            ConfigKey.<ViewDraft>text("table", REQUIRED, "the table the view selects from: `orders`, schema-qualified `sales.orders`, or with parts in"
+                    + " double quotes for capitals, spaces, dots or non-ASCII letters as written (`'\"Sales\".\"Order"
+                    + " Lines\"'`, quoted in YAML). A bare part is matched exactly, then as the database folds"
+                    + " unquoted names, then ignoring case; an unqualified name is looked up in the schemas of the"
+                    + " connection's search path in order (PostgreSQL `search_path`, `currentSchema` in the JDBC"
+                    + " URL); `check` names the schemas when a name is ambiguous or only in a schema off the path. A"
+                    + " database view or materialized view may be the table of a pull-only view; push from a database"
+                    + " view (or write its fields) works when PostgreSQL can update it (an automatically updatable"
+                    + " view, or one with `INSTEAD OF UPDATE` triggers), and `check` says why otherwise. A"
+                    + " partitioned table is pushed like any table: rows are stamped in whichever partition holds them",
+                    (d, v) -> d.table = v.text())
                     .required(": the table the view selects from"),
-            ConfigKey.<ViewDraft>text("key", REQUIRED, "the field that identifies a row: its column must be the table's"
-                    + " primary key or have a unique index of its own (`check` says so otherwise; over a database view"
-                    + " it is trusted to be unique)", (d, v) -> d.key = v.text())
+            ConfigKey.<ViewDraft>custom("key", Kind.TEXT, REQUIRED, "the field that identifies a row (`key: id`), or several that do together, in key order (`key:"
+                    + " [actor_id, film_id]`, a composite key). Rows are read, paged and stamped in key order. The"
+                    + " key's columns must be the table's primary key or a unique index on exactly those columns (a"
+                    + " partitioned table's primary key includes its partition column): `check` says so otherwise and"
+                    + " lists the table's unique indexes; over a database view the key is trusted to be unique",
+                    ConfigReader::viewKey)
                     .required(": the field that identifies a row, e.g. key: id"),
             ConfigKey.<ViewDraft>custom("fields", Kind.MAP, REQUIRED, "field name → column; a list `[id, customer]`"
                     + " means name = column", ConfigReader::viewFields),
@@ -374,7 +401,8 @@ final class ConfigKeys {
             ConfigKey.<EngineDraft>duration("pollInterval", true, ViewPush.Builder.DEFAULT_POLL_INTERVAL,
                     "least time between two checks of a view with nothing to send", (d, v) -> d.pollInterval = v),
             ConfigKey.<EngineDraft>duration("leaseTtl", true, ViewPush.Builder.DEFAULT_LEASE_TTL, "how long a view's"
-                    + " lease lasts unless renewed; a crashed instance's views are taken over after it",
+                    + " lease lasts unless renewed; an instance that is alive but cut off (or paused) loses its views"
+                    + " after it; a crashed one's are taken over at once (see Operations)",
                     (d, v) -> d.leaseTtl = v),
             ConfigKey.<EngineDraft>duration("shutdownTimeout", true, ViewPush.Builder.DEFAULT_SHUTDOWN_TIMEOUT,
                     "how long a stop waits for the push in flight", (d, v) -> d.shutdownTimeout = v),

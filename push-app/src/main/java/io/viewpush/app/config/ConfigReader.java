@@ -309,7 +309,7 @@ final class ConfigReader {
             return problems.size() > before || d.policyBroken ? Optional.empty() : Optional.of(v);
         } catch (InvalidViewException ex) {
             for (Problem p : ex.problems()) {
-                if (isDuplicateOfReaderProblem(p, d.table, d.key, name)) {
+                if (isDuplicateOfReaderProblem(p, d.table, d.keys.isEmpty() ? null : d.keys.get(0), name)) {
                     continue;
                 }
                 problems.add(locate(name, p));
@@ -670,6 +670,31 @@ final class ConfigReader {
         });
     }
 
+    /**
+     * {@code push.pauseAfter}: pause a view whose pushes have all failed this long (a duration more
+     * than zero); {@code off}, or no key, never pauses for failures.
+     */
+    void pushPauseAfter(MapNode m, Ctx c, ConfigKeys.PushDraft d) {
+        text(m, "pauseAfter", c, false, s -> {
+            if (s.text().strip().equalsIgnoreCase("off")) {
+                d.apply(b -> b.pauseAfter(null));
+                return;
+            }
+            Optional<Duration> p = Durations.parse(s.text());
+            if (p.isEmpty() || p.get().isZero()) {
+                problem(s.at(), c, "pauseAfter", "'" + s.text() + "' is not a time to pause after; write a duration"
+                        + " more than zero such as 24h (or off, the default: never pause for failures)");
+            } else {
+                d.apply(b -> b.pauseAfter(p.get()));
+            }
+        });
+    }
+
+    /** {@code key}: one field, or a composite key as a list of fields in key order. */
+    void viewKey(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        d.keys = keyFields(m, c, d.name);
+    }
+
     void duration(MapNode m, String key, Ctx c, boolean positive, Consumer<Duration> use) {
         text(m, key, c, false, s -> {
             Optional<Duration> d = Durations.parse(s.text());
@@ -699,6 +724,42 @@ final class ConfigReader {
 
     private interface IndexedScalar {
         void accept(Scalar s, int index);
+    }
+
+    /**
+     * A view's {@code key}: one field ({@code key: id}) or a composite key, a list of fields in key
+     * order ({@code key: [actor_id, film_id]}); empty when missing or broken (the problem reported).
+     */
+    private List<String> keyFields(MapNode m, Ctx c, String view) {
+        Optional<Entry> e = m.entry("key").filter(x -> !isNull(x.value()));
+        if (e.isEmpty() || !(e.get().value() instanceof ListNode)) {
+            List<String> one = new ArrayList<>();
+            text(m, "key", c, true, s -> one.add(s.text()));
+            return one;
+        }
+        List<Node> items = ((ListNode) e.get().value()).items();
+        if (items.isEmpty()) {
+            problem(e.get().value().location(), c, "key", "the key list is empty: name the field that identifies a row"
+                    + " (key: id), or the fields that do together (key: [actor_id, film_id])");
+            return List.of();
+        }
+        List<String> fields = new ArrayList<>();
+        boolean broken = false;
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String k = "key[" + (i + 1) + "]";
+            locator.put(view, k, item.location());
+            Optional<Scalar> s = scalar(item, c, k);
+            if (s.isEmpty()) {
+                if (isNull(item)) {
+                    problem(item.location(), c, k, "a key field must not be empty");
+                }
+                broken = true;
+            } else {
+                fields.add(s.get().text());
+            }
+        }
+        return broken ? List.of() : fields;
     }
 
     private void optionalTextList(MapNode m, String key, Ctx c, String view, IndexedScalar use) {

@@ -27,7 +27,12 @@ public record ConfigWarning(Code code, ConfigProblem problem) {
          * A {@code push.secret} (or one of {@code push.secrets}) without the {@code whsec_} prefix: signed with
          * its UTF-8 bytes, which receivers using the Standard Webhooks libraries do not verify.
          */
-        SECRET_WITHOUT_WHSEC_PREFIX(true, false);
+        SECRET_WITHOUT_WHSEC_PREFIX(true, false),
+        /**
+         * A field whose column type has no JSON form of its own (inet, xml, tsvector, ranges, geometric
+         * types, ...): its text form is sent, as a string. A note.
+         */
+        SENT_AS_TEXT(false, false);
 
         private final boolean warning;
         private final boolean changesCanBeLost;

@@ -70,6 +70,31 @@ final class BenchConfig {
         return this;
     }
 
+    /** The view of scenario (6) over {@link BenchDatabase#documents}: uuid key, the jsonb document as a field. */
+    BenchConfig documentView(String name, String table, String url, int maxRows) {
+        yaml.append("  - name: ").append(name).append('\n')
+                .append("    table: ").append(table).append('\n')
+                .append("    key: id\n")
+                .append("    fields:\n")
+                .append("      id: id\n")
+                .append("      shop: shop\n")
+                .append("      doc: doc\n")
+                .append("      last modified [auto]: last_modified\n")
+                .append("      last pushed: last_pushed\n")
+                .append("    calculations:\n")
+                .append("      needs pushing: \"{last modified [auto]} > {last pushed}\"\n")
+                .append("    filters:\n")
+                .append("      - \"{needs pushing} = true\"\n")
+                .append("    push:\n")
+                .append("      url: ").append(url).append('\n')
+                .append("      stamp: last pushed\n")
+                .append("      modified: last modified [auto]\n")
+                .append("      minInterval: 1s\n")
+                .append("      maxRows: ").append(maxRows).append('\n')
+                .append("      timeout: 5m\n");
+        return this;
+    }
+
     Path write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

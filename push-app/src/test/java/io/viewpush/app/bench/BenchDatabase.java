@@ -98,6 +98,32 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /**
+     * (Re)creates {@code table} for scenario (6): {@code id uuid} primary key (from {@code md5}, so
+     * its order is not the insertion order), {@code shop}, a jsonb document of about 120 bytes
+     * (customer, amount, a nested array of lines and a nested object), {@code last_modified},
+     * {@code last_pushed}; every row needs pushing. Vacuumed, analyzed and checkpointed.
+     */
+    void documents(String table, long rows) {
+        sql("DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " ("
+                        + "id uuid PRIMARY KEY, "
+                        + "shop integer NOT NULL, "
+                        + "doc jsonb NOT NULL, "
+                        + "last_modified timestamptz NOT NULL, "
+                        + "last_pushed timestamptz)",
+                "INSERT INTO " + table + " SELECT md5(g::text)::uuid, g % 1000, jsonb_build_object("
+                        + "'customer', 'customer-' || (g::bigint * 7919 % 100000), "
+                        + "'amount', round((g % 100000) / 100.0 + 1, 2), "
+                        + "'lines', jsonb_build_array(g % 7, g % 11, null), "
+                        + "'address', jsonb_build_object('city', 'City ' || (g % 97), 'zip', lpad((g % 99999)::text, 5, '0'))), "
+                        + "timestamptz '2025-01-01 00:00:00.123456+00' + g * interval '1 millisecond', NULL "
+                        + "FROM generate_series(1, " + rows + ") g",
+                partialIndex(table),
+                "VACUUM (FREEZE, ANALYZE) " + table,
+                "CHECKPOINT");
+    }
+
+    /**
      * The index a careful operator creates for the view's filter: only the rows that need pushing,
      * in the view's key order (a key that cannot be empty is ordered plainly; a nullable one would
      * need {@code NULLS FIRST}), so "anything to send?" reads one index page and a push reads its

@@ -49,6 +49,8 @@ final class HandWrittenPipeline {
     private final URL url;
     private final String select;
     private final String update;
+    /** The table of scenario (6): a uuid key and a jsonb document instead of the order's columns. */
+    private final boolean uuidKeys;
 
     /** What one push did; {@code stampNanos}: the time spent stamping (the rest read, encoded and sent). */
     record Outcome(long rows, long bytes, int requests, long stampNanos) {
@@ -59,6 +61,16 @@ final class HandWrittenPipeline {
      * @param stamp a second connection for the stamping updates (they commit while the cursor is open)
      */
     HandWrittenPipeline(Connection read, Connection stamp, String receiverUrl, String table) {
+        this(read, stamp, receiverUrl, table, false);
+    }
+
+    /**
+     * @param uuidKeys true for the table of scenario (6) ({@link BenchDatabase#documents}): keys are
+     *                 uuids (kept as their text, stamped through a uuid array), and the row carries
+     *                 the jsonb document as its JSON value
+     */
+    HandWrittenPipeline(Connection read, Connection stamp, String receiverUrl, String table, boolean uuidKeys) {
+        this.uuidKeys = uuidKeys;
         this.read = read;
         this.stamp = stamp;
         try {
@@ -70,10 +82,14 @@ final class HandWrittenPipeline {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        this.select = "SELECT id, shop, customer, amount, created_at, last_modified, last_pushed FROM " + table
+        this.select = uuidKeys
+                ? "SELECT id, shop, doc::text, last_modified, last_pushed FROM " + table
+                + " WHERE last_pushed IS NULL OR last_pushed < last_modified"
+                : "SELECT id, shop, customer, amount, created_at, last_modified, last_pushed FROM " + table
                 + " WHERE last_pushed IS NULL OR last_pushed < last_modified";
-        this.update = "UPDATE " + table + " o SET last_pushed = ? FROM unnest(?::int8[], ?::int8[]) AS s(id, m)"
-                + " WHERE o.id = s.id AND o.last_modified = timestamptz 'epoch' + s.m * interval '1 microsecond'";
+        this.update = "UPDATE " + table + " o SET last_pushed = ? FROM unnest(?::" + (uuidKeys ? "text[]" : "int8[]")
+                + ", ?::int8[]) AS s(id, m) WHERE o.id = s.id" + (uuidKeys ? "::uuid" : "")
+                + " AND o.last_modified = timestamptz 'epoch' + s.m * interval '1 microsecond'";
     }
 
     /**
@@ -111,7 +127,11 @@ final class HandWrittenPipeline {
                             g.writeStartArray();
                             int inBatch = 0;
                             while (more && (maxRows == 0 || inBatch < maxRows)) {
-                                writeRow(g, rs, keys);
+                                if (uuidKeys) {
+                                    writeDocumentRow(g, rs, keys);
+                                } else {
+                                    writeRow(g, rs, keys);
+                                }
                                 inBatch++;
                                 more = rs.next();
                             }
@@ -171,6 +191,32 @@ final class HandWrittenPipeline {
         keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
     }
 
+    /** A row of scenario (6): its uuid key as text, the jsonb document written as the JSON it is. */
+    private static void writeDocumentRow(JsonGenerator g, ResultSet rs, Keys keys) throws SQLException, IOException {
+        String id = rs.getString(1);
+        OffsetDateTime modified = rs.getObject(4, OffsetDateTime.class);
+        OffsetDateTime pushed = rs.getObject(5, OffsetDateTime.class);
+        g.writeStartObject();
+        g.writeFieldName("id");
+        g.writeString(id);
+        g.writeFieldName("shop");
+        g.writeNumber(rs.getInt(2));
+        g.writeFieldName("doc");
+        g.writeRawValue(rs.getString(3));
+        g.writeFieldName("last modified [auto]");
+        g.writeString(TS.format(modified));
+        g.writeFieldName("last pushed");
+        if (pushed == null) {
+            g.writeNull();
+        } else {
+            g.writeString(TS.format(pushed));
+        }
+        g.writeFieldName("needs pushing");
+        g.writeBoolean(true);
+        g.writeEndObject();
+        keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
+    }
+
     /** Stamps the rows of one delivered request: chunked UPDATEs, one commit. */
     private void stamp(Keys keys, Timestamp value) throws SQLException {
         PGConnection pg = stamp.unwrap(PGConnection.class);
@@ -178,7 +224,8 @@ final class HandWrittenPipeline {
             for (int from = 0; from < keys.size; from += STAMP_CHUNK) {
                 int to = Math.min(keys.size, from + STAMP_CHUNK);
                 ps.setTimestamp(1, value);
-                ps.setArray(2, pg.createArrayOf("int8", Arrays.copyOfRange(keys.ids, from, to)));
+                ps.setArray(2, uuidKeys ? pg.createArrayOf("text", Arrays.copyOfRange(keys.texts, from, to))
+                        : pg.createArrayOf("int8", Arrays.copyOfRange(keys.ids, from, to)));
                 ps.setArray(3, pg.createArrayOf("int8", Arrays.copyOfRange(keys.modified, from, to)));
                 ps.executeUpdate();
             }
@@ -192,6 +239,7 @@ final class HandWrittenPipeline {
     /** The keys and modified times (epoch microseconds) of the rows of one request. */
     private static final class Keys {
         long[] ids = new long[1024];
+        String[] texts = new String[0];
         long[] modified = new long[1024];
         int size;
 
@@ -205,7 +253,16 @@ final class HandWrittenPipeline {
             size++;
         }
 
+        void add(String id, long micros) {
+            if (size == texts.length) {
+                texts = Arrays.copyOf(texts, Math.max(1024, size * 2));
+            }
+            texts[size] = id;
+            add(0L, micros);
+        }
+
         void clear() {
+            Arrays.fill(texts, 0, Math.min(size, texts.length), null);
             size = 0;
         }
     }
