@@ -100,7 +100,8 @@ final class ViewRetries {
      * @param receiver where the requests go, as {@link FailedAttemptException#receiver()}
      * @return the last attempt's result, or {@link Interrupted} with it when a wait was interrupted
      *         (the thread's interrupt flag is then set again)
-     * @throws RuntimeException what an attempt threw, as it is (attempts report failures as values)
+     * @throws RuntimeException what an attempt threw, as it is (attempts report failures as values); an
+     *                          {@link Error} likewise
      */
     AttemptResult send(String view, RetrySettings settings, Supplier<AttemptResult> attempt,
                        Predicate<AttemptResult> delivered, String receiver) {
@@ -113,7 +114,8 @@ final class ViewRetries {
                 last.set(r);
                 return delivered.test(r) ? CompletableFuture.completedFuture(r)
                         : CompletableFuture.failedFuture(new FailedAttemptException(r, receiver));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // as a failed stage, so that it ends the retry and reaches the caller from a later attempt too
                 return CompletableFuture.failedFuture(e);
             }
         }).toCompletableFuture();

@@ -205,6 +205,20 @@ class HttpPushTransportRetryTest {
     }
 
     @Test
+    void anErrorInALaterAttemptReachesTheCallerAsItIs() {
+        ViewRetries retries = new ViewRetries(RetryRegistry.ofDefaults(), sleeps::add);
+        StackOverflowError error = new StackOverflowError("deep");
+        AtomicInteger attempts = new AtomicInteger();
+        assertThatThrownBy(() -> retries.send("orders", TestViews.FAST, () -> {
+            if (attempts.incrementAndGet() < 3) {
+                return BUSY;
+            }
+            throw error;
+        }, r -> r == OK, "http://x/")).isSameAs(error);
+        assertThat(attempts).hasValue(3);
+    }
+
+    @Test
     void anInterruptedWaitEndsTheSendWithTheLastResultAndTheFlagSet() {
         ViewRetries retries = new ViewRetries(RetryRegistry.ofDefaults(), d -> {
             throw new InterruptedException();

@@ -203,10 +203,6 @@ final class ConfigKeys {
         }
     }
 
-    /** The file as read so far (its sections are read by {@link ConfigReader#read}, in their own order). */
-    static final class FileDraft {
-    }
-
     // ------------------------------------------------------------------ the keys
 
     static final Section<DatabaseDraft> DATABASE = Section.of("database",
@@ -437,13 +433,13 @@ final class ConfigKeys {
                     (d, v) -> d.journalPruneInterval = v));
 
     /** The file's own keys; {@link ConfigReader#read} reads their sections (the API keys after the views). */
-    static final Section<FileDraft> FILE = Section.of("",
-            ConfigKey.<FileDraft>section("database", DATABASE, "the database holding the views' tables",
+    static final Section<Void> FILE = Section.of("",
+            ConfigKey.<Void>section("database", DATABASE, "the database holding the views' tables",
                     ConfigKey.readBySection()),
-            ConfigKey.<FileDraft>section("server", SERVER, "the HTTP API", ConfigKey.readBySection()),
-            ConfigKey.<FileDraft>section("api", API, "who may use the HTTP API", ConfigKey.readBySection()),
-            ConfigKey.<FileDraft>section("views", VIEW, "the views", ConfigKey.readBySection()),
-            ConfigKey.<FileDraft>section("engine", ENGINE, "how the scheduler runs", ConfigKey.readBySection()));
+            ConfigKey.<Void>section("server", SERVER, "the HTTP API", ConfigKey.readBySection()),
+            ConfigKey.<Void>section("api", API, "who may use the HTTP API", ConfigKey.readBySection()),
+            ConfigKey.<Void>section("views", VIEW, "the views", ConfigKey.readBySection()),
+            ConfigKey.<Void>section("engine", ENGINE, "how the scheduler runs", ConfigKey.readBySection()));
 
     /** @return every section, by its path (the file's is {@code ""}), in the README's order */
     static Map<String, Section<?>> sections() {

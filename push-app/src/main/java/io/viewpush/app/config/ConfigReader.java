@@ -284,7 +284,7 @@ final class ConfigReader {
     }
 
     private Optional<ViewDefinition> view(MapNode m, int index, Map<String, Location> names) {
-        String[] nameHolder = {null};
+        ConfigKeys.ViewDraft d = new ConfigKeys.ViewDraft();
         Ctx anonymous = new Ctx(Optional.empty(), "views[" + index + "]");
         text(m, "name", anonymous, true, s -> {
             if (s.text().isBlank()) {
@@ -295,12 +295,13 @@ final class ConfigReader {
             } else {
                 names.put(s.text(), s.at());
                 viewNamesWritten.add(s.text());
-                nameHolder[0] = s.text();
+                d.name = s.text();
             }
         });
-        ConfigKeys.ViewDraft d = new ConfigKeys.ViewDraft();
-        // without a name, unknown keys and expression problems are still reported, under a stand-in name
-        d.name = nameHolder[0] != null ? nameHolder[0] : "#" + index;
+        if (d.name == null) {
+            // unknown keys and expression problems are still reported, under a stand-in name
+            d.name = "#" + index;
+        }
         String name = d.name;
         Ctx c = Ctx.view(name, "");
         locator.put(name, "", m.location());
