@@ -4,15 +4,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
+import io.viewpush.port.LeaseHolder;
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.RejectedValueException;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
@@ -26,7 +30,6 @@ import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
-import org.jooq.SelectSeekStep1;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -95,15 +98,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     DefaultJdbcPushStore(JdbcPushStore.Builder b) {
         this.dataSource = b.dataSource;
+        boolean singleProcess;
         try (Connection c = dataSource.getConnection()) {
             this.dialect = Dialect.of(c);
+            singleProcess = dialect == Dialect.H2 && LeaseHolders.singleProcessH2(c.getMetaData().getURL());
         } catch (SQLException e) {
             throw Errors.storage("connecting to detect the database", e);
         }
         this.settings = new Settings().withExecuteLogging(false).withRenderFormatted(false);
         this.ctx = DSL.using(dataSource, dialect.jooq(), settings);
         this.schema = new Schema(dialect);
-        this.leases = new Leases(dialect);
+        this.leases = new Leases(dialect, dialect == Dialect.POSTGRESQL ? new LeaseHolders.Session(dataSource) : null,
+                singleProcess);
         this.journal = new Journal(leases);
         this.fetchSize = b.fetchSize;
         this.stampBatchSize = b.stampBatchSize;
@@ -135,6 +141,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         if (scratchWriter != null) {
             scratchWriter.shutdown();
         }
+        leases.close();
     }
 
     Leases leases() {
@@ -196,6 +203,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     @Override
     public void migrate() {
+        if (schemaIsCurrent()) {
+            return;
+        }
         try {
             Flyway.configure(JdbcPushStore.class.getClassLoader())
                     .dataSource(dataSource)
@@ -209,6 +219,50 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         } catch (FlywayException e) {
             throw Errors.storage("applying ViewPush's migrations", e);
         }
+    }
+
+    /**
+     * The newest of ViewPush's migrations (the same version number in both dialects' folders).
+     * {@code MigrationCases} checks that it is the newest Flyway finds.
+     */
+    static final int LATEST_MIGRATION = 5;
+
+    /**
+     * Whether every one of ViewPush's migrations up to {@link #LATEST_MIGRATION} has been applied
+     * and none failed: then {@link #migrate()} has nothing to do and skips Flyway, whose start (its
+     * classes, the scan of the classpath for migrations, the history table's lock) was a large share
+     * of a short command's start-up (docs/BENCHMARKS.md, start-up). One query; any doubt (no history
+     * table yet, a failed migration, a newer one) leaves the work to Flyway.
+     */
+    private boolean schemaIsCurrent() {
+        boolean[] applied = new boolean[LATEST_MIGRATION + 1];
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT \"version\", \"success\" FROM \""
+                     + SCHEMA_HISTORY_TABLE + "\" WHERE \"version\" IS NOT NULL");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                int version;
+                try {
+                    version = Integer.parseInt(rs.getString(1));
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+                if (!rs.getBoolean(2) || version > LATEST_MIGRATION) {
+                    return false;
+                }
+                if (version >= 0) {
+                    applied[version] = true;
+                }
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+        for (int v = 1; v <= LATEST_MIGRATION; v++) {
+            if (!applied[v]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- ViewSchema ----
@@ -279,7 +333,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             long firstFetch = small ? page.limit() : fetchSize + 1L;
             boolean wide = hasWideFields(view);
             ViewSql sql;
-            Optional<RenderedQueries.Rendered> first = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> first = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
             LoadedPage loaded;
             if (wide && !small) {
@@ -303,9 +357,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 c.close();
                 return loaded(loaded);
             }
-            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty()
+            Optional<RenderedQueries.Rendered> rendered = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, page.limit(), false, dsl) : Optional.empty();
-            SelectSeekStep1<Record, ?> select = null;
+            org.jooq.SelectLimitStep<Record> select = null;
             if (rendered.isPresent()) {
                 sql = rendered.get().sql();
             } else {
@@ -337,7 +391,8 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     private static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
-        return page.after().isPresent() ? where.and(sql.keyAfter(page.after().get().single())) : where;
+        where = page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
+        return page.upTo().isPresent() ? where.and(sql.keyAfter(page.upTo().get()).not()) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */
@@ -439,7 +494,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(rowKey, "key");
-        Object key = rowKey.single();
+        RowKey key = rowKey;
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(snapshot, "snapshot");
         for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -531,6 +586,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
+    /** The view's history and pause in one round trip (a due push's check under its lease). */
+    Journal.HistoryAndPause historyAndPause(String view) {
+        try {
+            return journal.historyAndPause(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the push history of view '" + view + "'", e);
+        }
+    }
+
     @Override
     public List<PushAttempt> recent(String view, int limit) {
         Objects.requireNonNull(view, "view");
@@ -583,6 +647,122 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         ctx.deleteFrom(Tables.StampBatch.TABLE).where(Tables.StampBatch.CREATED_AT.lt(cutoff)).execute();
     }
 
+    // ---- ViewControl ----
+
+    @Override
+    public Optional<Pause> paused(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return Pauses.paused(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading whether view '" + view + "' is paused", e);
+        }
+    }
+
+    @Override
+    public Map<String, Pause> pauses() {
+        try {
+            return Pauses.all(ctx);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the paused views", e);
+        }
+    }
+
+    @Override
+    public Pause pause(Pause pause) {
+        Objects.requireNonNull(pause, "pause");
+        try {
+            return Pauses.pause(ctx, pause);
+        } catch (DataAccessException e) {
+            throw Errors.storage("pausing view '" + pause.view() + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<Pause> resume(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return Pauses.resume(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("resuming view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public List<Replay> replays(String view, int limit) {
+        Objects.requireNonNull(view, "view");
+        if (limit <= 0) {
+            return List.of();
+        }
+        try {
+            return journal.replays(ctx, view, limit);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading the replays of view '" + view + "'", e);
+        }
+    }
+
+    /** Keys per statement of a replay by keys. */
+    private static final int REPLAY_KEYS_PER_STATEMENT = 500;
+
+    /**
+     * In one transaction that checks the lease: clears the stamp of the chosen rows whose stamp is
+     * set (or counts them, for a dry run) and records the replay (see {@link PushSession#replay}).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Replay replay(View view, LeaseToken lease, Snapshot snapshot, ReplaySelection which, boolean dryRun, String by) {
+        PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException("view '" + view.name() + "' has no push policy"));
+        String stampField = policy.stampField();
+        try {
+            return ctx.transactionResult(cfg -> {
+                DSLContext tx = cfg.dsl();
+                leases.checkHeld(tx, lease);
+                Mapping mapping = mapping(tx, view.definition());
+                ValueType type = mapping.type(stampField);
+                Field<Object> stamp = (Field) mapping.column(stampField, SqlTypes.of(type));
+                List<Condition> chosen = new ArrayList<>();
+                if (which instanceof ReplaySelection.All) {
+                    chosen.add(DSL.noCondition());
+                } else if (which instanceof ReplaySelection.Since) {
+                    chosen.add(stamp.ge((Field) DSL.val(bound(((ReplaySelection.Since) which).at(), type, snapshot),
+                            SqlTypes.of(type))));
+                } else {
+                    ViewSql sql = new ViewSql(view, mapping, snapshot);
+                    List<RowKey> keys = ((ReplaySelection.Keys) which).keys();
+                    for (int i = 0; i < keys.size(); i += REPLAY_KEYS_PER_STATEMENT) {
+                        chosen.add(DSL.or(keys.subList(i, Math.min(keys.size(), i + REPLAY_KEYS_PER_STATEMENT)).stream()
+                                .map(k -> sql.keyEquals(k.single())).collect(java.util.stream.Collectors.toList())));
+                    }
+                }
+                long rows = 0;
+                for (Condition c : chosen) {
+                    Condition where = stamp.isNotNull().and(c);
+                    rows += dryRun ? tx.fetchCount(mapping.table(), where)
+                            : tx.update(mapping.table()).set(stamp, (Object) null).where(where).execute();
+                }
+                Replay r = new Replay(view.name(), which.describe(), rows, dryRun, by, clock.instant());
+                if (!dryRun) {
+                    journal.recordReplay(tx, r);
+                }
+                return r;
+            });
+        } catch (DataAccessException e) {
+            mappings.remove(view.definition());
+            throw Errors.storage("replaying rows of view '" + view.name() + "'", e);
+        }
+    }
+
+    /** The earliest stamp a replay since {@code at} clears, in the stamp column's type. */
+    private static Object bound(Instant at, ValueType type, Snapshot snapshot) {
+        switch (type) {
+            case TIMESTAMP_TZ:
+                return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+            case DATE:
+                return LocalDateTime.ofInstant(at, snapshot.zone()).toLocalDate();
+            default:
+                return LocalDateTime.ofInstant(at, snapshot.zone());
+        }
+    }
+
     // ---- pushes ----
 
     @Override
@@ -608,6 +788,16 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             return leases.tryAcquire(ctx, view, owner, ttl);
         } catch (DataAccessException e) {
             throw Errors.storage("acquiring the lease of view '" + view + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<LeaseHolder> leaseHolder(String view) {
+        Objects.requireNonNull(view, "view");
+        try {
+            return leases.holder(ctx, view);
+        } catch (DataAccessException e) {
+            throw Errors.storage("reading who holds the lease of view '" + view + "'", e);
         }
     }
 

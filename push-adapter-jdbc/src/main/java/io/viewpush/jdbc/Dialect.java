@@ -48,6 +48,28 @@ abstract class Dialect {
         return jooq.family() == POSTGRESQL.jooq().family() ? POSTGRESQL : H2;
     }
 
+    /**
+     * @return the schemas an unqualified table name is looked up in, in order: the connection's
+     *         current schema (PostgreSQL overrides this with the session's whole search path)
+     */
+    java.util.List<String> searchPath(Connection connection) throws SQLException {
+        String schema = connection.getSchema();
+        return schema == null ? java.util.List.of() : java.util.List.of(schema);
+    }
+
+    /**
+     * Whether ViewPush can write the given columns of a database view (the stamp column of a push,
+     * the writable fields of the row update API).
+     *
+     * @param kind the table's kind as the metadata names it ({@code VIEW}, {@code MATERIALIZED VIEW})
+     * @return why not, as a sentence that says what would work; empty when it can
+     */
+    Optional<String> whyViewNotWritable(Connection connection, String schema, String view, String kind,
+                                        java.util.List<String> columns) throws SQLException {
+        return Optional.of(label() + " does not update views: point the view at the table behind '" + view
+                + "' to push from it or write its fields (a pull-only view may read a database view)");
+    }
+
     /** @return jOOQ's dialect for this database */
     abstract SQLDialect jooq();
 

@@ -7,7 +7,7 @@ import io.viewpush.push.PushAttempt;
 import io.viewpush.view.View;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record3;
+import org.jooq.Record4;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -22,6 +22,7 @@ import java.util.Optional;
 
 import static io.viewpush.jdbc.Tables.Lease.EXPIRES_AT;
 import static io.viewpush.jdbc.Tables.Lease.FENCE;
+import static io.viewpush.jdbc.Tables.Lease.HOLDER_SESSION;
 import static io.viewpush.jdbc.Tables.Lease.OWNER;
 import static io.viewpush.jdbc.Tables.Lease.TABLE;
 import static io.viewpush.jdbc.Tables.Lease.VIEW;
@@ -123,13 +124,14 @@ final class H2Dialect extends Dialect {
 
     @Override
     Optional<Leases.Held> lock(DSLContext tx, String view, Leases.Strength strength) {
-        Optional<Record3<String, Long, OffsetDateTime>> row = tx.fetchOptional(
-                DSL.select(OWNER, FENCE, EXPIRES_AT).from(TABLE).where(VIEW.eq(view)).forUpdate());
+        Optional<Record4<String, Long, OffsetDateTime, Long>> row = tx.fetchOptional(
+                DSL.select(OWNER, FENCE, EXPIRES_AT, HOLDER_SESSION).from(TABLE).where(VIEW.eq(view)).forUpdate());
         if (row.isEmpty()) {
             return Optional.empty();
         }
         OffsetDateTime now = tx.select(now()).fetchSingle().value1();
-        return Optional.of(new Leases.Held(row.get().value1(), row.get().value2(), row.get().value3(), now));
+        return Optional.of(new Leases.Held(row.get().value1(), row.get().value2(), row.get().value3(), now,
+                row.get().value4()));
     }
 
     @Override
@@ -160,7 +162,7 @@ final class H2Dialect extends Dialect {
     @Override
     JdbcStampBatch newBatch(DefaultJdbcPushStore store, View view, Mapping mapping, LeaseToken lease, long batchId,
                             Object stampValue, int chunk) {
-        return new H2StampBatch(store.ctx(), store.scratchWriter(), store.leases(), view, mapping, lease, batchId,
-                stampValue, chunk);
+        return new H2StampBatch(store.ctx(), store.scratchWriter(), store.spillDirectory(), store.leases(), view, mapping,
+                lease, batchId, stampValue, chunk);
     }
 }

@@ -25,21 +25,98 @@ import java.util.concurrent.Executor;
  * {@code chunk} rows per statement, written in the background while the next rows stream, and
  * {@link #commit()} stamps them with ONE {@code MERGE} in the transaction that locks and checks the
  * lease.
+ *
+ * <p>A composite key does not fit the scratch table (one key column per type): its chunks go to a
+ * private temporary file ({@link KeySpill}) instead, and {@link #commit()} stamps chunk after chunk
+ * with a {@code MERGE} from the unnested key arrays, all in the transaction that checks the lease.
  */
 final class H2StampBatch extends JdbcStampBatch {
     private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
 
     private final Executor writer;
+    private final java.nio.file.Path spillDirectory;
+    /** A composite key's chunks kept out of memory, if the batch outgrew it. */
+    private KeySpill fileSpill;
     /** Whether rows went to the scratch table (and the batch's row to {@code viewpush_stamp_batch}): H2 only. */
     private boolean spilled;
     /** The chunk being written to the scratch table in the background, if any. */
     private CompletableFuture<Void> pendingWrite = NOTHING_PENDING;
 
     /** @param writer runs the scratch table's inserts while the batch's next rows stream */
-    H2StampBatch(DSLContext ctx, Executor writer, Leases leases, View view, Mapping mapping, LeaseToken lease,
-                 long batchId, Object stampValue, int chunk) {
+    H2StampBatch(DSLContext ctx, Executor writer, java.nio.file.Path spillDirectory, Leases leases, View view,
+                 Mapping mapping, LeaseToken lease, long batchId, Object stampValue, int chunk) {
         super(ctx, leases, view, mapping, lease, batchId, stampValue, chunk);
         this.writer = writer;
+        this.spillDirectory = spillDirectory;
+    }
+
+    /** A composite key's kept chunk to the spill file, as one text-array literal per key field. */
+    private void flushToFile() {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            if (fileSpill == null) {
+                fileSpill = KeySpill.create(spillDirectory);
+            }
+            List<String> literals = new ArrayList<>();
+            for (List<Object> column : keptKeyColumns()) {
+                literals.add(SqlText.pgArrayLiteral(column));
+            }
+            fileSpill.append(keys.size(), literals, modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null,
+                    false);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw Errors.storage("recording the rows sent by view '" + view.name() + "' in a file in " + spillDirectory, e);
+        }
+        clearKept();
+    }
+
+    /** A composite key: stamps the spilled chunks, then the chunk in memory, one MERGE each. */
+    private long stampComposite(DSLContext tx) {
+        long[] n = {0};
+        if (fileSpill != null) {
+            try {
+                fileSpill.forEach(c -> {
+                    List<String[]> columns = new ArrayList<>();
+                    for (String literal : c.keys()) {
+                        columns.add(SqlText.parsePgArrayLiteral(literal));
+                    }
+                    n[0] += stamp(tx, unnestedArrays(columns,
+                            c.modified() == null ? null : SqlText.parsePgArrayLiteral(c.modified())));
+                });
+            } catch (java.io.IOException e) {
+                throw Errors.storage("reading back the rows sent by view '" + view.name() + "' from " + fileSpill.file(), e);
+            }
+        }
+        if (!keys.isEmpty()) {
+            List<String[]> columns = new ArrayList<>();
+            for (List<Object> column : keptKeyColumns()) {
+                columns.add(SqlText.of(column));
+            }
+            n[0] += stamp(tx, unnestedArrays(columns, modifiedField.isPresent() ? SqlText.of(modified) : null));
+        }
+        return n[0];
+    }
+
+    private org.jooq.Table<?> unnestedArrays(List<String[]> keyColumns, String[] modifiedTexts) {
+        List<Field<?>> keyTexts = new ArrayList<>();
+        for (String[] column : keyColumns) {
+            keyTexts.add(DSL.val(column, SQLDataType.VARCHAR.array()));
+        }
+        return unnested(keyTexts, modifiedTexts == null ? null : DSL.val(modifiedTexts, SQLDataType.VARCHAR.array()),
+                false);
+    }
+
+    private void closeSpill() {
+        KeySpill f = fileSpill;
+        fileSpill = null;
+        if (f != null) {
+            try {
+                f.close();
+            } catch (java.io.UncheckedIOException e) {
+                org.slf4j.LoggerFactory.getLogger(JdbcPushStore.class).warn("view '{}': {}", view.name(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -49,6 +126,10 @@ final class H2StampBatch extends JdbcStampBatch {
      */
     @Override
     void flush() {
+        if (composite()) {
+            flushToFile();
+            return;
+        }
         awaitWrite();
         if (keys.isEmpty()) {
             return;
@@ -66,8 +147,7 @@ final class H2StampBatch extends JdbcStampBatch {
         }
         List<Object> k = new ArrayList<>(keys);
         List<Object> m = new ArrayList<>(modified);
-        keys.clear();
-        modified.clear();
+        clearKept();
         pendingWrite = CompletableFuture.runAsync(() -> write(k, m), writer);
     }
 
@@ -125,6 +205,21 @@ final class H2StampBatch extends JdbcStampBatch {
     @Override
     public StampResult commit() {
         requireOpen();
+        if (composite()) {
+            long stamped;
+            try {
+                stamped = ctx.transactionResult(cfg -> {
+                    DSLContext tx = cfg.dsl();
+                    leases.checkHeld(tx, lease);
+                    return added == 0 ? 0L : stampComposite(tx);
+                });
+            } catch (DataAccessException e) {
+                throw Errors.storage("stamping the rows sent by view '" + view.name() + "'", e);
+            }
+            committed = true;
+            closeSpill();
+            return new StampResult(stamped, added - stamped);
+        }
         flush();
         awaitWrite();
         long stamped;
@@ -174,8 +269,8 @@ final class H2StampBatch extends JdbcStampBatch {
             return;
         }
         closed = true;
-        keys.clear();
-        modified.clear();
+        clearKept();
+        closeSpill();
         try {
             awaitWrite(); // before the rows are deleted, not after
         } catch (StorageException e) {

@@ -6,12 +6,16 @@ import io.viewpush.port.Page;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.View;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One push of one view on the JDBC store: its lease, its read and the read's start by the
@@ -27,6 +31,8 @@ final class JdbcPushSession implements PushSession {
     /** The read taken with the lease (PostgreSQL, a push that reads at once), until {@link #rows()} hands it out. */
     private DefaultJdbcPushStore.Read preRead;
     private RowCursor cursor;
+    /** The view's pause as read with {@link #history()}, or null when that was not called. */
+    private Optional<Pause> pause;
     private ReadStart readStart;
     private boolean read;
     private boolean finished;
@@ -50,7 +56,15 @@ final class JdbcPushSession implements PushSession {
     @Override
     public PushHistory history() {
         requireOpen();
-        return store.history(view.name());
+        Journal.HistoryAndPause hp = store.historyAndPause(view.name());
+        pause = Optional.ofNullable(hp.pause());
+        return hp.history();
+    }
+
+    @Override
+    public Optional<Pause> paused() {
+        requireOpen();
+        return pause != null ? pause : store.paused(view.name());
     }
 
     @Override
@@ -79,6 +93,17 @@ final class JdbcPushSession implements PushSession {
     @Override
     public boolean renew() {
         return store.renew(token, ttl);
+    }
+
+    @Override
+    public Replay replay(ReplaySelection which, boolean dryRun, String by) {
+        Objects.requireNonNull(which, "which");
+        Objects.requireNonNull(by, "by");
+        requireOpen();
+        if (read || finished) {
+            throw new IllegalStateException("a replay of view '" + view.name() + "' is instead of a push, not after one");
+        }
+        return store.replay(view, token, snapshot, which, dryRun, by);
     }
 
     @Override

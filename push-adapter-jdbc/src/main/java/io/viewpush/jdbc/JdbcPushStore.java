@@ -38,6 +38,13 @@ import java.time.Duration;
  *
  * <p>Thread-safe: one store serves every view and thread of an engine; it borrows a connection
  * from the data source for each operation (a {@link io.viewpush.port.RowCursor} holds one until closed).
+ * On PostgreSQL it also keeps ONE connection of the data source from its first lease until
+ * {@link #close()}, holding a session-level advisory lock that its leases name: when the engine's
+ * process dies, PostgreSQL ends that session, and another engine takes the engine's views over at
+ * once instead of after the lease's time to live (size a pool for it). On an H2 database that only
+ * this process can open (embedded, no server, no {@code AUTO_SERVER}), a lease of another process
+ * is taken at once, as that process has ended. Every take-over raises the fence, so a holder that
+ * was only paused can no longer stamp.
  */
 public interface JdbcPushStore extends PushStore, AutoCloseable {
 
@@ -93,8 +100,10 @@ public interface JdbcPushStore extends PushStore, AutoCloseable {
     int pruneJournal();
 
     /**
-     * Stops the store's background work (the thread that writes a large batch's rows ahead on H2);
-     * idempotent. The data source is the host's and stays open. A push after this fails.
+     * Stops the store's background work (the thread that writes a large batch's rows ahead on H2)
+     * and, on PostgreSQL, gives back the connection that showed other engines this one lives (its
+     * leases are then free to take at once); idempotent. The data source is the host's and stays
+     * open. A push after this fails.
      */
     @Override
     void close();

@@ -32,9 +32,14 @@ abstract class JdbcStampBatch implements StampBatch {
     final Object stampValue;
     final int chunk;
     final ValueType keyType;
+    /** The types of the key's fields, in key order (one unless the key is composite). */
+    final List<ValueType> keyTypes;
     final Optional<String> modifiedField;
     final ValueType modifiedType;
+    /** The kept rows' values of the (first) key field. */
     final List<Object> keys = new ArrayList<>();
+    /** For a composite key, the kept rows' values of its second, third ... field; empty otherwise. */
+    final List<List<Object>> moreKeys = new ArrayList<>();
     final List<Object> modified = new ArrayList<>();
     long added;
     boolean sealed;
@@ -52,6 +57,14 @@ abstract class JdbcStampBatch implements StampBatch {
         this.stampValue = stampValue;
         this.chunk = chunk;
         this.keyType = view.typeOf(view.keyField());
+        List<ValueType> types = new ArrayList<>();
+        for (String k : view.keyFields()) {
+            types.add(view.typeOf(k));
+        }
+        this.keyTypes = List.copyOf(types);
+        for (int i = 1; i < keyTypes.size(); i++) {
+            moreKeys.add(new ArrayList<>());
+        }
         this.modifiedField = view.push().orElseThrow().modifiedField();
         this.modifiedType = modifiedField.map(view::typeOf).orElse(null);
     }
@@ -74,6 +87,9 @@ abstract class JdbcStampBatch implements StampBatch {
             flush(); // before, not after: a batch of exactly chunk rows stays in memory
         }
         keys.add(row.key());
+        for (int i = 0; i < moreKeys.size(); i++) {
+            moreKeys.get(i).add(row.get(row.columns().keyIndex(i + 1)));
+        }
         modifiedField.ifPresent(m -> modified.add(row.get(m)));
         added++;
     }
@@ -82,28 +98,87 @@ abstract class JdbcStampBatch implements StampBatch {
     /** Moves the kept chunk out of memory (the batch outgrew it). */
     abstract void flush();
 
+    /** Empties the kept chunk. */
+    void clearKept() {
+        keys.clear();
+        moreKeys.forEach(List::clear);
+        modified.clear();
+    }
+
+    /** @return whether the view's key has more than one field */
+    boolean composite() {
+        return !moreKeys.isEmpty();
+    }
+
+    /** @return the kept values of each key field, in key order */
+    List<List<Object>> keptKeyColumns() {
+        List<List<Object>> columns = new ArrayList<>();
+        columns.add(keys);
+        columns.addAll(moreKeys);
+        return columns;
+    }
+
     /** @return text arrays of keys (and modified values) unnested, cast back, named as the scratch table's columns */
     org.jooq.Table<?> unnested(Field<?> keyTexts, Field<?> modifiedTexts, boolean micros) {
+        return unnested(List.of(keyTexts), modifiedTexts, micros);
+    }
+
+    /**
+     * @param keyTexts one text array per key field, in key order
+     * @return text arrays of keys (and modified values) unnested, cast back, named as the scratch
+     *         table's columns ({@link Tables.StampRow#key} for the second field of a composite key on)
+     */
+    org.jooq.Table<?> unnested(List<Field<?>> keyTexts, Field<?> modifiedTexts, boolean micros) {
         Dialect dialect = mapping.dialect();
-        Field<?> key = Tables.StampRow.column('k', keyType);
-        List<Field<?>> values = new ArrayList<>(List.of(
-                castText(dialect, DSL.field(DSL.name("viewpush_u", "k"), SQLDataType.VARCHAR), keyType).as(key.getName())));
+        List<Field<?>> values = new ArrayList<>();
+        List<Object> arrays = new ArrayList<>(keyTexts);
+        List<org.jooq.Name> names = new ArrayList<>();
+        for (int i = 0; i < keyTexts.size(); i++) {
+            String u = i == 0 ? "k" : "k" + (i + 1);
+            names.add(DSL.name(u));
+            values.add(castText(dialect, DSL.field(DSL.name("viewpush_u", u), SQLDataType.VARCHAR), keyTypes.get(i))
+                    .as(Tables.StampRow.key(i, keyTypes.get(i)).getName()));
+        }
         org.jooq.Table<?> unnest;
-        if (modifiedTexts == null) {
-            unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts, DSL.name("viewpush_u"), DSL.name("k"));
+        if (modifiedTexts == null && keyTexts.size() == 1) {
+            unnest = DSL.table("unnest({0}) as {1}({2})", keyTexts.get(0), DSL.name("viewpush_u"), DSL.name("k"));
+        } else if (keyTexts.size() > 1) {
+            if (modifiedTexts != null) {
+                arrays.add(modifiedTexts);
+                names.add(DSL.name("m"));
+            }
+            StringBuilder template = new StringBuilder("unnest(");
+            for (int i = 0; i < arrays.size(); i++) {
+                template.append(i == 0 ? "" : ", ").append('{').append(i).append('}');
+            }
+            template.append(") as {").append(arrays.size()).append("}({").append(arrays.size() + 1).append("})");
+            List<org.jooq.QueryPart> parts = new ArrayList<>();
+            for (Object a : arrays) {
+                parts.add((Field<?>) a);
+            }
+            parts.add(DSL.name("viewpush_u"));
+            parts.add(DSL.list(names.stream().map(n -> (org.jooq.QueryPart) n).collect(java.util.stream.Collectors.toList())));
+            if (modifiedTexts != null) {
+                values.add(modifiedValue(micros).as(Tables.StampRow.column('m', modifiedType).getName()));
+            }
+            unnest = DSL.table(template.toString(), parts.toArray(new org.jooq.QueryPart[0]));
         } else {
             Field<?> mod = Tables.StampRow.column('m', modifiedType);
-            Field<?> m = micros
-                    // exact: a whole number of microseconds below 2^53 is exact in the float8 the product is computed in
-                    ? DSL.field("(" + (modifiedType == ValueType.TIMESTAMP_TZ ? "timestamptz" : "timestamp")
-                            + " 'epoch' + {0} * interval '1 microsecond')", SqlTypes.of(modifiedType),
-                            DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.BIGINT))
-                    : castText(dialect, DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType);
-            values.add(m.as(mod.getName()));
-            unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts, modifiedTexts, DSL.name("viewpush_u"),
+            values.add(modifiedValue(micros).as(mod.getName()));
+            unnest = DSL.table("unnest({0}, {1}) as {2}({3}, {4})", keyTexts.get(0), modifiedTexts, DSL.name("viewpush_u"),
                     DSL.name("k"), DSL.name("m"));
         }
         return DSL.select(values).from(unnest).asTable(Tables.StampRow.ALIAS);
+    }
+
+    /** @return the unnested modified value, cast back from text or from microseconds since the epoch */
+    private Field<?> modifiedValue(boolean micros) {
+        return micros
+                // exact: a whole number of microseconds below 2^53 is exact in the float8 the product is computed in
+                ? DSL.field("(" + (modifiedType == ValueType.TIMESTAMP_TZ ? "timestamptz" : "timestamp")
+                        + " 'epoch' + {0} * interval '1 microsecond')", SqlTypes.of(modifiedType),
+                        DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.BIGINT))
+                : castText(mapping.dialect(), DSL.field(DSL.name("viewpush_u", "m"), SQLDataType.VARCHAR), modifiedType);
     }
 
     /** {@code cast(text as <the scratch column's type>)}: exact, and never through the JVM's time zone. */
@@ -121,6 +196,11 @@ abstract class JdbcStampBatch implements StampBatch {
     Condition matchesSent() {
         Condition match = ((Field<Object>) mapping.value(view.keyField()))
                 .eq((Field<Object>) mapping.inColumnType(view.keyField(), Tables.StampRow.aliased('k', keyType)));
+        for (int i = 1; i < keyTypes.size(); i++) {
+            String k = view.keyFields().get(i);
+            match = match.and(((Field<Object>) mapping.value(k))
+                    .eq((Field<Object>) mapping.inColumnType(k, Tables.StampRow.aliasedKey(i, keyTypes.get(i)))));
+        }
         if (modifiedField.isPresent()) {
             String m = modifiedField.get();
             match = match.and(((Field<Object>) mapping.value(m))

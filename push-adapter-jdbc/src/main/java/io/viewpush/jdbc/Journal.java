@@ -5,8 +5,10 @@ import io.viewpush.push.HeldBack;
 import io.viewpush.push.HeldBackRow;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +26,7 @@ import java.util.stream.Collectors;
 
 import static io.viewpush.jdbc.Tables.Attempt;
 import static io.viewpush.jdbc.Tables.History;
+import static io.viewpush.jdbc.Tables.ReplayRow;
 
 /**
  * The push journal: attempts (pruned by age and by count per view) and each view's history. An
@@ -75,6 +78,8 @@ final class Journal {
                         .set(History.LAST_FAILURE_NANO, nanos(after.lastFailure()))
                         .set(History.LAST_FAILURE_REASON, after.lastFailureReason().orElse(null))
                         .set(History.CONSECUTIVE_FAILURES, after.consecutiveFailures())
+                        .set(History.FAILING_SINCE, seconds(after.failingSince()))
+                        .set(History.FAILING_SINCE_NANO, nanos(after.failingSince()))
                         .where(History.VIEW.eq(a.view()))
                         .execute();
             }
@@ -89,6 +94,8 @@ final class Journal {
                     .set(History.LAST_FAILURE_NANO, nanos(after.lastFailure()))
                     .set(History.LAST_FAILURE_REASON, after.lastFailureReason().orElse(null))
                     .set(History.CONSECUTIVE_FAILURES, after.consecutiveFailures())
+                    .set(History.FAILING_SINCE, seconds(after.failingSince()))
+                    .set(History.FAILING_SINCE_NANO, nanos(after.failingSince()))
                     .execute();
         }
     }
@@ -143,6 +150,10 @@ final class Journal {
                 if (sql == RECORD_FAILURE_AND_RELEASE) {
                     ps.setString(++i, a.reason());
                 }
+                if (sql != RECORD_AND_RELEASE) {
+                    ps.setObject(++i, seconds(a.intervalStart()));
+                    ps.setInt(++i, a.intervalStart().getNano());
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1) > 0;
@@ -168,27 +179,40 @@ final class Journal {
             + "viewpush_history as (%s) "
             + "select count(*) from viewpush_released";
 
-    /** A success moves the start and the success on and resets the failures (see {@link PushHistory#after}). */
+    /**
+     * A success moves the start (the attempt's {@link PushAttempt#intervalStart()}) and the success
+     * (its start) on and resets the failures (see {@link PushHistory#after}).
+     */
     private static final String RECORD_SUCCESS_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
             "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_success,"
-                    + " last_success_nano, consecutive_failures) select v, t, n, t, n, 0"
+                    + " last_success_nano, consecutive_failures) select v, s, sn, t, n, 0"
                     + " from viewpush_released, (select cast(? as varchar) as v, cast(? as timestamptz) as t,"
-                    + " cast(? as integer) as n) as a"
+                    + " cast(? as integer) as n, cast(? as timestamptz) as s, cast(? as integer) as sn) as a"
                     + " on conflict (view_name) do update set last_start = excluded.last_start,"
                     + " last_start_nano = excluded.last_start_nano, last_success = excluded.last_success,"
-                    + " last_success_nano = excluded.last_success_nano, consecutive_failures = 0");
+                    + " last_success_nano = excluded.last_success_nano, consecutive_failures = 0,"
+                    + " failing_since = null, failing_since_nano = null");
 
     /** A failure moves the start and the failure on and counts it (see {@link PushHistory#after}). */
     private static final String RECORD_FAILURE_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
             "insert into viewpush_push_history (view_name, last_start, last_start_nano, last_failure,"
-                    + " last_failure_nano, last_failure_reason, consecutive_failures) select v, t, n, t, n, r, 1"
+                    + " last_failure_nano, last_failure_reason, consecutive_failures, failing_since,"
+                    + " failing_since_nano) select v, s, sn, t, n, r, 1, t, n"
                     + " from viewpush_released, (select cast(? as varchar) as v, cast(? as timestamptz) as t,"
-                    + " cast(? as integer) as n, cast(? as text) as r) as a"
+                    + " cast(? as integer) as n, cast(? as text) as r, cast(? as timestamptz) as s,"
+                    + " cast(? as integer) as sn) as a"
                     + " on conflict (view_name) do update set last_start = excluded.last_start,"
                     + " last_start_nano = excluded.last_start_nano, last_failure = excluded.last_failure,"
                     + " last_failure_nano = excluded.last_failure_nano,"
                     + " last_failure_reason = excluded.last_failure_reason,"
-                    + " consecutive_failures = viewpush_push_history.consecutive_failures + 1");
+                    + " consecutive_failures = viewpush_push_history.consecutive_failures + 1,"
+                    // the streak's first failure stays; a history from before V4 (failures, no start) takes this one
+                    + " failing_since = case when viewpush_push_history.consecutive_failures > 0"
+                    + " and viewpush_push_history.failing_since is not null"
+                    + " then viewpush_push_history.failing_since else excluded.failing_since end,"
+                    + " failing_since_nano = case when viewpush_push_history.consecutive_failures > 0"
+                    + " and viewpush_push_history.failing_since is not null"
+                    + " then viewpush_push_history.failing_since_nano else excluded.failing_since_nano end");
 
     /** Any other outcome leaves the history as it is (creating it, empty, for a view that has none). */
     private static final String RECORD_AND_RELEASE = String.format(RECORD_AND_RELEASE_TEMPLATE,
@@ -202,15 +226,52 @@ final class Journal {
     private Optional<PushHistory> read(DSLContext ctx, String view) {
         return ctx.select(History.LAST_START, History.LAST_START_NANO, History.LAST_SUCCESS, History.LAST_SUCCESS_NANO,
                         History.LAST_FAILURE, History.LAST_FAILURE_NANO, History.LAST_FAILURE_REASON,
-                        History.CONSECUTIVE_FAILURES)
+                        History.CONSECUTIVE_FAILURES, History.FAILING_SINCE, History.FAILING_SINCE_NANO)
                 .from(History.TABLE)
                 .where(History.VIEW.eq(view))
-                .fetchOptional(r -> new PushHistory(view,
-                        instant(r.value1(), r.value2()),
-                        instant(r.value3(), r.value4()),
-                        instant(r.value5(), r.value6()),
-                        Optional.ofNullable(r.value7()),
-                        r.value8()));
+                .fetchOptional(r -> history(view, r.value1(), r.value2(), r.value3(), r.value4(), r.value5(),
+                        r.value6(), r.value7(), r.value8(), r.value9(), r.value10()));
+    }
+
+    private static PushHistory history(String view, OffsetDateTime lastStart, Integer lastStartNano,
+                                       OffsetDateTime lastSuccess, Integer lastSuccessNano, OffsetDateTime lastFailure,
+                                       Integer lastFailureNano, String reason, int failures,
+                                       OffsetDateTime failingSince, Integer failingSinceNano) {
+        Optional<Instant> failing = instant(failingSince, failingSinceNano);
+        Optional<Instant> last = instant(lastFailure, lastFailureNano);
+        return new PushHistory(view, instant(lastStart, lastStartNano), instant(lastSuccess, lastSuccessNano), last,
+                Optional.ofNullable(reason), failures,
+                // failures recorded before failing_since existed: the last one is the latest the streak began
+                failures == 0 ? Optional.empty() : failing.isPresent() ? failing : last);
+    }
+
+    /** The view's history and its pause (null when not paused), read together. */
+    record HistoryAndPause(PushHistory history, io.viewpush.push.Pause pause) {
+    }
+
+    /** Reads the view's history and whether it is paused in one statement (one round trip). */
+    HistoryAndPause historyAndPause(DSLContext ctx, String view) {
+        org.jooq.Table<?> one = DSL.selectOne().asTable("viewpush_one");
+        org.jooq.Record r = ctx.select(History.LAST_START, History.LAST_START_NANO, History.LAST_SUCCESS,
+                        History.LAST_SUCCESS_NANO, History.LAST_FAILURE, History.LAST_FAILURE_NANO,
+                        History.LAST_FAILURE_REASON, History.CONSECUTIVE_FAILURES, History.FAILING_SINCE,
+                        History.FAILING_SINCE_NANO, Tables.PauseRow.REASON, Tables.PauseRow.DETAIL, Tables.PauseRow.SINCE,
+                        Tables.PauseRow.SINCE_NANO, Tables.PauseRow.BY)
+                .from(one)
+                .leftJoin(History.TABLE).on(DSL.field(DSL.name("viewpush_push_history", "view_name"), String.class).eq(view))
+                .leftJoin(Tables.PauseRow.TABLE).on(DSL.field(DSL.name("viewpush_pause", "view_name"), String.class).eq(view))
+                .fetchOne();
+        Integer failures = r.get(History.CONSECUTIVE_FAILURES);
+        PushHistory h = failures == null ? PushHistory.none(view)
+                : history(view, r.get(History.LAST_START), r.get(History.LAST_START_NANO), r.get(History.LAST_SUCCESS),
+                r.get(History.LAST_SUCCESS_NANO), r.get(History.LAST_FAILURE), r.get(History.LAST_FAILURE_NANO),
+                r.get(History.LAST_FAILURE_REASON), failures, r.get(History.FAILING_SINCE), r.get(History.FAILING_SINCE_NANO));
+        String reason = r.get(Tables.PauseRow.REASON);
+        io.viewpush.push.Pause p = reason == null ? null : new io.viewpush.push.Pause(view,
+                io.viewpush.push.Pause.Reason.valueOf(reason), r.get(Tables.PauseRow.DETAIL),
+                instant(r.get(Tables.PauseRow.SINCE), r.get(Tables.PauseRow.SINCE_NANO)).orElseThrow(),
+                r.get(Tables.PauseRow.BY));
+        return new HistoryAndPause(h, p);
     }
 
     List<PushAttempt> recent(DSLContext ctx, String view, int limit) {
@@ -265,6 +326,29 @@ final class Journal {
                 .map(p -> new HeldBackRow(p[0], p.length > 1 ? p[1] : "", p.length > 2 ? p[2] : ""))
                 .collect(Collectors.toList());
         return new HeldBack(count, rows);
+    }
+
+    /** In the replay's transaction: records it. */
+    void recordReplay(DSLContext tx, Replay r) {
+        tx.insertInto(ReplayRow.TABLE)
+                .set(ReplayRow.VIEW, r.view())
+                .set(ReplayRow.AT, seconds(r.at()))
+                .set(ReplayRow.AT_NANO, r.at().getNano())
+                .set(ReplayRow.BY, r.by())
+                .set(ReplayRow.SELECTION, r.selection())
+                .set(ReplayRow.ROWS, r.rows())
+                .execute();
+    }
+
+    /** @return the view's recent replays, newest first */
+    List<Replay> replays(DSLContext ctx, String view, int limit) {
+        return ctx.select(ReplayRow.VIEW, ReplayRow.SELECTION, ReplayRow.ROWS, ReplayRow.BY, ReplayRow.AT, ReplayRow.AT_NANO)
+                .from(ReplayRow.TABLE)
+                .where(ReplayRow.VIEW.eq(view))
+                .orderBy(ReplayRow.ID.desc())
+                .limit(limit)
+                .fetch(r -> new Replay(r.value1(), r.value2(), r.value3(), false, r.value4(),
+                        instant(r.value5(), r.value6()).orElseThrow()));
     }
 
     /**

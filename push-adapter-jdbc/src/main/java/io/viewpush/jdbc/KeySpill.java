@@ -24,10 +24,11 @@ final class KeySpill implements AutoCloseable {
     private int chunks;
 
     /**
-     * One chunk read back: its row count and literals ({@code modified} null when the view has no
-     * modified field; {@code micros} when it is {@link SqlText#pgMicrosLiteral}, not text).
+     * One chunk read back: its row count and literals ({@code keys}: one per key field, in key
+     * order; {@code modified} null when the view has no modified field; {@code micros} when it is
+     * {@link SqlText#pgMicrosLiteral}, not text).
      */
-    record Chunk(int rows, String keys, String modified, boolean micros) {
+    record Chunk(int rows, java.util.List<String> keys, String modified, boolean micros) {
     }
 
     /** A consumer of chunks that may fail with an exception of the caller's. */
@@ -59,13 +60,21 @@ final class KeySpill implements AutoCloseable {
         return chunks;
     }
 
-    /** Appends one chunk. */
+    /** Appends one chunk of a one-field key. */
     void append(int rows, String keys, String modified, boolean micros) throws IOException {
+        append(rows, java.util.List.of(keys), modified, micros);
+    }
+
+    /** Appends one chunk: {@code keys} one literal per key field, in key order. */
+    void append(int rows, java.util.List<String> keys, String modified, boolean micros) throws IOException {
         if (out == null) {
             throw new IllegalStateException("the spill file " + file + " is no longer being written");
         }
         out.writeInt(rows);
-        writeText(keys);
+        out.writeInt(keys.size());
+        for (String k : keys) {
+            writeText(k);
+        }
         writeText(modified);
         out.writeBoolean(micros);
         chunks++;
@@ -90,7 +99,11 @@ final class KeySpill implements AutoCloseable {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
             for (int i = 0; i < chunks; i++) {
                 int rows = in.readInt();
-                String keys = readText(in);
+                int n = in.readInt();
+                java.util.List<String> keys = new java.util.ArrayList<>(n);
+                for (int k = 0; k < n; k++) {
+                    keys.add(readText(in));
+                }
                 String modified = readText(in);
                 boolean micros = in.readBoolean();
                 consumer.accept(new Chunk(rows, keys, modified, micros));

@@ -79,6 +79,62 @@ final class PostgreSqlDialect extends Dialect {
     }
 
     /** Only the built-in text types: a domain or an extension's type may compare otherwise. */
+    /**
+     * PostgreSQL writes through a view that is automatically updatable or has INSTEAD OF triggers
+     * ({@code pg_relation_is_updatable}, {@code pg_column_is_updatable}); never a materialized view.
+     */
+    @Override
+    Optional<String> whyViewNotWritable(Connection connection, String schema, String view, String kind,
+                                        java.util.List<String> columns) throws SQLException {
+        if (kind.equalsIgnoreCase("MATERIALIZED VIEW")) {
+            return Optional.of("'" + view + "' is a materialized view, which PostgreSQL never updates: a pull-only view"
+                    + " may read it; to push or write fields, point the view at the table it is computed from");
+        }
+        try (PreparedStatement ps = connection.prepareStatement("select (pg_relation_is_updatable(c.oid, true) & 4) <> 0,"
+                + " a.attname, pg_column_is_updatable(c.oid, a.attnum, true)"
+                + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                + " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
+                + " where n.nspname = ? and c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, view);
+            boolean updatable = false;
+            java.util.List<String> fixed = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    updatable = rs.getBoolean(1);
+                    if (columns.contains(rs.getString(2)) && !rs.getBoolean(3)) {
+                        fixed.add(rs.getString(2));
+                    }
+                }
+            }
+            if (!updatable) {
+                return Optional.of("'" + view + "' is a view PostgreSQL cannot update (it is not automatically updatable:"
+                        + " it joins, groups, uses DISTINCT, set operations or the like, and has no INSTEAD OF UPDATE"
+                        + " trigger): a pull-only view may read it; to push or write fields, point the view at its table,"
+                        + " or give the database view an INSTEAD OF UPDATE trigger");
+            }
+            if (!fixed.isEmpty()) {
+                return Optional.of("the column" + (fixed.size() == 1 ? " " : "s ") + String.join(", ", fixed) + " of view '"
+                        + view + "' cannot be updated (computed, not a plain column of its table): write a plain column,"
+                        + " or give the database view an INSTEAD OF UPDATE trigger");
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The session's search path as PostgreSQL resolves it ({@code current_schemas(false)}: existing schemas only). */
+    @Override
+    java.util.List<String> searchPath(Connection connection) throws SQLException {
+        java.util.List<String> path = new java.util.ArrayList<>();
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select unnest(current_schemas(false))")) {
+            while (rs.next()) {
+                path.add(rs.getString(1));
+            }
+        }
+        return path;
+    }
+
     @Override
     boolean isPlainText(String typeName) {
         return !isCaseInsensitiveText(typeName) && TEXT_TYPES.contains(typeName);
@@ -155,69 +211,100 @@ final class PostgreSqlDialect extends Dialect {
         return tx.with(locked)
                 .select(locked.field(OWNER), locked.field(FENCE), locked.field(EXPIRES_AT), now())
                 .from(locked)
-                .fetchOptional(r -> new Leases.Held(r.value1(), r.value2(), r.value3(), r.value4()));
+                .fetchOptional(r -> new Leases.Held(r.value1(), r.value2(), r.value3(), r.value4(), null));
     }
 
     /**
      * PostgreSQL: takes the lease in ONE statement (one round trip, in autocommit): the row locked
      * {@code FOR UPDATE} in a materialized CTE (a take-over still waits for a fenced write's
      * {@code KEY SHARE} lock), the database's time read after the lock, the row updated only if the
-     * lease is free, expired or already the owner's. Answers whether the row exists and the new fence.
+     * lease is free, expired, already the owner's, or its holder's session is gone (its advisory lock
+     * free to take: see {@link LeaseHolders}), naming this store as the holder. Answers whether the
+     * row exists, the new fence, and whether this store's own session lost its lock (its lock free).
      */
     static final String ACQUIRE_IN_ONE_STATEMENT = "with viewpush_locked as materialized ("
-            + "select owner, fence, expires_at from viewpush_lease where view_name = ? for update), "
+            + "select owner, fence, expires_at, holder_session from viewpush_lease where view_name = ? for update), "
             + "viewpush_now as materialized (select clock_timestamp() as t from viewpush_locked), "
             + "viewpush_taken as (update viewpush_lease set owner = ?, fence = viewpush_locked.fence + 1, "
-            + "expires_at = viewpush_now.t + cast(? as bigint) * interval '1 microsecond', acquired_at = viewpush_now.t "
+            + "expires_at = viewpush_now.t + cast(? as bigint) * interval '1 microsecond', acquired_at = viewpush_now.t, "
+            + "holder_host = ?, holder_pid = ?, holder_session = ? "
             + "from viewpush_locked, viewpush_now where viewpush_lease.view_name = ? and (viewpush_locked.owner is null"
-            + " or viewpush_locked.owner = ? or viewpush_locked.expires_at <= viewpush_now.t) "
+            + " or viewpush_locked.owner = ? or viewpush_locked.expires_at <= viewpush_now.t"
+            + " or (viewpush_locked.holder_session is not null"
+            + " and pg_try_advisory_xact_lock(viewpush_locked.holder_session))) "
             + "returning viewpush_lease.fence) "
-            + "select (select count(*) from viewpush_locked), (select fence from viewpush_taken)";
+            + "select (select count(*) from viewpush_locked), (select fence from viewpush_taken),"
+            + " pg_try_advisory_xact_lock(cast(? as bigint))";
 
     /** In one statement, creating the view's lease row first only when it is missing. */
     @Override
     Optional<LeaseToken> tryAcquire(Leases leases, DSLContext ctx, String view, String owner, Duration ttl) {
         for (int attempt = 0; ; attempt++) {
+            long session = leases.holderSession();
             // plain JDBC: the statement's text never changes, and jOOQ's parsing and rendering of it
             // cost more CPU than the database spends running it
-            Optional<Long> fence = ctx.connectionResult(c -> {
+            Acquired fence = ctx.connectionResult(c -> {
                 try (PreparedStatement ps = c.prepareStatement(ACQUIRE_IN_ONE_STATEMENT)) {
-                    bindAcquire(ps, view, owner, ttl);
+                    bindAcquire(ps, view, owner, ttl, session);
                     try (ResultSet rs = ps.executeQuery()) {
                         return acquired(rs);
                     }
                 }
             });
-            if (fence != null || attempt > 0) {
-                return fence == null || fence.isEmpty() ? Optional.empty() : Optional.of(new LeaseToken(view, owner, fence.get()));
+            if (fence.rowExists() || attempt > 0) {
+                return token(leases, ctx, view, owner, session, fence);
             }
             leases.ensureRow(ctx, view); // the first push of this view in this database
         }
     }
 
-    /** Sets the parameters of {@link #ACQUIRE_IN_ONE_STATEMENT}, the first five of the statement. */
-    static void bindAcquire(PreparedStatement ps, String view, String owner, Duration ttl) throws SQLException {
+    /** The token of a lease taken with {@code session}, after making it name a live session if that one was lost. */
+    private static Optional<LeaseToken> token(Leases leases, DSLContext ctx, String view, String owner, long session,
+                                              Acquired acquired) {
+        if (acquired.fence().isEmpty()) {
+            return Optional.empty();
+        }
+        LeaseToken token = new LeaseToken(view, owner, acquired.fence().get());
+        if (acquired.sessionLost()) {
+            leases.replaceSession(ctx, token, session);
+        }
+        return Optional.of(token);
+    }
+
+    /** Sets the parameters of {@link #ACQUIRE_IN_ONE_STATEMENT}, the first of the statement. */
+    static void bindAcquire(PreparedStatement ps, String view, String owner, Duration ttl, long session) throws SQLException {
         ps.setString(1, view);
         ps.setString(2, owner);
         ps.setLong(3, micros(ttl));
-        ps.setString(4, view);
-        ps.setString(5, owner);
+        ps.setString(4, LeaseHolders.host());
+        ps.setLong(5, LeaseHolders.PID);
+        ps.setLong(6, session);
+        ps.setString(7, view);
+        ps.setString(8, owner);
+        ps.setLong(9, session);
     }
 
     /** The parameters of {@link #ACQUIRE_IN_ONE_STATEMENT}. */
-    static final int ACQUIRE_PARAMETERS = 5;
+    static final int ACQUIRE_PARAMETERS = 9;
 
     /**
-     * Reads the answer of {@link #ACQUIRE_IN_ONE_STATEMENT}.
+     * The answer of {@link #ACQUIRE_IN_ONE_STATEMENT}.
      *
-     * @return null when the view has no lease row yet; empty when another owner holds the lease;
-     *         else the new fence
+     * @param rowExists   false when the view has no lease row yet
+     * @param fence       empty when another owner holds the lease; else the new fence
+     * @param sessionLost whether the store's own session no longer held its lock
      */
-    static Optional<Long> acquired(ResultSet rs) throws SQLException {
+    record Acquired(boolean rowExists, Optional<Long> fence, boolean sessionLost) {
+    }
+
+    /** Reads the answer of {@link #ACQUIRE_IN_ONE_STATEMENT}. */
+    static Acquired acquired(ResultSet rs) throws SQLException {
         rs.next();
         long rows = rs.getLong(1);
         long taken = rs.getLong(2);
-        return rows == 0 ? null : rs.wasNull() ? Optional.empty() : Optional.of(taken);
+        Optional<Long> fence = rs.wasNull() ? Optional.empty() : Optional.of(taken);
+        boolean lost = rs.getBoolean(3);
+        return new Acquired(rows > 0, rows == 0 ? Optional.empty() : fence, lost);
     }
 
     static long micros(Duration ttl) {
@@ -322,25 +409,27 @@ final class PostgreSqlDialect extends Dialect {
             if (first.isEmpty() || DefaultJdbcPushStore.hasWideFields(view)) {
                 return inTwoSteps(store, owner, ttl, view);
             }
+            long session = store.leases().holderSession();
             try (PreparedStatement ps = c.prepareStatement(ACQUIRE_IN_ONE_STATEMENT + ";\n" + first.get().text())) {
-                bindAcquire(ps, view.name(), owner, ttl);
+                bindAcquire(ps, view.name(), owner, ttl, session);
                 first.get().bind(ps, ACQUIRE_PARAMETERS);
                 ps.execute();
-                Optional<Long> fence;
+                Acquired acquired;
                 try (ResultSet rs = ps.getResultSet()) {
-                    fence = acquired(rs);
+                    acquired = acquired(rs);
                 }
-                if (fence == null) { // the first push of this view in this database: no lease row yet
+                if (!acquired.rowExists()) { // the first push of this view in this database: no lease row yet
                     return inTwoSteps(store, owner, ttl, view);
                 }
-                if (fence.isEmpty()) {
+                if (acquired.fence().isEmpty()) {
                     return Optional.empty();
                 }
+                Optional<LeaseToken> fence = token(store.leases(), store.ctx(), view.name(), owner, session, acquired);
                 if (!ps.getMoreResults()) {
                     // not expected: the lease is this owner's now, and the steps below take it again
                     throw new SQLException("the read sent with the lease of view '" + view.name() + "' gave no rows");
                 }
-                token = Optional.of(new LeaseToken(view.name(), owner, fence.get()));
+                token = fence;
                 try (ResultSet rs = ps.getResultSet()) {
                     loaded = DefaultJdbcPushStore.readFirst(rs, first.get());
                 }

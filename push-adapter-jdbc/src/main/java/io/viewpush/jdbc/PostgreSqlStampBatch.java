@@ -56,13 +56,21 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
                 fileSpill = KeySpill.create(spillDirectory);
             }
             String micros = modifiedMicros();
-            fileSpill.append(keys.size(), SqlText.pgArrayLiteral(keys), micros != null ? micros
+            fileSpill.append(keys.size(), keyLiterals(), micros != null ? micros
                     : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "' in a file in " + spillDirectory, e);
         }
-        keys.clear();
-        modified.clear();
+        clearKept();
+    }
+
+    /** @return the kept chunk's key values as text-array literals, one per key field */
+    private List<String> keyLiterals() {
+        List<String> literals = new ArrayList<>();
+        for (List<Object> column : keptKeyColumns()) {
+            literals.add(SqlText.pgArrayLiteral(column));
+        }
+        return literals;
     }
 
     @Override
@@ -137,7 +145,21 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
     private static final String P_STAMP = "viewpush_stamp";
     private static final String P_KEYS = "viewpush_keys";
     private static final String P_MODIFIED = "viewpush_modified";
-    private static final Pattern NAMED_PARAM = Pattern.compile(":(viewpush_[a-z]+)|:(\\d+)");
+    private static final Pattern NAMED_PARAM = Pattern.compile(":(viewpush_[a-z]+[0-9]*)|:(\\d+)");
+
+    /** @return the parameter of the text array of the key's {@code i}-th field ({@link #P_KEYS} for the first) */
+    private static String keysParam(int i) {
+        return i == 0 ? P_KEYS : P_KEYS + (i + 1);
+    }
+
+    /** @return which key field a parameter of {@link #keysParam} is for, or -1 when it is not one */
+    private static int keysIndex(String param) {
+        if (param.equals(P_KEYS)) {
+            return 0;
+        }
+        return param.startsWith(P_KEYS) && param.length() > P_KEYS.length()
+                ? Integer.parseInt(param.substring(P_KEYS.length())) - 1 : -1;
+    }
 
     /**
      * The lease check and the stamp as one statement (see {@link #stampFencedInOneStatement}): the
@@ -148,7 +170,11 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
     private RenderedStamp render() {
         String stampField = view.push().orElseThrow().stampField();
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
-        org.jooq.Table<?> rows = unnested(DSL.param(P_KEYS, SQLDataType.VARCHAR.array()),
+        List<Field<?>> keyParams = new ArrayList<>();
+        for (int i = 0; i < keyTypes.size(); i++) {
+            keyParams.add(DSL.param(keysParam(i), SQLDataType.VARCHAR.array()));
+        }
+        org.jooq.Table<?> rows = unnested(keyParams,
                 modifiedType == null ? null : DSL.param(P_MODIFIED, SQLDataType.VARCHAR.array()), false);
         org.jooq.Query update = stampStatement(ctx, rows, DSL.param(P_STAMP, stampColumn.getDataType()),
                 DSL.table(DSL.name("viewpush_held")));
@@ -198,7 +224,11 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
                 ps.setArray(i, c.createArrayOf("varchar", SqlText.of(modified)));
                 break;
             default:
-                throw new IllegalStateException("unknown parameter " + param);
+                int k = keysIndex(param);
+                if (k < 1) {
+                    throw new IllegalStateException("unknown parameter " + param);
+                }
+                ps.setArray(i, c.createArrayOf("varchar", SqlText.of(moreKeys.get(k - 1))));
         }
     }
 
@@ -229,11 +259,17 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
         preparedLiterals = chunkLiterals();
     }
 
-    /** @return the in-memory chunk as {key literal, modified literal or null, "micros" or null} */
+    /**
+     * @return the in-memory chunk as {modified literal or null, "micros" or null, key literal, more
+     *         key literals ...}
+     */
     private String[] chunkLiterals() {
         String micros = modifiedMicros();
-        return new String[]{SqlText.pgArrayLiteral(keys), micros != null ? micros
-                : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null ? "micros" : null};
+        List<String> out = new ArrayList<>();
+        out.add(micros != null ? micros : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null);
+        out.add(micros != null ? "micros" : null);
+        out.addAll(keyLiterals());
+        return out.toArray(new String[0]);
     }
 
     /** PostgreSQL: the chunks in the spill file, then the chunk in memory, one statement each. */
@@ -255,7 +291,7 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
         }
         if (!keys.isEmpty()) {
             String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
-            n[0] += stampChunk(tx, literals[0], literals[1], literals[2] != null);
+            n[0] += stampChunk(tx, java.util.Arrays.asList(literals).subList(2, literals.length), literals[0], literals[1] != null);
         }
         return n[0];
     }
@@ -265,7 +301,7 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
      * rendered once (plain JDBC: building and rendering it with jOOQ for every chunk of every batch
      * cost more of the stamping thread's CPU than binding it).
      */
-    private int stampChunk(DSLContext tx, String keyLiteral, String modifiedLiteral, boolean micros) {
+    private int stampChunk(DSLContext tx, List<String> keyLiterals, String modifiedLiteral, boolean micros) {
         // modified values as text, or as microseconds since the epoch
         RenderedStamp r = micros ? mapping.renderedOnce(Rendering.CHUNK_STAMP_MICROS, () -> renderChunkStamp(true))
                 : mapping.renderedOnce(Rendering.CHUNK_STAMP, () -> renderChunkStamp(false));
@@ -277,14 +313,15 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
                         case P_STAMP:
                             ps.setObject(i + 1, stampValue);
                             break;
-                        case P_KEYS:
-                            ps.setString(i + 1, keyLiteral);
-                            break;
                         case P_MODIFIED:
                             ps.setString(i + 1, modifiedLiteral);
                             break;
                         default:
-                            throw new IllegalStateException("unknown parameter " + param);
+                            int k = keysIndex(param);
+                            if (k < 0) {
+                                throw new IllegalStateException("unknown parameter " + param);
+                            }
+                            ps.setString(i + 1, keyLiterals.get(k));
                     }
                 }
                 return ps.executeUpdate();
@@ -297,8 +334,11 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
     private RenderedStamp renderChunkStamp(boolean micros) {
         String stampField = view.push().orElseThrow().stampField();
         Field<Object> stampColumn = (Field<Object>) mapping.column(stampField, SqlTypes.of(mapping.type(stampField)));
-        Field<?> keyTexts = DSL.field("cast({0} as text[])", SQLDataType.VARCHAR.array(),
-                DSL.param(P_KEYS, SQLDataType.VARCHAR));
+        List<Field<?>> keyTexts = new ArrayList<>();
+        for (int i = 0; i < keyTypes.size(); i++) {
+            keyTexts.add(DSL.field("cast({0} as text[])", SQLDataType.VARCHAR.array(),
+                    DSL.param(keysParam(i), SQLDataType.VARCHAR)));
+        }
         Field<?> modifiedTexts = modifiedField.isEmpty() ? null : DSL.field(micros ? "cast({0} as int8[])"
                 : "cast({0} as text[])", SQLDataType.VARCHAR.array(), DSL.param(P_MODIFIED, SQLDataType.VARCHAR));
         org.jooq.Query query = stampStatement(ctx, unnested(keyTexts, modifiedTexts, micros),
@@ -344,8 +384,7 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
         }
         closed = true;
         preparedLiterals = null;
-        keys.clear();
-        modified.clear();
+        clearKept();
         closeSpill();
     }
 }

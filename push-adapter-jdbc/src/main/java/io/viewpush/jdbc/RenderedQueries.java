@@ -7,7 +7,6 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.ResultQuery;
 import org.jooq.SelectField;
-import org.jooq.SelectSeekStep1;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -97,7 +96,7 @@ final class RenderedQueries {
         if (withStart) {
             fields.addAll(ViewSql.STATEMENT_START);
         }
-        SelectSeekStep1<Record, ?> select = dsl.select(fields).from(mapping.table()).where(sql.filters())
+        org.jooq.SelectLimitStep<Record> select = dsl.select(fields).from(mapping.table()).where(sql.filters())
                 .orderBy(sql.keyOrder());
         ResultQuery<Record> query = limit > 0 ? select.limit(limit) : select;
         List<Object> values = dsl.extractBindValues(query);

@@ -31,7 +31,7 @@ final class Schema {
     private static final Set<String> TABLE_TYPES = Set.of("TABLE", "BASE TABLE", "VIEW", "MATERIALIZED VIEW",
             "PARTITIONED TABLE", "FOREIGN TABLE");
     /** The kinds of table whose unique indexes the metadata shows: a view's key is trusted to be unique. */
-    private static final Set<String> INDEXED_TYPES = Set.of("TABLE", "BASE TABLE");
+    private static final Set<String> INDEXED_TYPES = Set.of("TABLE", "BASE TABLE", "PARTITIONED TABLE");
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String SUPPORTED = "every other type is supported; text that compares ignoring case is not,"
             + " because the expression language compares text exactly: use VARCHAR, or cast it in a database view";
@@ -60,7 +60,10 @@ final class Schema {
     }
 
     /** A table found in the metadata, with its columns in order. */
-    record Table(String schema, String name, List<Column> columns) {
+    record Table(String schema, String name, List<Column> columns, boolean qualified) {
+        Table(String schema, String name, List<Column> columns) {
+            this(schema, name, columns, false);
+        }
     }
 
     /** The outcome of matching a view definition with its table: a mapping, or problems. */
@@ -113,19 +116,13 @@ final class Schema {
         String view = definition.name();
         List<Problem> problems = new ArrayList<>();
         DatabaseMetaData meta = connection.getMetaData();
-        String schema = connection.getSchema();
-        List<String[]> tables = tables(meta, schema, definition.table());
-        List<String[]> matches = match(tables, definition.table(), t -> t[1]);
-        if (matches.size() != 1) {
-            String where = schema == null ? "" : " in schema '" + schema + "'";
-            problems.add(Problem.of(view, "table", matches.isEmpty()
-                    ? "table '" + definition.table() + "' does not exist" + where
-                    + " (names are matched exactly, then ignoring case)"
-                    : "table '" + definition.table() + "' matches several tables ignoring case ("
-                    + matches.stream().map(t -> t[1]).collect(Collectors.joining(", ")) + "); write the exact name"));
+        String[] located = findTable(connection, meta, definition, problems);
+        if (located == null) {
             return new Resolution(Optional.empty(), problems, Map.of());
         }
-        Table table = new Table(matches.get(0)[0], matches.get(0)[1], columns(meta, matches.get(0)[0], matches.get(0)[1]));
+        List<String[]> matches = java.util.Collections.singletonList(located);
+        Table table = new Table(located[0], located[1], columns(meta, located[0], located[1]),
+                !located[0].equals(firstOrNull(dialect.searchPath(connection))));
         Map<String, ColumnType> columnTypes = dialect.columnTypes().of(connection, table);
         Map<String, ColumnType> typeByField = new LinkedHashMap<>();
         Optional<PushPolicy> push = definition.push();
@@ -182,19 +179,158 @@ final class Schema {
                 typeByField.put(f.name(), columnType);
             }
         }
-        Column keyColumn = byField.get(definition.keyField());
-        if (keyColumn != null && INDEXED_TYPES.contains(matches.get(0)[2])
-                && !uniqueOnItsOwn(meta, table, keyColumn.name())) {
-            problems.add(Problem.of(view, "key", "the key field '" + definition.keyField() + "' (column '" + keyColumn.name()
-                    + "' of table '" + table.name() + "') is not unique: give the table a primary key or a unique index on it ("
-                    + "CREATE UNIQUE INDEX ON " + tableIdentifier(table.name()) + " (" + columnIdentifier(keyColumn.name())
-                    + ")); ViewPush stamps the rows it sent by their key, so a key two rows share would stamp a row that"
-                    + " was never sent"));
+        List<Column> keyColumns = new ArrayList<>();
+        for (String k : definition.keyFields()) {
+            Column c = byField.get(k);
+            if (c != null) {
+                keyColumns.add(c);
+            }
+        }
+        if (keyColumns.size() == definition.keyFields().size() && INDEXED_TYPES.contains(matches.get(0)[2])) {
+            List<String> names = keyColumns.stream().map(Column::name).collect(Collectors.toList());
+            Map<String, List<String>> unique = uniqueIndexes(meta, table);
+            if (unique.values().stream().noneMatch(cols -> Set.copyOf(cols).equals(Set.copyOf(names))
+                    && cols.size() == names.size())) {
+                problems.add(Problem.of(view, "key", keyNotUnique(definition, table, names, unique)));
+            }
+        }
+        String kind = matches.get(0)[2];
+        if (problems.isEmpty() && (kind.equals("VIEW") || kind.equals("MATERIALIZED VIEW"))
+                && (push.isPresent() || !definition.writable().isEmpty())) {
+            List<String> written = new ArrayList<>();
+            push.ifPresent(p -> written.add(byField.get(p.stampField()).name()));
+            definition.writable().forEach(w -> written.add(byField.get(w).name()));
+            dialect.whyViewNotWritable(connection, table.schema(), table.name(), kind, written)
+                    .ifPresent(why -> problems.add(Problem.of(view, push.isPresent() ? "push" : "writable", why)));
         }
         if (!problems.isEmpty()) {
             return new Resolution(Optional.empty(), problems, Map.of());
         }
         return new Resolution(Optional.of(new Mapping(dialect, table, byField, types, typeByField)), List.of(), types);
+    }
+
+    private static String firstOrNull(List<String> path) {
+        return path.isEmpty() ? null : path.get(0);
+    }
+
+    /**
+     * Finds the view's table: {@code name} is looked up in the schemas of the connection's search
+     * path in order (the first that has it, exactly, else ignoring case); {@code schema.name}
+     * in that schema; a part in double quotes ({@code "Sales"."Order Lines"}) is matched exactly.
+     * A name that is itself a table of the first schema (one with a dot in it) is that table.
+     *
+     * @return {schema, name, table type}, or null with the problem added
+     */
+    private String[] findTable(Connection connection, DatabaseMetaData meta, ViewDefinition definition,
+                               List<Problem> problems) throws SQLException {
+        String view = definition.name();
+        String wanted = definition.table();
+        List<String> path = dialect.searchPath(connection);
+        Optional<TableName> parsed = TableName.parse(wanted);
+        if (parsed.isEmpty()) {
+            problems.add(Problem.of(view, "table", "'" + wanted + "' is not a table name: write name, schema.name, or"
+                    + " quote a part that holds dots, quotes or leading and trailing spaces (\"Sales\".\"Order Lines\")"));
+            return null;
+        }
+        TableName name = parsed.get();
+        if (name.schema() != null && !path.isEmpty()) {
+            // a name with a dot in it that is itself a table of the current schema stays that table
+            List<String[]> whole = tables(meta, path.get(0), wanted);
+            Optional<String[]> exact = whole.stream().filter(t -> t[1].equals(wanted)).findFirst();
+            if (exact.isPresent()) {
+                return exact.get();
+            }
+        }
+        if (name.schema() != null) {
+            List<String> schemas = schemas(meta);
+            List<String> inSchema = name.schemaQuoted() ? schemas.stream().filter(name.schema()::equals)
+                    .collect(Collectors.toList()) : matchBare(schemas, name.schema(), x -> x);
+            if (inSchema.size() != 1) {
+                problems.add(Problem.of(view, "table", inSchema.isEmpty()
+                        ? "schema '" + name.schema() + "' of table '" + wanted + "' does not exist (schemas: "
+                        + String.join(", ", schemas) + ")"
+                        : "schema '" + name.schema() + "' matches several schemas ignoring case (" + String.join(", ", inSchema)
+                        + "); write the exact name in double quotes"));
+                return null;
+            }
+            List<String[]> matches = tableMatches(meta, inSchema.get(0), name);
+            if (matches.size() != 1) {
+                problems.add(Problem.of(view, "table", matches.isEmpty()
+                        ? "table '" + name.name() + "' does not exist in schema '" + inSchema.get(0) + "'"
+                        + " (names are matched exactly, then ignoring case)"
+                        : "table '" + wanted + "' matches several tables ignoring case ("
+                        + matches.stream().map(t -> t[1]).collect(Collectors.joining(", ")) + "); write the exact name"));
+                return null;
+            }
+            return matches.get(0);
+        }
+        List<String[]> caseless = new ArrayList<>();
+        for (String schema : path) {
+            List<String[]> matches = tableMatches(meta, schema, name);
+            if (matches.size() == 1 && matches.get(0)[1].equals(name.name())) {
+                return matches.get(0); // the first schema on the path that has it, as the database resolves it
+            }
+            caseless.addAll(matches);
+        }
+        if (caseless.size() == 1) {
+            return caseless.get(0);
+        }
+        if (caseless.size() > 1) {
+            problems.add(Problem.of(view, "table", "table '" + wanted + "' is ambiguous: it matches "
+                    + caseless.stream().map(t -> t[0] + "." + t[1]).collect(Collectors.joining(", "))
+                    + " ignoring case in the schemas on the search path (" + String.join(", ", path)
+                    + "); write the exact name, qualified (schema.name), in double quotes where needed"));
+            return null;
+        }
+        List<String[]> elsewhere = new ArrayList<>();
+        for (String schema : schemas(meta)) {
+            if (!path.contains(schema)) {
+                elsewhere.addAll(tableMatches(meta, schema, name));
+            }
+        }
+        String where = path.isEmpty() ? "" : path.size() == 1 ? " in schema '" + path.get(0) + "'"
+                : " in the schemas on the search path (" + String.join(", ", path) + ")";
+        problems.add(Problem.of(view, "table", "table '" + wanted + "' does not exist" + where
+                + " (names are matched exactly, then ignoring case)" + (elsewhere.isEmpty() ? ""
+                : "; it is in " + elsewhere.stream().map(t -> "'" + t[0] + "." + t[1] + "'").collect(Collectors.joining(", "))
+                + ": write table: " + elsewhere.get(0)[0] + "." + elsewhere.get(0)[1]
+                + ", or put that schema on the connection's search path (currentSchema in the JDBC URL)")));
+        return null;
+    }
+
+    /** The tables of {@code schema} that match the name: exactly, else ignoring case unless it was quoted. */
+    private List<String[]> tableMatches(DatabaseMetaData meta, String schema, TableName name) throws SQLException {
+        List<String[]> tables = tables(meta, schema, name.name());
+        if (name.nameQuoted()) {
+            return tables.stream().filter(t -> t[1].equals(name.name())).limit(1).collect(Collectors.toList());
+        }
+        return matchBare(tables, name.name(), t -> t[1]);
+    }
+
+    /**
+     * Matches a bare (unquoted) name: exactly as written, else as the database folds an unquoted
+     * name, else every match ignoring case.
+     */
+    private <T> List<T> matchBare(List<T> candidates, String wanted, java.util.function.Function<T, String> name) {
+        List<T> found = match(candidates, wanted, name);
+        if (found.size() > 1) {
+            String folded = dialect.foldUnquoted(wanted);
+            List<T> asFolded = candidates.stream().filter(c -> folded.equals(name.apply(c))).collect(Collectors.toList());
+            if (asFolded.size() == 1) {
+                return asFolded;
+            }
+        }
+        return found;
+    }
+
+    private static List<String> schemas(DatabaseMetaData meta) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        try (ResultSet rs = meta.getSchemas()) {
+            while (rs.next()) {
+                schemas.add(rs.getString("TABLE_SCHEM"));
+            }
+        }
+        return schemas;
     }
 
     /**
@@ -226,10 +362,10 @@ final class Schema {
     }
 
     /**
-     * @return whether a primary key or a unique index (not partial, not on an expression) has exactly
-     *         this one column
+     * @return the table's primary key and unique indexes that are neither partial nor on an
+     *         expression, each with its columns in order, by name
      */
-    private static boolean uniqueOnItsOwn(DatabaseMetaData meta, Table table, String column) throws SQLException {
+    private static Map<String, List<String>> uniqueIndexes(DatabaseMetaData meta, Table table) throws SQLException {
         Map<String, List<String>> columnsByIndex = new LinkedHashMap<>();
         java.util.Set<String> partial = new java.util.HashSet<>();
         try (ResultSet rs = meta.getIndexInfo(null, table.schema(), table.name(), true, true)) {
@@ -238,18 +374,34 @@ final class Schema {
                 if (index == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic) {
                     continue;
                 }
-                if (rs.getString("FILTER_CONDITION") != null) {
+                String column = rs.getString("COLUMN_NAME");
+                if (rs.getString("FILTER_CONDITION") != null || column == null
+                        || table.columns().stream().noneMatch(c -> c.name().equals(column))) {
                     partial.add(index);
                 }
-                columnsByIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(rs.getString("COLUMN_NAME"));
+                columnsByIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(column);
             }
         }
-        for (Map.Entry<String, List<String>> e : columnsByIndex.entrySet()) {
-            if (!partial.contains(e.getKey()) && e.getValue().equals(List.of(column))) {
-                return true;
-            }
-        }
-        return false;
+        columnsByIndex.keySet().removeAll(partial);
+        return columnsByIndex;
+    }
+
+    /** What check says of a key no primary key or unique index makes unique, and what would. */
+    private String keyNotUnique(ViewDefinition definition, Table table, List<String> columns,
+                                Map<String, List<String>> unique) {
+        boolean one = columns.size() == 1;
+        String keyColumns = columns.stream().map(Schema::columnIdentifier).collect(Collectors.joining(", "));
+        String has = unique.isEmpty() ? "the table has no primary key and no unique index"
+                : "the table's unique indexes: " + unique.entrySet().stream()
+                .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").collect(Collectors.joining(", "));
+        return (one ? "the key field '" + definition.keyField() + "' (column '" + columns.get(0) + "'"
+                : "the key " + definition.keyFields() + " (columns " + columns.stream().map(c -> "'" + c + "'")
+                .collect(Collectors.joining(", ")))
+                + " of table '" + table.name() + "') is not unique: " + has + "; use the columns of one of them as the key"
+                + " (key: [a, b] for several), or give the table a primary key or a unique index on "
+                + (one ? "it" : "exactly those columns") + " (CREATE UNIQUE INDEX ON " + tableIdentifier(table) + " ("
+                + keyColumns + ")); ViewPush stamps the rows it sent by their key, so a key two rows share would stamp"
+                + " a row that was never sent";
     }
 
     private Optional<Column> modifiedColumn(ViewDefinition definition, Table table) {
@@ -265,7 +417,13 @@ final class Schema {
                 + (zoned ? " TIMESTAMP(0) WITH TIME ZONE" : " TIMESTAMP(0)");
     }
 
-    /** The table's name as DDL must write it: bare when the database would fold it to itself. */
+    /** The table's name as DDL must write it, with its schema when that is not the connection's. */
+    private String tableIdentifier(Table table) {
+        return (table.schema() == null || !table.qualified() ? "" : tableIdentifier(table.schema()) + ".")
+                + tableIdentifier(table.name());
+    }
+
+    /** A name as DDL must write it: bare when the database would fold it to itself. */
     private String tableIdentifier(String name) {
         String folded = dialect.foldUnquoted(name);
         return PLAIN_IDENTIFIER.matcher(name).matches() && folded.equals(name) ? name : quote(name);

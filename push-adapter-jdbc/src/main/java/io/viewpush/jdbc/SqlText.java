@@ -61,6 +61,43 @@ final class SqlText {
         return sb.append('}').toString();
     }
 
+    /**
+     * @return the elements of a literal written by {@link #pgArrayLiteral} (an unquoted
+     *         {@code NULL} is null)
+     * @throws IllegalArgumentException when it is not such a literal
+     */
+    static String[] parsePgArrayLiteral(String literal) {
+        if (literal.length() < 2 || literal.charAt(0) != '{' || literal.charAt(literal.length() - 1) != '}') {
+            throw new IllegalArgumentException("not an array literal: " + literal);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int i = 1;
+        int end = literal.length() - 1;
+        while (i < end) {
+            if (literal.startsWith("NULL", i)) {
+                out.add(null);
+                i += 4;
+            } else if (literal.charAt(i) == '"') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (literal.charAt(i) != '"') {
+                    if (literal.charAt(i) == '\\') {
+                        i++;
+                    }
+                    sb.append(literal.charAt(i++));
+                }
+                i++;
+                out.add(sb.toString());
+            } else {
+                throw new IllegalArgumentException("not an array literal written by pgArrayLiteral at " + i);
+            }
+            if (i < end && literal.charAt(i++) != ',') {
+                throw new IllegalArgumentException("not an array literal written by pgArrayLiteral at " + (i - 1));
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
     /** The largest distance from the epoch, in microseconds, a float8 holds exactly with room to spare (about 142 years). */
     static final long MAX_EXACT_MICROS = 1L << 52;
 

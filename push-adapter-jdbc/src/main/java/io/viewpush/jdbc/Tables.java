@@ -21,6 +21,11 @@ final class Tables {
         static final Field<Long> FENCE = DSL.field(DSL.name("fence"), SQLDataType.BIGINT);
         static final Field<OffsetDateTime> EXPIRES_AT = DSL.field(DSL.name("expires_at"), SqlTypes.TIMESTAMP_TZ);
         static final Field<OffsetDateTime> ACQUIRED_AT = DSL.field(DSL.name("acquired_at"), SqlTypes.TIMESTAMP_TZ);
+        /** The holder's host and process id, for people. */
+        static final Field<String> HOLDER_HOST = DSL.field(DSL.name("holder_host"), SQLDataType.VARCHAR);
+        static final Field<Long> HOLDER_PID = DSL.field(DSL.name("holder_pid"), SQLDataType.BIGINT);
+        /** What shows that the holder lives (see {@link LeaseHolders}). */
+        static final Field<Long> HOLDER_SESSION = DSL.field(DSL.name("holder_session"), SQLDataType.BIGINT);
 
         private Lease() {
         }
@@ -65,8 +70,39 @@ final class Tables {
         static final Field<Integer> LAST_FAILURE_NANO = DSL.field(DSL.name("last_failure_nano"), SQLDataType.INTEGER);
         static final Field<String> LAST_FAILURE_REASON = DSL.field(DSL.name("last_failure_reason"), SQLDataType.CLOB);
         static final Field<Integer> CONSECUTIVE_FAILURES = DSL.field(DSL.name("consecutive_failures"), SQLDataType.INTEGER);
+        static final Field<OffsetDateTime> FAILING_SINCE = DSL.field(DSL.name("failing_since"), SqlTypes.TIMESTAMP_TZ);
+        static final Field<Integer> FAILING_SINCE_NANO = DSL.field(DSL.name("failing_since_nano"), SQLDataType.INTEGER);
 
         private History() {
+        }
+    }
+
+    /** One row per paused view ({@link io.viewpush.push.Pause}). */
+    static final class PauseRow {
+        static final Table<?> TABLE = DSL.table(DSL.name("viewpush_pause"));
+        static final Field<String> VIEW = DSL.field(DSL.name("view_name"), SQLDataType.VARCHAR);
+        static final Field<String> REASON = DSL.field(DSL.name("reason"), SQLDataType.VARCHAR);
+        static final Field<String> DETAIL = DSL.field(DSL.name("detail"), SQLDataType.CLOB);
+        static final Field<OffsetDateTime> SINCE = DSL.field(DSL.name("since"), SqlTypes.TIMESTAMP_TZ);
+        static final Field<Integer> SINCE_NANO = DSL.field(DSL.name("since_nano"), SQLDataType.INTEGER);
+        static final Field<String> BY = DSL.field(DSL.name("paused_by"), SQLDataType.VARCHAR);
+
+        private PauseRow() {
+        }
+    }
+
+    /** The journal of replays ({@link io.viewpush.push.Replay}). */
+    static final class ReplayRow {
+        static final Table<?> TABLE = DSL.table(DSL.name("viewpush_replay"));
+        static final Field<Long> ID = DSL.field(DSL.name("id"), SQLDataType.BIGINT);
+        static final Field<String> VIEW = DSL.field(DSL.name("view_name"), SQLDataType.VARCHAR);
+        static final Field<OffsetDateTime> AT = DSL.field(DSL.name("replayed_at"), SqlTypes.TIMESTAMP_TZ);
+        static final Field<Integer> AT_NANO = DSL.field(DSL.name("replayed_nano"), SQLDataType.INTEGER);
+        static final Field<String> BY = DSL.field(DSL.name("replayed_by"), SQLDataType.VARCHAR);
+        static final Field<String> SELECTION = DSL.field(DSL.name("selection"), SQLDataType.CLOB);
+        static final Field<Long> ROWS = DSL.field(DSL.name("rows_replayed"), SQLDataType.BIGINT);
+
+        private ReplayRow() {
         }
     }
 
@@ -98,6 +134,19 @@ final class Tables {
         /** The same column, read from the aliased sub-select of a stamp statement. */
         static Field<?> aliased(char prefix, ValueType type) {
             return DSL.field(DSL.name(ALIAS, prefix + "_" + suffix(type)), SqlTypes.of(type));
+        }
+
+        /**
+         * @return the column of a stamp statement's sub-select holding the {@code i}-th value of a
+         *         composite key (0: the scratch table's own key column {@link #column})
+         */
+        static Field<?> key(int i, ValueType type) {
+            return i == 0 ? column('k', type) : DSL.field(DSL.name("k" + (i + 1) + "_" + suffix(type)), SqlTypes.of(type));
+        }
+
+        /** {@link #key(int, ValueType)}, read from the aliased sub-select of a stamp statement. */
+        static Field<?> aliasedKey(int i, ValueType type) {
+            return DSL.field(DSL.name(ALIAS, key(i, type).getName()), SqlTypes.of(type));
         }
 
         private static String suffix(ValueType type) {

@@ -6,6 +6,7 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.view.Calculation;
 import io.viewpush.view.Columns;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.Uncarriable;
 import io.viewpush.view.View;
 import org.jooq.Condition;
@@ -84,38 +85,85 @@ final class ViewSql {
         return filters;
     }
 
-    /** @return the key's SQL value */
+    /** @return the (first) key field's SQL value */
     Field<?> key() {
         return mapping.value(view.keyField());
     }
 
-    /** @return the key equal to {@code value} */
-    Condition keyEquals(Object value) {
-        ValueType t = view.typeOf(view.keyField());
-        return translator.compare(Expression.Operator.EQ, key(), true, translator.bind(keyValue(value, "key"), t),
-                false, t);
+    /** @return the SQL value of the key's {@code i}-th field */
+    Field<?> key(int i) {
+        return mapping.value(view.keyFields().get(i));
     }
 
-    /** @return rows whose key comes after {@code value} in key order */
-    Condition keyAfter(Object value) {
-        ValueType t = view.typeOf(view.keyField());
-        return translator.compare(Expression.Operator.GT, key(), true, translator.bind(keyValue(value, "page.after"), t),
-                false, t);
+    /** @return the row whose key is {@code key}: every key field equal to its value */
+    Condition keyEquals(RowKey key) {
+        requireSize(key, "key");
+        Condition c = DSL.noCondition();
+        for (int i = 0; i < key.size(); i++) {
+            ValueType t = keyType(i);
+            c = c.and(translator.compare(Expression.Operator.EQ, key(i), true,
+                    translator.bind(keyValue(i, key.values().get(i), "key"), t), false, t));
+        }
+        return c;
+    }
+
+    /** @return the key equal to {@code value} (a one-field key) */
+    Condition keyEquals(Object value) {
+        return keyEquals(RowKey.of(value));
     }
 
     /**
-     * @return the key order: code-point order for text, empty first. A key column that cannot be
-     *         empty (a primary key) is ordered plainly, so that the database can read it along its
-     *         index and stream the first rows at once instead of sorting the whole view first.
+     * @return rows whose key comes after {@code key} in key order: for a composite key,
+     *         lexicographically, {@code (k1 > a1) or (k1 = a1 and k2 > a2) or ...}
      */
-    SortField<?> keyOrder() {
-        Field<?> k = key();
-        if (view.typeOf(view.keyField()) == ValueType.TEXT) {
-            @SuppressWarnings("unchecked")
-            Field<String> text = (Field<String>) k;
-            k = mapping.dialect().codePointOrder(text);
+    Condition keyAfter(RowKey key) {
+        requireSize(key, "page.after");
+        Condition equalSoFar = DSL.noCondition();
+        Condition any = null;
+        for (int i = 0; i < key.size(); i++) {
+            ValueType t = keyType(i);
+            Field<?> bound = translator.bind(keyValue(i, key.values().get(i), "page.after"), t);
+            Condition greater = equalSoFar.and(translator.compare(Expression.Operator.GT, key(i), true, bound, false, t));
+            any = any == null ? greater : any.or(greater);
+            equalSoFar = equalSoFar.and(translator.compare(Expression.Operator.EQ, key(i), true, bound, false, t));
         }
-        return mapping.column(view.keyField()).nullable() ? k.asc().nullsFirst() : k.asc();
+        return any;
+    }
+
+    /** @return rows whose key comes after {@code value} in key order (a one-field key) */
+    Condition keyAfter(Object value) {
+        return keyAfter(RowKey.of(value));
+    }
+
+    private void requireSize(RowKey key, String what) {
+        if (key.size() != view.keyFields().size()) {
+            throw new IllegalArgumentException(what + " of view '" + view.name() + "' must have " + view.keyFields().size()
+                    + " values " + view.keyFields() + ", not " + key.size());
+        }
+    }
+
+    private ValueType keyType(int i) {
+        return view.typeOf(view.keyFields().get(i));
+    }
+
+    /**
+     * @return the key order, field by field in key order: code-point order for text, empty first. A
+     *         key column that cannot be empty (a primary key) is ordered plainly, so that the
+     *         database can read it along its index and stream the first rows at once instead of
+     *         sorting the whole view first.
+     */
+    List<SortField<?>> keyOrder() {
+        List<SortField<?>> order = new ArrayList<>();
+        for (int i = 0; i < view.keyFields().size(); i++) {
+            Field<?> k = key(i);
+            if (keyType(i) == ValueType.TEXT) {
+                @SuppressWarnings("unchecked")
+                Field<String> text = (Field<String>) k;
+                k = mapping.dialect().codePointOrder(text);
+            }
+            order.add(mapping.column(view.keyFields().get(i)).nullable() ? k.asc().nullsFirst() : k.asc());
+        }
+        return order;
     }
 
     /**
@@ -123,8 +171,12 @@ final class ViewSql {
      * @throws IllegalArgumentException when it has another type
      */
     Object keyValue(Object value, String what) {
-        ValueType t = view.typeOf(view.keyField());
-        return convert(value, t, what + " of view '" + view.name() + "' (key field '" + view.keyField() + "')");
+        return keyValue(0, value, what);
+    }
+
+    private Object keyValue(int i, Object value, String what) {
+        String field = view.keyFields().get(i);
+        return convert(value, keyType(i), what + " of view '" + view.name() + "' (key field '" + field + "')");
     }
 
     static Object convert(Object value, ValueType t, String what) {

@@ -4,6 +4,7 @@ import io.viewpush.port.contract.PushSessionContractTest;
 import io.viewpush.port.contract.RowSourceContractTest;
 import io.viewpush.port.contract.RowUpdaterContractTest;
 import io.viewpush.port.contract.TestTables;
+import io.viewpush.port.contract.ViewControlContractTest;
 import io.viewpush.port.contract.ViewSchemaContractTest;
 import org.junit.jupiter.api.Nested;
 
@@ -70,6 +71,22 @@ class ContractsTest {
 
     @Nested
     class PushSessionOnH2 extends PushSessionContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class ViewControlOnPostgres extends ViewControlContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class ViewControlOnH2 extends ViewControlContractTest {
         @Override
         protected TestTables tables() {
             return JdbcTestTables.fresh(H2);

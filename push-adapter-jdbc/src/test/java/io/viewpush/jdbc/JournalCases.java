@@ -39,6 +39,32 @@ abstract class JournalCases extends StoreCases {
     }
 
     @Test
+    void theHistorysStartIsWhenThePushsFirstRequestWasAnsweredBothWhenRecordedAndWhenRecordedWithTheRelease() {
+        Instant answered = NOW.plusMillis(700);
+        PushAttempt success = new PushAttempt("interval", PushAttempt.Trigger.SCHEDULE, NOW, NOW.plusSeconds(1),
+                PushAttempt.Status.SUCCESS, 1, 1, 0, 1, 10, OptionalInt.of(200), "200 OK", List.of("msg_1"),
+                PushAttempt.Outcome.DELIVERED, io.viewpush.push.HeldBack.NONE, java.util.Optional.of(answered));
+        store.record(success, lease("interval"));
+        assertThat(store.history("interval").lastStart()).contains(answered);
+        assertThat(store.history("interval").lastSuccess()).contains(NOW);
+
+        LeaseToken released = lease("interval released");
+        store.recordAndRelease(new PushAttempt("interval released", PushAttempt.Trigger.SCHEDULE, NOW, NOW.plusSeconds(1),
+                PushAttempt.Status.SUCCESS, 1, 1, 0, 1, 10, OptionalInt.of(200), "200 OK", List.of("msg_1"),
+                PushAttempt.Outcome.DELIVERED, io.viewpush.push.HeldBack.NONE, java.util.Optional.of(answered)), released);
+        // on PostgreSQL one statement records and releases: its own SQL, checked the same way
+        PushAttempt failed = new PushAttempt("interval released", PushAttempt.Trigger.SCHEDULE, NOW.plusSeconds(5),
+                NOW.plusSeconds(6), PushAttempt.Status.FAILED, 1, 0, 0, 1, 10, OptionalInt.of(500), "500", List.of("msg_2"),
+                PushAttempt.Outcome.RECEIVER_FAILED, io.viewpush.push.HeldBack.NONE,
+                java.util.Optional.of(NOW.plusMillis(5300)));
+        assertThat(store.history("interval released").lastStart()).contains(answered);
+        store.recordAndRelease(failed, lease("interval released"));
+        assertThat(store.history("interval released").lastStart()).contains(NOW.plusMillis(5300));
+        assertThat(store.history("interval released").lastFailure()).contains(NOW.plusSeconds(5));
+        assertThat(store.history("interval released").lastSuccess()).contains(NOW);
+    }
+
+    @Test
     void keepsOnlyTheNewestAttemptsOfEachView() {
         DefaultJdbcPushStore small = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).journalMaxAttemptsPerView(3)
                 .journalPruneInterval(Duration.ZERO).clock(new SettableClock(NOW)).build();

@@ -170,6 +170,187 @@ abstract class LeaseCases extends StoreCases {
         }
     }
 
+    // ---- take-over of a holder that is gone (issue 14) ----
+
+    private long holderSession(String view) {
+        return db.queryValue("SELECT \"holder_session\" FROM \"viewpush_lease\" WHERE \"view_name\" = '" + view + "'",
+                Long.class);
+    }
+
+    /** PostgreSQL: ends the database session holding the advisory lock a lease names, as a killed process's would end. */
+    private void endHolderSession(String view) {
+        long key = holderSession(view);
+        Integer pid = db.queryValue("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+                + " AND classid::bigint = " + (key >>> 32) + " AND objid::bigint = " + (key & 0xffffffffL), Integer.class);
+        assertThat(pid).as("the holder's session holds its lock").isNotNull();
+        assertThat(db.queryValue("SELECT pg_terminate_backend(" + pid + ")", Boolean.class)).isTrue();
+        for (int i = 0; i < 100 && db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid, Long.class) > 0; i++) {
+            sleepQuietly(50);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aLeaseNamesItsHolderSinceWhenAndUntilWhenAndNobodyOnceReleased() {
+        OffsetDateTime before = db.queryValue("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+        LeaseToken a = store.tryAcquire("named", "engine-a", LONG).orElseThrow();
+        io.viewpush.port.LeaseHolder holder = store.leaseHolder("named").orElseThrow();
+
+        assertThat(holder.owner()).isEqualTo("engine-a");
+        assertThat(holder.host()).contains(LeaseHolders.host());
+        assertThat(holder.processId()).hasValue(ProcessHandle.current().pid());
+        assertThat(holder.since().orElseThrow()).isAfterOrEqualTo(before.toInstant().minusMillis(1));
+        assertThat(Duration.between(holder.since().orElseThrow(), holder.expiresAt())).isEqualTo(LONG);
+        assertThat(holder.describe()).startsWith("host " + LeaseHolders.host() + ", process " + ProcessHandle.current().pid()
+                + ", since ").contains("its lease expires at " + holder.expiresAt());
+        store.release(a);
+        assertThat(store.leaseHolder("named")).isEmpty();
+        assertThat(store.leaseHolder("never leased")).isEmpty();
+    }
+
+    @Test
+    void aLiveHolderInAnotherStoreIsNotTakenOverBeforeItsLeaseExpires() {
+        DefaultJdbcPushStore other = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
+        try {
+            LeaseToken a = other.tryAcquire("alive", "engine-a", LONG).orElseThrow();
+            assertThat(store.tryAcquire("alive", "engine-b", LONG)).as("its holder lives").isEmpty();
+            assertThat(other.renew(a, LONG)).isTrue();
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void aHolderWhoseDatabaseSessionEndedIsTakenOverAtOnceAndCanNeitherStampNorRecord() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isPostgres(), "PostgreSQL sees a session end");
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'a')");
+        View view = bind(ordersView("session ended", t).push(policy("last pushed", null)).build());
+        DefaultJdbcPushStore dying = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
+        try {
+            LeaseToken dead = dying.tryAcquire("session ended", "engine-a", LONG).orElseThrow();
+            StampBatch late = dying.batch(view, dead, null);
+            readAll(view).forEach(late::add);
+            assertThat(store.tryAcquire("session ended", "engine-b", LONG)).as("alive so far").isEmpty();
+
+            endHolderSession("session ended"); // what PostgreSQL sees when the holder's process is killed
+
+            LeaseToken taken = store.tryAcquire("session ended", "engine-b", LONG).orElseThrow();
+            assertThat(taken.fence()).isGreaterThan(dead.fence());
+            // fencing is as strong as before: the old holder, were it only paused, cannot write
+            try (late) {
+                assertThatThrownBy(late::commit).isInstanceOf(LeaseLostException.class);
+            }
+            assertThatThrownBy(() -> dying.record(attempt("session ended"), dead)).isInstanceOf(LeaseLostException.class);
+            assertThat(dying.renew(dead, LONG)).isFalse();
+            assertThat(readAll(view).get(0).get("last pushed")).isNull();
+            assertThat(store.leaseHolder("session ended").orElseThrow().owner()).isEqualTo("engine-b");
+        } finally {
+            dying.close();
+        }
+    }
+
+    @Test
+    void aPausedHolderWhoseSessionLivesIsTakenOverOnlyWhenItsLeaseExpiresAndThenCannotStamp() throws InterruptedException {
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'a')");
+        View view = bind(ordersView("paused", t).push(policy("last pushed", null)).build());
+        DefaultJdbcPushStore paused = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
+        try {
+            LeaseToken token = paused.tryAcquire("paused", "engine-a", Duration.ofMillis(500)).orElseThrow();
+            StampBatch late = paused.batch(view, token, null);
+            readAll(view).forEach(late::add);
+            assertThat(store.tryAcquire("paused", "engine-b", LONG)).as("its session lives, its lease runs").isEmpty();
+            Thread.sleep(800); // the holder does nothing (a SIGSTOP, a long GC) while its session stays open
+
+            LeaseToken taken = store.tryAcquire("paused", "engine-b", LONG).orElseThrow();
+            try (late) {
+                assertThatThrownBy(late::commit).isInstanceOf(LeaseLostException.class);
+            }
+            assertThatThrownBy(() -> paused.record(attempt("paused"), token)).isInstanceOf(LeaseLostException.class);
+            assertThat(paused.renew(token, LONG)).isFalse();
+            assertThat(readAll(view).get(0).get("last pushed")).isNull();
+            assertThat(store.renew(taken, LONG)).isTrue();
+        } finally {
+            paused.close();
+        }
+    }
+
+    @Test
+    void aClosedStoresLeasesAreTakenOverAtOnce() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isPostgres(), "on H2 a store of this process is never taken for gone");
+        DefaultJdbcPushStore closing = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
+        closing.tryAcquire("closed store", "engine-a", LONG).orElseThrow();
+        closing.close();
+        assertThat(store.tryAcquire("closed store", "engine-b", LONG)).isPresent();
+    }
+
+    @Test
+    void aStoreWhoseOwnSessionWasCutOpensANewOneAndItsNextLeaseNamesIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isPostgres(), "PostgreSQL sees a session end");
+        DefaultJdbcPushStore cut = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).build();
+        try {
+            cut.tryAcquire("cut 1", "engine-a", LONG).orElseThrow();
+            long lost = holderSession("cut 1");
+            endHolderSession("cut 1");
+
+            LeaseToken second = cut.tryAcquire("cut 2", "engine-a", LONG).orElseThrow();
+            assertThat(holderSession("cut 2")).as("a new session").isNotEqualTo(lost);
+            assertThat(store.tryAcquire("cut 2", "engine-b", LONG)).as("the holder lives, through its new session").isEmpty();
+            assertThat(store.tryAcquire("cut 1", "engine-b", LONG)).as("the lease taken with the lost session").isPresent();
+            assertThat(cut.renew(second, LONG)).isTrue();
+        } finally {
+            cut.close();
+        }
+    }
+
+    @Test
+    void onH2OpenedByThisProcessAloneALeaseOfAnotherProcessIsTakenAtOnce() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(isPostgres(), "H2 opened by one process");
+        String t = createOrders();
+        db.execute("INSERT INTO " + t + " (id, customer) VALUES (1, 'a')");
+        View view = bind(ordersView("other process", t).push(policy("last pushed", null)).build());
+        LeaseToken left = store.tryAcquire("other process", "engine-a", LONG).orElseThrow();
+        StampBatch late = store.batch(view, left, null);
+        readAll(view).forEach(late::add);
+        assertThat(store.tryAcquire("other process", "engine-b", LONG)).as("a holder in this process").isEmpty();
+        // as a process that ended left it: its own number, not this process's
+        db.execute("UPDATE \"viewpush_lease\" SET \"holder_session\" = " + (LeaseHolders.PROCESS ^ 1)
+                + " WHERE \"view_name\" = 'other process'");
+
+        LeaseToken taken = store.tryAcquire("other process", "engine-b", LONG).orElseThrow();
+        assertThat(taken.fence()).isGreaterThan(left.fence());
+        try (late) {
+            assertThatThrownBy(late::commit).isInstanceOf(LeaseLostException.class);
+        }
+        assertThat(readAll(view).get(0).get("last pushed")).isNull();
+
+        // a lease left by a version that did not name its holder's process is taken at once too
+        store.tryAcquire("old version", "engine-a", LONG).orElseThrow();
+        db.execute("UPDATE \"viewpush_lease\" SET \"holder_session\" = NULL WHERE \"view_name\" = 'old version'");
+        assertThat(store.tryAcquire("old version", "engine-b", LONG)).isPresent();
+    }
+
+    @Test
+    void onlyAnH2DatabaseThatNoOtherProcessCanOpenTakesOtherProcessesLeasesForGone() {
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:file:./viewpush-data/viewpush;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")).isTrue();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:mem:test;DB_CLOSE_DELAY=-1")).isTrue();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:./data/db")).isTrue();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:tcp://db:9092/~/test")).isFalse();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:ssl://db/~/test")).isFalse();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:file:./x;AUTO_SERVER=TRUE")).isFalse();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:h2:file:./x;auto_server=true;WRITE_DELAY=0")).isFalse();
+        assertThat(LeaseHolders.singleProcessH2("jdbc:postgresql://db/x")).isFalse();
+    }
+
     @Test
     void badArgumentsAreRejectedWithTheirName() {
         assertThatThrownBy(() -> store.tryAcquire("v", " ", LONG)).isInstanceOf(IllegalArgumentException.class)

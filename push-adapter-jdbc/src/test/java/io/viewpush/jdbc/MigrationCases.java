@@ -104,4 +104,52 @@ abstract class MigrationCases {
         assertThat(db.queryValue("SELECT COUNT(*) FROM \"viewpush_schema_history\"", Long.class)).isEqualTo(applied);
         assertThat(again.databaseName()).isEqualTo(kind == TestDatabase.Kind.H2 ? "H2" : "PostgreSQL");
     }
+    @Test
+    void theLatestMigrationConstantIsTheNewestFlywayFinds() {
+        TestDatabase db = TestDatabase.create(kind);
+        Flyway flyway = Flyway.configure()
+                .dataSource(db.dataSource())
+                .locations(kind == TestDatabase.Kind.H2 ? JdbcPushStore.MIGRATIONS_H2 : JdbcPushStore.MIGRATIONS_POSTGRESQL)
+                .table(JdbcPushStore.SCHEMA_HISTORY_TABLE)
+                .load();
+        org.flywaydb.core.api.MigrationInfo[] all = flyway.info().all();
+        assertThat(all).isNotEmpty();
+        assertThat(all[all.length - 1].getVersion().getVersion())
+                .as("DefaultJdbcPushStore.LATEST_MIGRATION names the newest migration")
+                .isEqualTo(String.valueOf(DefaultJdbcPushStore.LATEST_MIGRATION));
+    }
+
+    @Test
+    void aCurrentSchemaIsCheckedWithOneQueryAndFlywayIsNotStarted() {
+        TestDatabase db = TestDatabase.create(kind);
+        JdbcPushStore.builder(db.dataSource()).build();
+        RoundTripCounter counter = new RoundTripCounter();
+        DefaultJdbcPushStore again = (DefaultJdbcPushStore) JdbcPushStore.builder(counter.wrap(db.dataSource()))
+                .migrateOnBuild(false).build();
+
+        again.migrate();
+
+        assertThat(counter.trips()).as("Flyway locks and reads its table with several statements")
+                .singleElement().asString().contains("viewpush_schema_history");
+    }
+
+    @Test
+    void aSchemaBehindTheNewestMigrationIsMigrated() {
+        TestDatabase db = TestDatabase.create(kind);
+        Flyway.configure()
+                .dataSource(db.dataSource())
+                .locations(kind == TestDatabase.Kind.H2 ? JdbcPushStore.MIGRATIONS_H2 : JdbcPushStore.MIGRATIONS_POSTGRESQL)
+                .table(JdbcPushStore.SCHEMA_HISTORY_TABLE)
+                .baselineOnMigrate(true).baselineVersion("0")
+                .target(String.valueOf(DefaultJdbcPushStore.LATEST_MIGRATION - 1))
+                .load()
+                .migrate();
+        String newest = "SELECT COUNT(*) FROM \"viewpush_schema_history\" WHERE \"version\" = '"
+                + DefaultJdbcPushStore.LATEST_MIGRATION + "' AND \"success\"";
+        assertThat(db.queryValue(newest, Long.class)).isZero();
+
+        JdbcPushStore.builder(db.dataSource()).build();
+
+        assertThat(db.queryValue(newest, Long.class)).isEqualTo(1);
+    }
 }

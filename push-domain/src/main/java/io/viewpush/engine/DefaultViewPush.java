@@ -9,11 +9,16 @@ import io.viewpush.port.RowCursor;
 import io.viewpush.port.RowSource;
 import io.viewpush.port.RowUpdater;
 import io.viewpush.port.StorageException;
+import io.viewpush.expression.Expressions;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
 import io.viewpush.view.Carriable;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
@@ -71,7 +76,7 @@ final class DefaultViewPush implements ViewPush {
             LeaseKeeper keeper = new LeaseKeeper(b.leaseTtl(), events);
             Pusher pusher = new Pusher(b.store(), b.transport(), events, b.clock(), b.zone(), owner,
                     b.leaseTtl(), keeper, stampExecutor);
-            this.scheduler = new Scheduler(pusher, b.store(), events, b.clock(), views.values(), b.pollInterval(),
+            this.scheduler = new Scheduler(pusher, b.store(), b.store(), events, b.clock(), views.values(), b.pollInterval(),
                     b.workers());
             this.keeper = keeper;
         } else {
@@ -152,7 +157,75 @@ final class DefaultViewPush implements ViewPush {
         if (v.push().isEmpty()) {
             return new ViewStatus(view, false, PushHistory.none(view), Optional.empty(), false);
         }
-        return new ViewStatus(view, true, store.history(view), scheduler.nextDue(view), scheduler.isPushing(view));
+        return new ViewStatus(view, true, store.history(view), scheduler.nextDue(view), scheduler.isPushing(view),
+                store.paused(view));
+    }
+
+    @Override
+    public Pause pause(String view, String detail, String by) {
+        View v = pushable(view);
+        return scheduler.pause(v, detail == null || detail.isBlank() ? "paused by an operator" : detail, by);
+    }
+
+    @Override
+    public Optional<Pause> resume(String view, String by) {
+        return scheduler.resume(pushable(view), by);
+    }
+
+    @Override
+    public Optional<Pause> paused(String view) {
+        View v = existing(view);
+        return v.push().isEmpty() ? Optional.empty() : store.paused(view);
+    }
+
+    @Override
+    public Replay replay(String view, ReplaySelection which, boolean dryRun, String by) {
+        View v = pushable(view);
+        PushPolicy policy = v.push().orElseThrow();
+        boolean dependsOnStamp = v.inlinedFilters().stream()
+                .anyMatch(f -> Expressions.references(f).contains(policy.stampField()));
+        if (!dependsOnStamp) {
+            throw new CannotReplayException(view, CannotReplayException.Reason.STAMP_NOT_IN_FILTERS,
+                    "no filter of view '" + view + "' depends on its stamp field '" + policy.stampField()
+                            + "', so clearing stamps would not bring a row back into it; a replay cannot work"
+                            + " for this view (its filters decide alone which rows are sent again)");
+        }
+        if (which instanceof ReplaySelection.Keys) {
+            ValueType keyType = v.typeOf(v.keyField());
+            for (RowKey k : ((ReplaySelection.Keys) which).keys()) {
+                if (k.size() != 1 || !keyType.javaType().isInstance(k.single())) {
+                    throw new CannotReplayException(view, CannotReplayException.Reason.BAD_KEY, "the key " + k
+                            + " does not fit key field '" + v.keyField() + "' of view '" + view + "' (a "
+                            + keyType.label() + ")");
+                }
+            }
+        }
+        if (closed) {
+            throw new IllegalStateException("the engine is closed");
+        }
+        return scheduler.replay(v, which, dryRun, by, REPLAY_WAIT);
+    }
+
+    /** How long a replay waits for another engine's push of the view to end. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
+
+    @Override
+    public List<Replay> replays(String view, int limit) {
+        View v = existing(view);
+        if (v.push().isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        return store.replays(view, limit);
+    }
+
+    @Override
+    public Optional<RowKey> keyOf(String view, String text) {
+        return KeyText.parse(existing(view), text);
+    }
+
+    @Override
+    public ZoneId zone() {
+        return zone;
     }
 
     @Override
@@ -172,12 +245,26 @@ final class DefaultViewPush implements ViewPush {
     @Override
     public Optional<Row> updateRow(String view, RowKey rowKey, Map<String, Object> values) {
         View v = existing(view);
-        ValueType keyType = v.typeOf(v.keyField());
-        if (rowKey == null || rowKey.size() != 1) {
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), "the key of view '" + view + "' is one " + keyType.label()
-                    + ", not " + (rowKey == null ? "empty" : rowKey.size() + " values"));
+        List<String> keyFields = v.keyFields();
+        if (rowKey == null || rowKey.size() != keyFields.size()) {
+            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), keyFields.size() == 1
+                    ? "the key of view '" + view + "' is one " + v.typeOf(v.keyField()).label()
+                    + ", not " + (rowKey == null ? "empty" : rowKey.size() + " values")
+                    : "the key of view '" + view + "' has " + keyFields.size() + " values " + keyFields + ", not "
+                    + (rowKey == null ? "none" : String.valueOf(rowKey.size())));
         }
-        Object key = exactNumber(keyType, rowKey.single());
+        Object[] keyValues = new Object[keyFields.size()];
+        for (int i = 0; i < keyValues.length; i++) {
+            String keyField = keyFields.get(i);
+            ValueType keyType = v.typeOf(keyField);
+            Object key = exactNumber(keyType, rowKey.values().get(i));
+            if (key == null || !keyType.javaType().isInstance(key)) {
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, keyField, (keyValues.length == 1
+                        ? "the key of view '" + view + "' is a " : "key field '" + keyField + "' of view '" + view + "' is a ")
+                        + keyType.label() + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
+            }
+            keyValues[i] = key;
+        }
         if (values.values().stream().anyMatch(DefaultViewPush::isWholeNumber)) {
             Map<String, Object> converted = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -185,10 +272,6 @@ final class DefaultViewPush implements ViewPush {
                         ? exactNumber(v.typeOf(e.getKey()), e.getValue()) : e.getValue());
             }
             values = converted;
-        }
-        if (key == null || !keyType.javaType().isInstance(key)) {
-            throw new InvalidUpdateException(InvalidUpdateException.Reason.KEY_WRONG_TYPE, v.keyField(), "the key of view '" + view + "' is a " + keyType.label()
-                    + ", not " + (key == null ? "empty" : key.getClass().getSimpleName()));
         }
         if (values.isEmpty()) {
             throw new InvalidUpdateException(InvalidUpdateException.Reason.NO_FIELDS, "", "no fields to update; writable fields of view '" + view + "': "
@@ -219,7 +302,7 @@ final class DefaultViewPush implements ViewPush {
         }
         RowUpdater u = updater.orElseThrow(() -> new IllegalStateException("this engine has no row updater"));
         try {
-            return u.update(v, RowKey.of(key), values, new Snapshot(clock.instant(), zone));
+            return u.update(v, RowKey.of(keyValues), values, new Snapshot(clock.instant(), zone));
         } catch (RejectedValueException e) {
             // the store found a value its column cannot hold (too many decimals, too long, out of range)
             throw new InvalidUpdateException(InvalidUpdateException.Reason.REFUSED_BY_STORE, e.field(), e.getMessage(),

@@ -5,7 +5,9 @@ import io.viewpush.port.PushListener;
 import io.viewpush.port.PushListener.Activity;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.HeldBackRow;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.Replay;
 import io.viewpush.push.StampResult;
 
 import java.util.function.Consumer;
@@ -34,12 +36,28 @@ final class Events {
         tell(view, l -> l.batchFinished(view, delivery, stamp));
     }
 
+    void rowsTaken(String view, long rows) {
+        tell(view, l -> l.rowsTaken(view, rows));
+    }
+
     void rowHeldBack(String view, HeldBackRow row) {
         tell(view, l -> l.rowHeldBack(view, row));
     }
 
     void leaseLost(String view, LeaseToken lease) {
         tell(view, l -> l.leaseLost(view, lease));
+    }
+
+    void viewPaused(Pause pause) {
+        tell(pause.view(), l -> l.viewPaused(pause));
+    }
+
+    void viewResumed(Pause ended, String by) {
+        tell(ended.view(), l -> l.viewResumed(ended, by));
+    }
+
+    void viewReplayed(Replay replay) {
+        tell(replay.view(), l -> l.viewReplayed(replay));
     }
 
     void unexpectedError(String view, Activity activity, Throwable error) {

@@ -4,6 +4,7 @@ import io.viewpush.PushException;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.Page;
+import io.viewpush.port.PushListener;
 import io.viewpush.port.PushListener.Activity;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
@@ -13,6 +14,7 @@ import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.HeldBack;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Outcome;
 import io.viewpush.push.PushAttempt.Status;
@@ -20,7 +22,9 @@ import io.viewpush.push.PushAttempt.Trigger;
 import io.viewpush.push.PushDecision;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
 import io.viewpush.push.StampResult;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 
@@ -107,24 +111,34 @@ final class Pusher {
             return finish(failedBeforeSending(view, trigger, started, e));
         }
         if (begun.isEmpty()) {
-            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD, "another engine is pushing this view"));
+            return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.LEASE_HELD,
+                    "another engine is pushing this view" + holder(view)));
         }
         PushSession session = begun.get();
         keeper.hold(view.name(), session);
         try {
-            if (dueCheck) {
-                PushHistory history;
-                try {
+            PushHistory history = null;
+            try {
+                if (dueCheck) {
                     history = session.history();
-                } catch (StorageException e) {
-                    return finish(failedBeforeSending(view, trigger, started, e));
                 }
+                // under the lease: a pause another engine made is seen before anything is sent
+                Optional<Pause> paused = session.paused();
+                if (paused.isPresent()) {
+                    return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.PAUSED,
+                            "the view is " + paused.get().describe() + "; resume it to push again"));
+                }
+            } catch (StorageException e) {
+                return finish(failedBeforeSending(view, trigger, started, e));
+            }
+            if (dueCheck) {
                 PushDecision decision = policy.decide(history, started);
                 if (decision instanceof PushDecision.WaitUntil) {
                     return finish(skip(view, trigger, started, Status.SKIPPED, Outcome.NOT_DUE, "not due: " + decision.because()));
                 }
             }
             PushAttempt attempt = pushHoldingLease(view, policy, trigger, snapshot, session, stopping, abandoned);
+            attempt = pauseIfDue(view, policy, attempt, session, history);
             if (attempt.status() != Status.NOTHING_TO_SEND && attempt.status() != Status.SKIPPED) {
                 keeper.release(view.name(), session); // no renewal may race the release below
                 try {
@@ -145,6 +159,74 @@ final class Pusher {
         }
     }
 
+    /**
+     * Pauses the view when its receiver is gone, or when its pushes have all failed for the policy's
+     * {@code pauseAfter}: the pause is stored (every engine sees it) before the attempt is recorded.
+     *
+     * @param history the view's history before this push, or null when the push did not load it
+     * @return the attempt, its reason telling of the pause
+     */
+    private PushAttempt pauseIfDue(View view, PushPolicy policy, PushAttempt attempt, PushSession session,
+                                   PushHistory history) {
+        Pause pause;
+        if (attempt.outcome() == Outcome.ENDPOINT_GONE) {
+            pause = new Pause(view.name(), Pause.Reason.ENDPOINT_GONE, attempt.reason(), clock.instant(), owner);
+        } else if (attempt.outcome() == Outcome.RECEIVER_FAILED && policy.pauseAfter().isPresent()) {
+            PushHistory after;
+            try {
+                after = (history != null ? history : session.history()).after(attempt);
+            } catch (StorageException e) {
+                return attempt; // the next failure checks again
+            }
+            Optional<Instant> since = after.failingSince();
+            if (since.isEmpty() || since.get().plus(policy.pauseAfter().get()).isAfter(attempt.startedAt())) {
+                return attempt;
+            }
+            pause = new Pause(view.name(), Pause.Reason.FAILING, after.consecutiveFailures() + " pushes in a row failed since "
+                    + since.get() + " (pauseAfter " + policy.pauseAfter().get() + "); the last: " + attempt.reason(),
+                    clock.instant(), owner);
+        } else {
+            return attempt;
+        }
+        Pause stored;
+        try {
+            stored = store.pause(pause);
+        } catch (StorageException e) {
+            return attempt.withReason(attempt.reason() + "; the view should be paused (" + pause.reason().code()
+                    + ") but the database failed: " + e.getMessage());
+        }
+        if (stored.equals(pause)) {
+            events.viewPaused(stored);
+        }
+        return attempt.withReason(attempt.reason() + "; the view is paused (" + stored.reason().code()
+                + "): nothing more is sent until it is resumed");
+    }
+
+    /**
+     * Replays rows of the view under its lease (see {@link PushSession#replay}).
+     *
+     * @return what was done, or empty when another engine holds the view's lease
+     */
+    Optional<Replay> replay(View view, ReplaySelection which, boolean dryRun, String by) {
+        Snapshot snapshot = new Snapshot(clock.instant(), zone);
+        Optional<PushSession> begun = store.begin(view, owner, leaseTtl, snapshot, false);
+        if (begun.isEmpty()) {
+            return Optional.empty();
+        }
+        try (PushSession session = begun.get()) {
+            return Optional.of(session.replay(which, dryRun, by));
+        }
+    }
+
+    /** @return who holds the view's lease, for the message, or nothing when the store cannot say */
+    private String holder(View view) {
+        try {
+            return store.leaseHolder(view.name()).map(h -> " (" + h.describe() + ")").orElse("");
+        } catch (StorageException e) {
+            return "";
+        }
+    }
+
     private boolean hasRows(View view, Snapshot snapshot) {
         try (RowCursor probe = store.open(view, snapshot, Page.first(1))) {
             return probe.hasNext();
@@ -155,6 +237,8 @@ final class Pusher {
                                          PushSession session, BooleanSupplier stopping, BooleanSupplier abandoned) {
         Totals t = new Totals();
         Stamping stamping = new Stamping(view, abandoned);
+        boolean byRow = policy.response() == PushPolicy.ResponseMode.ROWS;
+        RowVerdicts verdicts = new RowVerdicts();
         Status status = Status.SUCCESS;
         Outcome outcome = Outcome.DELIVERED;
         String reason = null;
@@ -180,9 +264,21 @@ final class Pusher {
                 boolean handedOver = false;
                 Delivery d;
                 try {
-                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch);
-                    d = transport.send(view, batchRows);
+                    BatchRows batchRows = new BatchRows(cursor, policy.maxRows(), batch, byRow,
+                            t.taken(view.name(), events));
+                    try {
+                        d = transport.send(view, batchRows);
+                    } finally {
+                        if (t.firstAnsweredAt == null) {
+                            // answered or failed: the receiver has seen this push's first request by now
+                            t.firstAnsweredAt = clock.instant();
+                        }
+                    }
                     t.add(d);
+                    if (d.delivered() && byRow) {
+                        // only now do the rows go into the batch: those the receiver accepted
+                        verdicts.take(d, batchRows.waiting(), batch);
+                    }
                     if (d.delivered()) {
                         // the last batch is stamped on this thread: there is no next batch to overlap
                         // it with, and handing it to the stamping thread costs two thread wake-ups
@@ -201,8 +297,9 @@ final class Pusher {
                 if (!d.delivered()) {
                     notifyBatch(view, d, StampResult.NONE);
                     status = Status.FAILED;
-                    outcome = Outcome.RECEIVER_FAILED;
-                    reason = d.reason();
+                    outcome = d.gone() ? Outcome.ENDPOINT_GONE : Outcome.RECEIVER_FAILED;
+                    reason = (d.gone() ? "the receiver is gone: " + d.reason() : d.reason())
+                            + answered(d.responseExcerpt());
                     break;
                 }
             }
@@ -239,7 +336,12 @@ final class Pusher {
             outcome = Outcome.STOPPING;
             reason = "the engine stopped before a delivered batch could be stamped; its rows will be sent again";
         }
-        if (status == Status.FAILED && stamping.stampedBatches() > 0) {
+        if (verdicts.notAccepted() > 0 && status != Status.FAILED) {
+            status = Status.FAILED;
+            outcome = Outcome.RECEIVER_REJECTED_ROWS;
+        }
+        if (status == Status.FAILED && stamping.stampedBatches() > 0
+                && (outcome != Outcome.RECEIVER_REJECTED_ROWS || stamping.stamped() > 0)) {
             status = Status.PARTIAL;
         }
         HeldBack heldBack = holding == null ? HeldBack.NONE : holding.heldBack();
@@ -252,9 +354,12 @@ final class Pusher {
                 reason += "; " + heldBack.summary();
             }
         }
+        if (verdicts.notAccepted() > 0) {
+            reason += "; " + verdicts.summary();
+        }
         return new PushAttempt(view.name(), trigger, snapshot.now(), clock.instant(), status, t.rowsSent,
                 stamping.stamped(), stamping.skipped(), t.batches, t.bytes, t.lastStatus, reason, t.webhookIds, outcome,
-                heldBack);
+                heldBack, Optional.ofNullable(t.firstAnsweredAt));
     }
 
     private PushAttempt skip(View view, Trigger trigger, Instant started, Status status, Outcome outcome,
@@ -282,12 +387,50 @@ final class Pusher {
     }
 
     /** Running totals of one push. */
+    /** Characters of the receiver's answer that a failed attempt's reason keeps. */
+    static final int ANSWER_IN_REASON = 200;
+
+    /**
+     * The start of the receiver's answer to a failed batch, for the journal (people read why it
+     * failed in it): on one line, at most {@link #ANSWER_IN_REASON} characters; empty without one.
+     */
+    static String answered(String excerpt) {
+        String line = excerpt.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (line.isEmpty()) {
+            return "";
+        }
+        if (line.length() > ANSWER_IN_REASON) {
+            int end = Character.isHighSurrogate(line.charAt(ANSWER_IN_REASON - 1)) ? ANSWER_IN_REASON - 1 : ANSWER_IN_REASON;
+            line = line.substring(0, end) + "\u2026";
+        }
+        return "; the receiver answered: " + line;
+    }
+
     private static final class Totals {
+        /** Rows the transport took in this push, all batches together. */
+        private long taken;
+        private Runnable progress;
+
+        /** @return what a batch runs for each row taken: counts it, and tells the listeners every thousand */
+        Runnable taken(String view, Events events) {
+            if (progress == null) {
+                progress = () -> {
+                    taken++;
+                    if (taken % PushListener.ROWS_TAKEN_EVERY == 0) {
+                        events.rowsTaken(view, taken);
+                    }
+                };
+            }
+            return progress;
+        }
+
         long rowsSent;
         int batches;
         long bytes;
         OptionalInt lastStatus = OptionalInt.empty();
         final List<String> webhookIds = new ArrayList<>();
+        /** When the first batch's send returned: answered, or failed. */
+        Instant firstAnsweredAt;
 
         void add(Delivery d) {
             batches++;
@@ -408,18 +551,91 @@ final class Pusher {
         }
     }
 
-    /** The rows of one batch: at most maxRows (0 = all) from the cursor, each recorded for stamping as it is taken. */
+    /**
+     * What receivers answered row by row in one push ({@link PushPolicy.ResponseMode#ROWS}): the rows
+     * not accepted are counted, and the first reasons kept for the attempt's reason (the journal, the API).
+     */
+    private static final class RowVerdicts {
+        private static final int REASONS_KEPT = 20;
+        private long rejected;
+        private long unanswered;
+        private final List<String> reasons = new ArrayList<>();
+
+        /** Adds the rows the receiver accepted (all, when it answered for the whole batch) to the batch. */
+        void take(Delivery d, List<Row> rows, StampBatch batch) {
+            if (d.rowAnswers().isEmpty()) {
+                rows.forEach(batch::add);
+                return;
+            }
+            io.viewpush.push.RowAnswers answers = d.rowAnswers().get();
+            for (Row row : rows) {
+                List<Object> key = row.rowKey().values();
+                if (answers.accepted().contains(key)) {
+                    batch.add(row);
+                } else if (answers.rejected().containsKey(key)) {
+                    rejected++;
+                    if (reasons.size() < REASONS_KEPT) {
+                        reasons.add(keyText(key) + ": " + answers.rejected().get(key));
+                    }
+                } else {
+                    unanswered++;
+                }
+            }
+        }
+
+        private static String keyText(List<Object> key) {
+            return key.size() == 1 ? String.valueOf(key.get(0)) : key.toString();
+        }
+
+        long notAccepted() {
+            return rejected + unanswered;
+        }
+
+        String summary() {
+            StringBuilder s = new StringBuilder();
+            if (rejected > 0) {
+                s.append(rejected).append(rejected == 1 ? " row" : " rows").append(" rejected by the receiver (not stamped,"
+                        + " sent again after the backoff): ").append(String.join("; ", reasons));
+                if (rejected > reasons.size()) {
+                    s.append("; …");
+                }
+            }
+            if (unanswered > 0) {
+                s.append(s.length() == 0 ? "" : "; ").append(unanswered).append(unanswered == 1 ? " row" : " rows")
+                        .append(" neither accepted nor rejected in the receiver's answer (not stamped)");
+            }
+            return s.toString();
+        }
+    }
+
+    /**
+     * The rows of one batch: at most maxRows (0 = all) from the cursor, each recorded for stamping as
+     * it is taken; or, when the receiver answers row by row, kept until its answer says which to stamp.
+     */
     private static final class BatchRows implements Iterator<Row> {
         private final RowCursor cursor;
         private final int maxRows;
         private final StampBatch batch;
+        private final Runnable progress;
+        private final List<Row> waiting;
         private int taken;
         private boolean cursorEnded;
 
-        BatchRows(RowCursor cursor, int maxRows, StampBatch batch) {
+        /**
+         * @param untilAnswered keep the rows until the receiver's answer (answers row by row)
+         * @param progress      told of each row the transport takes
+         */
+        BatchRows(RowCursor cursor, int maxRows, StampBatch batch, boolean untilAnswered, Runnable progress) {
             this.cursor = cursor;
             this.maxRows = maxRows;
             this.batch = batch;
+            this.progress = progress;
+            this.waiting = untilAnswered ? new ArrayList<>() : null;
+        }
+
+        /** @return the rows kept until the receiver's answer (answers row by row) */
+        List<Row> waiting() {
+            return waiting;
         }
 
         @Override
@@ -443,8 +659,13 @@ final class Pusher {
                 throw new NoSuchElementException();
             }
             Row row = cursor.next();
-            batch.add(row);
+            if (waiting != null) {
+                waiting.add(row);
+            } else {
+                batch.add(row);
+            }
             taken++;
+            progress.run();
             return row;
         }
     }

@@ -3,6 +3,8 @@ package io.viewpush.engine;
 import io.viewpush.port.PushJournal;
 import io.viewpush.port.PushListener.Activity;
 import io.viewpush.port.StorageException;
+import io.viewpush.port.ViewControl;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushAttempt.Outcome;
 import io.viewpush.push.PushAttempt.Status;
@@ -10,6 +12,8 @@ import io.viewpush.push.PushAttempt.Trigger;
 import io.viewpush.push.PushDecision;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.View;
 
 import java.time.Clock;
@@ -31,10 +35,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * view with nothing to send again after {@code max(minInterval, pollInterval)}, earlier when woken.
  * One push per view at a time in this engine (the lease does it across engines). Stops gracefully:
  * no new batch after {@link #stop} begins, nothing stamped after it gives up waiting.
+ *
+ * <p>A paused view ({@link Pause}) is not pushed: this engine checks every poll interval whether it
+ * is still paused (one read of its pause; another engine or a CLI may resume it) and pushes it at
+ * once when it no longer is.
  */
 final class Scheduler {
     private final Pusher pusher;
     private final PushJournal journal;
+    private final ViewControl control;
     private final Events events;
     private final Clock clock;
     private final Duration pollInterval;
@@ -44,10 +53,11 @@ final class Scheduler {
     private volatile boolean stopping;
     private volatile boolean abandoned;
 
-    Scheduler(Pusher pusher, PushJournal journal, Events events, Clock clock, Collection<View> views,
+    Scheduler(Pusher pusher, PushJournal journal, ViewControl control, Events events, Clock clock, Collection<View> views,
               Duration pollInterval, int workers) {
         this.pusher = pusher;
         this.journal = journal;
+        this.control = control;
         this.events = events;
         this.clock = clock;
         this.pollInterval = pollInterval;
@@ -67,6 +77,7 @@ final class Scheduler {
         }
         started = true;
         for (Slot s : slots.values()) {
+            // a paused view is found paused by its first push, under the lease, with its history
             s.history = loadHistory(s.view.name());
             // the interval runs from the last push's start, also across a restart
             scheduleAt(s, due(s));
@@ -88,6 +99,7 @@ final class Scheduler {
         try {
             a = pusher.push(view, Trigger.MANUAL, true, () -> stopping, () -> abandoned);
             s.history = updated(s, a);
+            notePause(s, a);
             return a;
         } finally {
             s.lock.unlock();
@@ -96,6 +108,94 @@ final class Scheduler {
                 scheduleNext(s, a);
             }
         }
+    }
+
+    /**
+     * Pauses the view for every engine (a push in flight finishes; no new one starts).
+     *
+     * @return the view's pause now (the one it had already, if it was paused)
+     */
+    Pause pause(View view, String detail, String by) {
+        Slot s = slots.get(view.name());
+        Pause wanted = new Pause(view.name(), Pause.Reason.OPERATOR, detail, clock.instant(), by);
+        Pause stored = control.pause(wanted);
+        s.paused = stored;
+        if (stored.equals(wanted)) {
+            events.viewPaused(stored);
+        }
+        return stored;
+    }
+
+    /**
+     * Ends the view's pause for every engine; this engine, when started, pushes it at once.
+     *
+     * @return the pause that ended, or empty when it was not paused
+     */
+    Optional<Pause> resume(View view, String by) {
+        Slot s = slots.get(view.name());
+        Optional<Pause> ended = control.resume(view.name());
+        s.paused = null;
+        if (ended.isPresent()) {
+            events.viewResumed(ended.get(), by);
+            synchronized (s) {
+                s.atOnce = true;
+            }
+            if (started && !stopping) {
+                scheduleAt(s, clock.instant(), true);
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Replays rows of the view: waits for a push of it in flight in this engine, then takes its lease
+     * (retrying while another engine holds it, up to {@code wait}).
+     *
+     * @throws CannotReplayException ({@link CannotReplayException.Reason#VIEW_BUSY}) when another
+     *                               engine held the lease all that time
+     */
+    Replay replay(View view, ReplaySelection which, boolean dryRun, String by, Duration wait) {
+        Slot s = slots.get(view.name());
+        Instant deadline = clock.instant().plus(wait);
+        Replay done;
+        s.lock.lock();
+        try {
+            while (true) {
+                Optional<Replay> r = pusher.replay(view, which, dryRun, by);
+                if (r.isPresent()) {
+                    done = r.get();
+                    break;
+                }
+                if (!clock.instant().isBefore(deadline)) {
+                    throw new CannotReplayException(view.name(), CannotReplayException.Reason.VIEW_BUSY,
+                            "another engine is pushing view '" + view.name() + "' (it holds the view's lease); nothing"
+                                    + " was replayed: try again in a moment");
+                }
+                try {
+                    Thread.sleep(REPLAY_RETRY_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CannotReplayException(view.name(), CannotReplayException.Reason.VIEW_BUSY,
+                            "interrupted while waiting for the lease of view '" + view.name() + "'; nothing was replayed");
+                }
+            }
+        } finally {
+            s.lock.unlock();
+        }
+        if (!done.dryRun()) {
+            events.viewReplayed(done);
+            wake(view.name());
+        }
+        return done;
+    }
+
+    /** How often a replay asks again for a lease another engine holds. */
+    private static final long REPLAY_RETRY_MILLIS = 100;
+
+    /** @return this engine's idea of the view's pause (as of its last check) */
+    Optional<Pause> knownPause(String view) {
+        Slot s = slots.get(view);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.paused);
     }
 
     /** The view's data changed: push it as soon as its policy allows. */
@@ -175,14 +275,30 @@ final class Scheduler {
         }
         PushAttempt attempt = null;
         try {
+            boolean atOnce;
+            synchronized (s) {
+                atOnce = s.atOnce;
+            }
+            if (s.paused != null && !atOnce) {
+                Optional<Pause> still = stillPaused(s);
+                if (still.isPresent()) {
+                    s.paused = still.get();
+                    scheduleAt(s, clock.instant().plus(pollInterval), true);
+                    return;
+                }
+                s.paused = null;
+                atOnce = true; // resumed elsewhere (another engine, the CLI): its next push runs at once
+            }
             Trigger trigger;
             synchronized (s) {
                 s.running = true;
-                trigger = s.wake ? Trigger.WAKE : Trigger.SCHEDULE;
+                trigger = s.wake || atOnce ? Trigger.WAKE : Trigger.SCHEDULE;
                 s.wake = false;
+                s.atOnce = false;
             }
-            attempt = pusher.push(s.view, trigger, false, () -> stopping, () -> abandoned);
+            attempt = pusher.push(s.view, trigger, atOnce, () -> stopping, () -> abandoned);
             s.history = updated(s, attempt);
+            notePause(s, attempt);
         } catch (RuntimeException e) {
             // the pusher reports what goes wrong in a push as its attempt: this is a fault of its own,
             // and the view stays scheduled
@@ -203,6 +319,25 @@ final class Scheduler {
             return loadHistory(s.view.name());
         }
         return s.history.after(a);
+    }
+
+    /** After a push that found the view paused or may have paused it: what the store says now. */
+    private void notePause(Slot s, PushAttempt a) {
+        boolean mayHavePaused = a.outcome() == Outcome.PAUSED || a.outcome() == Outcome.ENDPOINT_GONE
+                || (a.outcome() == Outcome.RECEIVER_FAILED && s.view.push().orElseThrow().pauseAfter().isPresent());
+        if (mayHavePaused) {
+            s.paused = stillPaused(s).orElse(null);
+        }
+    }
+
+    /** @return the view's pause as the store has it; the one known when the store cannot be asked */
+    private Optional<Pause> stillPaused(Slot s) {
+        try {
+            return control.paused(s.view.name());
+        } catch (StorageException e) {
+            events.unexpectedError(s.view.name(), Activity.LOADING_HISTORY, e);
+            return Optional.ofNullable(s.paused);
+        }
     }
 
     private PushHistory loadHistory(String view) {
@@ -236,9 +371,17 @@ final class Scheduler {
         boolean notDue = attempt != null && attempt.outcome() == Outcome.NOT_DUE && due.isAfter(clock.instant());
         boolean idle = attempt == null || attempt.status() == Status.NOTHING_TO_SEND
                 || (attempt.status() == Status.SKIPPED && !notDue);
+        if (attempt != null && attempt.outcome() == Outcome.PAUSED) {
+            // found paused: check again each poll interval (one read of its pause), to push it at once when resumed
+            scheduleAt(s, clock.instant().plus(pollInterval), true);
+            return;
+        }
         if (idle && !woken) {
             PushPolicy policy = s.view.push().orElseThrow();
-            Duration recheck = policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;
+            // held by another engine: look again after the poll interval, so that a holder that died
+            // (and whose lease the store lets go at once) is taken over within about that long
+            boolean held = attempt != null && attempt.outcome() == Outcome.LEASE_HELD;
+            Duration recheck = !held && policy.minInterval().compareTo(pollInterval) > 0 ? policy.minInterval() : pollInterval;
             Instant base = attempt == null ? clock.instant() : attempt.startedAt();
             Instant floor = base.plus(recheck);
             if (floor.isAfter(due)) {
@@ -280,6 +423,10 @@ final class Scheduler {
         final View view;
         final ReentrantLock lock = new ReentrantLock();
         volatile PushHistory history;
+        /** The view's pause as this engine last saw it, or null. */
+        volatile Pause paused;
+        /** The next run pushes at once, ignoring the interval (the view was just resumed). */
+        boolean atOnce;
         ScheduledFuture<?> next;
         Instant nextDue;
         boolean running;

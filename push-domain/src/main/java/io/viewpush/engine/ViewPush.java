@@ -8,8 +8,11 @@ import io.viewpush.port.RowCursor;
 import io.viewpush.port.RowSource;
 import io.viewpush.port.RowUpdater;
 import io.viewpush.port.ViewSchema;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.Replay;
 import io.viewpush.view.InvalidViewException;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
@@ -118,6 +121,69 @@ public interface ViewPush extends AutoCloseable {
      *                                value does not fit its column (too many decimals, too long)
      */
     Optional<Row> updateRow(String view, RowKey key, Map<String, Object> values);
+
+    /**
+     * Pauses the view for every engine sharing the store, until {@link #resume}: no push of it
+     * starts (a push in flight finishes). Survives restarts.
+     *
+     * @param view   the view
+     * @param detail why, for people (shown with the pause)
+     * @param by     who pauses it (a CLI user, an API key)
+     * @return the view's pause: the new one, or the one it had already (which is kept)
+     * @throws UnknownViewException when there is no such view or it has no push policy
+     * @throws io.viewpush.port.StorageException when the database fails
+     */
+    Pause pause(String view, String detail, String by);
+
+    /**
+     * Ends the view's pause for every engine; a started engine pushes it at once (ignoring its
+     * minimum interval and backoff), other engines at their next check (within their poll interval).
+     *
+     * @return the pause that ended, or empty when the view was not paused
+     * @throws UnknownViewException when there is no such view or it has no push policy
+     * @throws io.viewpush.port.StorageException when the database fails
+     */
+    Optional<Pause> resume(String view, String by);
+
+    /**
+     * @return the view's pause, as the store has it now, or empty
+     * @throws UnknownViewException when there is no such view
+     */
+    Optional<Pause> paused(String view);
+
+    /**
+     * Clears the stamp of the chosen rows, so that the next push sends them again (it is woken), and
+     * records the replay in the journal. Runs under the view's lease, so it never races a push of
+     * it: it waits for a push in flight in this engine, and for up to 30 s for another engine's.
+     *
+     * @param view   a view whose filters depend on its stamp field
+     * @param which  the rows
+     * @param dryRun true to count the rows only: nothing is changed or recorded
+     * @param by     who asks (a CLI user, an API key)
+     * @return what was done
+     * @throws UnknownViewException  when there is no such view or it has no push policy
+     * @throws CannotReplayException when no filter of the view depends on its stamp field, or
+     *                               another engine held the view's lease all the while
+     * @throws io.viewpush.port.StorageException when the database fails: nothing is changed
+     */
+    Replay replay(String view, ReplaySelection which, boolean dryRun, String by);
+
+    /**
+     * @return the view's recent replays, newest first, at most {@code limit}
+     * @throws UnknownViewException when there is no such view
+     */
+    List<Replay> replays(String view, int limit);
+
+    /**
+     * Reads a row key of the view from its text form (as a path segment or {@code --key} gives it).
+     *
+     * @return the key, or empty when the text is no value of the view's key field's type
+     * @throws UnknownViewException when there is no such view
+     */
+    Optional<RowKey> keyOf(String view, String text);
+
+    /** @return the zone in which {@code now()} and times without zone are read (see {@link Builder#zone}) */
+    ZoneId zone();
 
     /** @return true when the store answers */
     boolean isHealthy();

@@ -2,7 +2,9 @@ package io.viewpush.port;
 
 import io.viewpush.push.Delivery;
 import io.viewpush.push.HeldBackRow;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.Replay;
 import io.viewpush.push.StampResult;
 
 import java.util.List;
@@ -27,6 +29,11 @@ final class Combined implements PushListener {
     }
 
     @Override
+    public void rowsTaken(String view, long rows) {
+        each(view, l -> l.rowsTaken(view, rows));
+    }
+
+    @Override
     public void rowHeldBack(String view, HeldBackRow row) {
         each(view, l -> l.rowHeldBack(view, row));
     }
@@ -39,6 +46,21 @@ final class Combined implements PushListener {
     @Override
     public void leaseLost(String view, LeaseToken lease) {
         each(view, l -> l.leaseLost(view, lease));
+    }
+
+    @Override
+    public void viewPaused(Pause pause) {
+        each(pause.view(), l -> l.viewPaused(pause));
+    }
+
+    @Override
+    public void viewResumed(Pause ended, String by) {
+        each(ended.view(), l -> l.viewResumed(ended, by));
+    }
+
+    @Override
+    public void viewReplayed(Replay replay) {
+        each(replay.view(), l -> l.viewReplayed(replay));
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.viewpush.port;
 
 import io.viewpush.push.Delivery;
 import io.viewpush.push.HeldBackRow;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.Replay;
 import io.viewpush.push.StampResult;
 
 import java.util.List;
@@ -29,6 +31,19 @@ public interface PushListener {
     default void pushStarted(String view, PushAttempt.Trigger trigger) {
     }
 
+    /** How often {@link #rowsTaken} is called: every this many rows of a batch. */
+    int ROWS_TAKEN_EVERY = 1_000;
+
+    /**
+     * The transport has taken {@code rows} rows of this push so far, all its batches together (the
+     * rows of the batch being sent are being encoded into its request, or have been), called every
+     * {@link #ROWS_TAKEN_EVERY} rows on the pushing thread: progress within one large request, long
+     * before {@link #batchFinished} counts the batch (which may come later than the next batch's
+     * rows: batches are stamped while the next one is sent).
+     */
+    default void rowsTaken(String view, long rows) {
+    }
+
     /** A batch was sent and answered (or failed); {@code stamp} is empty-counted for failures. */
     default void batchFinished(String view, Delivery delivery, StampResult stamp) {
     }
@@ -52,6 +67,28 @@ public interface PushListener {
      * with {@link PushAttempt.Outcome#LEASE_LOST}.
      */
     default void leaseLost(String view, LeaseToken lease) {
+    }
+
+    /**
+     * A view was paused: by this engine, because its receiver is gone or its pushes failed for the
+     * policy's {@code pauseAfter} (on the pushing thread, before {@link #pushFinished}), or by an
+     * operator through this engine. Nothing of it is pushed until it is resumed. (A pause made by
+     * another engine is not an event here; {@link io.viewpush.port.ViewControl#paused} shows it.)
+     */
+    default void viewPaused(Pause pause) {
+    }
+
+    /**
+     * An operator resumed a paused view through this engine; its next push runs at once.
+     *
+     * @param ended the pause that ended
+     * @param by    who resumed it
+     */
+    default void viewResumed(Pause ended, String by) {
+    }
+
+    /** A replay cleared the stamps of rows of a view (not called for a dry run); the next push sends them again. */
+    default void viewReplayed(Replay replay) {
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.viewpush.port;
 
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
+
+import java.util.Optional;
 
 /**
  * One push of one view, as the store sees it: the view's lease (taken by
@@ -14,9 +19,10 @@ import io.viewpush.push.PushHistory;
  * any time, and {@link StampBatch#commit()} of a batch, which may run on another thread than the
  * one that sent it (one batch at a time).
  *
- * <p>Order: {@link #history()} (optional), {@link #rows()} once, then for each batch
+ * <p>Order: {@link #history()} (optional), {@link #paused()} (optional), {@link #rows()} once, then for each batch
  * {@link #batch()}, {@link #renew()} as needed, {@link #finish} at most once, and always
- * {@link #close()} last.
+ * {@link #close()} last. A session may instead serve one {@link #replay} (and then only
+ * {@link #close()}): the lease keeps it from racing a push of the view.
  */
 public interface PushSession extends AutoCloseable {
 
@@ -28,6 +34,14 @@ public interface PushSession extends AutoCloseable {
      * @throws StorageException when the database fails
      */
     PushHistory history();
+
+    /**
+     * @return the view's pause as the store has it now ({@link ViewControl#paused}), or empty: a push
+     *         of a paused view sends nothing. A store may read it together with {@link #history()}
+     *         when that was called first in this session (one round trip instead of two).
+     * @throws StorageException when the database fails
+     */
+    Optional<Pause> paused();
 
     /**
      * Opens the push's read of every row of the view, in key order, as of the snapshot the session
@@ -68,6 +82,23 @@ public interface PushSession extends AutoCloseable {
      *                            still releases the lease (or it expires)
      */
     void finish(PushAttempt attempt);
+
+    /**
+     * Instead of a push: clears the stamp field of the chosen rows of the view's table whose stamp
+     * is set, so that the view's filters let them through again and the next push sends them, and
+     * records the replay in the journal; both in one transaction, refused if the lease is lost.
+     * A dry run only counts the rows and records nothing. Releases nothing: {@link #close()} does.
+     *
+     * @param which  the rows; a time of {@link ReplaySelection.Since} is compared with the stamp in
+     *               the zone of the session's snapshot when the stamp has no time zone
+     * @param dryRun true to count only
+     * @param by     who asked, for the journal
+     * @return what was done (or would be), with the number of rows
+     * @throws LeaseLostException    when the lease is no longer held: nothing is changed
+     * @throws StorageException      when the database fails: nothing is changed
+     * @throws IllegalStateException after {@link #rows()} or {@link #finish}
+     */
+    Replay replay(ReplaySelection which, boolean dryRun, String by);
 
     /**
      * Closes the read if still open and releases the lease unless {@link #finish} did; idempotent.

@@ -11,13 +11,14 @@ import java.util.Optional;
  * passes it once ({@code ViewPush.builder().store(store)}), so the rows a push reads and the rows
  * it stamps are always the same database's.
  */
-public interface PushStore extends ViewSchema, RowSource, RowUpdater, PushJournal {
+public interface PushStore extends ViewSchema, RowSource, RowUpdater, PushJournal, ViewControl {
 
     /**
      * Begins a push of the view: takes the view's lease if it is free or expired. A lease expires
      * after its time to live unless renewed, measured by the store's clock, so that a crashed
-     * engine's views are taken over; only one session per view holds it across every engine
-     * sharing the store.
+     * engine's views are taken over; a store that can tell that the holder is gone (its database
+     * session ended) may take the lease over before that. Only one session per view holds it across
+     * every engine sharing the store, and a taken-over holder's writes are refused (fencing).
      *
      * @param view       the view, with a push policy; its name is the lease's
      * @param owner      the engine asking (unique per engine)
@@ -32,6 +33,18 @@ public interface PushStore extends ViewSchema, RowSource, RowUpdater, PushJourna
      *                                  time to live is not positive
      */
     Optional<PushSession> begin(View view, String owner, Duration ttl, Snapshot snapshot, boolean readAtOnce);
+
+    /**
+     * Who holds the view's lease now: what a push that found it held tells people. A store that does
+     * not keep its holders' names answers empty, as does one whose lease is free or expired.
+     *
+     * @param view the view's name
+     * @return the holder of an unexpired lease, if known
+     * @throws StorageException when the database fails
+     */
+    default Optional<LeaseHolder> leaseHolder(String view) {
+        return Optional.empty();
+    }
 
     /**
      * @return the time zone the store's database sessions read and write timestamps without time

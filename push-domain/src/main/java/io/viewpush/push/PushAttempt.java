@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -25,12 +26,18 @@ import java.util.OptionalInt;
  * @param outcome       why it ended as it did, for code to compare ({@code reason} is for people)
  * @param heldBack      the rows the push held back because a value of theirs cannot be carried by
  *                      the row JSON: neither sent nor stamped ({@link HeldBack#NONE} when none)
+ * @param firstAnsweredAt when the push's first request had its answer (or its failure), if it sent
+ *                      one: the minimum interval and the backoff count from it ({@link #intervalStart()}),
+ *                      so that a receiver never sees two pushes' first requests closer together than
+ *                      the minimum interval, however long a push read before its first request. The
+ *                      journal does not keep it with the attempt (attempts read back have none).
  */
 public record PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
                           long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
                           OptionalInt httpStatus, String reason, List<String> webhookIds, Outcome outcome,
-                          HeldBack heldBack) {
+                          HeldBack heldBack, Optional<Instant> firstAnsweredAt) {
     public PushAttempt {
+        Objects.requireNonNull(firstAnsweredAt, "firstAnsweredAt");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(trigger, "trigger");
@@ -41,6 +48,15 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         Objects.requireNonNull(reason, "reason");
         webhookIds = List.copyOf(webhookIds);
         Objects.requireNonNull(heldBack, "heldBack");
+    }
+
+    /** An attempt without {@link #firstAnsweredAt()}; the other parameters as the record's. */
+    public PushAttempt(String view, Trigger trigger, Instant startedAt, Instant finishedAt, Status status,
+                       long rowsSent, long rowsStamped, long rowsSkipped, int batches, long bytes,
+                       OptionalInt httpStatus, String reason, List<String> webhookIds, Outcome outcome,
+                       HeldBack heldBack) {
+        this(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped, batches, bytes,
+                httpStatus, reason, webhookIds, outcome, heldBack, Optional.empty());
     }
 
     /** An attempt that held no row back ({@link HeldBack#NONE}); the other parameters as the record's. */
@@ -73,13 +89,27 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
     /** @return a copy with {@code heldBack} */
     public PushAttempt withHeldBack(HeldBack heldBack) {
         return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
-                batches, bytes, httpStatus, reason, webhookIds, outcome, heldBack);
+                batches, bytes, httpStatus, reason, webhookIds, outcome, heldBack, firstAnsweredAt);
     }
 
     /** @return this attempt with another person-readable reason */
     public PushAttempt withReason(String value) {
         return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
-                batches, bytes, httpStatus, value, webhookIds, outcome, heldBack);
+                batches, bytes, httpStatus, value, webhookIds, outcome, heldBack, firstAnsweredAt);
+    }
+
+    /** @return a copy whose first request had its answer at {@code value} */
+    public PushAttempt withFirstAnsweredAt(Instant value) {
+        return new PushAttempt(view, trigger, startedAt, finishedAt, status, rowsSent, rowsStamped, rowsSkipped,
+                batches, bytes, httpStatus, reason, webhookIds, outcome, heldBack, Optional.of(value));
+    }
+
+    /**
+     * @return what the view's minimum interval and backoff count from after this push: when its
+     *         first request had its answer, or its start if it sent none
+     */
+    public Instant intervalStart() {
+        return firstAnsweredAt.orElse(startedAt);
     }
 
     /** @return how long the push took */
@@ -128,8 +158,21 @@ public record PushAttempt(String view, Trigger trigger, Instant startedAt, Insta
         LEASE_LOST,
         /** The rows could not be sent as they are (a value the format cannot carry; {@code FAILED}, {@code PARTIAL}). */
         ROWS_REJECTED,
+        /**
+         * The receiver took the requests but rejected some rows in its answer row by row
+         * ({@link PushPolicy.ResponseMode#ROWS}): they were not stamped and go out again after the
+         * backoff ({@code PARTIAL}, or {@code FAILED} when no row was stamped).
+         */
+        RECEIVER_REJECTED_ROWS,
         /** The engine was stopping: later batches (or the stamp of a delivered one) are left for the next push ({@code PARTIAL}, {@code FAILED}). */
-        STOPPING;
+        STOPPING,
+        /**
+         * The receiver said it is gone for good ({@link Delivery#gone()}, HTTP 410): nothing of that
+         * batch was stamped, nothing more was sent, and the view is paused ({@code FAILED}, {@code PARTIAL}).
+         */
+        ENDPOINT_GONE,
+        /** Not pushed: the view is paused ({@link Pause}) until an operator resumes it ({@code SKIPPED}). */
+        PAUSED;
 
         /** @return the outcome a status stands for when nothing more is known */
         public static Outcome of(Status status) {

@@ -40,6 +40,8 @@ public final class PushPolicy {
     private final RetrySettings retry;
     private final Duration backoffInitial;
     private final Duration backoffMax;
+    private final Optional<Duration> pauseAfter;
+    private final ResponseMode response;
 
     private PushPolicy(Builder b) {
         this.url = b.url;
@@ -54,6 +56,8 @@ public final class PushPolicy {
         this.retry = b.retry;
         this.backoffInitial = b.backoffInitial;
         this.backoffMax = b.backoffMax;
+        this.pauseAfter = Optional.ofNullable(b.pauseAfter);
+        this.response = b.response;
     }
 
     /**
@@ -78,6 +82,8 @@ public final class PushPolicy {
         b.retry = retry;
         b.backoffInitial = backoffInitial;
         b.backoffMax = backoffMax;
+        b.pauseAfter = pauseAfter.orElse(null);
+        b.response = response;
         return b;
     }
 
@@ -99,7 +105,11 @@ public final class PushPolicy {
         return modifiedField;
     }
 
-    /** @return the least time between two push starts of the view; default {@link #DEFAULT_MIN_INTERVAL} */
+    /**
+     * @return the least time between the first requests of two pushes of the view as the receiver
+     *         sees them: the next push starts no sooner than this after the last push's first
+     *         request was answered ({@link PushHistory#lastStart()}); default {@link #DEFAULT_MIN_INTERVAL}
+     */
     public Duration minInterval() {
         return minInterval;
     }
@@ -147,6 +157,15 @@ public final class PushPolicy {
         return backoffMax;
     }
 
+    /**
+     * @return how long a view's pushes may all fail before the engine pauses the view (its receiver
+     *         answered nothing but failures that long: the first failure since the last success is
+     *         {@link PushHistory#failingSince()}); empty (the default) never pauses for failures
+     */
+    public Optional<Duration> pauseAfter() {
+        return pauseAfter;
+    }
+
     /** @return a copy with another minimum interval */
     public PushPolicy withMinInterval(Duration value) {
         return toBuilder().minInterval(value).build();
@@ -179,7 +198,7 @@ public final class PushPolicy {
         }
         Instant lastStart = history.lastStart().get();
         Duration wait = minInterval;
-        String because = "the minimum interval of " + minInterval + " since the last push start at " + lastStart;
+        String because = "the minimum interval of " + minInterval + " since the last push's first request at " + lastStart;
         int failures = history.consecutiveFailures();
         if (failures > 0) {
             Duration backoff = backoffAfter(failures);
@@ -250,13 +269,14 @@ public final class PushPolicy {
                 && modifiedField.equals(p.modifiedField) && minInterval.equals(p.minInterval)
                 && success == p.success && timeout.equals(p.timeout) && format == p.format
                 && secrets.equals(p.secrets) && retry.equals(p.retry)
-                && backoffInitial.equals(p.backoffInitial) && backoffMax.equals(p.backoffMax);
+                && backoffInitial.equals(p.backoffInitial) && backoffMax.equals(p.backoffMax)
+                && pauseAfter.equals(p.pauseAfter) && response == p.response;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(url, stampField, modifiedField, minInterval, success, timeout, format, maxRows,
-                secrets, retry, backoffInitial, backoffMax);
+                secrets, retry, backoffInitial, backoffMax, pauseAfter, response);
     }
 
     @Override
@@ -264,8 +284,39 @@ public final class PushPolicy {
         return "PushPolicy[url=" + redactedUrl() + ", stamp=" + stampField + ", modified=" + modifiedField.orElse("-")
                 + ", minInterval=" + minInterval + ", success=" + success + ", timeout=" + timeout
                 + ", format=" + format + ", maxRows=" + maxRows + ", secrets=" + secrets.size()
-                + ", retry=" + retry + ", backoff=" + backoffInitial + ".." + backoffMax + "]";
+                + ", retry=" + retry + ", backoff=" + backoffInitial + ".." + backoffMax
+                + pauseAfter.map(d -> ", pauseAfter=" + d).orElse("") + ", response=" + response + "]";
     }
+
+    /**
+     * @return whether the receiver's 2xx answers for the whole batch ({@link ResponseMode#STATUS}, the
+     *         default) or may list the rows it accepted and rejected ({@link ResponseMode#ROWS})
+     */
+    public ResponseMode response() {
+        return response;
+    }
+
+    /** How a receiver's success answer is read. */
+    public enum ResponseMode {
+        /** A success status accepts the whole batch (the default). */
+        STATUS,
+        /**
+         * A success status whose JSON body is {@code {"accepted": [keys], "rejected": [{"key": k,
+         * "reason": "..."}]}} accepts only the rows listed as accepted; the others are not stamped. A
+         * success without such a body accepts the whole batch; a malformed one fails it. The batch's
+         * rows wait in memory for the answer, so {@link #maxRows()} must be 1 to
+         * {@link #MAX_ROWS_ANSWERED_BY_ROW}.
+         */
+        ROWS;
+
+        /** @return the config name: {@code status} or {@code rows} */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The most rows in a batch of a view answered row by row ({@link ResponseMode#ROWS}): they wait in memory. */
+    public static final int MAX_ROWS_ANSWERED_BY_ROW = 100_000;
 
     /** Which answers of the receiver count as success. */
     public enum SuccessRule {
@@ -307,10 +358,18 @@ public final class PushPolicy {
         private RetrySettings retry = RetrySettings.DEFAULT;
         private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+        private Duration pauseAfter;
+        private ResponseMode response = ResponseMode.STATUS;
 
         private Builder(URI url, String stampField) {
             this.url = url;
             this.stampField = stampField;
+        }
+
+        /** @param value how a success answer is read; default {@link ResponseMode#STATUS} */
+        public Builder response(ResponseMode value) {
+            this.response = value;
+            return this;
         }
 
         /** @param value where the rows are POSTed (http or https) */
@@ -392,6 +451,15 @@ public final class PushPolicy {
         }
 
         /**
+         * @param value pause the view once its pushes have all failed this long ({@link PushPolicy#pauseAfter()});
+         *              null (the default) never pauses for failures
+         */
+        public Builder pauseAfter(Duration value) {
+            this.pauseAfter = value;
+            return this;
+        }
+
+        /**
          * @return the policy
          * @throws InvalidOptionException naming the first bad option as data
          */
@@ -419,11 +487,20 @@ public final class PushPolicy {
             if (backoffMax.compareTo(backoffInitial) < 0) {
                 throw new InvalidOptionException("backoffMax", "(" + backoffMax + ") must not be less than backoffInitial (" + backoffInitial + ")");
             }
+            if (pauseAfter != null) {
+                requirePositive("pauseAfter", pauseAfter);
+            }
             Objects.requireNonNull(success, "push.success");
             Objects.requireNonNull(format, "push.format");
             Objects.requireNonNull(retry, "push.retry");
             if (maxRows < 0) {
                 throw new InvalidOptionException("maxRows", "must be 0 (all rows in one request) or more, not " + maxRows);
+            }
+            Objects.requireNonNull(response, "push.response");
+            if (response == ResponseMode.ROWS && (maxRows < 1 || maxRows > MAX_ROWS_ANSWERED_BY_ROW)) {
+                throw new InvalidOptionException("maxRows", "must be 1 to " + MAX_ROWS_ANSWERED_BY_ROW
+                        + " when the receiver answers row by row (response: rows): a batch's rows wait in memory for"
+                        + " its answer; not " + (maxRows == 0 ? "0 (all rows in one request)" : maxRows));
             }
             for (int i = 0; i < secrets.size(); i++) {
                 String s = secrets.get(i);

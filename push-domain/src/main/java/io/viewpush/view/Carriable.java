@@ -132,11 +132,26 @@ public final class Carriable {
         return sb.toString();
     }
 
-    /** @return a row's key as printable text: numbers plain, empty as {@code (empty)} */
+    /**
+     * @return a row's key as printable text: numbers plain, empty as {@code (empty)}; a composite
+     *         key as its values' texts joined with {@code /} (see {@link RowKey#text()})
+     */
     public static String keyText(Row row) {
-        Object key = row.key();
+        Columns columns = row.columns();
+        if (columns.keySize() == 1) {
+            return valueText(row.key());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < columns.keySize(); i++) {
+            Object v = row.get(columns.keyIndex(i));
+            sb.append(i == 0 ? "" : "/").append(v == null ? "(empty)" : v instanceof Uncarriable
+                    ? printable(((Uncarriable) v).text()) : printable(RowKey.encodeSegment(RowKey.valueText(v))));
+        }
+        return sb.toString();
+    }
+
+    private static String valueText(Object key) {
         return key == null ? "(empty)"
-                : printable(key instanceof BigDecimal ? ((BigDecimal) key).toPlainString()
-                : key instanceof Uncarriable ? ((Uncarriable) key).text() : key.toString());
+                : printable(key instanceof Uncarriable ? ((Uncarriable) key).text() : RowKey.valueText(key));
     }
 }

@@ -17,6 +17,7 @@ public final class Columns {
     private final List<ValueType> types;
     private final Map<String, Integer> index;
     private final int keyIndex;
+    private final int[] keyIndexes;
 
     /**
      * @param names    output field names, unique
@@ -24,6 +25,15 @@ public final class Columns {
      * @param keyField the name of the field that identifies a row
      */
     public Columns(List<String> names, List<ValueType> types, String keyField) {
+        this(names, types, List.of(Objects.requireNonNull(keyField, "keyField")));
+    }
+
+    /**
+     * @param names     output field names, unique
+     * @param types     their types, same length
+     * @param keyFields the fields that together identify a row, in key order (one or more)
+     */
+    public Columns(List<String> names, List<ValueType> types, List<String> keyFields) {
         this.names = List.copyOf(names);
         this.types = List.copyOf(types);
         if (this.names.size() != this.types.size()) {
@@ -36,11 +46,18 @@ public final class Columns {
             }
         }
         this.index = Map.copyOf(idx);
-        Integer k = idx.get(Objects.requireNonNull(keyField, "keyField"));
-        if (k == null) {
-            throw new IllegalArgumentException("key field " + keyField + " is not a column");
+        if (keyFields.isEmpty()) {
+            throw new IllegalArgumentException("a key has at least one field");
         }
-        this.keyIndex = k;
+        this.keyIndexes = new int[keyFields.size()];
+        for (int i = 0; i < keyIndexes.length; i++) {
+            Integer k = idx.get(Objects.requireNonNull(keyFields.get(i), "keyFields"));
+            if (k == null) {
+                throw new IllegalArgumentException("key field " + keyFields.get(i) + " is not a column");
+            }
+            keyIndexes[i] = k;
+        }
+        this.keyIndex = keyIndexes[0];
     }
 
     /** @return the output field names in order */
@@ -73,20 +90,30 @@ public final class Columns {
         return Optional.ofNullable(index.get(name));
     }
 
-    /** @return the position of the key field */
+    /** @return the position of the (first) key field */
     public int keyIndex() {
         return keyIndex;
+    }
+
+    /** @return how many fields the key has (1 unless it is composite) */
+    public int keySize() {
+        return keyIndexes.length;
+    }
+
+    /** @return the position of the key's {@code i}-th field, in key order */
+    public int keyIndex(int i) {
+        return keyIndexes[i];
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Columns && ((Columns) o).names.equals(names) && ((Columns) o).types.equals(types)
-                && ((Columns) o).keyIndex == keyIndex;
+                && java.util.Arrays.equals(((Columns) o).keyIndexes, keyIndexes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(names, types, keyIndex);
+        return Objects.hash(names, types, java.util.Arrays.hashCode(keyIndexes));
     }
 
     @Override

@@ -61,17 +61,28 @@ public final class Row {
         return values[columns.indexOf(field).orElseThrow(() -> new NoSuchElementException("no field '" + field + "'"))];
     }
 
-    /** @return the value of the key field */
+    /**
+     * @return the value of the key field; for a composite key, of its first field (the whole key
+     *         is {@link #rowKey()})
+     */
     public Object key() {
         return values[columns.keyIndex()];
     }
 
     /**
-     * @return the row's key as a value that can hold several columns
-     * @throws IllegalArgumentException when the key field is empty
+     * @return the row's key: the values of all its key fields, in key order
+     * @throws IllegalArgumentException when a key field is empty
      */
     public RowKey rowKey() {
-        return RowKey.of(key());
+        int n = columns.keySize();
+        if (n == 1) {
+            return RowKey.of(key());
+        }
+        Object[] key = new Object[n];
+        for (int i = 0; i < n; i++) {
+            key[i] = values[columns.keyIndex(i)];
+        }
+        return RowKey.of(key);
     }
 
     /** @return the values in column order (a read-only view; elements may be null) */

@@ -54,7 +54,7 @@ public final class View {
             names.add(c.name());
             ts.add(types.get(c.name()));
         }
-        this.columns = new Columns(names, ts, definition.keyField());
+        this.columns = new Columns(names, ts, definition.keyFields());
     }
 
     /** @return the definition this view was bound from */
@@ -72,9 +72,14 @@ public final class View {
         return definition.table();
     }
 
-    /** @return the field that identifies a row */
+    /** @return the (first) key field: for a one-column key, the field that identifies a row */
     public String keyField() {
         return definition.keyField();
+    }
+
+    /** @return the key's fields in key order (one or more) */
+    public List<String> keyFields() {
+        return definition.keyFields();
     }
 
     /** @return the plain fields in order */

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 public final class ViewDefinition {
     private final String name;
     private final String table;
-    private final String keyField;
+    private final List<String> keyFields;
     private final List<Field> fields;
     private final List<Calculation> calculations;
     private final List<String> filters;
@@ -43,7 +43,7 @@ public final class ViewDefinition {
                            List<String> calculationOrder) {
         this.name = b.name;
         this.table = b.table;
-        this.keyField = b.keyField;
+        this.keyFields = List.copyOf(b.keyFields);
         this.fields = List.copyOf(b.fields);
         this.calculations = List.copyOf(b.calculations);
         this.filters = List.copyOf(b.filters);
@@ -66,7 +66,7 @@ public final class ViewDefinition {
     /** @return a builder holding this definition */
     public Builder toBuilder() {
         Builder b = new Builder(name, table);
-        b.keyField = keyField;
+        b.keyFields.addAll(keyFields);
         b.fields.addAll(fields);
         b.calculations.addAll(calculations);
         b.filters.addAll(filters);
@@ -90,9 +90,20 @@ public final class ViewDefinition {
         return table;
     }
 
-    /** @return the field that identifies a row */
+    /**
+     * @return the first key field: for a one-column key (the usual case) the field that identifies
+     *         a row; for a composite key see {@link #keyFields()}
+     */
     public String keyField() {
-        return keyField;
+        return keyFields.get(0);
+    }
+
+    /**
+     * @return the fields whose values together identify a row, in key order (one or more): rows are
+     *         read, paged and stamped in this order, and a row's {@link RowKey} holds their values
+     */
+    public List<String> keyFields() {
+        return keyFields;
     }
 
     /** @return the plain fields in order */
@@ -216,10 +227,12 @@ public final class ViewDefinition {
                 }
             });
         });
-        ValueType keyType = types.get(keyField);
-        if (keyType != null && !CLASSIC.contains(keyType) && keyType != ValueType.UUID) {
-            problems.add(Problem.of(name, "key", "the key field '" + keyField + "' is " + article(keyType)
-                    + "; a key must be a number, text, a uuid, a date or a timestamp"));
+        for (String keyField : keyFields) {
+            ValueType keyType = types.get(keyField);
+            if (keyType != null && !CLASSIC.contains(keyType) && keyType != ValueType.UUID) {
+                problems.add(Problem.of(name, "key", "the key field '" + keyField + "' is " + article(keyType)
+                        + "; a key must be a number, text, a uuid, a date or a timestamp"));
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidViewException(problems);
@@ -258,7 +271,7 @@ public final class ViewDefinition {
     public static final class Builder {
         private final String name;
         private final String table;
-        private String keyField;
+        private final List<String> keyFields = new ArrayList<>();
         private final List<Field> fields = new ArrayList<>();
         private final List<Calculation> calculations = new ArrayList<>();
         private final List<String> filters = new ArrayList<>();
@@ -270,9 +283,28 @@ public final class ViewDefinition {
             this.table = table;
         }
 
-        /** @param fieldName the field that identifies a row (required) */
+        /** @param fieldName the field that identifies a row (required: this or a composite key) */
         public Builder key(String fieldName) {
-            this.keyField = fieldName;
+            keyFields.clear();
+            keyFields.add(fieldName);
+            return this;
+        }
+
+        /**
+         * A composite key: the fields whose values together identify a row, in key order (the
+         * order rows are read, paged and stamped in, and the order of the key's values in a row
+         * update's path). One field is the same as {@link #key(String)}.
+         *
+         * @param fieldNames one or more fields, each at most once
+         */
+        public Builder key(String... fieldNames) {
+            return key(List.of(fieldNames));
+        }
+
+        /** @param fieldNames the key's fields in key order, as {@link #key(String...)} */
+        public Builder key(List<String> fieldNames) {
+            keyFields.clear();
+            keyFields.addAll(fieldNames);
             return this;
         }
 
@@ -355,17 +387,27 @@ public final class ViewDefinition {
                             + "' is used twice"));
                 }
             }
-            if (keyField == null || keyField.isBlank()) {
-                problems.add(Problem.of(viewName, "key", "a view needs a key field that identifies a row"));
-            } else if (!plain.contains(keyField)) {
-                problems.add(Problem.of(viewName, "key", "the key '" + keyField + "' is not one of the fields "
-                        + plain));
+            if (keyFields.isEmpty() || keyFields.stream().anyMatch(k -> k == null || k.isBlank())) {
+                problems.add(Problem.of(viewName, "key", keyFields.size() > 1
+                        ? "a key field must not be blank: " + keyFields
+                        : "a view needs a key field that identifies a row"));
+            } else {
+                Set<String> seen = new HashSet<>();
+                for (String k : keyFields) {
+                    if (!plain.contains(k)) {
+                        problems.add(Problem.of(viewName, "key", "the key '" + k + "' is not one of the fields "
+                                + plain + (all.contains(k) ? " (a calculation cannot be a key)" : "")));
+                    } else if (!seen.add(k)) {
+                        problems.add(Problem.of(viewName, "key", "the key field '" + k + "' appears twice in the key "
+                                + keyFields));
+                    }
+                }
             }
             for (String w : writable) {
                 if (!plain.contains(w)) {
                     problems.add(Problem.of(viewName, "writable", "'" + w + "' is not one of the fields " + plain
                             + (all.contains(w) ? " (a calculation cannot be written)" : "")));
-                } else if (w.equals(keyField)) {
+                } else if (keyFields.contains(w)) {
                     problems.add(Problem.of(viewName, "writable", "the key field '" + w + "' cannot be writable"));
                 }
             }
@@ -373,7 +415,7 @@ public final class ViewDefinition {
                 if (!plain.contains(push.stampField())) {
                     problems.add(Problem.of(viewName, "push.stamp", "the stamp field '" + push.stampField()
                             + "' is not one of the fields " + plain));
-                } else if (push.stampField().equals(keyField)) {
+                } else if (keyFields.contains(push.stampField())) {
                     problems.add(Problem.of(viewName, "push.stamp", "the key field cannot be the stamp field"));
                 }
                 push.modifiedField().ifPresent(m -> {

@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.port.PushSession;
 import io.viewpush.port.contract.ContractViews;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.PushDecision;
 import io.viewpush.push.PushAttempt.Status;
 import io.viewpush.testing.ForwardingStore;
 import io.viewpush.testing.SettableClock;
@@ -281,6 +282,107 @@ class PushUseCaseTest {
     }
 
     @Test
+    void theMinimumIntervalCountsFromWhenThePushsFirstRequestWasAnsweredNotFromItsStart() {
+        // found from outside: with minInterval 3s a receiver saw the first requests of two pushes
+        // 2.79 s apart, because the first push read longer before its request than the second
+        SettableClock clock = new SettableClock(Instant.parse("2024-03-01T12:00:00Z"));
+        store = InMemoryStore.create(clock);
+        table = OrdersTable.createIn(store);
+        insert(1, 2);
+        transport.onSend(rows -> clock.advance(Duration.ofMillis(700))); // the read and the request take 0.7 s
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        engine = ViewPush.builder().store(store).transport(transport).clock(clock)
+                .view(def.withPush(def.push().orElseThrow().withMinInterval(Duration.ofSeconds(3)))).build();
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        assertThat(a.firstAnsweredAt()).contains(a.startedAt().plusMillis(700));
+        assertThat(a.intervalStart()).isEqualTo(a.startedAt().plusMillis(700));
+        assertThat(store.history("orders to push").lastStart()).contains(a.startedAt().plusMillis(700));
+        assertThat(store.history("orders to push").lastSuccess()).contains(a.startedAt());
+        assertThat(engine.view("orders to push").orElseThrow().push().orElseThrow()
+                .decide(store.history("orders to push"), a.startedAt().plusSeconds(3)))
+                .as("3 s after the start is only 2.3 s after the first request").isInstanceOf(PushDecision.WaitUntil.class);
+        assertThat(((PushDecision.WaitUntil) engine.view("orders to push").orElseThrow().push().orElseThrow()
+                .decide(store.history("orders to push"), a.startedAt())).at()).isEqualTo(a.startedAt().plusMillis(3700));
+    }
+
+    private ViewPush byRow(int maxRows) {
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        return engine(def.withPush(def.push().orElseThrow().toBuilder().maxRows(maxRows)
+                .response(io.viewpush.push.PushPolicy.ResponseMode.ROWS).build()));
+    }
+
+    @Test
+    void answeredRowByRowOnlyTheAcceptedRowsAreStampedAndTheRejectedAreNamedWithTheirReasons() {
+        insert(1, 2, 3, 4, 5);
+        transport.answerRows(rows -> {
+            java.util.Set<List<Object>> accepted = new java.util.HashSet<>();
+            Map<List<Object>, String> rejected = new java.util.HashMap<>();
+            for (io.viewpush.view.Row r : rows) {
+                if (r.rowKey().equals(RowKey.of(key(2)))) {
+                    rejected.put(r.rowKey().values(), "missing email");
+                } else if (!r.rowKey().equals(RowKey.of(key(5)))) {
+                    accepted.add(r.rowKey().values());
+                }
+            }
+            return new io.viewpush.push.RowAnswers(accepted, rejected);
+        });
+        byRow(3);
+
+        PushAttempt a = engine.pushNow("orders to push");
+
+        // batch 1 (1, 2, 3): 1 and 3 accepted, 2 rejected; batch 2 (4, 5): 4 accepted, 5 not named
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(stampOf(2)).isNull();
+        assertThat(stampOf(3)).isNotNull();
+        assertThat(stampOf(4)).isNotNull();
+        assertThat(stampOf(5)).isNull();
+        assertThat(a.status()).isEqualTo(Status.PARTIAL);
+        assertThat(a.outcome()).isEqualTo(PushAttempt.Outcome.RECEIVER_REJECTED_ROWS);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(a.reason()).contains("1 row rejected by the receiver").contains(key(2) + ": missing email")
+                .contains("1 row neither accepted nor rejected");
+        assertThat(store.recent("orders to push", 1).get(0).reason()).as("in the journal").isEqualTo(a.reason());
+        assertThat(store.history("orders to push").consecutiveFailures()).as("the backoff applies").isEqualTo(1);
+
+        transport.answerRows(rows -> new io.viewpush.push.RowAnswers(java.util.Set.of(), Map.of()));
+        transport.clear();
+        PushAttempt again = engine.pushNow("orders to push");
+        assertThat(transport.deliveredKeys()).as("only the rows not stamped go again").containsExactly(key(2), key(5));
+        assertThat(again.status()).as("nothing accepted").isEqualTo(Status.FAILED);
+    }
+
+    @Test
+    void answeredForTheWholeBatchEveryRowIsStampedEvenWhenTheViewAsksForAnswersRowByRow() {
+        insert(1, 2, 3);
+        byRow(2);
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.SUCCESS);
+        assertThat(a.rowsStamped()).isEqualTo(3);
+        assertThat(stampOf(1)).isNotNull();
+        assertThat(stampOf(3)).isNotNull();
+    }
+
+    @Test
+    void aViewAnsweredRowByRowNeedsABoundedBatch() {
+        ViewDefinition def = ContractViews.modifiedSincePushed();
+        assertThatThrownBy(() -> def.push().orElseThrow().toBuilder().maxRows(0)
+                .response(io.viewpush.push.PushPolicy.ResponseMode.ROWS).build())
+                .isInstanceOf(io.viewpush.push.InvalidOptionException.class)
+                .hasMessageContaining("maxRows").hasMessageContaining("response: rows");
+    }
+
+    @Test
+    void aPushThatSentNothingCountsItsIntervalFromItsStart() {
+        engine(ContractViews.modifiedSincePushed());
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.status()).isEqualTo(Status.NOTHING_TO_SEND);
+        assertThat(a.firstAnsweredAt()).isEmpty();
+        assertThat(a.intervalStart()).isEqualTo(a.startedAt());
+    }
+
+    @Test
     void aPullOnlyViewCannotBePushed() {
         engine(ContractViews.notConfirmed());
         assertThatThrownBy(() -> engine.pushNow("unconfirmed orders"))
@@ -462,6 +564,17 @@ class PushUseCaseTest {
         assertThat(a.reason()).startsWith("another engine");
         assertThat(transport.batches()).isEmpty();
         other.close();
+    }
+
+    @Test
+    void aPushThatFindsTheViewHeldNamesTheHolderAndWhenItsLeaseExpires() {
+        engine(ContractViews.modifiedSincePushed());
+        insert(1);
+        anotherEngine("orders to push", "engine on host b", Duration.ofMinutes(1)).orElseThrow();
+        PushAttempt a = engine.pushNow("orders to push");
+        assertThat(a.outcome()).isEqualTo(PushAttempt.Outcome.LEASE_HELD);
+        assertThat(a.reason()).startsWith("another engine is pushing this view (engine engine on host b;")
+                .contains("its lease expires at " + store.leaseHolder("orders to push").orElseThrow().expiresAt());
     }
 
     @Test

@@ -90,6 +90,30 @@ class SchedulerTest {
     }
 
     @Test
+    void aViewHeldByAnotherEngineIsLookedAtAgainAfterThePollIntervalSoADeadHolderIsTakenOverSoon() {
+        table.insert(order(1, "a", "1", T0));
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = builder(view(Duration.ofHours(1))).listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        }).build();
+        View view = engine.view("orders to push").orElseThrow();
+        io.viewpush.port.PushSession other = store.begin(view, "another engine", Duration.ofMinutes(5),
+                io.viewpush.expression.Snapshot.at(java.time.Instant.now()), false).orElseThrow();
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream()
+                .filter(a -> a.outcome() == PushAttempt.Outcome.LEASE_HELD).count() >= 2);
+        PushAttempt held = heard.get(0);
+        assertThat(held.outcome()).isEqualTo(PushAttempt.Outcome.LEASE_HELD);
+        assertThat(transport.batches()).isEmpty();
+
+        other.close(); // the holder is gone: the next look, a poll interval later, pushes
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+    }
+
+    @Test
     void pushesNewRowsOnItsOwnOnceStarted() {
         table.insert(order(1, "a", "1", T0));
         engine = builder(view(Duration.ZERO)).build();
@@ -261,14 +285,14 @@ class SchedulerTest {
         table.insert(order(2, "b", "1", T0));
         PushAttempt manual = engine.pushNow("orders to push");
         assertThat(manual.status()).isEqualTo(Status.SUCCESS);
-        assertThat(engine.status("orders to push").nextDue()).contains(manual.startedAt().plus(min));
+        assertThat(engine.status("orders to push").nextDue()).contains(manual.intervalStart().plus(min));
 
         table.insert(order(3, "c", "1", T0));
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(3)));
         await().atMost(5, TimeUnit.SECONDS).until(() -> store.recent("orders to push", 1).get(0).rowsSent() == 1
                 && store.recent("orders to push", 1).get(0).startedAt().isAfter(manual.startedAt()));
         PushAttempt next = store.recent("orders to push", 1).get(0);
-        assertThat(next.startedAt()).isAfterOrEqualTo(manual.startedAt().plus(min));
+        assertThat(next.startedAt()).isAfterOrEqualTo(manual.intervalStart().plus(min));
         assertThat(attempts).filteredOn(a -> a.status() == Status.SKIPPED).extracting(PushAttempt::reason)
                 .as("scheduled runs that found the view not due").isEmpty();
     }
@@ -281,7 +305,7 @@ class SchedulerTest {
         engine.start();
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
         engine.close();
-        PushAttempt last = store.recent("orders to push", 1).get(0);
+        java.time.Instant last = store.history("orders to push").lastStart().orElseThrow();
         table.insert(order(2, "b", "1", T0));
         sleep(500);
 
@@ -293,7 +317,7 @@ class SchedulerTest {
             }
         }).build();
         engine.start();
-        assertThat(engine.status("orders to push").nextDue()).contains(last.startedAt().plus(min));
+        assertThat(engine.status("orders to push").nextDue()).contains(last.plus(min));
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(2)));
         assertThat(attempts).filteredOn(a -> a.status() == Status.SKIPPED).extracting(PushAttempt::reason)
                 .as("runs that found the view not due").isEmpty();

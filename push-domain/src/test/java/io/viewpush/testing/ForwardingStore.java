@@ -8,8 +8,11 @@ import io.viewpush.port.PushSession;
 import io.viewpush.port.PushStore;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
@@ -40,6 +43,11 @@ public class ForwardingStore implements PushStore {
     @Override
     public Optional<PushSession> begin(View view, String owner, Duration ttl, Snapshot snapshot, boolean readAtOnce) {
         return delegate.begin(view, owner, ttl, snapshot, readAtOnce).map(this::session);
+    }
+
+    @Override
+    public Optional<io.viewpush.port.LeaseHolder> leaseHolder(String view) {
+        return delegate.leaseHolder(view);
     }
 
     @Override
@@ -77,6 +85,31 @@ public class ForwardingStore implements PushStore {
         return delegate.recent(view, limit);
     }
 
+    @Override
+    public Optional<Pause> paused(String view) {
+        return delegate.paused(view);
+    }
+
+    @Override
+    public Map<String, Pause> pauses() {
+        return delegate.pauses();
+    }
+
+    @Override
+    public Pause pause(Pause pause) {
+        return delegate.pause(pause);
+    }
+
+    @Override
+    public Optional<Pause> resume(String view) {
+        return delegate.resume(view);
+    }
+
+    @Override
+    public List<Replay> replays(String view, int limit) {
+        return delegate.replays(view, limit);
+    }
+
     /** A {@link PushSession} that forwards every call to another. */
     public static class ForwardingSession implements PushSession {
         private final PushSession delegate;
@@ -97,6 +130,11 @@ public class ForwardingStore implements PushStore {
         }
 
         @Override
+        public Optional<Pause> paused() {
+            return delegate.paused();
+        }
+
+        @Override
         public RowCursor rows() {
             return delegate.rows();
         }
@@ -109,6 +147,11 @@ public class ForwardingStore implements PushStore {
         @Override
         public boolean renew() {
             return delegate.renew();
+        }
+
+        @Override
+        public Replay replay(ReplaySelection which, boolean dryRun, String by) {
+            return delegate.replay(which, dryRun, by);
         }
 
         @Override

@@ -11,10 +11,13 @@ import io.viewpush.port.PushStore;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StampBatch;
 import io.viewpush.port.StorageException;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
+import io.viewpush.push.Replay;
 import io.viewpush.push.StampResult;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Field;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
@@ -57,6 +60,8 @@ public final class InMemoryStore implements PushStore {
     private final Map<String, PushHistory> histories = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Long> fences = new HashMap<>();
+    private final Map<String, Pause> pauses = new HashMap<>();
+    private final Map<String, List<Replay>> replays = new HashMap<>();
     private volatile boolean reachable = true;
 
     private InMemoryStore(Clock clock) {
@@ -157,6 +162,9 @@ public final class InMemoryStore implements PushStore {
                 continue;
             }
             if (page.after().isPresent() && row.rowKey().compareTo(page.after().get()) <= 0) {
+                continue;
+            }
+            if (page.upTo().isPresent() && row.rowKey().compareTo(page.upTo().get()) > 0) {
                 continue;
             }
             out.add(row);
@@ -317,6 +325,95 @@ public final class InMemoryStore implements PushStore {
     }
 
     @Override
+    public synchronized Optional<Pause> paused(String view) {
+        requireReachable();
+        return Optional.ofNullable(pauses.get(view));
+    }
+
+    @Override
+    public synchronized Map<String, Pause> pauses() {
+        requireReachable();
+        return Map.copyOf(pauses);
+    }
+
+    @Override
+    public synchronized Pause pause(Pause pause) {
+        requireReachable();
+        return pauses.computeIfAbsent(pause.view(), v -> pause);
+    }
+
+    @Override
+    public synchronized Optional<Pause> resume(String view) {
+        requireReachable();
+        return Optional.ofNullable(pauses.remove(view));
+    }
+
+    @Override
+    public synchronized List<Replay> replays(String view, int limit) {
+        requireReachable();
+        List<Replay> all = new ArrayList<>(replays.getOrDefault(view, List.of()));
+        Collections.reverse(all);
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    }
+
+    /** Clears the stamps of the chosen rows under the lease, and records the replay unless a dry run. */
+    private Replay replay(View view, LeaseToken lease, Snapshot snapshot, ReplaySelection which, boolean dryRun,
+                          String by) {
+        requireReachable();
+        PushPolicy policy = view.push().orElseThrow();
+        InMemoryTable t = table(view.table());
+        String stampColumn = view.columnOf(policy.stampField());
+        ValueType stampType = view.typeOf(policy.stampField());
+        synchronized (this) {
+            requireLease(lease);
+            synchronized (t) {
+                long n = 0;
+                for (Map<String, Object> row : t.rows()) {
+                    Object stamp = row.get(stampColumn);
+                    Object key = row.get(t.keyColumn());
+                    if (stamp == null || !chosen(which, key, stamp, stampType, snapshot)) {
+                        continue;
+                    }
+                    n++;
+                    if (!dryRun) {
+                        Map<String, Object> cleared = new HashMap<>();
+                        cleared.put(stampColumn, null);
+                        t.update(key, cleared);
+                    }
+                }
+                Replay r = new Replay(view.name(), which.describe(), n, dryRun, by, clock.instant());
+                if (!dryRun) {
+                    replays.computeIfAbsent(view.name(), v -> new ArrayList<>()).add(r);
+                }
+                return r;
+            }
+        }
+    }
+
+    private static boolean chosen(ReplaySelection which, Object key, Object stamp, ValueType stampType, Snapshot snapshot) {
+        if (which instanceof ReplaySelection.All) {
+            return true;
+        }
+        if (which instanceof ReplaySelection.Keys) {
+            return ((ReplaySelection.Keys) which).keys().stream()
+                    .anyMatch(k -> Expressions.compare(k.single(), key) == 0);
+        }
+        Instant at = ((ReplaySelection.Since) which).at();
+        Object bound;
+        switch (stampType) {
+            case TIMESTAMP_TZ:
+                bound = OffsetDateTime.ofInstant(at, snapshot.zone());
+                break;
+            case DATE:
+                bound = LocalDateTime.ofInstant(at, snapshot.zone()).toLocalDate();
+                break;
+            default:
+                bound = LocalDateTime.ofInstant(at, snapshot.zone());
+        }
+        return Expressions.compare(stamp, bound) >= 0;
+    }
+
+    @Override
     public Optional<PushSession> begin(View view, String owner, Duration ttl, Snapshot snapshot, boolean readAtOnce) {
         view.push().orElseThrow(() -> new IllegalArgumentException("view '" + view.name() + "' has no push policy"));
         if (owner == null || owner.isBlank()) {
@@ -357,6 +454,11 @@ public final class InMemoryStore implements PushStore {
         }
 
         @Override
+        public Optional<Pause> paused() {
+            return InMemoryStore.this.paused(view.name());
+        }
+
+        @Override
         public RowCursor rows() {
             requireOpen();
             if (readStart != null) {
@@ -380,6 +482,15 @@ public final class InMemoryStore implements PushStore {
         @Override
         public boolean renew() {
             return InMemoryStore.this.renew(token, ttl);
+        }
+
+        @Override
+        public Replay replay(ReplaySelection which, boolean dryRun, String by) {
+            requireOpen();
+            if (readStart != null || finished) {
+                throw new IllegalStateException("a replay of view '" + view.name() + "' is instead of a push, not after one");
+            }
+            return InMemoryStore.this.replay(view, token, snapshot, which, dryRun, by);
         }
 
         @Override
@@ -434,6 +545,18 @@ public final class InMemoryStore implements PushStore {
         long fence = fences.merge(view, 1L, Long::sum);
         leases.put(view, new Lease(owner, fence, now.plus(ttl)));
         return Optional.of(new LeaseToken(view, owner, fence));
+    }
+
+    /** The holder of an unexpired lease: its owner and expiry (this store knows no hosts or processes). */
+    @Override
+    public synchronized Optional<io.viewpush.port.LeaseHolder> leaseHolder(String view) {
+        requireReachable();
+        Lease l = leases.get(view);
+        if (l == null || !l.expiresAt.isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(new io.viewpush.port.LeaseHolder(l.owner, Optional.empty(), java.util.OptionalLong.empty(),
+                Optional.empty(), l.expiresAt));
     }
 
     private synchronized boolean renew(LeaseToken token, Duration ttl) {

@@ -36,9 +36,13 @@ public final class RecordingTransport implements PushTransport {
     public record Batch(String view, List<Row> rows, String webhookId, boolean delivered) {
     }
 
+    /** A scripted status that answers "gone for good" ({@link Delivery#gone()}), as HTTP's 410 Gone. */
+    public static final int GONE = 410;
+
     private final List<Batch> batches = new ArrayList<>();
     private final Deque<Integer> scripted = new ArrayDeque<>();
     private volatile Consumer<List<Row>> onSend = rows -> { };
+    private volatile java.util.function.Function<List<Row>, io.viewpush.push.RowAnswers> rowAnswers;
     private volatile boolean closed;
 
     /** The next {@code count} batches fail with {@code status} (e.g. 500); later ones succeed. */
@@ -66,6 +70,15 @@ public final class RecordingTransport implements PushTransport {
         return this;
     }
 
+    /**
+     * Answers each delivered batch row by row, as a receiver of a view with
+     * {@code response: rows} may: {@code answers} says which of the batch's rows it accepted and rejected.
+     */
+    public RecordingTransport answerRows(java.util.function.Function<List<Row>, io.viewpush.push.RowAnswers> answers) {
+        this.rowAnswers = answers;
+        return this;
+    }
+
     @Override
     public Delivery send(View view, Iterator<Row> rows) {
         List<Row> list = new ArrayList<>();
@@ -84,6 +97,14 @@ public final class RecordingTransport implements PushTransport {
             batches.add(new Batch(view.name(), List.copyOf(list), id, ok));
         }
         long bytes = list.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (!ok && status == GONE) {
+            return Delivery.gone(OptionalInt.of(status), "the receiver answered " + status + " Gone", list.size(), bytes,
+                    id, 1, "");
+        }
+        java.util.function.Function<List<Row>, io.viewpush.push.RowAnswers> answers = rowAnswers;
+        if (ok && answers != null) {
+            return Delivery.delivered(status, status + "", list.size(), bytes, id, 1, "").withRowAnswers(answers.apply(list));
+        }
         return ok ? Delivery.delivered(status, status + "", list.size(), bytes, id, 1, "")
                 : Delivery.failed(OptionalInt.of(status), "the receiver answered " + status, list.size(), bytes, id, 1,
                 Optional.empty(), "");

@@ -14,9 +14,15 @@ sealed interface AttemptResult {
      * @param excerpt      the start of the body, capped
      * @param retryAfter   the {@code Retry-After}, if one was sent and readable
      * @param redirectHost for a 3xx, the host of its {@code Location}, if any
+     * @param body         the whole body of a success answered row by row ({@code response: rows}),
+     *                     or null (not read whole, or more than the transport reads)
      */
     record Answered(int status, String statusText, String excerpt, Optional<Duration> retryAfter,
-                    Optional<String> redirectHost) implements AttemptResult {
+                    Optional<String> redirectHost, byte[] body) implements AttemptResult {
+        Answered(int status, String statusText, String excerpt, Optional<Duration> retryAfter,
+                 Optional<String> redirectHost) {
+            this(status, statusText, excerpt, retryAfter, redirectHost, null);
+        }
     }
 
     /**

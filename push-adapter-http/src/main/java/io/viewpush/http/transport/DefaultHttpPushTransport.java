@@ -1,9 +1,6 @@
 package io.viewpush.http.transport;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.core.functions.Either;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.viewpush.PushException;
 import io.viewpush.http.json.RowJsonWriter;
 import io.viewpush.http.transport.AttemptResult.Answered;
@@ -12,7 +9,6 @@ import io.viewpush.http.transport.AttemptResult.NoAnswer;
 import io.viewpush.push.Delivery;
 import io.viewpush.push.PushPolicy;
 import io.viewpush.push.PushPolicy.BodyFormat;
-import io.viewpush.push.RetrySettings;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -76,15 +72,13 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     private static final Logger log = LoggerFactory.getLogger(HttpPushTransport.class);
     private static final ContentType FORM = ContentType.create("application/x-www-form-urlencoded", StandardCharsets.UTF_8);
     private static final ContentType JSON = ContentType.create("application/json");
-    private static final double BACKOFF_MULTIPLIER = 2.0;
-    private static final double BACKOFF_JITTER = 0.5;
 
     private final CloseableHttpClient client;
     private final ScheduledThreadPoolExecutor timer;
     private final DnsResolver resolver;
     private final EgressPolicy egress;
     private final Clock clock;
-    private final HttpPushTransport.RetrySleeper sleeper;
+    private final ViewRetries retries;
     private final Path spoolDirectory;
     private final int maxResponseBody;
     private final Duration connectTimeout;
@@ -95,7 +89,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     DefaultHttpPushTransport(HttpPushTransport.Builder b, Path spoolDirectory) {
         this.egress = b.egressPolicy;
         this.clock = b.clock;
-        this.sleeper = b.sleeper;
+        this.retries = new ViewRetries(b.retryRegistry != null ? b.retryRegistry : RetryRegistry.ofDefaults(), b.sleeper);
         this.spoolDirectory = spoolDirectory;
         this.maxResponseBody = b.maxResponseBody;
         this.connectTimeout = b.connectTimeout;
@@ -144,6 +138,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     }
 
     @Override
+    public RetryRegistry retryRegistry() {
+        return retries.registry();
+    }
+
+    @Override
     public void check(String viewName, PushPolicy policy) {
         target(viewName, policy);
     }
@@ -158,8 +157,28 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         PushPolicy policy = view.push().orElseThrow(() ->
                 new InvalidPolicyException("view '" + view.name() + "' has no push policy, so it cannot be pushed"));
         Target target = target(view.name(), policy);
-        try (Spool spool = Spool.write(spoolDirectory, view, policy.format(), rows, json)) {
-            return deliver(view, policy, target, spool);
+        // answered row by row: the batch's keys, by their text in the row JSON, to read the answer by
+        RowAnswerReader.SentKeys sent = policy.response() == PushPolicy.ResponseMode.ROWS
+                ? new RowAnswerReader.SentKeys(rows) : null;
+        try (Spool spool = Spool.write(spoolDirectory, view, policy.format(), sent != null ? sent : rows, json)) {
+            return deliver(view, policy, target, spool, sent);
+        }
+    }
+
+    /** The most bytes of an answer row by row that are read ({@code response: rows}); a longer one is malformed. */
+    static final int MAX_ROW_ANSWER_BODY = 16 * 1024 * 1024;
+
+    /** A delivered batch of a view answered row by row: which rows the answer accepted, or why it is malformed. */
+    private static Delivery byRow(Delivery d, byte[] body, RowAnswerReader.SentKeys sent) {
+        try {
+            if (body == null) {
+                throw new RowAnswerReader.MalformedAnswer("the answer is longer than " + (MAX_ROW_ANSWER_BODY / 1024 / 1024)
+                        + " MiB, or could not be read whole");
+            }
+            return RowAnswerReader.read(body, sent.keys()).map(d::withRowAnswers).orElse(d);
+        } catch (RowAnswerReader.MalformedAnswer e) {
+            return Delivery.failed(d.status(), d.reason() + ", but its answer row by row is malformed: " + e.getMessage(),
+                    d.rows(), d.bytes(), d.webhookId(), d.attempts(), Optional.empty(), d.responseExcerpt());
         }
     }
 
@@ -212,42 +231,16 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     /** Per-send state shared by the attempts. */
     private static final class State {
         int attempts;
-        Duration nextWait = Duration.ZERO;
-        AttemptResult last;
     }
 
-    private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool) {
-        RetrySettings settings = policy.retry();
+    private Delivery deliver(View view, PushPolicy policy, Target target, Spool spool, RowAnswerReader.SentKeys sent) {
         State state = new State();
-        // The first attempt is made directly: most succeed, and need no retry set up at all.
-        AttemptResult last = attempt(view, policy, target, spool, state);
-        if (settings.maxAttempts() > 1 && shouldRetry(last, policy)) {
-            IntervalFunction backoff = settings.initialBackoff().toMillis() >= 1
-                    ? IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), BACKOFF_MULTIPLIER,
-                    BACKOFF_JITTER, settings.maxBackoff())
-                    : null;
-            state.nextWait = waitAfter(1, last, backoff, settings);
-            RetryConfig config = RetryConfig.<AttemptResult>custom()
-                    .maxAttempts(settings.maxAttempts() - 1)
-                    .retryOnResult(r -> shouldRetry(r, policy))
-                    .retryOnException(e -> false)
-                    // The wait is recorded here and slept at the start of the next attempt, through the
-                    // transport's own sleeper (resilience4j's sleep cannot be replaced per instance);
-                    // resilience4j counts from the second attempt, the backoff from the first.
-                    .intervalBiFunction((Integer attempt, Either<Throwable, AttemptResult> outcome) -> {
-                        state.nextWait = waitAfter(attempt + 1, outcome.isRight() ? outcome.get() : null, backoff,
-                                settings);
-                        return 0L;
-                    })
-                    // A result that is still a failure after the last attempt is returned, not thrown:
-                    // its status, excerpt and Retry-After belong in the Delivery. Success is decided from
-                    // the result itself below, never from "the retry returned normally".
-                    .failAfterMaxAttempts(false)
-                    .build();
-            Retry retry = Retry.of("viewpush-push", config);
-            last = retry.executeSupplier(() -> attempt(view, policy, target, spool, state));
-        }
+        AttemptResult last = retries.send(view.name(), policy.retry(), () -> attempt(view, policy, target, spool, state),
+                r -> r instanceof Answered && policy.success().isSuccess(((Answered) r).status()), target.safeUrl());
         Delivery delivery = toDelivery(last, state.attempts, policy, spool);
+        if (sent != null && delivery.delivered()) {
+            delivery = byRow(delivery, ((Answered) last).body(), sent);
+        }
         if (delivery.delivered()) {
             log.debug("view '{}': delivered {} rows ({} bytes, {}) to {} in {} attempt(s): {}", view.name(),
                     spool.rows(), spool.bytes(), spool.webhookId(), target.safeUrl(), state.attempts, delivery.reason());
@@ -258,50 +251,12 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         return delivery;
     }
 
-    private static boolean shouldRetry(AttemptResult r, PushPolicy policy) {
-        if (r instanceof NoAnswer) {
-            return ((NoAnswer) r).retryable();
-        }
-        if (r instanceof Answered) {
-            Answered a = (Answered) r;
-            if (!isRetryableStatus(a.status())) {
-                return false;
-            }
-            return a.retryAfter().map(d -> d.compareTo(policy.retry().maxRetryAfter()) <= 0).orElse(true);
-        }
-        return false;
-    }
-
-    private static boolean isRetryableStatus(int status) {
-        return status == 429 || (status >= 500 && status <= 599);
-    }
-
-    private static Duration waitAfter(int attempt, AttemptResult result, IntervalFunction backoff, RetrySettings s) {
-        if (result instanceof Answered && ((Answered) result).retryAfter().isPresent()) {
-            return ((Answered) result).retryAfter().get();
-        }
-        if (backoff == null) {
-            return Duration.ZERO;
-        }
-        long millis = Math.min(backoff.apply(attempt), s.maxBackoff().toMillis());
-        return Duration.ofMillis(Math.max(0, millis));
-    }
+    /** HTTP 410 Gone: the endpoint is gone for good ({@link Delivery#gone()}); the engine pauses the view. */
+    static final int GONE = 410;
 
     private AttemptResult attempt(View view, PushPolicy policy, Target target, Spool spool, State state) {
-        if (!state.nextWait.isZero()) {
-            log.info("view '{}': attempt {} to {} failed ({}); retrying in {}", view.name(), state.attempts,
-                    target.safeUrl(), describe(state.last), human(state.nextWait));
-            try {
-                sleeper.sleep(state.nextWait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Interrupted(state.last);
-            }
-            state.nextWait = Duration.ZERO;
-        }
         state.attempts++;
         AttemptResult result = request(policy, target, spool);
-        state.last = result;
         log.debug("view '{}': attempt {} of {} to {} ({}): {}", view.name(), state.attempts,
                 policy.retry().maxAttempts(), target.safeUrl(), spool.webhookId(), describe(result));
         return result;
@@ -357,7 +312,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                 throw e;
             }
             try {
-                return answered(response, post, target);
+                return answered(response, post, target, policy);
             } finally {
                 try {
                     response.close();
@@ -370,13 +325,18 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         }
     }
 
-    private Answered answered(ClassicHttpResponse response, HttpPost post, Target target) {
+    private Answered answered(ClassicHttpResponse response, HttpPost post, Target target, PushPolicy policy) {
         int status = response.getCode();
         String phrase = response.getReasonPhrase();
         if (phrase == null || phrase.isBlank()) {
             phrase = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
         }
         String statusText = status + (phrase == null ? "" : " " + printable(phrase, 100));
+        if (policy.response() == PushPolicy.ResponseMode.ROWS && policy.success().isSuccess(status)) {
+            byte[] body = readWhole(response.getEntity(), post);
+            String excerpt = body == null ? "" : new String(body, 0, Math.min(body.length, maxResponseBody), StandardCharsets.UTF_8);
+            return new Answered(status, statusText, excerpt, Optional.empty(), Optional.empty(), body);
+        }
         String excerpt = readExcerpt(response.getEntity(), post);
         Optional<Duration> retryAfter = Optional.empty();
         Header ra = response.getFirstHeader("Retry-After");
@@ -396,6 +356,43 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
             }
         }
         return new Answered(status, statusText, excerpt, retryAfter, redirectHost);
+    }
+
+    /**
+     * Reads a success answered row by row whole, up to {@link #MAX_ROW_ANSWER_BODY} bytes.
+     *
+     * @return the body, or null when it was longer or could not be read (the request is then cancelled)
+     */
+    private static byte[] readWhole(HttpEntity entity, HttpPost post) {
+        if (entity == null) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(8192);
+        boolean complete = false;
+        try {
+            InputStream in = entity.getContent();
+            if (in == null) {
+                return new byte[0];
+            }
+            byte[] buffer = new byte[8192];
+            int room = MAX_ROW_ANSWER_BODY;
+            while (room >= 0) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n < 0) {
+                    complete = true;
+                    break;
+                }
+                kept.write(buffer, 0, n);
+                room -= n;
+            }
+        } catch (IOException e) {
+            return null;
+        } finally {
+            if (!complete) {
+                post.cancel();
+            }
+        }
+        return complete ? kept.toByteArray() : null;
     }
 
     /**
@@ -552,6 +549,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
                 return Delivery.delivered(a.status(), a.statusText(), spool.rows(), spool.bytes(), spool.webhookId(),
                         attempts, a.excerpt());
             }
+            if (a.status() == GONE) {
+                // the receiver says this endpoint is gone for good: no retry will change that
+                return Delivery.gone(OptionalInt.of(a.status()), a.statusText() + after + interrupted, spool.rows(),
+                        spool.bytes(), spool.webhookId(), attempts, a.excerpt());
+            }
             return Delivery.failed(OptionalInt.of(a.status()), failureReason(a, policy) + after + interrupted,
                     spool.rows(), spool.bytes(), spool.webhookId(), attempts, a.retryAfter(), a.excerpt());
         }
@@ -569,7 +571,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         if (s >= 200 && s < 300) {
             return a.statusText() + " is not a success: this view accepts only 200";
         }
-        if (isRetryableStatus(s) && a.retryAfter().isPresent()
+        if (ViewRetries.isRetryableStatus(s) && a.retryAfter().isPresent()
                 && a.retryAfter().get().compareTo(policy.retry().maxRetryAfter()) > 0) {
             return a.statusText() + "; the receiver asked to retry after " + human(a.retryAfter().get())
                     + ", longer than the " + human(policy.retry().maxRetryAfter()) + " waited for, so not retried";
@@ -578,13 +580,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     }
 
     private static String describe(AttemptResult r) {
-        if (r instanceof Answered) {
-            return ((Answered) r).statusText();
-        }
-        if (r instanceof NoAnswer) {
-            return ((NoAnswer) r).reason();
-        }
-        return r == null ? "-" : "interrupted";
+        return FailedAttemptException.describe(r);
     }
 
     static String human(Duration d) {

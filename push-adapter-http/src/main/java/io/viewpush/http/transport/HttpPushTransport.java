@@ -1,5 +1,6 @@
 package io.viewpush.http.transport;
 
+import io.github.resilience4j.retry.RetryRegistry;
 import io.viewpush.port.PushTransport;
 import io.viewpush.push.PushPolicy;
 
@@ -39,7 +40,10 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  *       answer, a timeout or a connection error is a failed {@link io.viewpush.push.Delivery} with a
  *       readable reason (never an exception, never a stack trace, never a secret or the URL's
  *       credentials or query). The answer's status decides; its body is read, up to
- *       {@link Builder#maxResponseBody(int)} bytes, only for the delivery's excerpt.</li>
+ *       {@link Builder#maxResponseBody(int)} bytes, only for the delivery's excerpt. For a view
+ *       answered row by row ({@link PushPolicy.ResponseMode#ROWS}) a success's body is read whole
+ *       (up to 16 MiB) and may name the rows accepted and rejected
+ *       ({@link io.viewpush.push.Delivery#rowAnswers()}); a malformed one fails the batch.</li>
  *   <li><b>Timeouts</b>: a connect timeout and a response (socket inactivity) timeout from this
  *       builder, and one overall deadline per request, {@link PushPolicy#timeout()}, enforced by a
  *       timer that aborts the request: a receiver that trickles its answer cannot extend it. If the
@@ -97,6 +101,16 @@ public interface HttpPushTransport extends PushTransport {
     /** @return the egress policy the transport enforces */
     EgressPolicy egressPolicy();
 
+    /**
+     * The resilience4j registry holding one {@link io.github.resilience4j.retry.Retry} per view
+     * this transport has sent, named after the view. Subscribe to its events (a view's
+     * {@code Retry} is added when the view is first sent, and replaced when it comes with other
+     * retry settings) or bind its metrics (resilience4j-micrometer's {@code TaggedRetryMetrics}).
+     *
+     * @return the registry given to {@link Builder#retryRegistry(RetryRegistry)}, or the transport's own
+     */
+    RetryRegistry retryRegistry();
+
     /** Waits between two attempts; the default is {@link Thread#sleep(long)}. */
     @FunctionalInterface
     interface RetrySleeper {
@@ -120,6 +134,7 @@ public interface HttpPushTransport extends PushTransport {
         RetrySleeper sleeper = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
         String userAgent = DEFAULT_USER_AGENT;
         DnsResolver dnsResolver = SystemDefaultDnsResolver.INSTANCE;
+        RetryRegistry retryRegistry;
 
         Builder() {
         }
@@ -191,7 +206,11 @@ public interface HttpPushTransport extends PushTransport {
             return this;
         }
 
-        /** @param value how the transport waits between attempts; default {@link Thread#sleep(long)} (tests may record instead) */
+        /**
+         * @param value how the transport waits the time a view's resilience4j {@code Retry} asks for
+         *              between attempts, on the sending thread; default {@link Thread#sleep(long)}
+         *              (tests may record instead)
+         */
         public Builder retrySleeper(RetrySleeper value) {
             this.sleeper = value;
             return this;
@@ -203,6 +222,17 @@ public interface HttpPushTransport extends PushTransport {
          */
         public Builder userAgent(String value) {
             this.userAgent = value;
+            return this;
+        }
+
+        /**
+         * @param registry where the transport keeps one resilience4j {@code Retry} per view (named
+         *                 after the view; a {@code Retry} of that name already there is replaced);
+         *                 default a new registry of the transport's own. Pass the host's registry
+         *                 to see every view's retries with its other ones.
+         */
+        public Builder retryRegistry(RetryRegistry registry) {
+            this.retryRegistry = Objects.requireNonNull(registry, "retryRegistry");
             return this;
         }
 

@@ -98,6 +98,28 @@ class HttpPushTransportFaultTest {
     }
 
     @Test
+    void a410GoneIsNotRetriedAndSaysTheReceiverIsGone() {
+        receiver.always(Receiver.Answer.of(410, "this hook was deleted"));
+        Delivery d = send(view(receiver.uri("/hook"), TestViews.FAST));
+
+        assertThat(d.delivered()).isFalse();
+        assertThat(d.gone()).isTrue();
+        assertThat(d.attempts()).isEqualTo(1);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(d.status()).hasValue(410);
+        assertThat(d.reason()).isEqualTo("410 Gone");
+        assertThat(d.responseExcerpt()).isEqualTo("this hook was deleted");
+    }
+
+    @Test
+    void otherFailuresAreNotGone() {
+        receiver.always(Receiver.Answer.of(404, "no such hook"));
+        Delivery d = send(view(receiver.uri("/hook"), TestViews.FAST));
+        assertThat(d.delivered()).isFalse();
+        assertThat(d.gone()).isFalse();
+    }
+
+    @Test
     void failsAfterTheLastAttemptWithTheLastAnswer() {
         receiver.always(Receiver.Answer.of(500, "still broken"));
         Delivery d = send(view(receiver.uri("/hook"), TestViews.FAST));

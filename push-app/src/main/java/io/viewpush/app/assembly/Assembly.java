@@ -19,8 +19,10 @@ import io.viewpush.app.config.DatabaseConfig;
 import io.viewpush.app.config.InvalidConfigException;
 import io.viewpush.app.config.Location;
 import io.viewpush.app.metrics.BacklogMetrics;
+import io.viewpush.app.metrics.PauseMetrics;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.app.metrics.PushMetrics;
+import io.viewpush.app.metrics.RetryMetrics;
 import io.viewpush.app.metrics.ViewHealthMetrics;
 import io.viewpush.app.metrics.ViewLogContext;
 import io.viewpush.engine.ViewPush;
@@ -120,24 +122,21 @@ public final class Assembly implements AutoCloseable {
             HttpPushTransport transport = HttpPushTransport.builder().build();
             opened.push(transport);
             checkPolicies(config, transport);
-            new JvmMemoryMetrics().bindTo(metrics);
-            new JvmThreadMetrics().bindTo(metrics);
-            JvmGcMetrics gc = new JvmGcMetrics();
-            gc.bindTo(metrics);
-            opened.push(gc);
-            new ProcessorMetrics().bindTo(metrics);
-            new UptimeMetrics().bindTo(metrics);
             Gauge.builder("viewpush.build.info", () -> 1).description("1, with the running version in its tag")
                     .tag("version", HttpPushTransport.VERSION).register(metrics);
             PushMetrics pushMetrics = PushMetrics.create(metrics);
             config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pushMetrics.startAtZero(v.name()));
+            RetryMetrics retryMetrics = RetryMetrics.bind(transport.retryRegistry(), metrics);
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> retryMetrics.startAtZero(v.name()));
             // the engine does not exist yet when the listener is built: the gauges reach it when first read
             AtomicReference<ViewPush> built = new AtomicReference<>();
             ViewHealthMetrics health = ViewHealthMetrics.create(metrics,
                     view -> built.get() == null ? PushHistory.none(view) : built.get().status(view).history());
+            PauseMetrics pauses = PauseMetrics.create(metrics, store::paused);
+            config.views().stream().filter(v -> v.push().isPresent()).forEach(v -> pauses.watch(v.name()));
             PushListener listener = PushListener.all(
                     PushLog.create(view -> config.view(view).flatMap(ViewDefinition::push)), pushMetrics, health,
-                    extra, new ViewLogContext());
+                    pauses, extra, new ViewLogContext());
             ViewPush engine;
             try {
                 engine = ViewPush.builder()
@@ -342,6 +341,7 @@ public final class Assembly implements AutoCloseable {
      * @throws StartupException when the address cannot be bound
      */
     public ApiServer startApi() {
+        bindJvmMetrics();
         List<ApiKey> keys = config.apiKeys().stream()
                 .map(k -> new ApiKey(k.name(), k.key(), k.views(), k.admin())).collect(Collectors.toList());
         ApiServer api;
@@ -366,6 +366,21 @@ public final class Assembly implements AutoCloseable {
             throw new StartupException("cannot serve the API on " + config.server().host() + ":"
                     + config.server().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JVM's memory, thread, GC, processor and uptime metrics, bound only where {@code /metrics}
+     * is served: they start the JDK's management beans, a noticeable share of a one-shot command's
+     * start-up (docs/BENCHMARKS.md, start-up) that no one would scrape.
+     */
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        closeables.push(gc);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
     }
 
     /**
@@ -435,7 +450,9 @@ public final class Assembly implements AutoCloseable {
         hc.setJdbcUrl(db.url());
         db.user().ifPresent(hc::setUsername);
         db.password().ifPresent(hc::setPassword);
-        hc.setMaximumPoolSize(db.poolSize());
+        // PostgreSQL: plus the one connection the store keeps open to show other instances it lives
+        // (its leases are taken over at once when that session ends)
+        hc.setMaximumPoolSize(db.poolSize() + (db.isPostgres() ? 1 : 0));
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
         if (metrics != null) {

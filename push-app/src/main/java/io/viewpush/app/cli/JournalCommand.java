@@ -4,7 +4,9 @@ import io.viewpush.app.assembly.Assembly;
 import io.viewpush.app.config.AppConfig;
 import io.viewpush.app.metrics.PushLog;
 import io.viewpush.port.PushListener;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,10 +26,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code journal -c FILE VIEW [--limit N]}: the view's recent push attempts, newest first, as a
- * table, read from the journal in the database (no running {@code run} or API needed).
+ * table, read from the journal in the database (no running {@code run} or API needed); then the
+ * view's pause, if it is paused, and its recent replays.
  */
 @Command(name = "journal", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Print the view's recent push attempts, newest first, from the journal in the database.",
+        description = {"Print the view's recent push attempts, newest first, from the journal in the database; then "
+                + "whether it is paused, and its recent replays (who cleared the stamps of which rows, how many).",
                 "Times are UTC. Exit codes: 0 printed (also when there is none), 1 the database is not reachable, "
                         + "2 bad config or usage."})
 final class JournalCommand implements Callable<Integer> {
@@ -63,8 +67,12 @@ final class JournalCommand implements Callable<Integer> {
         AppConfig c = config.load();
         boolean pullOnly = Views.named(c, view, false).push().isEmpty();
         List<PushAttempt> attempts;
+        List<Replay> replays;
+        java.util.Optional<Pause> paused;
         try (Assembly assembly = Assembly.open(c, PushListener.NONE)) {
             attempts = assembly.engine().recentPushes(view, limit);
+            replays = assembly.engine().replays(view, limit);
+            paused = assembly.engine().paused(view);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (attempts.isEmpty()) {
@@ -72,6 +80,11 @@ final class JournalCommand implements Callable<Integer> {
                     + (pullOnly ? " (it is pull-only: it has no push policy)" : ""));
         } else {
             out.print(table(attempts));
+        }
+        paused.ifPresent(p -> out.println("view '" + view + "' is " + p.describe()));
+        if (!replays.isEmpty()) {
+            out.println();
+            out.print(replayTable(replays));
         }
         out.flush();
         return ExitCodes.OK;
@@ -110,6 +123,36 @@ final class JournalCommand implements Callable<Integer> {
                 } else {
                     String pad = " ".repeat(width[i] - cell.length());
                     sb.append(number ? pad + cell : cell + pad).append("  ");
+                }
+            }
+            sb.append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    /** @return the replays as aligned columns under a header, newest first; the rows chosen last */
+    static String replayTable(List<Replay> replays) {
+        List<String[]> rows = new ArrayList<>();
+        String[] header = {"REPLAYED", "ROWS", "BY", "WHICH"};
+        rows.add(header);
+        for (Replay r : replays) {
+            rows.add(new String[]{TIME.format(r.at().truncatedTo(ChronoUnit.SECONDS)), Long.toString(r.rows()),
+                    oneLine(r.by()), oneLine(r.selection())});
+        }
+        int[] width = new int[header.length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                if (i == r.length - 1) {
+                    sb.append(r[i]);
+                } else {
+                    String pad = " ".repeat(width[i] - r[i].length());
+                    sb.append(i == 1 && r != header ? pad + r[i] : r[i] + pad).append("  ");
                 }
             }
             sb.append(System.lineSeparator());

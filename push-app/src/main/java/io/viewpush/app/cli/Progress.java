@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A progress line for {@code push} on a terminal: after the first second, every half second,
  * {@code pushing 'orders' … 4 s, 3 batches sent, 3000 rows, 1.2 MiB}, overwritten in place and
- * cleared at the end. Does nothing when the output is not a terminal.
+ * cleared at the end. The rows count those of the batch being sent too, as the transport takes them
+ * ({@link PushListener#rowsTaken}, every thousand), so a push of the whole view in one request
+ * ({@code maxRows: 0}) shows its rows going out long before its one batch is answered. Does nothing
+ * when the output is not a terminal.
  */
 final class Progress implements PushListener, AutoCloseable {
     private final PrintWriter err;
@@ -25,6 +28,8 @@ final class Progress implements PushListener, AutoCloseable {
     private final long started = System.nanoTime();
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicLong rows = new AtomicLong();
+    /** Rows the transport took in this push, finished batches or not. */
+    private final AtomicLong taken = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean shown = new AtomicBoolean();
     private final ScheduledExecutorService timer;
@@ -51,6 +56,13 @@ final class Progress implements PushListener, AutoCloseable {
     }
 
     @Override
+    public void rowsTaken(String v, long rowsTaken) {
+        if (v.equals(view)) {
+            taken.accumulateAndGet(rowsTaken, Math::max);
+        }
+    }
+
+    @Override
     public void batchFinished(String v, Delivery delivery, StampResult stamp) {
         if (v.equals(view)) {
             batches.incrementAndGet();
@@ -59,12 +71,19 @@ final class Progress implements PushListener, AutoCloseable {
         }
     }
 
+    /** @return the progress line's text after {@code seconds} */
+    String line(long seconds) {
+        long sent = Math.max(rows.get(), taken.get());
+        return "pushing '" + view + "' … " + seconds + " s, " + batches.get() + " batches sent, " + sent
+                + " rows, " + PushLog.bytes(bytes.get());
+    }
+
     private void show() {
         shown.set(true);
         long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        String text = line(s);
         synchronized (err) {
-            err.print("\rpushing '" + view + "' … " + s + " s, " + batches.get() + " batches sent, " + rows.get()
-                    + " rows, " + PushLog.bytes(bytes.get()) + "   ");
+            err.print("\r" + text + "   ");
             err.flush();
         }
     }

@@ -44,6 +44,10 @@ final class PushCommand implements Callable<Integer> {
             case NOTHING_TO_SEND:
                 return ExitCodes.OK;
             case SKIPPED:
+                if (a.outcome() == PushAttempt.Outcome.PAUSED) {
+                    out.println("not pushed: " + a.reason() + " (resume -c " + config.file + " \"" + view + "\")");
+                    return ExitCodes.PUSH_FAILED;
+                }
                 out.println("not pushed: " + a.reason() + "; try again in a moment");
                 return ExitCodes.PUSH_FAILED;
             default:

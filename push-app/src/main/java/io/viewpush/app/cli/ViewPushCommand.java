@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Run 'java -jar push-app.jar COMMAND --help' for a command's options.",
                 "New here? Run: java -jar push-app.jar demo"},
         subcommands = {RunCommand.class, PushCommand.class, PreviewCommand.class, CheckCommand.class, TriggerCommand.class,
-                DemoCommand.class, JournalCommand.class, CompletionCommand.class})
+                DemoCommand.class, JournalCommand.class, PauseCommand.class, ResumeCommand.class, ReplayCommand.class,
+                CompletionCommand.class})
 public final class ViewPushCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

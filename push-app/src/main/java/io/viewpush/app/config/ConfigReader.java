@@ -30,29 +30,16 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Turns the YAML tree into an {@link AppConfig}, collecting every problem with its place. */
+/**
+ * Turns the YAML tree into an {@link AppConfig}, collecting every problem with its place. Which keys
+ * each map may hold, and how each value is read, checked and applied, is declared once in
+ * {@link ConfigKeys}; this class walks the file, reads the sections through those declarations, and
+ * holds the checks that span several keys.
+ */
 final class ConfigReader {
-    /** A signing secret that starts with it is base64 key bytes, as the Standard Webhooks libraries read every secret. */
-    private static final String WHSEC_PREFIX = "whsec_";
-    static final List<String> ROOT_KEYS = List.of("database", "server", "api", "views", "engine");
-    static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "init", "poolSize", "timeZone");
-    static final List<String> SERVER_KEYS = List.of("port", "host", "metricsKey");
-    static final List<String> API_KEYS = List.of("keys");
-    static final List<String> API_KEY_KEYS = List.of("name", "key", "views", "admin");
-    static final List<String> VIEW_KEYS = List.of("name", "table", "key", "fields", "calculations", "filters",
-            "writable", "push");
-    static final List<String> PUSH_KEYS = List.of("url", "stamp", "modified", "minInterval", "format", "maxRows",
-            "success", "timeout", "secret", "secrets", "retry", "backoffInitial", "backoffMax");
-    static final List<String> RETRY_KEYS = List.of("attempts", "initialBackoff", "maxBackoff", "maxRetryAfter");
-    static final List<String> ENGINE_KEYS = List.of("workers", "pollInterval", "leaseTtl", "shutdownTimeout",
-            "journalRetention", "journalMaxAttemptsPerView", "journalPruneInterval");
-
     /** The shortest API key accepted (the API server's rule too). */
-    static final int MIN_API_KEY_LENGTH = 16;
+    static final int MIN_API_KEY_LENGTH = ConfigKeys.MIN_API_KEY_LENGTH;
 
-    /** The push policy builder's options that the YAML names otherwise: option to key under {@code push}. */
-    private static final Map<String, String> PUSH_OPTION_KEYS = Map.of("stampField", "stamp", "modifiedField", "modified",
-            "secrets", "secret");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([^}:]*)(?::-([^}]*))?}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -76,7 +63,7 @@ final class ConfigReader {
     }
 
     /** Where a value is: the view (if any) and the key prefix. */
-    private record Ctx(Optional<String> view, String prefix) {
+    record Ctx(Optional<String> view, String prefix) {
         static final Ctx ROOT = new Ctx(Optional.empty(), "");
 
         String key(String k) {
@@ -93,17 +80,17 @@ final class ConfigReader {
     }
 
     /** A scalar's text after substitution, with its place. */
-    private record Scalar(String text, Location at, Node.ScalarType type) {
+    record Scalar(String text, Location at, Node.ScalarType type) {
     }
 
     AppConfig read(Node root) {
         if (!(root instanceof MapNode)) {
-            problem(root.location(), Ctx.ROOT, "", "the file must be a map of keys (" + String.join(", ", ROOT_KEYS)
-                    + "), not " + root.kind());
+            problem(root.location(), Ctx.ROOT, "", "the file must be a map of keys ("
+                    + String.join(", ", ConfigKeys.FILE.names()) + "), not " + root.kind());
             return null;
         }
         MapNode m = (MapNode) root;
-        checkKeys(m, ROOT_KEYS, Ctx.ROOT);
+        checkKeys(m, ConfigKeys.FILE.names(), Ctx.ROOT);
         DatabaseConfig database = m.entry("database").filter(e -> !isNull(e.value()))
                 .map(e -> database(e)).orElseGet(() -> DatabaseConfig.embedded(Optional.empty()));
         ServerConfig server = m.entry("server").filter(e -> !isNull(e.value()))
@@ -112,7 +99,7 @@ final class ConfigReader {
                 .map(this::engine).orElse(EngineConfig.DEFAULT);
         List<ViewDefinition> views = views(m);
         List<ApiKeyConfig> keys = m.entry("api").filter(e -> !isNull(e.value()))
-                .map(e -> apiKeys(e, viewNamesWritten)).orElse(List.of());
+                .map(this::apiKeys).orElse(List.of());
         if (database == null || server == null || engine == null) {
             return null;
         }
@@ -146,136 +133,56 @@ final class ConfigReader {
 
     private DatabaseConfig database(Entry section) {
         Ctx c = Ctx.ROOT.child("database");
-        MapNode m = map(section, Ctx.ROOT, "database", DATABASE_KEYS);
+        MapNode m = map(section, Ctx.ROOT, "database", ConfigKeys.DATABASE.names());
         if (m == null) {
             return null;
         }
-        String[] url = {null};
-        String[] user = {null};
-        String[] password = {null};
-        Path[] init = {null};
-        int[] pool = {DatabaseConfig.DEFAULT_POOL_SIZE};
-        text(m, "url", c, false, s -> {
-            String u = s.text().strip();
-            if (!u.startsWith("jdbc:")) {
-                problem(s.at(), c, "url", "'" + redactJdbc(u) + "' is not a JDBC URL; write jdbc:postgresql://HOST:5432/DB"
-                        + " or jdbc:h2:file:./DIR/NAME");
-            } else if (!u.startsWith("jdbc:postgresql:") && !u.startsWith("jdbc:h2:")) {
-                problem(s.at(), c, "url", "'" + redactJdbc(u) + "' is not supported: ViewPush works with PostgreSQL "
-                        + "(jdbc:postgresql:…) and H2 (jdbc:h2:…)");
-            } else {
-                url[0] = u;
-            }
-        });
-        text(m, "user", c, false, s -> user[0] = s.text());
-        text(m, "password", c, false, s -> password[0] = s.text());
-        text(m, "init", c, false, s -> {
-            try {
-                Path file = baseDir.resolve(s.text().strip()).normalize();
-                if (!Files.exists(file)) {
-                    problem(s.at(), c, "init", "there is no file " + file + " (database.init names a SQL file, "
-                            + "relative to the config file's directory)");
-                } else if (!Files.isRegularFile(file)) {
-                    problem(s.at(), c, "init", file + " is not a file (database.init names a SQL file)");
-                } else if (!Files.isReadable(file)) {
-                    problem(s.at(), c, "init", "cannot read " + file + ": permission denied");
-                } else {
-                    init[0] = file;
-                }
-            } catch (InvalidPathException e) {
-                problem(s.at(), c, "init", "'" + s.text() + "' is not a file path: " + e.getReason());
-            }
-        });
-        integer(m, "poolSize", c, 1, 1000, v -> pool[0] = v);
-        java.time.ZoneId[] zone = {null};
-        text(m, "timeZone", c, false, s -> {
-            String z = s.text().strip();
-            try {
-                java.time.ZoneId id = java.time.ZoneId.of(z.equalsIgnoreCase("UTC") || z.equals("Z") ? "UTC" : z);
-                if (id instanceof java.time.ZoneOffset) {
-                    problem(s.at(), c, "timeZone", "'" + z + "' is an offset; write a zone name such as Europe/Berlin, "
-                            + "America/New_York or UTC (an offset would not follow daylight saving)");
-                } else {
-                    zone[0] = id;
-                }
-            } catch (java.time.DateTimeException e) {
-                problem(s.at(), c, "timeZone", "'" + z + "' is not a time zone; write a zone name such as Europe/Berlin, "
-                        + "America/New_York or UTC");
-            }
-        });
+        ConfigKeys.DatabaseDraft d = new ConfigKeys.DatabaseDraft();
+        ConfigKeys.DATABASE.read(this, m, c, d);
         boolean hasUrl = m.entry("url").filter(e -> !isNull(e.value())).isPresent();
         if (!hasUrl) {
             if (m.entry("user").isPresent() || m.entry("password").isPresent()) {
                 problem(section.keyLocation(), c, "url", "database.user and database.password need database.url; "
                         + "without a url ViewPush uses its embedded H2 database under ./" + DatabaseConfig.EMBEDDED_DIRECTORY);
             }
-            DatabaseConfig d = DatabaseConfig.embedded(Optional.ofNullable(init[0]));
-            return new DatabaseConfig(d.url(), d.user(), d.password(), d.init(), pool[0], true, Optional.ofNullable(zone[0]));
+            DatabaseConfig e = DatabaseConfig.embedded(Optional.ofNullable(d.init));
+            return new DatabaseConfig(e.url(), e.user(), e.password(), e.init(), d.poolSize, true,
+                    Optional.ofNullable(d.timeZone));
         }
-        if (url[0] == null) {
+        if (d.url == null) {
             return null;
         }
-        return new DatabaseConfig(url[0], Optional.ofNullable(user[0]), Optional.ofNullable(password[0]),
-                Optional.ofNullable(init[0]), pool[0], false, Optional.ofNullable(zone[0]));
+        return new DatabaseConfig(d.url, Optional.ofNullable(d.user), Optional.ofNullable(d.password),
+                Optional.ofNullable(d.init), d.poolSize, false, Optional.ofNullable(d.timeZone));
+    }
+
+    /** @return the file {@code database.init} names, or null after reporting why it cannot be used */
+    Path initFile(ConfigKey.Found v) {
+        return ConfigKeys.initFile(baseDir, v);
     }
 
     private ServerConfig server(Entry section) {
-        Ctx c = Ctx.ROOT.child("server");
-        MapNode m = map(section, Ctx.ROOT, "server", SERVER_KEYS);
+        MapNode m = map(section, Ctx.ROOT, "server", ConfigKeys.SERVER.names());
         if (m == null) {
             return null;
         }
-        int[] port = {ServerConfig.DEFAULT_PORT};
-        String[] host = {ServerConfig.DEFAULT_HOST};
-        integer(m, "port", c, 0, 65535, v -> port[0] = v);
-        text(m, "host", c, false, s -> {
-            if (s.text().isBlank()) {
-                problem(s.at(), c, "host", "the host must not be blank; write 0.0.0.0 (every interface) or 127.0.0.1");
-            } else {
-                host[0] = s.text().strip();
-            }
-        });
-        String[] metricsKey = {null};
-        text(m, "metricsKey", c, false, s -> {
-            if (s.text().length() < MIN_API_KEY_LENGTH) {
-                problem(s.at(), c, "metricsKey", "the key is too short (" + s.text().length() + " characters); use at"
-                        + " least " + MIN_API_KEY_LENGTH + ", e.g. from: openssl rand -hex 24");
-            } else if (s.text().chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
-                problem(s.at(), c, "metricsKey", "the key must be printable ASCII without spaces (it travels in an "
-                        + "Authorization header)");
-            } else {
-                metricsKey[0] = s.text();
-            }
-        });
-        return new ServerConfig(host[0], port[0], Optional.ofNullable(metricsKey[0]));
+        ConfigKeys.ServerDraft d = new ConfigKeys.ServerDraft();
+        ConfigKeys.SERVER.read(this, m, Ctx.ROOT.child("server"), d);
+        return d.build();
     }
 
     private EngineConfig engine(Entry section) {
-        Ctx c = Ctx.ROOT.child("engine");
-        MapNode m = map(section, Ctx.ROOT, "engine", ENGINE_KEYS);
+        MapNode m = map(section, Ctx.ROOT, "engine", ConfigKeys.ENGINE.names());
         if (m == null) {
             return null;
         }
-        EngineConfig d = EngineConfig.DEFAULT;
-        int[] workers = {d.workers()};
-        Duration[] poll = {d.pollInterval()};
-        Duration[] lease = {d.leaseTtl()};
-        Duration[] shutdown = {d.shutdownTimeout()};
-        integer(m, "workers", c, 1, 256, v -> workers[0] = v);
-        duration(m, "pollInterval", c, true, v -> poll[0] = v);
-        duration(m, "leaseTtl", c, true, v -> lease[0] = v);
-        duration(m, "shutdownTimeout", c, true, v -> shutdown[0] = v);
-        Duration[] retention = {d.journalRetention()};
-        int[] keep = {d.journalMaxAttemptsPerView()};
-        Duration[] prune = {d.journalPruneInterval()};
-        duration(m, "journalRetention", c, true, v -> retention[0] = v);
-        integer(m, "journalMaxAttemptsPerView", c, 1, 10_000_000, v -> keep[0] = v);
-        duration(m, "journalPruneInterval", c, false, v -> prune[0] = v);
-        return new EngineConfig(workers[0], poll[0], lease[0], shutdown[0], retention[0], keep[0], prune[0]);
+        ConfigKeys.EngineDraft d = new ConfigKeys.EngineDraft();
+        ConfigKeys.ENGINE.read(this, m, Ctx.ROOT.child("engine"), d);
+        return d.build();
     }
 
-    private List<ApiKeyConfig> apiKeys(Entry section, Set<String> viewNames) {
-        MapNode m = map(section, Ctx.ROOT, "api", API_KEYS);
+    private List<ApiKeyConfig> apiKeys(Entry section) {
+        MapNode m = map(section, Ctx.ROOT, "api", ConfigKeys.API.names());
         if (m == null) {
             return List.of();
         }
@@ -296,69 +203,47 @@ final class ConfigReader {
             Node item = items.get(i);
             Ctx c = Ctx.ROOT.child("api.keys[" + (i + 1) + "]");
             if (!(item instanceof MapNode)) {
-                problem(item.location(), Ctx.ROOT, c.prefix(), "each API key must be a map with name, key, views"
-                        + " and admin, not " + item.kind());
+                problem(item.location(), Ctx.ROOT, c.prefix(), "each API key must be a map with "
+                        + words(ConfigKeys.API_KEY.names()) + ", not " + item.kind());
                 continue;
             }
             MapNode k = (MapNode) item;
-            checkKeys(k, API_KEY_KEYS, c);
-            String[] name = {null};
-            String[] key = {null};
-            boolean[] admin = {false};
-            List<String> allowed = new ArrayList<>();
-            text(k, "name", c, true, s -> {
-                if (s.text().isBlank()) {
-                    problem(s.at(), c, "name", "the name must not be blank");
-                } else if (names.containsKey(s.text())) {
-                    problem(s.at(), c, "name", "two API keys are named '" + s.text() + "' (the other at "
-                            + names.get(s.text()) + ")");
-                } else {
-                    names.put(s.text(), s.at());
-                    name[0] = s.text();
-                }
-            });
-            text(k, "key", c, true, s -> {
-                if (s.text().isBlank()) {
-                    problem(s.at(), c, "key", "the key must not be blank");
-                } else if (s.text().length() < MIN_API_KEY_LENGTH) {
-                    problem(s.at(), c, "key", "the key is too short (" + s.text().length() + " characters); use at least "
-                            + MIN_API_KEY_LENGTH + ", e.g. from: openssl rand -hex 24");
-                } else if (s.text().chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
-                    problem(s.at(), c, "key", "the key must be printable ASCII without spaces (it travels in an "
-                            + "Authorization header)");
-                } else if (secrets.containsKey(s.text())) {
-                    problem(s.at(), c, "key", "this key is the same as the key of '" + secrets.get(s.text())
-                            + "'; every client needs its own");
-                } else {
-                    secrets.put(s.text(), name[0] == null ? "another entry" : name[0]);
-                    key[0] = s.text();
-                }
-            });
-            bool(k, "admin", c, v -> admin[0] = v);
-            Optional<Entry> vs = k.entry("views");
-            if (vs.isEmpty() || isNull(vs.get().value())) {
-                problem(k.location(), c, "views", "missing 'views': the views this key may use, e.g. [orders to push]"
-                        + " or ['*'] for all");
-            } else {
-                textList(vs.get(), c, "views", s -> {
-                    if (!s.text().equals(ApiKeyConfig.ALL_VIEWS) && !viewNames.contains(s.text())) {
-                        problem(s.at(), c, "views", "there is no view named '" + s.text() + "'"
-                                + suggestion(s.text(), viewNames) + "; the views are " + quoted(viewNames)
-                                + " or '*' for all");
-                    } else {
-                        allowed.add(s.text());
-                    }
-                });
-            }
-            if (vs.isPresent() && vs.get().value() instanceof ListNode && ((ListNode) vs.get().value()).items().isEmpty()) {
-                problem(vs.get().value().location(), c, "views", "the list is empty: name the views this key may use, "
-                        + "or ['*'] for all");
-            }
-            if (name[0] != null && key[0] != null) {
-                out.add(new ApiKeyConfig(name[0], key[0], allowed, admin[0]));
+            checkKeys(k, ConfigKeys.API_KEY.names(), c);
+            ConfigKeys.ApiKeyDraft d = new ConfigKeys.ApiKeyDraft(names, secrets);
+            ConfigKeys.API_KEY.read(this, k, c, d);
+            if (d.name != null && d.key != null) {
+                out.add(new ApiKeyConfig(d.name, d.key, d.views, d.admin));
             }
         }
         return out;
+    }
+
+    /** {@code api.keys[].views}: views that exist, or {@code '*'}. */
+    void apiKeyViews(MapNode k, Ctx c, ConfigKeys.ApiKeyDraft d) {
+        Optional<Entry> vs = k.entry("views");
+        if (vs.isEmpty() || isNull(vs.get().value())) {
+            problem(k.location(), c, "views", "missing 'views': the views this key may use, e.g. [orders to push]"
+                    + " or ['*'] for all");
+            return;
+        }
+        textList(vs.get(), c, "views", s -> {
+            if (!s.text().equals(ApiKeyConfig.ALL_VIEWS) && !viewNamesWritten.contains(s.text())) {
+                problem(s.at(), c, "views", "there is no view named '" + s.text() + "'"
+                        + suggestion(s.text(), viewNamesWritten) + "; the views are " + quoted(viewNamesWritten)
+                        + " or '*' for all");
+            } else {
+                d.views.add(s.text());
+            }
+        });
+        if (vs.get().value() instanceof ListNode && ((ListNode) vs.get().value()).items().isEmpty()) {
+            problem(vs.get().value().location(), c, "views", "the list is empty: name the views this key may use, "
+                    + "or ['*'] for all");
+        }
+    }
+
+    /** "a, b, c and d" */
+    private static String words(List<String> names) {
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     // ---------------------------------------------------------------- views
@@ -408,57 +293,51 @@ final class ConfigReader {
                 nameHolder[0] = s.text();
             }
         });
-        if (nameHolder[0] == null) {
-            // still report unknown keys and expression problems under a stand-in name
-            nameHolder[0] = "#" + index;
-        }
-        String name = nameHolder[0];
+        ConfigKeys.ViewDraft d = new ConfigKeys.ViewDraft();
+        // without a name, unknown keys and expression problems are still reported, under a stand-in name
+        d.name = nameHolder[0] != null ? nameHolder[0] : "#" + index;
+        String name = d.name;
         Ctx c = Ctx.view(name, "");
         locator.put(name, "", m.location());
         m.entries().forEach(e -> locator.put(name, e.key(), e.keyLocation()));
-        checkKeys(m, VIEW_KEYS, c);
+        checkKeys(m, ConfigKeys.VIEW.names(), c);
         int before = problems.size();
-
-        String[] table = {null};
-        String[] key = {null};
-        text(m, "table", c, true, s -> table[0] = s.text());
-        text(m, "key", c, true, s -> key[0] = s.text());
-        ViewDefinition.Builder b = ViewDefinition.builder(name.startsWith("#") ? null : name, table[0]);
-        if (key[0] != null) {
-            b.key(key[0]);
-        }
-        fields(m, c, name, b);
-        calculations(m, c, name, b);
-        optionalTextList(m, "filters", c, name, (s, i) -> {
-            locator.put(name, "filters[" + i + "]", s.at());
-            expression(name, "filters[" + i + "]", s);
-            b.filter(s.text());
-        });
-        optionalTextList(m, "writable", c, name, (s, i) -> b.writable(s.text()));
-        Optional<Entry> pushEntry = m.entry("push").filter(e -> !isNull(e.value()));
-        PushPolicy[] policy = {null};
-        boolean[] policyBroken = {false};
-        pushEntry.ifPresent(e -> {
-            int p0 = problems.size();
-            PushPolicy p = push(e, c, name);
-            policy[0] = p;
-            policyBroken[0] = problems.size() > p0;
-        });
-        if (policy[0] != null) {
-            b.push(policy[0]);
-        }
+        ConfigKeys.VIEW.read(this, m, c, d, "name");
         try {
-            ViewDefinition d = b.build();
-            return problems.size() > before || policyBroken[0] ? Optional.empty() : Optional.of(d);
+            ViewDefinition v = d.builder().build();
+            return problems.size() > before || d.policyBroken ? Optional.empty() : Optional.of(v);
         } catch (InvalidViewException ex) {
             for (Problem p : ex.problems()) {
-                if (isDuplicateOfReaderProblem(p, table[0], key[0], name)) {
+                if (isDuplicateOfReaderProblem(p, d.table, d.keys.isEmpty() ? null : d.keys.get(0), name)) {
                     continue;
                 }
                 problems.add(locate(name, p));
             }
             return Optional.empty();
         }
+    }
+
+    /** {@code filters}: expressions, each placed for the messages about it. */
+    void viewFilters(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        optionalTextList(m, "filters", c, d.name, (s, i) -> {
+            locator.put(d.name, "filters[" + i + "]", s.at());
+            expression(d.name, "filters[" + i + "]", s);
+            d.apply(b -> b.filter(s.text()));
+        });
+    }
+
+    /** {@code writable}: field names. */
+    void viewWritable(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        optionalTextList(m, "writable", c, d.name, (s, i) -> d.apply(b -> b.writable(s.text())));
+    }
+
+    /** {@code push}: the view's push policy, if it has one. */
+    void viewPush(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        m.entry("push").filter(e -> !isNull(e.value())).ifPresent(e -> {
+            int p0 = problems.size();
+            d.policy = push(e, c, d.name);
+            d.policyBroken = problems.size() > p0;
+        });
     }
 
     /** The builder repeats problems this reader already reported with a better place (missing name, table, key). */
@@ -475,7 +354,9 @@ final class ConfigReader {
                 p.message(), p.position());
     }
 
-    private void fields(MapNode m, Ctx c, String view, ViewDefinition.Builder b) {
+    /** {@code fields}: a map of field name to column, or a list of columns. */
+    void viewFields(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        String view = d.name;
         Optional<Entry> e = m.entry("fields");
         if (e.isEmpty() || isNull(e.get().value())) {
             problem(m.location(), c, "fields", "missing 'fields': a map of field name -> column of the table, "
@@ -488,17 +369,17 @@ final class ConfigReader {
             for (Entry f : ((MapNode) v).entries()) {
                 locator.put(view, "fields." + f.key(), f.keyLocation());
                 if (isNull(f.value())) {
-                    b.field(f.key(), f.key());
+                    d.apply(b -> b.field(f.key(), f.key()));
                 } else {
-                    scalar(f.value(), c, "fields." + f.key()).ifPresent(s -> b.field(f.key(),
-                            s.text().isBlank() ? f.key() : s.text()));
+                    scalar(f.value(), c, "fields." + f.key()).ifPresent(s -> d.apply(b -> b.field(f.key(),
+                            s.text().isBlank() ? f.key() : s.text())));
                 }
             }
         } else if (v instanceof ListNode) {
             for (Node item : ((ListNode) v).items()) {
                 scalar(item, c, "fields").ifPresent(s -> {
                     locator.put(view, "fields." + s.text(), s.at());
-                    b.field(s.text(), s.text());
+                    d.apply(b -> b.field(s.text(), s.text()));
                 });
             }
         } else {
@@ -507,7 +388,9 @@ final class ConfigReader {
         }
     }
 
-    private void calculations(MapNode m, Ctx c, String view, ViewDefinition.Builder b) {
+    /** {@code calculations}: a map of field name to expression. */
+    void viewCalculations(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        String view = d.name;
         Optional<Entry> e = m.entry("calculations").filter(x -> !isNull(x.value()));
         if (e.isEmpty()) {
             return;
@@ -529,8 +412,8 @@ final class ConfigReader {
             }
             scalar(calc.value(), c, key).ifPresentOrElse(s -> {
                 expression(view, key, s);
-                b.calculation(calc.key(), s.text());
-            }, () -> b.calculation(calc.key(), ""));
+                d.apply(b -> b.calculation(calc.key(), s.text()));
+            }, () -> d.apply(b -> b.calculation(calc.key(), "")));
         }
     }
 
@@ -538,63 +421,55 @@ final class ConfigReader {
      * Warns about a signing secret without the {@code whsec_} prefix: ViewPush signs with its UTF-8 bytes, while
      * the Standard Webhooks libraries base64-decode every secret. Never names the secret or any part of it.
      */
-    private void warnUnlessStandard(Scalar secret, String view, String key) {
-        if (secret.text().isEmpty() || secret.text().startsWith(WHSEC_PREFIX)) {
+    void warnUnlessStandard(Scalar secret, String view, String key) {
+        if (secret.text().isEmpty() || secret.text().startsWith(ConfigKeys.WHSEC_PREFIX)) {
             return;
         }
         warnings.add(new ConfigWarning(ConfigWarning.Code.SECRET_WITHOUT_WHSEC_PREFIX, ConfigProblem.inView(
-                secret.at(), view, key, "the secret does not start with " + WHSEC_PREFIX + ", so requests are "
+                secret.at(), view, key, "the secret does not start with " + ConfigKeys.WHSEC_PREFIX + ", so requests are "
                         + "signed with its UTF-8 bytes; receivers that verify with the Standard Webhooks libraries "
-                        + "base64-decode every secret and will not verify these signatures. Use " + WHSEC_PREFIX
+                        + "base64-decode every secret and will not verify these signatures. Use " + ConfigKeys.WHSEC_PREFIX
                         + " followed by the base64 of random bytes, e.g. echo \"whsec_$(head -c 32 /dev/urandom | base64)\", "
                         + "and give receivers the same secret")));
     }
 
     private PushPolicy push(Entry section, Ctx viewCtx, String view) {
-        MapNode m = map(section, viewCtx, "push", PUSH_KEYS);
+        MapNode m = map(section, viewCtx, "push", ConfigKeys.PUSH.names());
         if (m == null) {
             return null;
         }
         Ctx c = viewCtx.child("push");
         m.entries().forEach(e -> locator.put(view, "push." + e.key(), e.value().location()));
-        URI[] url = {null};
-        String[] stamp = {null};
-        PushPolicy.Builder b = PushPolicy.builder(URI.create("http://placeholder.invalid/"), "placeholder");
-        text(m, "url", c, true, s -> url[0] = url(s, c));
-        text(m, "stamp", c, true, s -> stamp[0] = s.text());
-        text(m, "modified", c, false, s -> b.modifiedField(s.text()));
-        duration(m, "minInterval", c, false, b::minInterval);
-        duration(m, "timeout", c, true, b::timeout);
-        duration(m, "backoffInitial", c, true, b::backoffInitial);
-        duration(m, "backoffMax", c, true, b::backoffMax);
-        integer(m, "maxRows", c, 0, Integer.MAX_VALUE, b::maxRows);
-        text(m, "format", c, false, s -> {
-            String f = s.text().strip().toLowerCase(Locale.ROOT);
-            if (f.equals("form")) {
-                b.format(PushPolicy.BodyFormat.FORM);
-            } else if (f.equals("json")) {
-                b.format(PushPolicy.BodyFormat.JSON);
-            } else {
-                problem(s.at(), c, "format", "'" + s.text() + "' is not a format; write form (json=<array> as a form "
-                        + "parameter, the default) or json (the array as the body)");
+        ConfigKeys.PushDraft d = new ConfigKeys.PushDraft(view);
+        ConfigKeys.PUSH.read(this, m, c, d);
+        for (String secret : d.secrets) {
+            if (secret.isEmpty()) {
+                problem(m.entry(m.entry("secret").isPresent() ? "secret" : "secrets").get().value().location(), c,
+                        "secret", "the secret is empty; remove the key for unsigned requests");
             }
-        });
-        text(m, "success", c, false, s -> {
-            String f = s.text().strip().toLowerCase(Locale.ROOT);
-            if (f.equals("2xx")) {
-                b.success(PushPolicy.SuccessRule.ANY_2XX);
-            } else if (f.equals("200")) {
-                b.success(PushPolicy.SuccessRule.EXACTLY_200);
-            } else {
-                problem(s.at(), c, "success", "'" + s.text() + "' is not a success rule; write 2xx (any 2xx answer, "
-                        + "the default) or 200 (exactly 200)");
-            }
-        });
-        List<String> secrets = new ArrayList<>();
-        text(m, "secret", c, false, s -> {
-            secrets.add(s.text());
-            warnUnlessStandard(s, view, "push.secret");
-        });
+        }
+        if (d.stamp == null) {
+            return null;
+        }
+        // a missing or bad url is reported already; one that cannot be sent to lets the builder report the rest
+        URI url = d.url != null ? d.url : URI.create("http://url.is.missing.invalid/");
+        try {
+            return d.builder(url).build();
+        } catch (InvalidOptionException e) {
+            // the policy's option, named as the YAML names it, in front of the policy's words
+            String key = ConfigKeys.PUSH.keyForOption(e.option()).map(ConfigKey::name).orElse(e.option());
+            Location at = m.entry(key).map(x -> x.value().location()).orElse(m.location());
+            problem(at, c, key, "push." + key + " " + e.problem());
+            return null;
+        } catch (IllegalArgumentException e) {
+            problem(m.location(), c, "", e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code push.secrets}: several secrets (or one), instead of {@code secret}. */
+    void pushSecrets(MapNode m, Ctx c, ConfigKeys.PushDraft d) {
+        String view = d.view;
         m.entry("secrets").filter(e -> !isNull(e.value())).ifPresent(e -> {
             if (m.entry("secret").filter(x -> !isNull(x.value())).isPresent()) {
                 problem(e.keyLocation(), c, "secrets", "write either 'secret' (one) or 'secrets' (several, during a "
@@ -605,47 +480,32 @@ final class ConfigReader {
                     String key = "push.secrets[" + (i + 1) + "]";
                     locator.put(view, key, list.items().get(i).location());
                     scalar(list.items().get(i), c, "secrets").ifPresent(s -> {
-                        secrets.add(s.text());
+                        d.secrets.add(s.text());
                         warnUnlessStandard(s, view, key);
                     });
                 }
             } else {
                 scalar(e.value(), c, "secrets").ifPresent(s -> {
-                    secrets.add(s.text());
+                    d.secrets.add(s.text());
                     warnUnlessStandard(s, view, "push.secrets");
                 });
             }
         });
-        for (int i = 0; i < secrets.size(); i++) {
-            if (secrets.get(i).isEmpty()) {
-                problem(m.entry(m.entry("secret").isPresent() ? "secret" : "secrets").get().value().location(), c,
-                        "secret", "the secret is empty; remove the key for unsigned requests");
-            }
-        }
-        b.secrets(secrets);
+    }
+
+    /** {@code push.retry}: how one request is retried. */
+    void pushRetry(MapNode m, Ctx c, ConfigKeys.PushDraft d) {
         m.entry("retry").filter(e -> !isNull(e.value())).ifPresent(e -> {
             RetrySettings r = retry(e, c);
             if (r != null) {
-                b.retry(r);
+                d.apply(b -> b.retry(r));
             }
         });
-        if (stamp[0] == null) {
-            return null;
-        }
-        b.stampField(stamp[0]);
-        b.url(url[0] != null ? url[0] : URI.create("http://placeholder.invalid/"));
-        try {
-            return b.build();
-        } catch (InvalidOptionException e) {
-            // the policy's option, named as the YAML names it, in front of the policy's words
-            String key = PUSH_OPTION_KEYS.getOrDefault(e.option(), e.option());
-            Location at = m.entry(key).map(x -> x.value().location()).orElse(m.location());
-            problem(at, c, key, "push." + key + " " + e.problem());
-            return null;
-        } catch (IllegalArgumentException e) {
-            problem(m.location(), c, "", e.getMessage());
-            return null;
-        }
+    }
+
+    /** {@code push.url}: an http(s) URL with a host, or null after reporting why not. */
+    URI pushUrl(ConfigKey.Found v) {
+        return url(v.scalar(), v.ctx());
     }
 
     private URI url(Scalar s, Ctx c) {
@@ -671,33 +531,26 @@ final class ConfigReader {
     }
 
     private RetrySettings retry(Entry section, Ctx pushCtx) {
-        MapNode m = map(section, pushCtx, "retry", RETRY_KEYS);
+        MapNode m = map(section, pushCtx, "retry", ConfigKeys.RETRY.names());
         if (m == null) {
             return null;
         }
         Ctx c = pushCtx.child("retry");
-        RetrySettings d = RetrySettings.DEFAULT;
-        int[] attempts = {d.maxAttempts()};
-        Duration[] initial = {d.initialBackoff()};
-        Duration[] max = {d.maxBackoff()};
-        Duration[] retryAfter = {d.maxRetryAfter()};
+        ConfigKeys.RetryDraft d = new ConfigKeys.RetryDraft();
         int before = problems.size();
-        integer(m, "attempts", c, 1, 100, v -> attempts[0] = v);
-        duration(m, "initialBackoff", c, false, v -> initial[0] = v);
-        duration(m, "maxBackoff", c, false, v -> max[0] = v);
-        duration(m, "maxRetryAfter", c, false, v -> retryAfter[0] = v);
+        ConfigKeys.RETRY.read(this, m, c, d);
         if (problems.size() > before) {
             return null;
         }
-        if (max[0].compareTo(initial[0]) < 0) {
+        if (d.maxBackoff.compareTo(d.initialBackoff) < 0) {
             if (m.entry("maxBackoff").isPresent()) {
                 problem(m.entry("maxBackoff").get().value().location(), c, "maxBackoff", "must not be less than "
-                        + "initialBackoff (" + Durations.format(initial[0]) + ")");
+                        + "initialBackoff (" + Durations.format(d.initialBackoff) + ")");
                 return null;
             }
-            max[0] = initial[0];
+            d.maxBackoff = d.initialBackoff;
         }
-        return new RetrySettings(attempts[0], initial[0], max[0], retryAfter[0]);
+        return new RetrySettings(d.attempts, d.initialBackoff, d.maxBackoff, d.maxRetryAfter);
     }
 
     // ---------------------------------------------------------------- values
@@ -778,38 +631,18 @@ final class ConfigReader {
         return ok ? Optional.of(sb.toString()) : Optional.empty();
     }
 
-    private void text(MapNode m, String key, Ctx c, boolean required, Consumer<Scalar> use) {
+    void text(MapNode m, String key, Ctx c, boolean required, Consumer<Scalar> use) {
         Optional<Entry> e = m.entry(key);
         if (e.isEmpty() || isNull(e.get().value())) {
             if (required) {
-                problem(e.map(x -> x.keyLocation()).orElse(m.location()), c, key, "missing '" + key + "'"
-                        + requiredHint(c, key));
+                problem(e.map(x -> x.keyLocation()).orElse(m.location()), c, key, "missing '" + key + "'");
             }
             return;
         }
         scalar(e.get().value(), c, key).ifPresent(use);
     }
 
-    private static String requiredHint(Ctx c, String key) {
-        switch (c.prefix().replaceAll("\\[\\d+]", "") + "/" + key) {
-            case "/table":
-                return ": the table the view selects from";
-            case "/key":
-                return ": the field that identifies a row, e.g. key: id";
-            case "/name":
-                return ": every view needs a unique name";
-            case "push/url":
-                return ": where the rows are POSTed, e.g. http://127.0.0.1:9000/hook";
-            case "push/stamp":
-                return ": the date/time field set on the rows the receiver accepted";
-            case "api.keys/key":
-                return ": the secret the client sends in the Authorization header, e.g. ${PARTNER_KEY}";
-            default:
-                return "";
-        }
-    }
-
-    private void integer(MapNode m, String key, Ctx c, int min, int max, java.util.function.IntConsumer use) {
+    void integer(MapNode m, String key, Ctx c, int min, int max, java.util.function.IntConsumer use) {
         text(m, key, c, false, s -> {
             try {
                 long v = Long.parseLong(s.text().strip());
@@ -825,7 +658,7 @@ final class ConfigReader {
         });
     }
 
-    private void bool(MapNode m, String key, Ctx c, Consumer<Boolean> use) {
+    void bool(MapNode m, String key, Ctx c, Consumer<Boolean> use) {
         text(m, key, c, false, s -> {
             String t = s.text().strip().toLowerCase(Locale.ROOT);
             if (t.equals("true") || t.equals("false")) {
@@ -836,7 +669,32 @@ final class ConfigReader {
         });
     }
 
-    private void duration(MapNode m, String key, Ctx c, boolean positive, Consumer<Duration> use) {
+    /**
+     * {@code push.pauseAfter}: pause a view whose pushes have all failed this long (a duration more
+     * than zero); {@code off}, or no key, never pauses for failures.
+     */
+    void pushPauseAfter(MapNode m, Ctx c, ConfigKeys.PushDraft d) {
+        text(m, "pauseAfter", c, false, s -> {
+            if (s.text().strip().equalsIgnoreCase("off")) {
+                d.apply(b -> b.pauseAfter(null));
+                return;
+            }
+            Optional<Duration> p = Durations.parse(s.text());
+            if (p.isEmpty() || p.get().isZero()) {
+                problem(s.at(), c, "pauseAfter", "'" + s.text() + "' is not a time to pause after; write a duration"
+                        + " more than zero such as 24h (or off, the default: never pause for failures)");
+            } else {
+                d.apply(b -> b.pauseAfter(p.get()));
+            }
+        });
+    }
+
+    /** {@code key}: one field, or a composite key as a list of fields in key order. */
+    void viewKey(MapNode m, Ctx c, ConfigKeys.ViewDraft d) {
+        d.keys = keyFields(m, c, d.name);
+    }
+
+    void duration(MapNode m, String key, Ctx c, boolean positive, Consumer<Duration> use) {
         text(m, key, c, false, s -> {
             Optional<Duration> d = Durations.parse(s.text());
             if (d.isEmpty()) {
@@ -867,6 +725,42 @@ final class ConfigReader {
         void accept(Scalar s, int index);
     }
 
+    /**
+     * A view's {@code key}: one field ({@code key: id}) or a composite key, a list of fields in key
+     * order ({@code key: [actor_id, film_id]}); empty when missing or broken (the problem reported).
+     */
+    private List<String> keyFields(MapNode m, Ctx c, String view) {
+        Optional<Entry> e = m.entry("key").filter(x -> !isNull(x.value()));
+        if (e.isEmpty() || !(e.get().value() instanceof ListNode)) {
+            List<String> one = new ArrayList<>();
+            text(m, "key", c, true, s -> one.add(s.text()));
+            return one;
+        }
+        List<Node> items = ((ListNode) e.get().value()).items();
+        if (items.isEmpty()) {
+            problem(e.get().value().location(), c, "key", "the key list is empty: name the field that identifies a row"
+                    + " (key: id), or the fields that do together (key: [actor_id, film_id])");
+            return List.of();
+        }
+        List<String> fields = new ArrayList<>();
+        boolean broken = false;
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String k = "key[" + (i + 1) + "]";
+            locator.put(view, k, item.location());
+            Optional<Scalar> s = scalar(item, c, k);
+            if (s.isEmpty()) {
+                if (isNull(item)) {
+                    problem(item.location(), c, k, "a key field must not be empty");
+                }
+                broken = true;
+            } else {
+                fields.add(s.get().text());
+            }
+        }
+        return broken ? List.of() : fields;
+    }
+
     private void optionalTextList(MapNode m, String key, Ctx c, String view, IndexedScalar use) {
         Optional<Entry> e = m.entry(key).filter(x -> !isNull(x.value()));
         if (e.isEmpty()) {
@@ -893,11 +787,11 @@ final class ConfigReader {
         locator.putExpression(view, key, s.at(), s.text(), line >= 1 && line <= lines.length ? lines[line - 1] : null);
     }
 
-    private static boolean isNull(Node n) {
+    static boolean isNull(Node n) {
         return n instanceof ScalarNode && ((ScalarNode) n).isNull();
     }
 
-    private void problem(Location at, Ctx c, String key, String message) {
+    void problem(Location at, Ctx c, String key, String message) {
         problems.add(new ConfigProblem(at, c.view(), c.key(key), message, Optional.empty()));
     }
 
@@ -923,18 +817,10 @@ final class ConfigReader {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(?<=://)[^/@]*@", "***@");
     }
 
-    /** Keeps the order of a map's keys (for readers of {@link #ROOT_KEYS} etc.). */
+    /** @return every map's keys, by the map's path ({@code ""} for the file's own), from {@link ConfigKeys} */
     static Map<String, List<String>> keyReference() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("", ROOT_KEYS);
-        m.put("database", DATABASE_KEYS);
-        m.put("server", SERVER_KEYS);
-        m.put("api", API_KEYS);
-        m.put("api.keys[]", API_KEY_KEYS);
-        m.put("views[]", VIEW_KEYS);
-        m.put("views[].push", PUSH_KEYS);
-        m.put("views[].push.retry", RETRY_KEYS);
-        m.put("engine", ENGINE_KEYS);
+        ConfigKeys.sections().forEach((path, section) -> m.put(path, section.names()));
         return m;
     }
 }

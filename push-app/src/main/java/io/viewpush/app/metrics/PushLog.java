@@ -2,7 +2,9 @@ package io.viewpush.app.metrics;
 
 import io.viewpush.port.LeaseToken;
 import io.viewpush.port.PushListener;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
+import io.viewpush.push.Replay;
 import io.viewpush.push.PushDecision;
 import io.viewpush.push.PushHistory;
 import io.viewpush.push.PushPolicy;
@@ -69,6 +71,23 @@ public final class PushLog implements PushListener {
             LOG.warn("view '{}': {}; each is sent by the first push after its value is repaired in the table",
                     a.view(), a.heldBack().summary());
         }
+    }
+
+    @Override
+    public void viewPaused(Pause pause) {
+        LOG.warn("view '{}': {}; nothing of it is pushed until it is resumed (resume command, or POST "
+                + "/api/views/{view}/resume)", pause.view(), pause.describe());
+    }
+
+    @Override
+    public void viewResumed(Pause ended, String by) {
+        LOG.info("view '{}': resumed by {} (it was {}); its next push runs at once", ended.view(), by, ended.describe());
+    }
+
+    @Override
+    public void viewReplayed(Replay replay) {
+        LOG.info("view '{}': {} cleared the stamp of {} row{} ({}); the next push sends them again", replay.view(),
+                replay.by(), replay.rows(), replay.rows() == 1 ? "" : "s", replay.selection());
     }
 
     @Override

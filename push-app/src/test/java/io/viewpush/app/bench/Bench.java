@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * {@code bench.maxRows}; (3) {@code bench.small.pushes} small pushes of {@code bench.small.rows}
  * rows; (4) {@code bench.idle.views} views with nothing to send under {@code run} for
  * {@code bench.idle.seconds}; (5) change-to-delivery latency under {@code run}. Pushes (1) and (2)
- * run in child JVMs with {@code -Xmx}{@code bench.heap}; (4) and (5) run the shaded jar.
+ * run in child JVMs with {@code -Xmx}{@code bench.heap}; (4) and (5) run the shaded jar; (7) runs the
+ * shaded jar's {@code push} as a whole process, as an operator does, next to the hand-written
+ * pipeline as a whole process, at each of {@code bench.process.rows} (0: nothing to send).
  */
 public final class Bench {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
@@ -94,6 +96,11 @@ public final class Bench {
         }
         if (settings.runs("6")) {
             bigPush("6", 0);
+        }
+        if (settings.runs("7")) {
+            for (long rows : settings.processRows()) {
+                wholeProcess(rows);
+            }
         }
         report.loadAtEnd(loadAverage());
         String text = report.render();
@@ -151,6 +158,81 @@ public final class Bench {
             log(label + ": split " + split);
         }
         report.bigPush(scenario, label, maxRows, runs.get("hand"), runs.get("viewpush"), split);
+    }
+
+    // ---- (7) whole processes: the jar's push command and a hand-written program, JVM start included ----
+
+    private void wholeProcess(long rows) throws Exception {
+        String label = "(7) " + (rows == 0 ? "nothing to send (" + settings.processIdleRows() + " rows, all pushed)"
+                : rows + " rows, one request") + ", whole process";
+        Path config = new BenchConfig(db).views()
+                .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), "1s", 0, -1)
+                .write(settings.work().resolve("process-" + rows + ".yaml"));
+        Path archive = settings.jar().resolveSibling("push-app.jsa");
+        List<String> impls = new ArrayList<>(List.of("hand", "viewpush"));
+        if (Files.exists(archive)) {
+            impls.add("viewpush-cds");
+        } else {
+            log(label + ": no " + archive + " (built with the jar unless -Dcds.skip): ViewPush runs without it only");
+        }
+        Map<String, List<Map<String, String>>> runs = new LinkedHashMap<>();
+        impls.forEach(i -> runs.put(i, new ArrayList<>()));
+        for (int rep = 0; rep < settings.repeat(); rep++) {
+            List<String> order = new ArrayList<>(impls);
+            java.util.Collections.rotate(order, rep);
+            for (String impl : order) {
+                db.orders(BenchChild.TABLE, rows == 0 ? settings.processIdleRows() : rows, rows == 0);
+                receiver.reset();
+                List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + settings.heap()));
+                if (impl.equals("hand")) {
+                    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName(),
+                            "handProcess", "jdbc=" + db.url(), "receiver=" + receiver.url()));
+                } else {
+                    if (impl.equals("viewpush-cds")) {
+                        cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
+                    }
+                    cmd.addAll(List.of("-jar", settings.jar().toAbsolutePath().toString(), "push", "-c", config.toString(),
+                            BenchChild.VIEW));
+                }
+                Map<String, String> r = timedProcess("process-" + rows + "-" + impl + "-" + (rep + 1), cmd);
+                long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
+                if (left != 0 || receiver.requests() != (rows == 0 ? 0 : 1)) {
+                    throw new IllegalStateException(impl + " did not deliver and stamp every row: rows still needing a push "
+                            + left + ", receiver got " + receiver.requests() + " requests");
+                }
+                r.put("rows", Long.toString(rows));
+                r.put("bytes", Long.toString(receiver.bytes()));
+                r.put("requests", Long.toString(receiver.requests()));
+                log(label + ": " + impl + ", run " + (rep + 1) + ": " + r);
+                runs.get(impl).add(r);
+            }
+        }
+        report.wholeProcess(label, rows, runs);
+    }
+
+    /** Runs a command to its end: its wall time from start to exit, and its peak RSS (VmHWM, polled). */
+    private Map<String, String> timedProcess(String name, List<String> cmd) throws Exception {
+        Path logFile = settings.work().resolve(name + ".log");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
+                .redirectOutput(logFile.toFile()).start();
+        String pid = Long.toString(p.pid());
+        long peak = 0;
+        while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+            try {
+                peak = Math.max(peak, Proc.peakRss(pid));
+            } catch (RuntimeException gone) {
+                // exited between the check and the read
+            }
+        }
+        long nanos = System.nanoTime() - t0;
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(name + " failed (exit " + p.exitValue() + "), see " + logFile + "\n" + tail(logFile));
+        }
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("wallMs", Double.toString(nanos / 1e6));
+        r.put("peakRss", Long.toString(peak));
+        return r;
     }
 
     /** Fresh data for a big push: the orders of (1) and (2), or the uuid-keyed documents of (6). */
@@ -463,7 +545,8 @@ public final class Bench {
                     int smallWarmup, int smallRows, int idleViews, int idleSeconds, int idleSettleSeconds,
                     int latencySeconds, int latencyWarmupSeconds, int latencyRate, long seed,
                     boolean synchronousCommit, String scenarios, boolean split,
-                    Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs) {
+                    Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs,
+                    List<Long> processRows, long processIdleRows) {
 
         static Settings fromSystemProperties() {
             Path target = Path.of(System.getProperty("bench.target", "push-app/target"));
@@ -493,7 +576,10 @@ public final class Bench {
                     target.resolve("bench"),
                     Path.of(System.getProperty("bench.report", target.resolve("bench-report.md").toString())),
                     extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")),
-                    runExtra.isEmpty() ? List.of() : List.of(runExtra.split("\\s+")));
+                    runExtra.isEmpty() ? List.of() : List.of(runExtra.split("\\s+")),
+                    java.util.Arrays.stream(System.getProperty("bench.process.rows", "0,200000,1000000").split(","))
+                            .map(String::trim).map(Long::parseLong).toList(),
+                    Long.getLong("bench.process.idleRows", 200_000L));
         }
 
         boolean runs(String scenario) {

@@ -29,6 +29,8 @@ import java.util.SplittableRandom;
  *   <li>{@code viewpush config=FILE maxRows=N}: ViewPush, wired by the app's {@link Assembly} from
  *       the config, one {@code pushNow} of the view {@code orders};</li>
  *   <li>{@code split config=FILE}: the ViewPush push again, timed port by port ({@link TimedPorts});</li>
+ *   <li>{@code handProcess jdbc=URL receiver=URL}: the hand-written pipeline as a whole process, the
+ *       way an operator would run such a program: no warm-up, one push of {@code orders} in one request;</li>
  *   <li>{@code small config=FILE jdbc=URL receiver=URL pushes=N warmup=N rows=N seed=N}: both,
  *       alternating, N small pushes each of {@code rows} changed rows, in one warm JVM.</li>
  * </ul>
@@ -58,6 +60,9 @@ public final class BenchChild {
             case "split":
                 split(a);
                 break;
+            case "handProcess":
+                handProcess(a);
+                break;
             case "small":
                 small(a);
                 break;
@@ -86,6 +91,13 @@ public final class BenchChild {
             result("rows", o.rows(), "bytes", o.bytes(), "requests", o.requests(), "wallMs", nanos / 1e6,
                     "cpuMs", cpu, "stampMs", o.stampNanos() / 1e6, "peakHeap", settledPeak(heap),
                     "peakRss", Proc.peakRss("self"));
+        }
+    }
+
+    private static void handProcess(Map<String, String> a) throws Exception {
+        try (Connection read = connect(a.get("jdbc")); Connection stamp = connect(a.get("jdbc"))) {
+            HandWrittenPipeline.Outcome o = new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE).push(0);
+            result("rows", o.rows(), "bytes", o.bytes(), "requests", o.requests());
         }
     }
 

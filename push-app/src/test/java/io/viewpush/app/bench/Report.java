@@ -15,6 +15,7 @@ final class Report {
     private final List<String> smallRows = new ArrayList<>();
     private final List<String> idleRows = new ArrayList<>();
     private final List<String> latencyRows = new ArrayList<>();
+    private final List<String> processRows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<String> targets = new ArrayList<>();
     private double handSingleWall = Double.NaN;
@@ -122,6 +123,43 @@ final class Report {
         }
     }
 
+    void wholeProcess(String label, long rows, Map<String, List<Map<String, String>>> runs) {
+        double hand = Figures.med(runs.get("hand"), "wallMs");
+        double handRss = Figures.med(runs.get("hand"), "peakRss");
+        String headline = runs.containsKey("viewpush-cds") ? "viewpush-cds" : "viewpush";
+        for (Map.Entry<String, List<Map<String, String>>> e : runs.entrySet()) {
+            double wall = Figures.med(e.getValue(), "wallMs");
+            double rss = Figures.med(e.getValue(), "peakRss");
+            String impl = switch (e.getKey()) {
+                case "hand" -> "hand-written";
+                case "viewpush" -> "ViewPush, java -jar";
+                default -> "**ViewPush, java -XX:SharedArchiveFile=push-app.jsa -jar**";
+            };
+            String ratio = e.getKey().equals("hand") ? "" : fmt(wall / hand, 2) + "x / " + fmt(rss / handRss, 2) + "x";
+            String target = "";
+            if (e.getKey().equals(headline)) {
+                boolean rssMet = rss / handRss <= 1.3;
+                if (rows == 0) {
+                    boolean met = wall <= 1000;
+                    target = "≤ 1.0 s" + (met ? " ✅" : " ❌");
+                    targets.add(label + ": ViewPush " + fmt(wall / 1000, 2) + " s wall, JVM start included (target ≤ 1.0 s)"
+                            + (met ? " — met" : " — MISSED") + "; the hand-written program " + fmt(hand / 1000, 2) + " s");
+                } else {
+                    double limit = rows >= 1_000_000 ? 1.1 : 1.15;
+                    boolean met = wall / hand <= limit;
+                    target = "≤ " + limit + "x, RSS ≤ 1.3x" + (met && rssMet ? " ✅" : " ❌");
+                    targets.add(label + ": ViewPush " + fmt(wall / hand, 2) + "x the hand-written program (target ≤ "
+                            + limit + "x)" + (met ? " — met" : " — MISSED") + "; peak RSS " + fmt(rss / handRss, 2)
+                            + "x (target ≤ 1.3x)" + (rssMet ? " — met" : " — MISSED"));
+                }
+            }
+            processRows.add("| " + label + " | " + impl + " | " + e.getValue().get(0).get("requests") + " | "
+                    + mb(Long.parseLong(e.getValue().get(0).get("bytes"))) + " | " + fmt(wall / 1000, 2) + " | "
+                    + mb((long) rss) + " | " + ratio + " | " + target + " |");
+            notes.add(label + ", " + impl + ", each run (s): " + walls(e.getValue()));
+        }
+    }
+
     String render() {
         StringBuilder sb = new StringBuilder("# ViewPush benchmark\n\n");
         sb.append(environment).append("; at the end ").append(loadAtEnd).append(".\n\n");
@@ -156,6 +194,15 @@ final class Report {
             latencyRows.forEach(r -> sb.append(r).append('\n'));
             sb.append('\n');
         }
+        if (!processRows.isEmpty()) {
+            sb.append("## Whole processes (the jar's `push` and a hand-written program, each started as its own JVM with -Xmx")
+                    .append(settings.heap()).append(", JVM start included; median of ").append(settings.repeat())
+                    .append(" runs each, in rotating order)\n\n")
+                    .append("| scenario | program | requests | body | wall s | peak RSS | ViewPush / hand (wall / RSS) | target |\n")
+                    .append("|---|---|---:|---:|---:|---:|---:|---|\n");
+            processRows.forEach(r -> sb.append(r).append('\n'));
+            sb.append('\n');
+        }
         sb.append("## Targets\n\n");
         targets.forEach(t -> sb.append("- ").append(t).append('\n'));
         if (!notes.isEmpty()) {
@@ -185,7 +232,7 @@ final class Report {
                     (long) med(runs, "peakRss"));
         }
 
-        private static double med(List<Map<String, String>> runs, String key) {
+        static double med(List<Map<String, String>> runs, String key) {
             return Stats.median(runs.stream().map(r -> Double.parseDouble(r.get(key))).collect(Collectors.toList()));
         }
     }

@@ -102,7 +102,7 @@ class JournalAndCompletionTest {
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("STARTED").contains("STATUS", "ROWS", "BYTES", "DURATION", "HTTP", "REASON");
         assertThat(lines.get(1)).contains("manual", "success").containsPattern("\\s2\\s+2\\s+1\\s").contains(" 200 ");
-        assertThat(lines.get(2)).contains("manual", "failed").contains(" 500 ").endsWith("500 Internal Server Error");
+        assertThat(lines.get(2)).contains("manual", "failed").contains(" 500 ").endsWith("500 Internal Server Error; the receiver answered: down for maintenance");
         // columns line up: every row has its status where the header has STATUS
         int status = lines.get(0).indexOf("STATUS");
         assertThat(lines.get(1).substring(status)).startsWith("success");

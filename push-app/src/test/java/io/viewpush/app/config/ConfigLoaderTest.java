@@ -119,6 +119,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyMayBeAListOfFieldsInKeyOrder() {
+        AppConfig c = parse(exampleWith(lineOf("    key: id"), "    key: [customer, id]"));
+        assertThat(c.views().get(0).keyFields()).containsExactly("customer", "id");
+        assertThat(oneProblem(exampleWith(lineOf("    key: id"), "    key: []"))).contains("key").contains("empty")
+                .contains("key: [actor_id, film_id]");
+        assertThat(oneProblem(exampleWith(lineOf("    key: id"), "    key: [id, nope]"))).contains("key")
+                .contains("'nope' is not one of the fields");
+        assertThat(oneProblem(exampleWith(lineOf("    key: id"), "    key: [id, {a: b}]"))).contains("key[2]")
+                .contains("must be a single value");
+    }
+
+    private static int lineOf(String text) {
+        String[] lines = CONTRACT_EXAMPLE.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].equals(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no line " + text);
+    }
+
+    @Test
     void readsEveryKeyOfTheContractExample() {
         AppConfig c = parse(CONTRACT_EXAMPLE);
         assertThat(c.database().url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/shop");
@@ -240,6 +262,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void pauseAfterIsOffUnlessADurationIsGiven() {
+        String base = "views:\n  - name: v\n    table: t\n    key: id\n    fields: {id: id, stamp: pushed_at}\n"
+                + "    filters: ['{stamp} is empty']\n    push:\n      url: http://127.0.0.1:1/h\n      stamp: stamp\n";
+        assertThat(parse(base).views().get(0).push().orElseThrow().pauseAfter()).isEmpty();
+        assertThat(parse(base + "      pauseAfter: off\n").views().get(0).push().orElseThrow().pauseAfter()).isEmpty();
+        assertThat(parse(base + "      pauseAfter: 24h\n").views().get(0).push().orElseThrow().pauseAfter())
+                .contains(Duration.ofHours(24));
+        assertThat(oneProblem(base + "      pauseAfter: soon\n")).startsWith("push.yaml:10:19: view 'v', push.pauseAfter:")
+                .contains("'soon' is not a time to pause after").contains("24h");
+        assertThat(oneProblem(base + "      pauseAfter: 0s\n")).contains("push.pauseAfter").contains("more than zero");
+    }
+
+    @Test
     void unknownKeyNamesFileLineViewAndTheNearestValidKey() {
         String p = oneProblem(exampleWith(33, "      minIntervall: 30s"));
         assertThat(p).startsWith("push.yaml:33:7: view 'orders to push', push.minIntervall: unknown key 'minIntervall'; "
@@ -286,6 +321,20 @@ class ConfigLoaderTest {
         String p = oneProblem(CONTRACT_EXAMPLE.replace("secret: ${HOOK_SECRET}", "secret: \"a\\nb\""));
         assertThat(p).matches("push\\.yaml:\\d+:\\d+: view 'orders to push', push\\.secret: "
                 + "push\\.secret #1 contains a line break");
+    }
+
+    @Test
+    void answersRowByRowAreReadFromPushResponseAndNeedABoundedBatch() {
+        AppConfig rows = parse(CONTRACT_EXAMPLE.replace("      maxRows: 0", "      maxRows: 50\n      response: rows"));
+        assertThat(rows.views().get(0).push().orElseThrow().response()).isEqualTo(PushPolicy.ResponseMode.ROWS);
+        assertThat(parse(CONTRACT_EXAMPLE).views().get(0).push().orElseThrow().response())
+                .as("the default").isEqualTo(PushPolicy.ResponseMode.STATUS);
+
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("      maxRows: 0", "      maxRows: 50\n      response: row")))
+                .matches("push\\.yaml:\\d+:\\d+: view 'orders to push', push\\.response: 'row' is not a response; write"
+                        + " status .* or rows .*");
+        assertThat(oneProblem(CONTRACT_EXAMPLE.replace("      maxRows: 0", "      maxRows: 0\n      response: rows")))
+                .contains("view 'orders to push', push.maxRows: ").contains("response: rows");
     }
 
     @Test

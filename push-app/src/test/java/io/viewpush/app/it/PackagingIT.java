@@ -52,7 +52,8 @@ class PackagingIT {
     void everyLibraryJarNamesItsModule() throws IOException {
         for (var module : List.of(List.of("push-domain", "io.viewpush"),
                 List.of("push-adapter-jdbc", "io.viewpush.jdbc"),
-                List.of("push-adapter-http", "io.viewpush.http"))) {
+                List.of("push-adapter-http", "io.viewpush.http"),
+                List.of("push-adapter-api", "io.viewpush.http.api"))) {
             Path target = ROOT.resolve(module.get(0)).resolve("target");
             Path main;
             try (Stream<Path> files = Files.list(target)) {

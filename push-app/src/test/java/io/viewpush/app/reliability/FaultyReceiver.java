@@ -65,7 +65,17 @@ final class FaultyReceiver implements AutoCloseable {
      * @param beforeAnswer runs after the body was read and before anything is answered
      * @param afterAnswer  runs after the answer was written and flushed
      */
-    record Action(Kind kind, int status, int retryAfterSeconds, Runnable beforeAnswer, Runnable afterAnswer) {
+    record Action(Kind kind, int status, int retryAfterSeconds, Runnable beforeAnswer, Runnable afterAnswer,
+                  java.util.function.Function<long[], String> jsonBody) {
+        Action(Kind kind, int status, int retryAfterSeconds, Runnable beforeAnswer, Runnable afterAnswer) {
+            this(kind, status, retryAfterSeconds, beforeAnswer, afterAnswer, null);
+        }
+
+        /** Answers with a JSON body made from the keys of the request's rows (an answer row by row). */
+        Action json(java.util.function.Function<long[], String> body) {
+            return new Action(kind, status, retryAfterSeconds, beforeAnswer, afterAnswer, body);
+        }
+
         static Action ok() {
             return answer(200);
         }
@@ -83,11 +93,11 @@ final class FaultyReceiver implements AutoCloseable {
         }
 
         Action before(Runnable hook) {
-            return new Action(kind, status, retryAfterSeconds, hook, afterAnswer);
+            return new Action(kind, status, retryAfterSeconds, hook, afterAnswer, jsonBody);
         }
 
         Action after(Runnable hook) {
-            return new Action(kind, status, retryAfterSeconds, beforeAnswer, hook);
+            return new Action(kind, status, retryAfterSeconds, beforeAnswer, hook, jsonBody);
         }
     }
 
@@ -259,9 +269,11 @@ final class FaultyReceiver implements AutoCloseable {
             }
             case DROP -> record(incoming, received, 0, "dropped", keys, hash, counted.count);
             default -> {
-                byte[] text = (action.status() < 300 ? "thanks" : "not now").getBytes(StandardCharsets.US_ASCII);
+                byte[] text = action.jsonBody() != null ? action.jsonBody().apply(keys).getBytes(StandardCharsets.UTF_8)
+                        : (action.status() < 300 ? "thanks" : "not now").getBytes(StandardCharsets.US_ASCII);
                 StringBuilder head = new StringBuilder("HTTP/1.1 ").append(action.status()).append(' ')
-                        .append(reason(action.status())).append("\r\nContent-Type: text/plain\r\nContent-Length: ")
+                        .append(reason(action.status())).append("\r\nContent-Type: ")
+                        .append(action.jsonBody() != null ? "application/json" : "text/plain").append("\r\nContent-Length: ")
                         .append(text.length).append("\r\nConnection: close\r\n");
                 if (action.retryAfterSeconds() >= 0) {
                     head.append("Retry-After: ").append(action.retryAfterSeconds()).append("\r\n");

@@ -99,6 +99,18 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
     }
 
     @Test
+    void aPageEndsAtItsLastKeyWhenOneIsGiven() {
+        for (int id = 1; id <= 7; id++) {
+            tables.insert(ContractViews.TABLE, order(id, "c", "1", T0));
+        }
+        View view = bind(ContractViews.neverPushed());
+        assertThat(keys(read(view, new Page(Optional.of(RowKey.of(key(2))), 0).upTo(RowKey.of(key(5))))))
+                .containsExactly(3, 4, 5);
+        assertThat(keys(read(view, Page.ALL.upTo(RowKey.of(key(2)))))).containsExactly(1, 2);
+        assertThat(keys(read(view, new Page(Optional.empty(), 1).upTo(RowKey.of(key(5)))))).containsExactly(1);
+    }
+
+    @Test
     void anEmptyViewHasNoRows() {
         tables.insert(ContractViews.TABLE, order(1, "c", "1", T0));
         tables.update(ContractViews.TABLE, key(1), Map.of("receipt_id", "R-1"));

@@ -10,9 +10,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.viewpush.engine.ViewStatus;
 import io.viewpush.http.json.RowJsonWriter;
 import io.viewpush.push.HeldBackRow;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.push.PushHistory;
+import io.viewpush.push.Replay;
+import io.viewpush.view.ReplaySelection;
 import io.viewpush.view.Row;
+import io.viewpush.view.RowKey;
 import io.viewpush.view.View;
 
 import java.io.ByteArrayOutputStream;
@@ -106,7 +110,16 @@ final class ApiJson {
                 g.writeStartObject();
                 g.writeStringField("name", v.name());
                 g.writeStringField("table", v.table());
-                g.writeStringField("key", v.keyField());
+                if (v.keyFields().size() == 1) {
+                    g.writeStringField("key", v.keyField());
+                } else {
+                    // a composite key: its fields in key order
+                    g.writeArrayFieldStart("key");
+                    for (String k : v.keyFields()) {
+                        g.writeString(k);
+                    }
+                    g.writeEndArray();
+                }
                 g.writeArrayFieldStart("fields");
                 for (int c = 0; c < v.columns().size(); c++) {
                     g.writeStartObject();
@@ -133,10 +146,205 @@ final class ApiJson {
                 g.writeNumberField("consecutiveFailures", h.consecutiveFailures());
                 instant(g, "nextDue", s.nextDue());
                 g.writeBooleanField("pushing", s.pushing());
+                g.writeBooleanField("paused", s.paused().isPresent());
+                g.writeFieldName("pause");
+                pause(g, s.paused());
                 g.writeEndObject();
             }
             g.writeEndArray();
         });
+    }
+
+    /** A pause as an object ({@code reason}, {@code detail}, {@code since}, {@code by}), or null. */
+    private static void pause(JsonGenerator g, Optional<Pause> pause) throws IOException {
+        if (pause.isEmpty()) {
+            g.writeNull();
+            return;
+        }
+        Pause p = pause.get();
+        g.writeStartObject();
+        g.writeStringField("reason", p.reason().code());
+        g.writeStringField("detail", p.detail());
+        g.writeStringField("since", DateTimeFormatter.ISO_INSTANT.format(p.since()));
+        g.writeStringField("by", p.by());
+        g.writeEndObject();
+    }
+
+    /** The answer to a pause: {@code {"view", "paused": true, "changed", "pause": {…}}}. */
+    static byte[] paused(String view, Pause pause, boolean changed) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("view", view);
+            g.writeBooleanField("paused", true);
+            g.writeBooleanField("changed", changed);
+            g.writeFieldName("pause");
+            pause(g, Optional.of(pause));
+            g.writeEndObject();
+        });
+    }
+
+    /** The answer to a resume: {@code {"view", "paused": false, "changed", "ended": {…} or null}}. */
+    static byte[] resumed(String view, Optional<Pause> ended) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("view", view);
+            g.writeBooleanField("paused", false);
+            g.writeBooleanField("changed", ended.isPresent());
+            g.writeFieldName("ended");
+            pause(g, ended);
+            g.writeEndObject();
+        });
+    }
+
+    static byte[] replay(Replay r) {
+        return write(g -> replay(g, r));
+    }
+
+    static byte[] replays(List<Replay> replays) {
+        return write(g -> {
+            g.writeStartArray();
+            for (Replay r : replays) {
+                replay(g, r);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private static void replay(JsonGenerator g, Replay r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("view", r.view());
+        g.writeStringField("selection", r.selection());
+        g.writeNumberField("rows", r.rows());
+        g.writeBooleanField("dryRun", r.dryRun());
+        g.writeStringField("by", r.by());
+        g.writeStringField("at", DateTimeFormatter.ISO_INSTANT.format(r.at()));
+        g.writeEndObject();
+    }
+
+    /**
+     * A replay request's body: exactly one of {@code "all": true}, {@code "keys": [k, …]} (each a
+     * key's text form, or a number) and {@code "since": "ISO-8601 time"}, and optionally
+     * {@code "dryRun": true}.
+     *
+     * @param keyOf reads a key's text form as the view's key
+     * @param zone  the zone of a {@code since} without offset
+     * @throws ApiError 400 naming what is wrong
+     */
+    static ReplayRequest parseReplay(byte[] body, java.util.function.Function<String, Optional<RowKey>> keyOf,
+                                     java.time.ZoneId zone) {
+        String shape = "send one of {\"all\": true}, {\"keys\": [\"k1\", \"k2\"]} or {\"since\": \"2024-05-01T10:00:00Z\"},"
+                + " with \"dryRun\": true to count only";
+        try (JsonParser p = READ.createParser(body == null ? new byte[0] : body)) {
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_OBJECT) {
+                throw ApiError.badRequest("malformed_json", "the body must be a JSON object: " + shape);
+            }
+            List<ReplaySelection> chosen = new ArrayList<>();
+            boolean dryRun = false;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                t = p.nextToken();
+                switch (name) {
+                    case "all":
+                        if (t != JsonToken.VALUE_TRUE) {
+                            throw ApiError.badRequest("bad_replay", "\"all\" must be true; " + shape);
+                        }
+                        chosen.add(ReplaySelection.all());
+                        break;
+                    case "keys":
+                        if (t != JsonToken.START_ARRAY) {
+                            throw ApiError.badRequest("bad_replay", "\"keys\" must be an array of keys; " + shape);
+                        }
+                        List<RowKey> keys = new ArrayList<>();
+                        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                            if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT
+                                    && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                                throw ApiError.badRequest("bad_replay", "each of \"keys\" must be a key as text or a"
+                                        + " number, not " + t.asString());
+                            }
+                            String text = p.getText();
+                            keys.add(keyOf.apply(text).orElseThrow(() -> ApiError.badRequest("bad_key", "'"
+                                    + Values.cut(text) + "' is not a key of this view")));
+                        }
+                        if (keys.isEmpty()) {
+                            throw ApiError.badRequest("bad_replay", "\"keys\" is empty: name at least one key");
+                        }
+                        chosen.add(ReplaySelection.keys(keys));
+                        break;
+                    case "since":
+                        if (t != JsonToken.VALUE_STRING) {
+                            throw ApiError.badRequest("bad_replay", "\"since\" must be a time as a string; " + shape);
+                        }
+                        try {
+                            chosen.add(ReplaySelection.since(ReplaySelection.parseTime(p.getText(), zone)));
+                        } catch (IllegalArgumentException e) {
+                            throw ApiError.badRequest("bad_replay", "\"since\": " + e.getMessage());
+                        }
+                        break;
+                    case "dryRun":
+                        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                            throw ApiError.badRequest("bad_replay", "\"dryRun\" must be true or false");
+                        }
+                        dryRun = t == JsonToken.VALUE_TRUE;
+                        break;
+                    default:
+                        throw ApiError.badRequest("bad_replay", "unknown member \"" + Values.cut(name) + "\"; " + shape);
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw ApiError.badRequest("malformed_json", "the body is not one complete JSON object");
+            }
+            if (chosen.size() != 1) {
+                throw ApiError.badRequest("bad_replay", (chosen.isEmpty() ? "no rows chosen" : "choose rows one way only")
+                        + ": " + shape);
+            }
+            return new ReplayRequest(chosen.get(0), dryRun);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw ApiError.badRequest("malformed_json", "the body is not valid JSON" + where + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading JSON from memory failed", e);
+        }
+    }
+
+    /** A replay request: which rows, and whether only to count them. */
+    record ReplayRequest(ReplaySelection which, boolean dryRun) {
+    }
+
+    /**
+     * An optional pause body: {@code {"detail": "why"}}; empty without a body.
+     *
+     * @throws ApiError 400 for anything else
+     */
+    static Optional<String> parsePauseDetail(byte[] body) {
+        if (body == null || body.length == 0) {
+            return Optional.empty();
+        }
+        try (JsonParser p = READ.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiError.badRequest("malformed_json", "the body must be a JSON object such as {\"detail\": \"why\"}");
+            }
+            Optional<String> detail = Optional.empty();
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                t = p.nextToken();
+                if (!name.equals("detail") || t != JsonToken.VALUE_STRING) {
+                    throw ApiError.badRequest("bad_request", "a pause takes only {\"detail\": \"why\"}");
+                }
+                detail = Optional.of(p.getText());
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw ApiError.badRequest("malformed_json", "the body is not one complete JSON object");
+            }
+            return detail;
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading JSON from memory failed", e);
+        }
     }
 
     static byte[] attempt(PushAttempt a) {

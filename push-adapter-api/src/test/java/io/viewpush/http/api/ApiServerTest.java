@@ -167,7 +167,8 @@ class ApiServerTest {
         assertThat(a).hasSize(1);
         JsonNode v = a.get(0);
         assertThat(fieldNames(v)).containsExactly("name", "table", "key", "fields", "writable", "pushable", "lastStart",
-                "lastSuccess", "lastFailure", "lastFailureReason", "consecutiveFailures", "nextDue", "pushing");
+                "lastSuccess", "lastFailure", "lastFailureReason", "consecutiveFailures", "nextDue", "pushing", "paused",
+                "pause");
         assertThat(v.get("name").asText()).isEqualTo(UNCONFIRMED);
         assertThat(v.get("table").asText()).isEqualTo("contract_orders");
         assertThat(v.get("key").asText()).isEqualTo("id");

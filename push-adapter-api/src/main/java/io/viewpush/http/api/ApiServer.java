@@ -68,6 +68,16 @@ import java.util.function.Supplier;
  *   <tr><td>{@code GET /api/views/{view}/pushes}</td><td>admin keys only: the most recent attempts,
  *       newest first; {@code limit} 1 to {@value #MAX_PUSHES_LIMIT}, default
  *       {@value #DEFAULT_PUSHES_LIMIT}.</td></tr>
+ *   <tr><td>{@code GET /api/me}</td><td>200: the key's {@code name}, {@code admin} and the
+ *       {@code views} it may see.</td></tr>
+ *   <tr><td>{@code GET /api/views/{view}/definition}</td><td>200: the view as configured
+ *       ({@code fields}, {@code calculations}, {@code filters}, {@code push}); the push URL,
+ *       redacted, only for admin keys; never a secret.</td></tr>
+ *   <tr><td>{@code GET /api/views/{view}/waiting}</td><td>200: {@code rows} waiting, counted up
+ *       to a bound ({@code more} beyond it) and served for a few seconds.</td></tr>
+ *   <tr><td>{@code GET /console/}</td><td>the web console's page (and its script and style
+ *       sheet): static, no key; it asks for one and calls the API with it
+ *       ({@link Builder#console(boolean)}).</td></tr>
  *   <tr><td>{@code GET /health}</td><td>no key: 200 {@code {"status":"ok"}} when the engine's store
  *       answers, else 503. {@code HEAD /health} answers the same without a body.</td></tr>
  * </table>
@@ -227,6 +237,7 @@ public interface ApiServer extends AutoCloseable {
         private final Map<String, byte[]> routeKeys = new LinkedHashMap<>();
         private final Map<String, TextRoute> routes = new LinkedHashMap<>();
         private final List<String> routeProblems = new ArrayList<>();
+        private boolean console = true;
 
         Builder(ViewPush engine) {
             this.engine = engine;
@@ -430,6 +441,16 @@ public interface ApiServer extends AutoCloseable {
         }
 
         /**
+         * @param value whether to serve the web console at {@code /console/} (its page, script and
+         *              style sheet; the data comes from the API with the key the user gives);
+         *              default true
+         */
+        public Builder console(boolean value) {
+            this.console = value;
+            return this;
+        }
+
+        /**
          * Checks every option; starts nothing.
          *
          * @return the server, not yet listening
@@ -580,6 +601,10 @@ public interface ApiServer extends AutoCloseable {
 
         Map<String, TextRoute> routes() {
             return routes;
+        }
+
+        boolean console() {
+            return console;
         }
     }
 }

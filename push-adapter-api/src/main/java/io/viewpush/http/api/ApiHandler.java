@@ -1,5 +1,6 @@
 package io.viewpush.http.api;
 
+import io.viewpush.engine.CannotReplayException;
 import io.viewpush.engine.InvalidUpdateException;
 import io.viewpush.engine.UnknownViewException;
 import io.viewpush.engine.ViewPush;
@@ -9,6 +10,7 @@ import io.viewpush.http.api.KeyRing.Caller;
 import io.viewpush.port.Page;
 import io.viewpush.port.RowCursor;
 import io.viewpush.port.StorageException;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.view.Row;
 import io.viewpush.view.RowKey;
@@ -78,6 +80,9 @@ final class ApiHandler extends Handler.Abstract {
     private final Duration bodyTimeout;
     private final Duration writeTimeout;
     private final HeadWatch headWatch;
+    /** The web console's files; null when the builder left the console out. */
+    private final ConsoleAssets console;
+    private final RowsWaiting waiting;
 
     ApiHandler(ViewPush engine, KeyRing keys, ApiServer.Builder b, BooleanSupplier draining, HeadWatch headWatch) {
         super(InvocationType.BLOCKING);
@@ -92,6 +97,8 @@ final class ApiHandler extends Handler.Abstract {
         this.bodyTimeout = b.bodyTimeout();
         this.writeTimeout = b.writeTimeout();
         this.headWatch = headWatch;
+        this.console = b.console() ? new ConsoleAssets() : null;
+        this.waiting = new RowsWaiting(engine, java.time.Clock.systemUTC());
     }
 
     @Override
@@ -406,10 +413,18 @@ final class ApiHandler extends Handler.Abstract {
             allowGetOrHead(x);
             return Step.of(this::health);
         }
+        if (console != null && !s.isEmpty() && s.get(0).equals("console")) {
+            return consoleFile(x, s);
+        }
         if (s.isEmpty() || !s.get(0).equals("api")) {
             throw noRoute(x);
         }
         x.caller = authenticate(x);
+        if (s.size() == 2 && s.get(1).equals("me")) {
+            allow(x, "GET");
+            return Step.of(() -> Reply.json(200, ConsoleJson.me(x.caller, engine.views().stream().map(View::name)
+                    .filter(x.caller::maySee).toList())));
+        }
         if (s.size() < 2 || !s.get(1).equals("views")) {
             throw noRoute(x);
         }
@@ -424,13 +439,17 @@ final class ApiHandler extends Handler.Abstract {
             allow(x, "GET");
             View view = visible(x, x.target.segment(2, "the view name"));
             Page page = page(x, view);
-            return Step.of(() -> pull(x.caller, view, page));
+            return Step.of(() -> pull(x, x.caller, view, page));
         }
         if (s.size() == 4 && s.get(3).equals("push")) {
             allow(x, "POST");
             View view = visible(x, x.target.segment(2, "the view name"));
             requireAdmin(x, "pushing a view");
-            return Step.of(() -> push(view));
+            return Step.of(() -> {
+                Reply pushed = push(view);
+                waiting.forget(view.name());
+                return pushed;
+            });
         }
         if (s.size() == 4 && s.get(3).equals("pushes")) {
             allow(x, "GET");
@@ -439,15 +458,88 @@ final class ApiHandler extends Handler.Abstract {
             int limit = pushesLimit(x);
             return Step.of(() -> Reply.json(200, ApiJson.attempts(engine.recentPushes(view.name(), limit))));
         }
+        if (s.size() == 4 && (s.get(3).equals("pause") || s.get(3).equals("resume") || s.get(3).equals("replay"))) {
+            allow(x, "POST");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            String action = s.get(3);
+            requireAdmin(x, action.equals("replay") ? "replaying rows" : action + "ing a view");
+            boolean body = hasBody(x.request);
+            if (body || action.equals("replay")) {
+                requireJson(x);
+            }
+            String by = "API key '" + x.caller.name() + "'";
+            switch (action) {
+                case "pause":
+                    return new Step(body, b -> pause(view, ApiJson.parsePauseDetail(b), by));
+                case "resume":
+                    return Step.of(() -> resume(view, by));
+                default:
+                    return new Step(true, b -> replay(view, b, by));
+            }
+        }
+        if (s.size() == 4 && s.get(3).equals("replays")) {
+            allow(x, "GET");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            requireAdmin(x, "reading the replay journal");
+            int limit = pushesLimit(x);
+            return Step.of(() -> Reply.json(200, ApiJson.replays(engine.replays(view.name(), limit))));
+        }
+        if (s.size() == 4 && s.get(3).equals("definition")) {
+            allow(x, "GET");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            return Step.of(() -> Reply.json(200, ConsoleJson.definition(view, x.caller.admin())));
+        }
+        if (s.size() == 4 && s.get(3).equals("waiting")) {
+            allow(x, "GET");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            return Step.of(() -> Reply.json(200, ConsoleJson.waiting(view.name(), waiting.count(view.name()))));
+        }
         if (s.size() == 5 && s.get(3).equals("rows") && !s.get(4).isEmpty()) {
             allow(x, "PATCH");
             View view = visible(x, x.target.segment(2, "the view name"));
             requireJson(x);
             String keyText = x.target.segment(4, "the row key");
+            if (view.keyFields().size() > 1) {
+                throw ApiError.notFound(compositePath(view, 1));
+            }
             Object key = rowKey(view, keyText);
+            return new Step(true, body -> update(view, RowKey.of(key), keyText, body));
+        }
+        if (s.size() > 5 && s.get(3).equals("rows") && s.subList(4, s.size()).stream().noneMatch(String::isEmpty)) {
+            // a composite key: one URL-encoded segment per key field, in key order
+            allow(x, "PATCH");
+            View view = visible(x, x.target.segment(2, "the view name"));
+            requireJson(x);
+            if (view.keyFields().size() != s.size() - 4) {
+                throw ApiError.notFound(compositePath(view, s.size() - 4));
+            }
+            List<String> texts = new java.util.ArrayList<>();
+            for (int i = 4; i < s.size(); i++) {
+                texts.add(x.target.segment(i, "the row key"));
+            }
+            String keyText = String.join("/", texts);
+            RowKey key = rowKey(view, texts, keyText);
             return new Step(true, body -> update(view, key, keyText, body));
         }
         throw noRoute(x);
+    }
+
+    /**
+     * A file of the web console: public (the page holds no data; every request it makes carries the
+     * key the user typed). {@code /console} is sent on to {@code /console/}, relative, so the
+     * redirect is right under a host's context path too.
+     */
+    private Step consoleFile(Exchange x, List<String> s) {
+        allowGetOrHead(x);
+        if (s.size() == 1) {
+            return Step.of(() -> new Reply(302, Map.of("Location", "console/"), "text/plain; charset=UTF-8",
+                    "see console/\n".getBytes(StandardCharsets.UTF_8), null));
+        }
+        ConsoleAssets.Asset asset = s.size() == 2 ? console.get(s.get(1)) : null;
+        if (asset == null) {
+            throw noRoute(x);
+        }
+        return Step.of(() -> new Reply(200, ConsoleAssets.HEADERS, asset.contentType(), asset.bytes(), null));
     }
 
     private static ApiError noRoute(Exchange x) {
@@ -558,7 +650,9 @@ final class ApiHandler extends Handler.Abstract {
         }
         Optional<RowKey> after = Optional.empty();
         Optional<String> afterText = single(query, "after");
-        if (afterText.isPresent()) {
+        if (afterText.isPresent() && view.keyFields().size() > 1) {
+            after = Optional.of(compositeAfter(view, afterText.get()));
+        } else if (afterText.isPresent()) {
             ValueType keyType = view.typeOf(view.keyField());
             after = Optional.of(Values.fromText(keyType, afterText.get()).map(RowKey::of).orElseThrow(() -> ApiError.badRequest(
                     "bad_parameter", "parameter 'after' must be a key of view '" + view.name() + "': "
@@ -568,12 +662,137 @@ final class ApiHandler extends Handler.Abstract {
         return new Page(after, limit);
     }
 
+    /** A composite key's {@code after}: its text form, the values in key order joined with '/', each URL-encoded. */
+    private static RowKey compositeAfter(View view, String text) {
+        List<String> parts;
+        try {
+            parts = RowKey.textParts(text, view.keyFields().size());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("bad_parameter", "parameter 'after' must be a key of view '" + view.name() + "': "
+                    + keyForm(view) + "; " + e.getMessage());
+        }
+        Object[] values = new Object[parts.size()];
+        for (int i = 0; i < values.length; i++) {
+            String field = view.keyFields().get(i);
+            ValueType t = view.typeOf(field);
+            values[i] = Values.fromText(t, parts.get(i)).orElseThrow(() -> ApiError.badRequest("bad_parameter",
+                    "parameter 'after' must be a key of view '" + view.name() + "': its value for key field '" + field
+                            + "' must be " + Values.expected(t)));
+        }
+        return RowKey.of(values);
+    }
+
+    private static String keyForm(View view) {
+        return view.keyFields().size() + " values (" + String.join(", ", view.keyFields())
+                + ") in key order, joined with '/', each URL-encoded";
+    }
+
+    /** The 404 of a row path whose number of key segments is not the view's. */
+    private static String compositePath(View view, int given) {
+        return "view '" + view.name() + "' has a key of " + view.keyFields().size() + " fields ("
+                + String.join(", ", view.keyFields()) + "): address a row as /api/views/{view}/rows/"
+                + view.keyFields().stream().map(f -> "{" + f + "}").collect(java.util.stream.Collectors.joining("/"))
+                + ", each value URL-encoded, not with " + given + " segment" + (given == 1 ? "" : "s");
+    }
+
+    /** The row key from the path's segments, in the key fields' types: a key that cannot be one is no row. */
+    private static RowKey rowKey(View view, List<String> texts, String keyText) {
+        Object[] values = new Object[texts.size()];
+        for (int i = 0; i < values.length; i++) {
+            String field = view.keyFields().get(i);
+            ValueType t = view.typeOf(field);
+            values[i] = Values.fromText(t, texts.get(i)).orElseThrow(() -> ApiError.notFound(noRow(view, keyText)
+                    + " (its key field '" + field + "' holds " + Values.expected(t) + ")"));
+        }
+        return RowKey.of(values);
+    }
+
+    /**
+     * For a page with a limit: reads one row more than the page, first, to learn whether there is a
+     * next page and where it starts. The page itself is then read up to that key (not by its
+     * limit), so a row written between the two reads is never skipped by the next page.
+     *
+     * @return the page to stream, and the key the next page starts after (empty: no next page)
+     */
+    private Map.Entry<Page, Optional<RowKey>> nextPage(View view, Page page) {
+        if (page.limit() <= 0 || page.limit() == Long.MAX_VALUE) {
+            return Map.entry(page, Optional.empty());
+        }
+        RowKey last = null;
+        long n = 0;
+        try (RowCursor probe = engine.read(view.name(), new Page(page.after(), page.limit() + 1))) {
+            while (probe.hasNext()) {
+                Row r = probe.next();
+                if (++n == page.limit()) {
+                    last = r.rowKey();
+                }
+            }
+        }
+        if (n <= page.limit() || last == null) {
+            return Map.entry(page, Optional.empty());
+        }
+        return Map.entry(new Page(page.after(), 0, Optional.of(last)), Optional.of(last));
+    }
+
+    /**
+     * The rows of {@code cursor} up to {@code last}: a row source that reads past a page's
+     * {@link Page#upTo()} (one written before that part of the page existed) still ends the page
+     * where its Link header says the next one starts.
+     */
+    private static RowCursor endingAt(RowCursor cursor, RowKey last) {
+        return new RowCursor() {
+            private Row next;
+            private boolean ended;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                if (ended || !cursor.hasNext()) {
+                    return false;
+                }
+                Row r = cursor.next();
+                if (r.rowKey().compareTo(last) > 0) {
+                    ended = true;
+                    return false;
+                }
+                next = r;
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Row r = next;
+                next = null;
+                return r;
+            }
+
+            @Override
+            public void close() {
+                cursor.close();
+            }
+        };
+    }
+
+    /** The {@code Link} header of a page that has a next one: {@code <path?limit=N&after=K>; rel="next"}. */
+    private static Map<String, String> link(Exchange x, Page page, Optional<RowKey> next) {
+        if (next.isEmpty()) {
+            return Map.of();
+        }
+        return Map.of("Link", "<" + x.target.rawPath() + "?limit=" + page.limit() + "&after="
+                + RowKey.encodeSegment(next.get().text()) + ">; rel=\"next\"");
+    }
+
     /**
      * Streams the view's rows, holding one of the {@code maxPulls} slots (and a database connection)
      * until the response ends. One key holds at most all slots but one, so a key that pulls slowly
      * (reading steadily, never stalled) cannot keep every other key from pulling.
      */
-    private Reply pull(Caller caller, View view, Page page) {
+    private Reply pull(Exchange x, Caller caller, View view, Page requested) {
         AtomicInteger mine = pullsByKey.computeIfAbsent(caller.name(), k -> new AtomicInteger());
         if (mine.incrementAndGet() > maxPullsPerKey) {
             mine.decrementAndGet();
@@ -589,8 +808,16 @@ final class ApiHandler extends Handler.Abstract {
             mine.decrementAndGet();
         };
         RowCursor cursor;
+        Page page = requested;
+        Map<String, String> headers;
         try {
+            Map.Entry<Page, Optional<RowKey>> paged = nextPage(view, requested);
+            page = paged.getKey();
+            headers = link(x, requested, paged.getValue());
             cursor = engine.read(view.name(), page);
+            if (page.upTo().isPresent()) {
+                cursor = endingAt(cursor, page.upTo().get());
+            }
         } catch (RuntimeException e) {
             release.run();
             throw afterRefused(view, page, e);
@@ -602,7 +829,7 @@ final class ApiHandler extends Handler.Abstract {
             release.run();
             throw afterRefused(view, page, e);
         }
-        return new Reply(200, Map.of(), JSON, null, new RowsEntity(view, cursor, release));
+        return new Reply(200, headers, JSON, null, new RowsEntity(view, cursor, release));
     }
 
     /**
@@ -642,11 +869,11 @@ final class ApiHandler extends Handler.Abstract {
                 + " (its key field '" + view.keyField() + "' holds " + Values.expected(keyType) + ")"));
     }
 
-    private Reply update(View view, Object key, String keyText, byte[] body) {
+    private Reply update(View view, RowKey key, String keyText, byte[] body) {
         Map<String, Object> values = ApiJson.parseUpdate(body, view);
         Optional<Row> row;
         try {
-            row = engine.updateRow(view.name(), RowKey.of(key), values);
+            row = engine.updateRow(view.name(), key, values);
         } catch (InvalidUpdateException e) {
             if (e.reason() == InvalidUpdateException.Reason.NO_FIELDS) {
                 throw ApiError.badRequest("bad_request", e.getMessage());
@@ -667,11 +894,12 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Which part of the update the store refused: the key in the path, or a field's value. */
-    private ApiError refusedUpdate(View view, Object key, String keyText, Map<String, Object> values,
+    private ApiError refusedUpdate(View view, RowKey key, String keyText, Map<String, Object> values,
                                    InvalidUpdateException refused) {
         if (!keyFits(view, key)) {
             return ApiError.badRequest("bad_request", "the row key in the path, '" + Values.cut(keyText)
-                    + "', does not fit key field '" + view.keyField() + "' of view '" + view.name() + "'");
+                    + "', does not fit key field" + (key.size() == 1 ? " '" + view.keyField() + "'"
+                    : "s " + view.keyFields()) + " of view '" + view.name() + "'");
         }
         if (refused.why().isPresent() && !refused.field().isEmpty()) {
             // the store's reason in words that name no table, column or driver detail
@@ -688,8 +916,8 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Asks the store whether it can compare the key with its key column at all (one row, at most). */
-    private boolean keyFits(View view, Object key) {
-        try (RowCursor probe = engine.read(view.name(), new Page(Optional.of(RowKey.of(key)), 1))) {
+    private boolean keyFits(View view, RowKey key) {
+        try (RowCursor probe = engine.read(view.name(), new Page(Optional.of(key), 1))) {
             probe.hasNext();
             return true;
         } catch (StorageException e) {
@@ -717,6 +945,43 @@ final class ApiHandler extends Handler.Abstract {
             throw new ApiError(503, "unavailable", "the engine is stopping; push again when it runs");
         }
         return Reply.json(200, ApiJson.attempt(attempt));
+    }
+
+    private static ApiError notPushable(View view) {
+        return new ApiError(409, "not_pushable", "view '" + view.name() + "' has no push policy: it is pull-only");
+    }
+
+    private Reply pause(View view, Optional<String> detail, String by) {
+        if (view.push().isEmpty()) {
+            throw notPushable(view);
+        }
+        Optional<Pause> before = engine.paused(view.name());
+        Pause p = engine.pause(view.name(), detail.orElse("paused by " + by), by);
+        return Reply.json(200, ApiJson.paused(view.name(), p, before.isEmpty()));
+    }
+
+    private Reply resume(View view, String by) {
+        if (view.push().isEmpty()) {
+            throw notPushable(view);
+        }
+        return Reply.json(200, ApiJson.resumed(view.name(), engine.resume(view.name(), by)));
+    }
+
+    private Reply replay(View view, byte[] body, String by) {
+        if (view.push().isEmpty()) {
+            throw notPushable(view);
+        }
+        ApiJson.ReplayRequest r = ApiJson.parseReplay(body, text -> engine.keyOf(view.name(), text), engine.zone());
+        try {
+            return Reply.json(200, ApiJson.replay(engine.replay(view.name(), r.which(), r.dryRun(), by)));
+        } catch (CannotReplayException e) {
+            if (e.reason() == CannotReplayException.Reason.VIEW_BUSY) {
+                throw new ApiError(409, "busy", e.getMessage());
+            }
+            throw ApiError.badRequest("cannot_replay", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiError(503, "unavailable", "the engine is stopping; replay again when it runs");
+        }
     }
 
     private static int pushesLimit(Exchange x) {

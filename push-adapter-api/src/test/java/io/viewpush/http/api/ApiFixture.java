@@ -64,12 +64,20 @@ final class ApiFixture implements AutoCloseable {
 
     /** @param options changes to the server's builder (keys and port are already set) */
     ApiFixture(Consumer<ApiServer.Builder> options) {
+        this(views(), options);
+    }
+
+    /**
+     * @param views   the engine's views
+     * @param options changes to the server's builder (keys and port are already set)
+     */
+    ApiFixture(List<ViewDefinition> views, Consumer<ApiServer.Builder> options) {
         Map<String, ValueType> columns = new LinkedHashMap<>();
         for (TestColumn c : ContractViews.COLUMNS) {
             columns.put(c.name(), c.type());
         }
         store.createTable(ContractViews.TABLE, columns, "id");
-        engine = ViewPush.builder().store(store).transport(transport).views(views()).build();
+        engine = ViewPush.builder().store(store).transport(transport).views(views).build();
         ApiServer.Builder b = ApiServer.builder(engine)
                 .port(0)
                 .key(ApiKey.allViews("admin", ADMIN_KEY, true))
