@@ -168,6 +168,25 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         return fetchSize;
     }
 
+    /** The types whose single values may be megabytes: a view showing one is read a row at a time at first. */
+    private static final java.util.Set<ValueType> WIDE = java.util.Set.of(ValueType.JSON, ValueType.ARRAY,
+            ValueType.BYTES, ValueType.OTHER);
+
+    /**
+     * @return whether the view shows a field whose values may be megabytes each (json, arrays, binary,
+     *         text forms): such a view is never read a whole fetch at once before its rows are known,
+     *         and it is streamed with a fetch size that follows the size of its rows
+     *         ({@link ResultSetRowCursor}), so that a 10 MB value takes one row's room, not a fetch's
+     */
+    static boolean hasWideFields(View view) {
+        for (ValueType t : view.columns().types()) {
+            if (WIDE.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Journal journal() {
         return journal;
     }
@@ -312,11 +331,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             // to begin and roll back; otherwise it is streamed in a transaction, from its first row.
             boolean small = page.limit() > 0 && page.limit() <= fetchSize;
             long firstFetch = small ? page.limit() : fetchSize + 1L;
+            boolean wide = hasWideFields(view);
             ViewSql sql;
             Optional<RenderedQueries.Rendered> first = page.after().isEmpty() && page.upTo().isEmpty()
                     ? RenderedQueries.get(view, mapping, snapshot, firstFetch, true, dsl) : Optional.empty();
             LoadedPage loaded;
-            if (first.isPresent()) {
+            if (wide && !small) {
+                sql = first.isPresent() ? first.get().sql() : new ViewSql(view, mapping, snapshot);
+                loaded = null; // streamed from its first row, a row at a time at first
+            } else if (first.isPresent()) {
                 sql = first.get().sql();
                 loaded = readFirst(c, first.get());
             } else {
@@ -330,7 +353,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     loaded = readFirst(rs, sql);
                 }
             }
-            if (small || loaded.rows().size() <= fetchSize) {
+            if (loaded != null && (small || loaded.rows().size() <= fetchSize)) {
                 c.close();
                 return loaded(loaded);
             }
@@ -347,15 +370,15 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             ReadStart start = new ReadStart(started.value1(), started.value2());
             if (rendered.isPresent()) {
                 PreparedStatement ps = rendered.get().prepare(c);
-                ps.setFetchSize(fetchSize);
+                ps.setFetchSize(wide ? 1 : fetchSize);
                 ResultSet rs = ps.executeQuery();
-                return new Read(new ResultSetRowCursor(c, ps, rs, sql, what), start);
+                return new Read(new ResultSetRowCursor(c, ps, rs, sql, what, wide ? fetchSize : 0), start);
             }
             ResultQuery<Record> query = page.limit() > 0 ? select.limit(page.limit()) : select;
             // read by ViewSql.toRow(ResultSet) like every other read, not by jOOQ's record mapping:
             // it keeps a value no field type has (a numeric NaN) to its row instead of failing the read
-            ResultSet rs = query.fetchSize(fetchSize).fetchResultSet();
-            return new Read(new ResultSetRowCursor(c, rs.getStatement(), rs, sql, what), start);
+            ResultSet rs = query.fetchSize(wide ? 1 : fetchSize).fetchResultSet();
+            return new Read(new ResultSetRowCursor(c, rs.getStatement(), rs, sql, what, wide ? fetchSize : 0), start);
         } catch (SQLException | DataAccessException e) {
             mappings.remove(view.definition());
             closeQuietly(c, e);

@@ -406,7 +406,7 @@ final class PostgreSqlDialect extends Dialect {
             Mapping mapping = store.mapping(c, view.definition());
             Optional<RenderedQueries.Rendered> first = RenderedQueries.get(view, mapping, snapshot, store.fetchSize() + 1L,
                     true, DSL.using(c, jooq(), store.settings()));
-            if (first.isEmpty()) {
+            if (first.isEmpty() || DefaultJdbcPushStore.hasWideFields(view)) {
                 return inTwoSteps(store, owner, ttl, view);
             }
             long session = store.leases().holderSession();

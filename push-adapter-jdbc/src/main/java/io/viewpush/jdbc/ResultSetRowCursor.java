@@ -24,14 +24,35 @@ final class ResultSetRowCursor implements RowCursor {
     private final String what;
     private Boolean ahead;
     private boolean closed;
+    /** The fetch size to grow to when it follows the rows' size; 0: it does not (the statement's stays). */
+    private final int maxFetch;
+    private int fetch = 1;
+    private long widest = 1;
+
+    /**
+     * The characters and bytes of the rows one fetch may hold when the fetch size follows the size of
+     * the rows (4 M: a 16 MB-wide row is fetched alone, a row of 200 characters a thousand at a time).
+     */
+    static final long FETCH_BUDGET = 4L * 1024 * 1024;
 
     /** @param statement what produced {@code rs}, closed after it (a JDBC statement or a jOOQ cursor) */
     ResultSetRowCursor(Connection connection, AutoCloseable statement, ResultSet rs, ViewSql sql, String what) {
+        this(connection, statement, rs, sql, what, 0);
+    }
+
+    /**
+     * @param maxFetch when not 0, the statement fetches one row at first, and each row sets the fetch
+     *                 size to as many rows as the widest row so far fits in {@link #FETCH_BUDGET}, at most
+     *                 {@code maxFetch}: a view whose values may be megabytes each streams in little room
+     */
+    ResultSetRowCursor(Connection connection, AutoCloseable statement, ResultSet rs, ViewSql sql, String what,
+                       int maxFetch) {
         this.connection = connection;
         this.statement = statement;
         this.rs = rs;
         this.sql = sql;
         this.what = what;
+        this.maxFetch = maxFetch;
     }
 
     @Override
@@ -56,9 +77,30 @@ final class ResultSetRowCursor implements RowCursor {
         }
         ahead = null;
         try {
-            return sql.toRow(rs);
+            Row row = sql.toRow(rs);
+            if (maxFetch > 0) {
+                follow(row);
+            }
+            return row;
         } catch (SQLException e) {
             throw Errors.storage(what, e);
+        }
+    }
+
+    /** Sets the next fetches' size from the widest row so far (characters of text, bytes of binary values). */
+    private void follow(Row row) throws SQLException {
+        long width = 16;
+        for (int i = 0; i < row.columns().size(); i++) {
+            Object v = row.get(i);
+            width += v instanceof String ? ((String) v).length() : v instanceof byte[] ? ((byte[]) v).length : 8;
+        }
+        if (width > widest) {
+            widest = width;
+        }
+        int next = (int) Math.max(1, Math.min(maxFetch, FETCH_BUDGET / widest));
+        if (next != fetch) {
+            fetch = next;
+            rs.setFetchSize(next);
         }
     }
 

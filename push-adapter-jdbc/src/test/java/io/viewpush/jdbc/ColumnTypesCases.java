@@ -259,6 +259,34 @@ abstract class ColumnTypesCases extends StoreCases {
     }
 
     @Test
+    void intervalsAreWrittenAsPostgreSqlWritesThemInIso8601() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isPostgres());
+        String t = newTable("durations");
+        List<String> literals = List.of("0", "1 second", "-1 second", "0.5 seconds", "1 day", "-1 day 2 hours",
+                "1 year 2 months 3 days 04:05:06.5", "-1 year 2 months -3 days", "30 hours", "1 mon -1 day",
+                "123456789 microseconds", "-0.000001 seconds", "100 years", "7 days 00:00:00.000001");
+        db.execute("CREATE TABLE " + t + " (id integer PRIMARY KEY, d interval)");
+        for (int i = 0; i < literals.size(); i++) {
+            db.execute("INSERT INTO " + t + " VALUES (" + i + ", interval '" + literals.get(i) + "')");
+        }
+        Map<Object, String> expected = new java.util.HashMap<>();
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET intervalstyle = 'iso_8601'");
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT id, d::text FROM " + t)) {
+                while (rs.next()) {
+                    expected.put(new BigDecimal(rs.getInt(1)), rs.getString(2));
+                }
+            }
+            st.execute("RESET intervalstyle");
+        }
+        ViewDefinition d = ViewDefinition.builder("durations", t).key("id").field("id", "id").field("d", "d").build();
+
+        for (Row r : readAll(d.bind(store.fieldTypes(d)))) {
+            assertThat(r.get("d")).as("%s", literals.get(((BigDecimal) r.key()).intValue())).isEqualTo(expected.get(r.key()));
+        }
+    }
+
+    @Test
     void aGeneratedColumnIsReadableButNeverWritable() {
         ViewDefinition d = filmView("generated").writable("title_length").build();
 

@@ -888,11 +888,7 @@ final class ApiHandler extends Handler.Abstract {
             // the store refusing a value for its column: its words (driver text, SQL states, column
             // names) stay in the log
             LOG.debug("an update of view '{}' was refused: {}", view.name(), e.getMessage());
-            if (e.why().isPresent() && !e.field().isEmpty()) {
-                throw ApiError.badRequest("invalid_value", "the value of field '" + e.field() + "' does not fit it: "
-                        + e.why().get());
-            }
-            throw refusedUpdate(view, key, keyText, values);
+            throw refusedUpdate(view, key, keyText, values, e);
         } catch (UnknownViewException e) {
             throw ApiError.notFound("no view named '" + view.name() + "'");
         }
@@ -901,11 +897,17 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Which part of the update the store refused: the key in the path, or a field's value. */
-    private ApiError refusedUpdate(View view, RowKey key, String keyText, Map<String, Object> values) {
+    private ApiError refusedUpdate(View view, RowKey key, String keyText, Map<String, Object> values,
+                                   InvalidUpdateException refused) {
         if (!keyFits(view, key)) {
             return ApiError.badRequest("bad_request", "the row key in the path, '" + Values.cut(keyText)
                     + "', does not fit key field" + (key.size() == 1 ? " '" + view.keyField() + "'"
                     : "s " + view.keyFields()) + " of view '" + view.name() + "'");
+        }
+        if (refused.why().isPresent() && !refused.field().isEmpty()) {
+            // the store's reason in words that name no table, column or driver detail
+            return ApiError.badRequest("invalid_value", "the value of field '" + refused.field() + "' does not fit it: "
+                    + refused.why().get());
         }
         if (values.size() == 1) {
             String field = values.keySet().iterator().next();

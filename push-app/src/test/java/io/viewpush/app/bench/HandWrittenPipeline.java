@@ -24,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.UUID;
 
 /**
  * The yardstick: what a careful engineer writes by hand for this one view, with the same
@@ -87,8 +88,8 @@ final class HandWrittenPipeline {
                 + " WHERE last_pushed IS NULL OR last_pushed < last_modified"
                 : "SELECT id, shop, customer, amount, created_at, last_modified, last_pushed FROM " + table
                 + " WHERE last_pushed IS NULL OR last_pushed < last_modified";
-        this.update = "UPDATE " + table + " o SET last_pushed = ? FROM unnest(?::" + (uuidKeys ? "text[]" : "int8[]")
-                + ", ?::int8[]) AS s(id, m) WHERE o.id = s.id" + (uuidKeys ? "::uuid" : "")
+        this.update = "UPDATE " + table + " o SET last_pushed = ? FROM unnest(?::" + (uuidKeys ? "uuid[]" : "int8[]")
+                + ", ?::int8[]) AS s(id, m) WHERE o.id = s.id"
                 + " AND o.last_modified = timestamptz 'epoch' + s.m * interval '1 microsecond'";
     }
 
@@ -191,14 +192,14 @@ final class HandWrittenPipeline {
         keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
     }
 
-    /** A row of scenario (6): its uuid key as text, the jsonb document written as the JSON it is. */
+    /** A row of scenario (6): its uuid key, the jsonb document written as the JSON it is. */
     private static void writeDocumentRow(JsonGenerator g, ResultSet rs, Keys keys) throws SQLException, IOException {
-        String id = rs.getString(1);
+        UUID id = rs.getObject(1, UUID.class);
         OffsetDateTime modified = rs.getObject(4, OffsetDateTime.class);
         OffsetDateTime pushed = rs.getObject(5, OffsetDateTime.class);
         g.writeStartObject();
         g.writeFieldName("id");
-        g.writeString(id);
+        g.writeString(id.toString());
         g.writeFieldName("shop");
         g.writeNumber(rs.getInt(2));
         g.writeFieldName("doc");
@@ -224,7 +225,7 @@ final class HandWrittenPipeline {
             for (int from = 0; from < keys.size; from += STAMP_CHUNK) {
                 int to = Math.min(keys.size, from + STAMP_CHUNK);
                 ps.setTimestamp(1, value);
-                ps.setArray(2, uuidKeys ? pg.createArrayOf("text", Arrays.copyOfRange(keys.texts, from, to))
+                ps.setArray(2, uuidKeys ? pg.createArrayOf("uuid", keys.uuids(from, to))
                         : pg.createArrayOf("int8", Arrays.copyOfRange(keys.ids, from, to)));
                 ps.setArray(3, pg.createArrayOf("int8", Arrays.copyOfRange(keys.modified, from, to)));
                 ps.executeUpdate();
@@ -239,7 +240,7 @@ final class HandWrittenPipeline {
     /** The keys and modified times (epoch microseconds) of the rows of one request. */
     private static final class Keys {
         long[] ids = new long[1024];
-        String[] texts = new String[0];
+        long[] lows = new long[0];
         long[] modified = new long[1024];
         int size;
 
@@ -253,16 +254,24 @@ final class HandWrittenPipeline {
             size++;
         }
 
-        void add(String id, long micros) {
-            if (size == texts.length) {
-                texts = Arrays.copyOf(texts, Math.max(1024, size * 2));
+        /** A uuid key as its two halves: 16 bytes a row, like the bigint keys and their modified times. */
+        void add(UUID id, long micros) {
+            if (size == lows.length) {
+                lows = Arrays.copyOf(lows, Math.max(1024, size * 2));
             }
-            texts[size] = id;
-            add(0L, micros);
+            lows[size] = id.getLeastSignificantBits();
+            add(id.getMostSignificantBits(), micros);
+        }
+
+        UUID[] uuids(int from, int to) {
+            UUID[] out = new UUID[to - from];
+            for (int i = from; i < to; i++) {
+                out[i - from] = new UUID(ids[i], lows[i]);
+            }
+            return out;
         }
 
         void clear() {
-            Arrays.fill(texts, 0, Math.min(size, texts.length), null);
             size = 0;
         }
     }
