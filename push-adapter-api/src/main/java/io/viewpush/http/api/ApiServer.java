@@ -42,7 +42,9 @@ import java.util.function.Supplier;
  *   <tr><td>{@code GET /api/views}</td><td>200: the views the key may see, each with {@code name},
  *       {@code table}, {@code key}, {@code fields} ({@code name}, {@code type}), {@code writable},
  *       {@code pushable}, {@code lastStart}, {@code lastSuccess}, {@code lastFailure},
- *       {@code lastFailureReason}, {@code consecutiveFailures}, {@code nextDue}, {@code pushing}</td></tr>
+ *       {@code lastFailureReason}, {@code consecutiveFailures}, {@code nextDue}, {@code pushing}
+ *       ({@code lastStart} is what the minimum interval counts from: when the last push's first
+ *       request was answered, or its start if it sent nothing)</td></tr>
  *   <tr><td>{@code GET /api/views/{view}}</td><td>200: the view's rows as a JSON array, the very
  *       objects a push sends (same writer), streamed in key order with chunked encoding and constant
  *       memory. Optional {@code limit} (a whole number, 1 or more) and {@code after} (a key, in the
