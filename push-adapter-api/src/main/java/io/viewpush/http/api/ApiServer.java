@@ -68,20 +68,6 @@ import java.util.function.Supplier;
  *   <tr><td>{@code GET /api/views/{view}/pushes}</td><td>admin keys only: the most recent attempts,
  *       newest first; {@code limit} 1 to {@value #MAX_PUSHES_LIMIT}, default
  *       {@value #DEFAULT_PUSHES_LIMIT}.</td></tr>
- *   <tr><td>{@code POST /api/views/{view}/pause}, {@code …/resume}</td><td>admin keys only: pause the
- *       view for every engine on the store (optional body {@code {"detail": "why"}}), or end its
- *       pause (this engine then pushes it at once). 200 {@code {"view", "paused", "changed",
- *       "pause"}} / {@code {"view", "paused", "changed", "ended"}}, a pause being {@code {"reason",
- *       "detail", "since", "by"}} with {@code reason} {@code endpoint_gone}, {@code failing} or
- *       {@code operator}; 409 {@code not_pushable} for a pull-only view.</td></tr>
- *   <tr><td>{@code POST /api/views/{view}/replay}</td><td>admin keys only: clear the stamp of the
- *       rows chosen by exactly one of {@code {"all": true}}, {@code {"keys": [...]}},
- *       {@code {"since": "ISO-8601"}} (plus {@code "dryRun": true} to count only), so the next push
- *       sends them again. 200 {@code {"view", "selection", "rows", "dryRun", "by", "at"}}; 400
- *       {@code bad_replay}, {@code bad_key}, {@code malformed_json} or {@code cannot_replay} (no
- *       filter depends on the stamp); 409 {@code busy}.</td></tr>
- *   <tr><td>{@code GET /api/views/{view}/replays}</td><td>admin keys only: the most recent replays,
- *       newest first; {@code limit} as for {@code pushes}.</td></tr>
  *   <tr><td>{@code GET /api/me}</td><td>200: the key's {@code name}, {@code admin} and the
  *       {@code views} it may see.</td></tr>
  *   <tr><td>{@code GET /api/views/{view}/definition}</td><td>200: the view as configured
