@@ -87,13 +87,14 @@
 
   // ---- the API ------------------------------------------------------------------------------------
 
-  /** Calls the API with the key; resolves to {status, ok, body} (body: parsed JSON or null). */
-  function api(method, path) {
+  /** Calls the API with the key (and a JSON body, if given); resolves to {status, ok, body} (body: parsed JSON or null). */
+  function api(method, path, json) {
     var request;
+    var headers = {'Authorization': 'Bearer ' + key, 'Accept': 'application/json'};
+    if (json !== undefined) { headers['Content-Type'] = 'application/json'; }
     try {
       request = fetch('../api/' + path, {
-        method: method,
-        headers: {'Authorization': 'Bearer ' + key, 'Accept': 'application/json'},
+        method: method, headers: headers, body: json === undefined ? undefined : JSON.stringify(json),
         credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', redirect: 'error'
       });
     } catch (e) {
@@ -354,14 +355,12 @@
   function showActions(actions, result, v, after) {
     if (!me.admin || !v.pushable) { return; }
     var busy = false;
-    function button(id, label, verb, done) {
-      var b = el('button', {type: 'button', id: id, text: label});
-      b.addEventListener('click', function () {
+    function call(b, label, verb, json, done) {
         if (busy) { return; }
         busy = true;
         b.disabled = true;
         result.textContent = label + '\u2026';
-        api('POST', viewPath(v.name) + '/' + verb).then(function (r) {
+        api('POST', viewPath(v.name) + '/' + verb, json).then(function (r) {
           busy = false;
           b.disabled = false;
           if (r.status === 404 && r.body && /^no such endpoint/.test(r.body.detail || '')) {
@@ -373,7 +372,10 @@
           result.textContent = r.ok ? done(r.body) : label + ' failed: ' + detail(r);
           after();
         });
-      });
+    }
+    function button(id, label, verb, done) {
+      var b = el('button', {type: 'button', id: id, text: label});
+      b.addEventListener('click', function () { call(b, label, verb, undefined, done); });
       return b;
     }
     actions.appendChild(button('push-now', 'Push now', 'push', function (a) {
@@ -381,15 +383,56 @@
         + ' stamped. ' + a.reason;
     }));
     // pause, resume and replay: shown only when the server has the endpoint (a GET of it is a 405, not a 404)
-    [['pause', 'Pause'], ['resume', 'Resume'], ['replay', 'Replay']].forEach(function (p) {
-      api('GET', viewPath(v.name) + '/' + p[0]).then(function (r) {
-        if (r.status === 404 || r.status === 0) { return; }
-        actions.appendChild(button(p[0], p[1], p[0], function (body) {
-          return p[1] + ': done.' + (body && body.detail ? ' ' + body.detail : '');
+    var offered = ['pause', 'resume', 'replay'].map(function (verb) {
+      return api('GET', viewPath(v.name) + '/' + verb).then(function (r) { return r.status !== 404 && r.status !== 0; });
+    });
+    Promise.all(offered).then(function (has) {
+      if (has[0]) {
+        actions.appendChild(button('pause', 'Pause', 'pause', function (b) {
+          return b.changed === false ? 'Pause: the view was paused already.' : 'Pause: the view is paused; no engine pushes it.';
         }));
-      });
+      }
+      if (has[1]) {
+        actions.appendChild(button('resume', 'Resume', 'resume', function (b) {
+          return b.changed === false ? 'Resume: the view was not paused.' : 'Resume: the view pushes again.';
+        }));
+      }
+      if (has[2]) { actions.appendChild(replayForm(call)); }
     });
   }
+
+  /** Replay: which rows (all, some keys, stamped since), counted first with a dry run if wished. */
+  function replayForm(call) {
+    var what = el('select', {id: 'replay-what'},
+      el('option', {value: 'keys', text: 'rows with these keys'}),
+      el('option', {value: 'since', text: 'rows stamped since (ISO date-time)'}),
+      el('option', {value: 'all', text: 'all rows'}));
+    var value = el('input', {type: 'text', id: 'replay-value', placeholder: '1, 2, 3', 'aria-label': 'keys or date-time'});
+    var count = el('button', {type: 'button', id: 'replay-count', text: 'Count (dry run)'});
+    var go = el('button', {type: 'button', id: 'replay', text: 'Replay'});
+    what.addEventListener('change', function () {
+      value.hidden = what.value === 'all';
+      value.placeholder = what.value === 'since' ? '2024-05-01T10:00:00Z' : '1, 2, 3';
+    });
+    function body(dryRun) {
+      var b = {};
+      if (what.value === 'all') { b.all = true; } else if (what.value === 'since') { b.since = value.value.trim(); } else {
+        b.keys = value.value.split(',').map(function (k) { return k.trim(); }).filter(function (k) { return k !== ''; });
+      }
+      if (dryRun) { b.dryRun = true; }
+      return b;
+    }
+    function done(r) {
+      return r.dryRun ? 'Replay (dry run): ' + count_(r.rows) + ' would be sent again; nothing changed.'
+        : 'Replay: ' + count_(r.rows) + ' will be sent again with the next push.';
+    }
+    count.addEventListener('click', function () { call(count, 'Replay (dry run)', 'replay', body(true), done); });
+    go.addEventListener('click', function () { call(go, 'Replay', 'replay', body(false), done); });
+    return el('fieldset', {class: 'replay', id: 'replay-form'}, el('legend', {text: 'Replay: send rows again'}),
+      el('label', {for: 'replay-what', class: 'note', text: 'Which rows'}), what, value, count, go);
+  }
+
+  function count_(n) { return count(n, 'row'); }
 
   function showDefinition(box, d) {
     clear(box);
