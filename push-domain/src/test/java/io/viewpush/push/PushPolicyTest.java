@@ -122,8 +122,13 @@ class PushPolicyTest {
     @Test
     void holdsOnlyWhatEveryTransportNeeds() {
         PushPolicy p = PushPolicy.builder("s").modifiedField("m").maxRows(10).build();
-        assertThat(p.toString()).isEqualTo("PushPolicy[stamp=s, modified=m, minInterval=PT1M, maxRows=10, backoff=PT10S..PT15M]");
+        assertThat(p.toString()).isEqualTo("PushPolicy[stamp=s, modified=m, minInterval=PT1M, maxRows=10, backoff=PT10S..PT15M,"
+                + " response=STATUS]");
         assertThat(p).isEqualTo(p.toBuilder().build()).hasSameHashCodeAs(p.toBuilder().build());
         assertThat(p).isNotEqualTo(p.withMaxRows(11));
+        PushPolicy paused = p.toBuilder().pauseAfter(java.time.Duration.ofHours(24))
+                .response(PushPolicy.ResponseMode.ROWS).build();
+        assertThat(paused.toString()).endsWith(", pauseAfter=PT24H, response=ROWS]");
+        assertThat(paused).isNotEqualTo(p).isEqualTo(paused.toBuilder().build());
     }
 }
