@@ -51,6 +51,22 @@ final class ApiJson {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /** Writes one item of a JSON array. */
+    private interface Item<T> {
+        void write(JsonGenerator g, T item) throws IOException;
+    }
+
+    /** @return the items as a JSON array, each written by {@code item} */
+    private static <T> byte[] array(List<T> items, Item<T> item) {
+        return write(g -> {
+            g.writeStartArray();
+            for (T t : items) {
+                item.write(g, t);
+            }
+            g.writeEndArray();
+        });
+    }
+
     static byte[] write(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = WRITE.createGenerator(out)) {
@@ -201,13 +217,7 @@ final class ApiJson {
     }
 
     static byte[] replays(List<Replay> replays) {
-        return write(g -> {
-            g.writeStartArray();
-            for (Replay r : replays) {
-                replay(g, r);
-            }
-            g.writeEndArray();
-        });
+        return array(replays, ApiJson::replay);
     }
 
     private static void replay(JsonGenerator g, Replay r) throws IOException {
@@ -352,13 +362,7 @@ final class ApiJson {
     }
 
     static byte[] attempts(List<PushAttempt> attempts) {
-        return write(g -> {
-            g.writeStartArray();
-            for (PushAttempt a : attempts) {
-                attempt(g, a);
-            }
-            g.writeEndArray();
-        });
+        return array(attempts, ApiJson::attempt);
     }
 
     private static void attempt(JsonGenerator g, PushAttempt a) throws IOException {
