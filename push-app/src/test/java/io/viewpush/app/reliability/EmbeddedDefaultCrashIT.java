@@ -127,7 +127,7 @@ class EmbeddedDefaultCrashIT {
 
     @Test
     void sigkillsWhileStampingAndWritingReceiptsLoseNothingAndEveryReopenWrites() throws Exception {
-        int kills = Scale.count("embedded.kills", 4, 200);
+        int kills = Scale.count("embedded.kills", 2, 200);
         SplittableRandom random = new SplittableRandom(Scale.SEED);
         Path dir = Fixture.dir("13-embedded-kills");
         Path url = dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY);
