@@ -67,7 +67,7 @@ class HttpPushTransportRetryTest {
     }
 
     private Delivery send(View view) {
-        return transport.send(view, TestViews.simpleRows(view, 1, 2).iterator());
+        return transport.send(view, TestViews.target(view), TestViews.simpleRows(view, 1, 2).iterator());
     }
 
     private View view(String name, RetrySettings retry) {
