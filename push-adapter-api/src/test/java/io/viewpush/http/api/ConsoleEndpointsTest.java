@@ -103,7 +103,10 @@ class ConsoleEndpointsTest {
 
     @Test
     void theDefinitionShowsFieldsCalculationsFiltersAndPushSettingsButNoSecretAndTheUrlOnlyToAdmins() {
-        api = new ApiFixture();
+        // the transport's settings are the host's to describe (the app describes its HTTP targets)
+        api = new ApiFixture(b -> b.pushTargets(view -> view.equals(PUSHED)
+                ? java.util.Map.of("url", "http://127.0.0.1:9/\u2026", "format", "form", "signed", false)
+                : java.util.Map.of()));
         JsonNode d = json(api.get("/api/views/" + enc(PUSHED) + "/definition", bearer(ADMIN_KEY)));
         assertThat(d.get("name").asText()).isEqualTo(PUSHED);
         assertThat(d.get("table").asText()).isEqualTo(io.viewpush.port.contract.ContractViews.TABLE);

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The project's architecture rules, applied to the API, the HTTP adapter it builds on and the domain. */
 class ApiArchitectureTest {
-    /** Main classes of this module, push-adapter-http and the domain, without the domain's test-jar. */
+    /** Main classes of this module, the row JSON and the domain, without the test artifacts. */
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(location -> !location.contains("-tests.jar"))
+            .withImportOption(location -> !location.contains("-tests.jar") && !location.contains("viewpush-testing"))
             .importPackages("io.viewpush");
 
     @Test
