@@ -97,8 +97,11 @@ class EmbeddingExampleTest {
         assertThat(xml).as("the README imports the BOM").contains("<groupId>" + groupId + "</groupId>\n"
                 + "      <artifactId>viewpush-bom</artifactId>\n      <version>" + version + "</version>\n"
                 + "      <type>pom</type>\n      <scope>import</scope>");
-        for (String module : List.of("push-adapter-jdbc", "push-adapter-http")) {
-            assertThat(Files.readString(Path.of("../" + module + "/pom.xml"), StandardCharsets.UTF_8))
+        // each folder's artifact: the names say what they are (viewpush-jdbc, viewpush-http)
+        for (List<String> folderAndArtifact : List.of(List.of("push-adapter-jdbc", "viewpush-jdbc"),
+                List.of("push-adapter-http", "viewpush-http"))) {
+            String module = folderAndArtifact.get(1);
+            assertThat(Files.readString(Path.of("../" + folderAndArtifact.get(0) + "/pom.xml"), StandardCharsets.UTF_8))
                     .contains("<artifactId>" + module + "</artifactId>");
             assertThat(bom).as("the BOM manages %s", module).contains("<groupId>" + groupId + "</groupId>\n"
                     + "        <artifactId>" + module + "</artifactId>\n        <version>${project.version}</version>");
