@@ -54,19 +54,22 @@ class PackagingIT {
 
     @Test
     void everyLibraryJarNamesItsModule() throws IOException {
-        for (var module : List.of(List.of("push-domain", "io.viewpush"),
-                List.of("push-adapter-jdbc", "io.viewpush.jdbc"),
-                List.of("push-adapter-http", "io.viewpush.http"),
-                List.of("push-adapter-api", "io.viewpush.http.api"))) {
+        // folder, artifact (the jar's name), module name
+        for (var module : List.of(List.of("push-domain", "viewpush-core", "io.viewpush"),
+                List.of("push-adapter-jdbc", "viewpush-jdbc", "io.viewpush.jdbc"),
+                List.of("push-adapter-http", "viewpush-http", "io.viewpush.http"),
+                List.of("push-adapter-api", "viewpush-api", "io.viewpush.http.api"),
+                List.of("push-row-json", "viewpush-row-json", "io.viewpush.json"),
+                List.of("viewpush-testing", "viewpush-testing", "io.viewpush.testing"))) {
             Path target = ROOT.resolve(module.get(0)).resolve("target");
             Path main;
             try (Stream<Path> files = Files.list(target)) {
-                main = files.filter(p -> p.getFileName().toString().matches(module.get(0) + "-[0-9][^-]*(-SNAPSHOT)?\\.jar"))
+                main = files.filter(p -> p.getFileName().toString().matches(module.get(1) + "-[0-9][^-]*(-SNAPSHOT)?\\.jar"))
                         .findFirst().orElseThrow(() -> new AssertionError("no jar of " + module.get(0) + " in " + target));
             }
             try (JarFile jar = new JarFile(main.toFile())) {
                 assertThat(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
-                        .as("%s", main).isEqualTo(module.get(1));
+                        .as("%s", main).isEqualTo(module.get(2));
             }
             try (Stream<Path> files = Files.list(target)) {
                 assertThat(files.map(p -> p.getFileName().toString()))
