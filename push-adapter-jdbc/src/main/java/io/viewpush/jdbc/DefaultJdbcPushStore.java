@@ -730,7 +730,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     List<RowKey> keys = ((ReplaySelection.Keys) which).keys();
                     for (int i = 0; i < keys.size(); i += REPLAY_KEYS_PER_STATEMENT) {
                         chosen.add(DSL.or(keys.subList(i, Math.min(keys.size(), i + REPLAY_KEYS_PER_STATEMENT)).stream()
-                                .map(k -> sql.keyEquals(k.single())).collect(java.util.stream.Collectors.toList())));
+                                .map(sql::keyEquals).collect(java.util.stream.Collectors.toList())));
                     }
                 }
                 long rows = 0;
