@@ -211,7 +211,7 @@ public sealed interface Expression {
         ROUND("round", 1, 2),
         /** {@code text(number or date)}: a number as plain digits with its scale ({@code 12.50}), a date as {@code 2024-01-31}. */
         TEXT("text", 1, 1),
-        /** {@code number(text)}: text that is a plain decimal ({@code 12}, {@code -3.50}, spaces around allowed) as a number; empty for any other text. */
+        /** {@code number(text)}: text that is a plain decimal ({@code 12}, {@code -3.50}, at most 18 decimal places, spaces around allowed) as a number; empty for any other text. */
         NUMBER("number", 1, 1);
 
         private final String functionName;

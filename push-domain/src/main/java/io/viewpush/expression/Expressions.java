@@ -78,6 +78,20 @@ public final class Expressions {
     }
 
     /**
+     * {@link #typeOf(Expression, Map)} with the field types given as a function.
+     *
+     * @param fieldTypes the type of each field the expression references (never null for those)
+     */
+    public static ValueType typeOf(Expression expression, Function<String, ValueType> fieldTypes) {
+        return TypeChecker.typeOf(expression, fieldTypes);
+    }
+
+    /** @return the direct subexpressions of a node, in reading order (none for fields, literals and now()) */
+    public static List<Expression> children(Expression expression) {
+        return Trees.children(expression);
+    }
+
+    /**
      * Evaluates a checked expression over one row.
      *
      * @param expression a checked tree whose field references are all resolvable by {@code fields}

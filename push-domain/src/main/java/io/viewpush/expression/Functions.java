@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /** The functions of the language ({@link Expression.Function}) as the evaluator computes them. */
 final class Functions {
-    /** Text that {@code number(...)} reads: a plain decimal with spaces around it. */
-    static final Pattern DECIMAL = Pattern.compile(" *-?[0-9]+(\\.[0-9]+)? *");
+    /** Text that {@code number(...)} reads: a plain decimal (at most 18 decimal places) with spaces around it. */
+    static final Pattern DECIMAL = Pattern.compile(" *-?[0-9]+(\\.[0-9]{1,18})? *");
 
     private Functions() {
     }

@@ -69,9 +69,13 @@ final class TypeChecker {
     }
 
     static ValueType typeOf(Expression expression, Map<String, ValueType> fieldTypes) {
+        return typeOf(expression, (java.util.function.Function<String, ValueType>) fieldTypes::get);
+    }
+
+    static ValueType typeOf(Expression expression, java.util.function.Function<String, ValueType> fieldTypes) {
         if (expression instanceof Expression.FieldRef) {
             String name = ((Expression.FieldRef) expression).name();
-            ValueType t = fieldTypes.get(name);
+            ValueType t = fieldTypes.apply(name);
             if (t == null) {
                 throw new IllegalArgumentException("no type is known for the field {" + name + "}");
             }

@@ -75,6 +75,7 @@ class ExpressionFuzzTest {
         List<String> valid = new ArrayList<>(VALID);
         for (int i = 0; i < 50; i++) {
             valid.add(RandomExpressions.source(gen.booleanExpression(FIELDS, 3)));
+            valid.add(RandomExpressions.source(gen.valueExpression(FIELDS, 3)));
         }
         int[] outcomes = new int[3];
         for (int i = 0; i < CASES; i++) {
