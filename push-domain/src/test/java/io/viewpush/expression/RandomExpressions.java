@@ -273,12 +273,18 @@ public final class RandomExpressions {
      * @param type one of {@link #VALUE_TYPES}
      */
     public Expression valueExpression(Map<String, ValueType> fields, ValueType type, int maxDepth) {
+        return valueExpression(fields, Map.of(), type, maxDepth);
+    }
+
+    /** {@link #valueExpression(Map, ValueType, int)} over fields of any type (see {@link #booleanExpression(Map, Map, int)}). */
+    public Expression valueExpression(Map<String, ValueType> fields, Map<String, List<String>> enumLabels,
+                                      ValueType type, int maxDepth) {
         if (!VALUE_TYPES.contains(type)) {
             throw new IllegalArgumentException("no value expressions of type " + type);
         }
         Expression raw = term(sorted(fields), type, maxDepth);
         String source = Expressions.format(raw);
-        Expression checked = Expressions.check(source, Expressions.parse(source), fields);
+        Expression checked = Expressions.check(source, Expressions.parse(source), fields, enumLabels);
         ValueType got = Expressions.typeOf(checked, fields);
         if (got != type) {
             throw new IllegalStateException("generated a " + got + " expression for " + type + ": " + source);
@@ -288,7 +294,12 @@ public final class RandomExpressions {
 
     /** @return {@link #valueExpression(Map, ValueType, int)} of a random type of {@link #VALUE_TYPES} */
     public Expression valueExpression(Map<String, ValueType> fields, int maxDepth) {
-        return valueExpression(fields, pick(VALUE_TYPES), maxDepth);
+        return valueExpression(fields, Map.of(), maxDepth);
+    }
+
+    /** @return {@link #valueExpression(Map, Map, ValueType, int)} of a random type of {@link #VALUE_TYPES} */
+    public Expression valueExpression(Map<String, ValueType> fields, Map<String, List<String>> enumLabels, int maxDepth) {
+        return valueExpression(fields, enumLabels, pick(VALUE_TYPES), maxDepth);
     }
 
     private Expression term(List<Map.Entry<String, ValueType>> fields, ValueType type, int depth) {
