@@ -165,4 +165,9 @@ final class H2Dialect extends Dialect {
         return new H2StampBatch(store.ctx(), store.scratchWriter(), store.spillDirectory(), store.leases(), view, mapping,
                 lease, batchId, stampValue, chunk);
     }
+
+    @Override
+    ValueFunctions valueFunctions() {
+        return ValueFunctions.H2;
+    }
 }

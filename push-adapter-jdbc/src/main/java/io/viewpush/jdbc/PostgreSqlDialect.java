@@ -483,4 +483,9 @@ final class PostgreSqlDialect extends Dialect {
         return new PostgreSqlStampBatch(store.ctx(), store.spillDirectory(), store.leases(), view, mapping, lease,
                 batchId, stampValue, chunk);
     }
+
+    @Override
+    ValueFunctions valueFunctions() {
+        return ValueFunctions.POSTGRESQL;
+    }
 }
