@@ -25,6 +25,20 @@ public record Field(String name, String column) {
         return FieldPath.parse(column);
     }
 
+    /**
+     * @return for a lookup or summary, what it is as a message says it: {@code a lookup (customer.name)},
+     *         {@code a summary (count(rental))}; empty for a column of the view's table
+     */
+    public Optional<String> derivedDescription() {
+        Optional<FieldPath> p;
+        try {
+            p = path();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("'" + column + "'");
+        }
+        return p.map(x -> (x.isSummary() ? "a summary (" : "a lookup (") + column + ")");
+    }
+
     /** @return whether the field shows a lookup or a summary (read-only), not a column of the view's table */
     public boolean isDerived() {
         try {
