@@ -348,7 +348,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 fields.addAll(ViewSql.STATEMENT_START);
                 // read as the rendered path reads, through ViewSql.toRow(ResultSet): it keeps a value
                 // no field type has (a numeric NaN) to its row rather than failing the whole page
-                try (ResultSet rs = dsl.select(fields).from(mapping.table()).where(where(sql, page))
+                try (ResultSet rs = dsl.select(fields).from(mapping.source()).where(where(sql, page))
                         .orderBy(sql.keyOrder()).limit(firstFetch).fetchResultSet()) {
                     loaded = readFirst(rs, sql);
                 }
@@ -363,7 +363,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             if (rendered.isPresent()) {
                 sql = rendered.get().sql();
             } else {
-                select = dsl.select(sql.select()).from(mapping.table()).where(where(sql, page)).orderBy(sql.keyOrder());
+                select = dsl.select(sql.select()).from(mapping.source()).where(where(sql, page)).orderBy(sql.keyOrder());
             }
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             Record2<OffsetDateTime, LocalDateTime> started = dsl.select(dialect.now(), dialect.localNow()).fetchSingle();
@@ -510,7 +510,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 ViewSql sql = new ViewSql(view, mapping, snapshot);
                 Condition inView = sql.keyEquals(key).and(sql.filters());
                 if (values.isEmpty()) {
-                    if (!tx.fetchExists(DSL.selectOne().from(mapping.table()).where(inView))) {
+                    if (!tx.fetchExists(DSL.selectOne().from(mapping.source()).where(inView))) {
                         return Optional.<Row>empty();
                     }
                 } else {
@@ -519,11 +519,11 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         set.put(mapping.column(e.getKey(), SqlTypes.of(mapping.type(e.getKey()))),
                                 Writes.value(view, mapping, e.getKey(), e.getValue()));
                     }
-                    if (tx.update(mapping.table()).set(set).where(inView).execute() == 0) {
+                    if (tx.update(mapping.table()).set(set).where(mapping.onTableAlone(inView, view.keyFields())).execute() == 0) {
                         return Optional.<Row>empty();
                     }
                 }
-                try (ResultSet rs = tx.select(sql.select()).from(mapping.table()).where(sql.keyEquals(key))
+                try (ResultSet rs = tx.select(sql.select()).from(mapping.source()).where(sql.keyEquals(key))
                         .orderBy(sql.keyOrder()).limit(1).fetchResultSet()) {
                     return rs.next() ? Optional.of(sql.toRow(rs)) : Optional.<Row>empty();
                 }

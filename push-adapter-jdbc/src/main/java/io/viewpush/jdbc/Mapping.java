@@ -34,6 +34,16 @@ final class Mapping {
 
     Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types,
             Map<String, ColumnType> columnTypes) {
+        this(dialect, table, byField, types, columnTypes, Map.of());
+    }
+
+    /** The view's lookups and summaries: the joins and subqueries that read them. */
+    private final Lookups lookups;
+
+    Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types,
+            Map<String, ColumnType> columnTypes, Map<String, Lookups.Derived> derived) {
+        this.lookups = new Lookups(dialect, table.schema() == null ? DSL.name(table.name())
+                : DSL.name(table.schema(), table.name()), derived);
         this.dialect = dialect;
         this.table = table;
         this.byField = Map.copyOf(byField);
@@ -51,8 +61,35 @@ final class Mapping {
         return table.schema() == null ? DSL.name(table.name()) : DSL.name(table.schema(), table.name());
     }
 
+    /** @return the view's own table: what is stamped and updated */
     Table<?> table() {
         return jooqTable;
+    }
+
+    /** @return what the view's rows are read from: its table, with the tables of its lookups LEFT JOINed */
+    org.jooq.TableLike<?> source() {
+        return lookups.joins() ? lookups.from(jooqTable) : jooqTable;
+    }
+
+    /**
+     * @param inView a condition on the view's fields (its filters, a key), lookups included
+     * @return the same condition for a statement on the view's own table alone (an UPDATE): as it
+     *         is when the view has no lookups, else its key among the keys of the joined rows that meet it
+     */
+    org.jooq.Condition onTableAlone(org.jooq.Condition inView, java.util.List<String> keyFields) {
+        if (!lookups.joins()) {
+            return inView;
+        }
+        java.util.List<Field<?>> keys = new java.util.ArrayList<>();
+        for (String k : keyFields) {
+            keys.add(column(k, SqlTypes.of(type(k))));
+        }
+        return DSL.row(keys).in(DSL.select(keys).from(source()).where(inView));
+    }
+
+    /** @return whether the field is a lookup or a summary (read-only, not a column of the view's table) */
+    boolean isDerived(String field) {
+        return lookups.has(field);
     }
 
     /**
@@ -109,6 +146,9 @@ final class Mapping {
      *         blank-padding rules never make SQL and the domain disagree
      */
     Field<?> value(String field) {
+        if (lookups.has(field)) {
+            return lookups.value(field);
+        }
         ValueType t = type(field);
         Field<?> raw = column(field, SqlTypes.of(t));
         if (t == ValueType.TEXT && column(field).isCharacter()) {

@@ -96,7 +96,7 @@ final class RenderedQueries {
         if (withStart) {
             fields.addAll(ViewSql.STATEMENT_START);
         }
-        org.jooq.SelectLimitStep<Record> select = dsl.select(fields).from(mapping.table()).where(sql.filters())
+        org.jooq.SelectLimitStep<Record> select = dsl.select(fields).from(mapping.source()).where(sql.filters())
                 .orderBy(sql.keyOrder());
         ResultQuery<Record> query = limit > 0 ? select.limit(limit) : select;
         List<Object> values = dsl.extractBindValues(query);

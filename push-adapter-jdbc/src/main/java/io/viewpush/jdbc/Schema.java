@@ -4,6 +4,11 @@ import io.viewpush.expression.ValueType;
 import io.viewpush.port.StorageException;
 import io.viewpush.push.PushPolicy;
 import io.viewpush.view.Field;
+import io.viewpush.view.FieldPath;
+import io.viewpush.view.ForeignKey;
+import io.viewpush.view.PathException;
+import io.viewpush.view.ResolvedPath;
+import io.viewpush.view.TableRef;
 import io.viewpush.view.InvalidViewException;
 import io.viewpush.view.Problem;
 import io.viewpush.view.ViewDefinition;
@@ -129,7 +134,27 @@ final class Schema {
         String stampField = push.map(PushPolicy::stampField).orElse(null);
         Map<String, Column> byField = new LinkedHashMap<>();
         Map<String, ValueType> types = new LinkedHashMap<>();
+        Map<String, Lookups.Derived> derived = new LinkedHashMap<>();
+        JdbcCatalog catalog = new JdbcCatalog(connection, meta);
         for (Field f : definition.fields()) {
+            Optional<FieldPath> path = pathOf(f);
+            // a column whose name reads as a path (it holds a dot) is still that column
+            if (path.isPresent() && match(table.columns(), f.column(), Column::name).isEmpty()) {
+                Optional<Lookups.Derived> d0;
+                try {
+                    d0 = resolveDerived(view, f, path.get(), table, catalog, problems);
+                } catch (MetadataFailure e) {
+                    throw e.getCause();
+                }
+                d0.ifPresent(d -> {
+                    derived.put(f.name(), d);
+                    types.put(f.name(), d.type());
+                    if (d.columnType() != null) {
+                        typeByField.put(f.name(), d.columnType());
+                    }
+                });
+                continue;
+            }
             boolean isStamp = f.name().equals(stampField);
             String key = isStamp ? "push.stamp" : "fields." + f.name();
             List<Column> found = match(table.columns(), f.column(), Column::name);
@@ -206,7 +231,150 @@ final class Schema {
         if (!problems.isEmpty()) {
             return new Resolution(Optional.empty(), problems, Map.of());
         }
-        return new Resolution(Optional.of(new Mapping(dialect, table, byField, types, typeByField)), List.of(), types);
+        return new Resolution(Optional.of(new Mapping(dialect, table, byField, types, typeByField, derived)), List.of(), types);
+    }
+
+    private static Optional<FieldPath> pathOf(Field f) {
+        try {
+            return f.path();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // the definition's build() reported it
+        }
+    }
+
+    /** The types {@code min} and {@code max} order the same way in the databases and in the domain. */
+    private static final Set<ValueType> ORDERED = Set.of(ValueType.NUMBER, ValueType.DATE, ValueType.TIMESTAMP,
+            ValueType.TIMESTAMP_TZ);
+
+    /** Follows a lookup's or summary's path through the catalog: its type, or a problem naming what could be meant. */
+    private Optional<Lookups.Derived> resolveDerived(String view, Field f, FieldPath path, Table table, JdbcCatalog catalog,
+                                                     List<Problem> problems) throws SQLException {
+        String key = "fields." + f.name();
+        String what = "field '" + f.name() + "' (" + f.column() + ")";
+        ResolvedPath resolved;
+        try {
+            resolved = ResolvedPath.resolve(path, new TableRef(table.schema(), table.name()), catalog);
+        } catch (PathException e) {
+            problems.add(Problem.of(view, key, what + ": " + e.getMessage()));
+            return Optional.empty();
+        }
+        Optional<FieldPath.Aggregate> aggregate = path.aggregate();
+        if (resolved.column().isEmpty()) {
+            return Optional.of(new Lookups.Derived(resolved, null, null, ValueType.NUMBER));
+        }
+        TableRef end = resolved.table();
+        Column column = catalog.column(end, resolved.column().get());
+        ColumnType columnType = catalog.columnTypes(end).get(column.name());
+        Optional<ValueType> type = columnType == null || columnType.type().isEmpty() ? valueType(column) : columnType.type();
+        String where = "column '" + column.name() + "' of table '" + end.name() + "'";
+        if (type.isEmpty()) {
+            problems.add(Problem.of(view, key, what + " reads " + where + ", whose type " + column.describe()
+                    + " is not supported (" + SUPPORTED + ")"));
+            return Optional.empty();
+        }
+        if (aggregate.isPresent() && aggregate.get() == FieldPath.Aggregate.SUM && type.get() != ValueType.NUMBER) {
+            problems.add(Problem.of(view, key, what + ": sum adds numbers, but " + where + " is " + column.describe()));
+            return Optional.empty();
+        }
+        if (aggregate.isPresent() && !ORDERED.contains(type.get())) {
+            problems.add(Problem.of(view, key, what + ": " + aggregate.get().word() + " needs a number, a date or a"
+                    + " timestamp column, but " + where + " is " + column.describe()));
+            return Optional.empty();
+        }
+        return Optional.of(new Lookups.Derived(resolved, column, columnType, type.get()));
+    }
+
+    /** The foreign keys and columns of the tables a view's paths pass through, read from the metadata once per resolution. */
+    private final class JdbcCatalog implements io.viewpush.view.Catalog {
+        private final Connection connection;
+        private final DatabaseMetaData meta;
+        private final Map<TableRef, List<ForeignKey>> of = new java.util.HashMap<>();
+        private final Map<TableRef, List<ForeignKey>> to = new java.util.HashMap<>();
+        private final Map<TableRef, List<Column>> columns = new java.util.HashMap<>();
+        private final Map<TableRef, Map<String, ColumnType>> types = new java.util.HashMap<>();
+
+        JdbcCatalog(Connection connection, DatabaseMetaData meta) {
+            this.connection = connection;
+            this.meta = meta;
+        }
+
+        @Override
+        public List<ForeignKey> foreignKeysOf(TableRef table) {
+            return of.computeIfAbsent(table, t -> keys(true, t));
+        }
+
+        @Override
+        public List<ForeignKey> foreignKeysTo(TableRef table) {
+            return to.computeIfAbsent(table, t -> keys(false, t));
+        }
+
+        @Override
+        public List<String> columnsOf(TableRef table) {
+            return columns(table).stream().map(Column::name).collect(Collectors.toList());
+        }
+
+        Column column(TableRef table, String name) {
+            return columns(table).stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        Map<String, ColumnType> columnTypes(TableRef table) throws SQLException {
+            Map<String, ColumnType> known = types.get(table);
+            if (known == null) {
+                known = dialect.columnTypes().of(connection, new Table(table.schema(), table.name(), columns(table)));
+                types.put(table, known);
+            }
+            return known;
+        }
+
+        private List<Column> columns(TableRef table) {
+            return columns.computeIfAbsent(table, t -> {
+                try {
+                    return Schema.this.columns(meta, t.schema(), t.name());
+                } catch (SQLException e) {
+                    throw new MetadataFailure(e);
+                }
+            });
+        }
+
+        /** A table's own foreign keys ({@code imported}) or those pointing to it, each with its columns in key order. */
+        private List<ForeignKey> keys(boolean imported, TableRef table) {
+            Map<List<String>, List<String[]>> byKey = new LinkedHashMap<>();
+            try (ResultSet rs = imported ? meta.getImportedKeys(null, table.schema(), table.name())
+                    : meta.getExportedKeys(null, table.schema(), table.name())) {
+                while (rs.next()) {
+                    String[] row = {rs.getString("FKTABLE_SCHEM"), rs.getString("FKTABLE_NAME"), rs.getString("FKCOLUMN_NAME"),
+                        rs.getString("PKTABLE_SCHEM"), rs.getString("PKTABLE_NAME"), rs.getString("PKCOLUMN_NAME"),
+                        String.valueOf(rs.getInt("KEY_SEQ")), rs.getString("FK_NAME")};
+                    byKey.computeIfAbsent(java.util.Arrays.asList(row[0], row[1], row[3], row[4], row[7]),
+                            k -> new ArrayList<>()).add(row);
+                }
+            } catch (SQLException e) {
+                throw new MetadataFailure(e);
+            }
+            List<ForeignKey> keys = new ArrayList<>();
+            for (List<String[]> rows : byKey.values()) {
+                rows.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r[6])));
+                String[] first = rows.get(0);
+                keys.add(new ForeignKey(first[7] == null ? "" : first[7], new TableRef(first[0], first[1]),
+                        rows.stream().map(r -> r[2]).collect(Collectors.toList()), new TableRef(first[3], first[4]),
+                        rows.stream().map(r -> r[5]).collect(Collectors.toList())));
+            }
+            return keys;
+        }
+    }
+
+    /** Carries a metadata failure out of a {@link io.viewpush.view.Catalog} method, which cannot throw it. */
+    private static final class MetadataFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MetadataFailure(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
     }
 
     private static String firstOrNull(List<String> path) {

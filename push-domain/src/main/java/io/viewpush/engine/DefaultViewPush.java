@@ -297,7 +297,9 @@ final class DefaultViewPush implements ViewPush {
                         + v.writable());
             }
             if (!v.writable().contains(f)) {
-                throw new InvalidUpdateException(InvalidUpdateException.Reason.NOT_WRITABLE, f, "field '" + f + "' of view '" + view + "' is not writable; writable fields: "
+                Optional<String> derived = v.definition().field(f).flatMap(io.viewpush.view.Field::derivedDescription);
+                throw new InvalidUpdateException(InvalidUpdateException.Reason.NOT_WRITABLE, f, "field '" + f + "' of view '" + view
+                        + "' is " + derived.map(d -> d + ", which is read-only").orElse("not writable") + "; writable fields: "
                         + v.writable());
             }
             ValueType t = v.typeOf(f);

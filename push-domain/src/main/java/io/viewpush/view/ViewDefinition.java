@@ -311,8 +311,14 @@ public final class ViewDefinition {
         /**
          * Adds a field; fields keep the order in which they are added.
          *
+         * <p>Besides a column of the view's table, a field may show a column of a table reached
+         * through foreign keys (a lookup, read-only: {@code "customer.name"},
+         * {@code "customer.address.city.city"}, {@code "language[original_language_id].name"}) or a
+         * summary of the rows of another table that refer to the view's row ({@code "count(rental)"},
+         * {@code "sum(order_line.amount)"}, {@code "max(payment.payment_date)"}): see {@link FieldPath}.
+         *
          * @param fieldName the name the view shows
-         * @param column    the table's column
+         * @param column    the table's column, or a lookup or summary
          */
         public Builder field(String fieldName, String column) {
             fields.add(new Field(fieldName, column));
@@ -368,6 +374,8 @@ public final class ViewDefinition {
             }
             Set<String> plain = new LinkedHashSet<>();
             Set<String> all = new LinkedHashSet<>();
+            // lookups and summaries, with how to name them: read-only, never a key, stamp or modified field
+            Map<String, String> derived = new LinkedHashMap<>();
             for (Field f : fields) {
                 if (f.name().isBlank()) {
                     problems.add(Problem.of(viewName, "fields", "a field name must not be blank"));
@@ -376,6 +384,13 @@ public final class ViewDefinition {
                 }
                 if (f.column().isBlank()) {
                     problems.add(Problem.of(viewName, "fields." + f.name(), "the column must not be blank"));
+                }
+                try {
+                    f.path().ifPresent(p -> derived.put(f.name(), p.isSummary() ? "a summary (" + f.column() + ")"
+                            : "a lookup (" + f.column() + ")"));
+                } catch (IllegalArgumentException e) {
+                    problems.add(Problem.of(viewName, "fields." + f.name(), e.getMessage()));
+                    derived.put(f.name(), "'" + f.column() + "'");
                 }
                 plain.add(f.name());
             }
@@ -397,6 +412,9 @@ public final class ViewDefinition {
                     if (!plain.contains(k)) {
                         problems.add(Problem.of(viewName, "key", "the key '" + k + "' is not one of the fields "
                                 + plain + (all.contains(k) ? " (a calculation cannot be a key)" : "")));
+                    } else if (derived.containsKey(k)) {
+                        problems.add(Problem.of(viewName, "key", "the key field '" + k + "' is " + derived.get(k)
+                                + "; a key is made of columns of the view's own table"));
                     } else if (!seen.add(k)) {
                         problems.add(Problem.of(viewName, "key", "the key field '" + k + "' appears twice in the key "
                                 + keyFields));
@@ -407,6 +425,10 @@ public final class ViewDefinition {
                 if (!plain.contains(w)) {
                     problems.add(Problem.of(viewName, "writable", "'" + w + "' is not one of the fields " + plain
                             + (all.contains(w) ? " (a calculation cannot be written)" : "")));
+                } else if (derived.containsKey(w)) {
+                    problems.add(Problem.of(viewName, "writable", "field '" + w + "' is " + derived.get(w)
+                            + ", which is read-only: the row update API writes only columns of the view's own table '"
+                            + table + "'"));
                 } else if (keyFields.contains(w)) {
                     problems.add(Problem.of(viewName, "writable", "the key field '" + w + "' cannot be writable"));
                 }
@@ -415,6 +437,9 @@ public final class ViewDefinition {
                 if (!plain.contains(push.stampField())) {
                     problems.add(Problem.of(viewName, "push.stamp", "the stamp field '" + push.stampField()
                             + "' is not one of the fields " + plain));
+                } else if (derived.containsKey(push.stampField())) {
+                    problems.add(Problem.of(viewName, "push.stamp", "the stamp field '" + push.stampField() + "' is "
+                            + derived.get(push.stampField()) + "; a push stamps a column of the view's own table"));
                 } else if (keyFields.contains(push.stampField())) {
                     problems.add(Problem.of(viewName, "push.stamp", "the key field cannot be the stamp field"));
                 }
@@ -422,6 +447,9 @@ public final class ViewDefinition {
                     if (!plain.contains(m)) {
                         problems.add(Problem.of(viewName, "push.modified", "the modified field '" + m
                                 + "' is not one of the fields " + plain));
+                    } else if (derived.containsKey(m)) {
+                        problems.add(Problem.of(viewName, "push.modified", "the modified field '" + m + "' is "
+                                + derived.get(m) + "; the modified field is a column of the view's own table"));
                     } else if (m.equals(push.stampField())) {
                         problems.add(Problem.of(viewName, "push.modified", "the modified field cannot be the stamp field"));
                     }

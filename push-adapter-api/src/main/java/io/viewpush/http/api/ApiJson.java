@@ -450,8 +450,10 @@ final class ApiJson {
                             + "'; writable fields: " + writableInOrder(view));
                 }
                 if (!view.writable().contains(field)) {
-                    throw ApiError.badRequest("not_writable", "field '" + field + "' of view '" + view.name()
-                            + "' is not writable; writable fields: " + writableInOrder(view));
+                    throw ApiError.badRequest("not_writable", "field '" + field + "' of view '" + view.name() + "' is "
+                            + view.definition().field(field).flatMap(io.viewpush.view.Field::derivedDescription)
+                            .map(d -> d + ", which is read-only").orElse("not writable")
+                            + "; writable fields: " + writableInOrder(view));
                 }
                 values.put(field, Values.fromJson(p, field, view.typeOf(field)));
             }

@@ -401,7 +401,11 @@ final class ConfigKeys {
                     ConfigReader::viewKey)
                     .required(": the field that identifies a row, e.g. key: id"),
             ConfigKey.<ViewDraft>custom("fields", Kind.MAP, REQUIRED, "field name → column; a list `[id, customer]`"
-                    + " means name = column", ConfigReader::viewFields),
+                    + " means name = column. A field may also show a column of a table reached through foreign keys"
+                    + " (a lookup, read-only: `customer.address.city.city`; `language[original_language_id].name` picks"
+                    + " one of several foreign keys to a table) or a summary of the rows that refer to the view's row"
+                    + " (`count(rental)`, `sum(order_line.amount)`, `min(…)`, `max(…)`): see Lookups and summaries",
+                    ConfigReader::viewFields),
             ConfigKey.<ViewDraft>custom("calculations", Kind.MAP, NONE, "field name → expression; may use other"
                     + " calculations (no cycles)", ConfigReader::viewCalculations),
             ConfigKey.<ViewDraft>custom("filters", Kind.TEXT_LIST, "none (every row)", "expressions that must all be"

@@ -1,0 +1,172 @@
+package io.viewpush.jdbc;
+
+import io.viewpush.expression.ValueType;
+import io.viewpush.view.FieldPath;
+import io.viewpush.view.ForeignKey;
+import io.viewpush.view.ResolvedPath;
+import io.viewpush.view.TableRef;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.Table;
+import org.jooq.TableLike;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of a view's lookups and summaries. A lookup is a column of a table LEFT JOINed along
+ * its foreign keys (so a missing related row gives an empty field and never removes the view's
+ * row; lookups that share a first part of their path share its joins). A summary is a correlated
+ * subquery over the rows that refer to the view's row ({@code count(*)} is 0 over none; {@code sum},
+ * {@code min}, {@code max} are empty). The view's own table is never aliased, so every statement
+ * that does not read lookups (stamping, the optimistic check) stays as it was.
+ */
+final class Lookups {
+    /**
+     * A lookup or summary of one field.
+     *
+     * @param path       the path followed
+     * @param column     the column read at the end; null for a count
+     * @param columnType the database's description of that column, or null
+     * @param type       the field's view type
+     */
+    record Derived(ResolvedPath path, Schema.Column column, ColumnType columnType, ValueType type) {
+    }
+
+    private final Dialect dialect;
+    private final Name base;
+    private final Map<String, Derived> byField;
+    /** Each joined path (its foreign keys, in order) and the alias of the table it ends at. */
+    private final Map<List<ForeignKey>, String> aliases = new LinkedHashMap<>();
+    private final List<Join> joins = new ArrayList<>();
+
+    private record Join(Table<?> table, Condition on) {
+    }
+
+    Lookups(Dialect dialect, Name base, Map<String, Derived> byField) {
+        this.dialect = dialect;
+        this.base = base;
+        this.byField = Map.copyOf(byField);
+        for (Derived d : byField.values()) {
+            if (!d.path().path().isSummary()) {
+                join(d.path().hops());
+            }
+        }
+    }
+
+    boolean isEmpty() {
+        return byField.isEmpty();
+    }
+
+    boolean has(String field) {
+        return byField.containsKey(field);
+    }
+
+    Derived derived(String field) {
+        return byField.get(field);
+    }
+
+    /** @return whether the view's rows are read from joined tables (it has lookups) */
+    boolean joins() {
+        return !joins.isEmpty();
+    }
+
+    /** @return the view's table with every lookup's table LEFT JOINed to it */
+    TableLike<?> from(Table<?> table) {
+        Table<?> t = table;
+        for (Join j : joins) {
+            t = t.leftJoin(j.table()).on(j.on());
+        }
+        return t;
+    }
+
+    private String join(List<ResolvedPath.Hop> hops) {
+        List<ForeignKey> so = new ArrayList<>();
+        Name from = base;
+        String alias = null;
+        for (ResolvedPath.Hop hop : hops) {
+            so.add(hop.key());
+            String known = aliases.get(so);
+            if (known == null) {
+                known = "viewpush_j" + (aliases.size() + 1);
+                aliases.put(List.copyOf(so), known);
+                joins.add(new Join(table(hop.to()).as(known), matches(hop.key(), from, DSL.name(known))));
+            }
+            alias = known;
+            from = DSL.name(known);
+        }
+        return alias;
+    }
+
+    /** The referring columns of {@code key} (in {@code referring}) equal to the ones they refer to (in {@code referred}). */
+    private static Condition matches(ForeignKey key, Name referring, Name referred) {
+        Condition c = DSL.noCondition();
+        for (int i = 0; i < key.columns().size(); i++) {
+            c = c.and(DSL.field(referred.append(key.referencedColumns().get(i)))
+                    .eq(DSL.field(referring.append(key.columns().get(i)))));
+        }
+        return c;
+    }
+
+    private static Table<?> table(TableRef t) {
+        return DSL.table(t.schema() == null ? DSL.name(t.name()) : DSL.name(t.schema(), t.name()));
+    }
+
+    /** @return the field's SQL value: the joined column, or the summary's subquery */
+    Field<?> value(String field) {
+        Derived d = byField.get(field);
+        return d.path().path().isSummary() ? summary(d) : read(DSL.name(aliases.get(keys(d.path().hops()))), d);
+    }
+
+    private static List<ForeignKey> keys(List<ResolvedPath.Hop> hops) {
+        List<ForeignKey> keys = new ArrayList<>();
+        hops.forEach(h -> keys.add(h.key()));
+        return keys;
+    }
+
+    /** The column at the end of a path, read as a column of the view's own table would be. */
+    private Field<?> read(Name alias, Derived d) {
+        Field<?> raw = DSL.field(alias.append(d.column().name()), SqlTypes.of(d.type()));
+        if (d.type() == ValueType.TEXT && d.column().isCharacter()) {
+            return DSL.rtrim(raw.cast(SQLDataType.VARCHAR));
+        }
+        return d.columnType() == null ? raw : dialect.columnTypes().read(raw, d.columnType());
+    }
+
+    private Field<?> summary(Derived d) {
+        List<ResolvedPath.Hop> hops = d.path().hops();
+        ResolvedPath.Hop first = hops.get(0);
+        Name s0 = DSL.name("viewpush_s0");
+        Table<?> from = table(first.to()).as(s0);
+        Name at = s0;
+        for (int i = 1; i < hops.size(); i++) {
+            Name next = DSL.name("viewpush_s" + i);
+            from = from.leftJoin(table(hops.get(i).to()).as(next)).on(matches(hops.get(i).key(), at, next));
+            at = next;
+        }
+        Condition refers = matches(first.key(), s0, base);
+        FieldPath.Aggregate aggregate = d.path().path().aggregate().orElseThrow();
+        if (aggregate == FieldPath.Aggregate.COUNT) {
+            return DSL.field(DSL.select(DSL.count()).from(from).where(refers)).coerce(SqlTypes.of(ValueType.NUMBER));
+        }
+        Field<?> column = read(at, d);
+        Field<?> value;
+        switch (aggregate) {
+            case SUM:
+                value = DSL.sum(column.coerce(SQLDataType.NUMERIC));
+                break;
+            case MIN:
+                value = DSL.min(column);
+                break;
+            default:
+                value = DSL.max(column);
+                break;
+        }
+        return DSL.field(DSL.select(value).from(from).where(refers)).coerce(SqlTypes.of(d.type()));
+    }
+}
