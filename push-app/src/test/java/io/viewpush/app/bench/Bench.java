@@ -102,6 +102,10 @@ public final class Bench {
                 wholeProcess(rows);
             }
         }
+        if (settings.runs("8")) {
+            bigPush("8", 0);
+            lookupIdleCheck();
+        }
         report.loadAtEnd(loadAverage());
         String text = report.render();
         System.out.println();
@@ -115,9 +119,13 @@ public final class Bench {
 
     private void bigPush(String scenario, int maxRows) throws Exception {
         boolean documents = scenario.equals("6");
-        String label = "(" + scenario + ") " + settings.rows() + (documents ? " rows (uuid key, jsonb)" : " rows")
-                + ", maxRows " + maxRows;
-        Path config = (documents ? new BenchConfig(db).views()
+        boolean lookups = scenario.equals("8");
+        String label = "(" + scenario + ") " + settings.rows() + (documents ? " rows (uuid key, jsonb)"
+                : lookups ? " rows with two lookups and a summary" : " rows") + ", maxRows " + maxRows;
+        Path config = (lookups ? new BenchConfig(db).views()
+                .lookupView(BenchChild.WARM_VIEW, BenchChild.WARM_TABLE, BenchChild.WARM_LINES, warmReceiver.url(), maxRows)
+                .lookupView(BenchChild.VIEW, BenchChild.TABLE, BenchChild.LINES, receiver.url(), maxRows)
+                : documents ? new BenchConfig(db).views()
                 .documentView(BenchChild.WARM_VIEW, BenchChild.WARM_TABLE, warmReceiver.url(), maxRows)
                 .documentView(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), maxRows)
                 : new BenchConfig(db).views()
@@ -131,11 +139,15 @@ public final class Bench {
             List<String> order = rep % 2 == 0 ? List.of("hand", "viewpush") : List.of("viewpush", "hand");
             for (String impl : order) {
                 log(label + ": " + impl + ", run " + (rep + 1) + " of " + settings.repeat() + ": generating data");
-                generate(documents);
+                generate(scenario);
                 receiver.reset();
+                List<String> hand = new ArrayList<>(List.of("hand", "jdbc=" + db.url(), "receiver=" + receiver.url(),
+                        "warmReceiver=" + warmReceiver.url(), "maxRows=" + maxRows, "keys=" + (documents ? "uuid" : "bigint")));
+                if (lookups) {
+                    hand.add("summary=" + settings.lookupSummary());
+                }
                 List<String> args = impl.equals("hand")
-                        ? List.of("hand", "jdbc=" + db.url(), "receiver=" + receiver.url(),
-                        "warmReceiver=" + warmReceiver.url(), "maxRows=" + maxRows, "keys=" + (documents ? "uuid" : "bigint"))
+                        ? hand
                         : List.of("viewpush", "config=" + config, "maxRows=" + maxRows);
                 Map<String, String> r = child("push-" + scenario + "-" + impl + "-" + (rep + 1), settings.heap(), args).get(0);
                 long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
@@ -153,7 +165,7 @@ public final class Bench {
         Map<String, String> split = null;
         if (settings.split()) {
             log(label + ": ViewPush timed port by port: generating data");
-            generate(documents);
+            generate(scenario);
             split = child("push-" + scenario + "-split", settings.heap(), List.of("split", "config=" + config)).get(0);
             log(label + ": split " + split);
         }
@@ -235,9 +247,15 @@ public final class Bench {
         return r;
     }
 
-    /** Fresh data for a big push: the orders of (1) and (2), or the uuid-keyed documents of (6). */
-    private void generate(boolean documents) {
-        if (documents) {
+    /**
+     * Fresh data for a big push: the orders of (1) and (2), the uuid-keyed documents of (6), or the
+     * orders of (8) with their lines (and its customers and shops, made once).
+     */
+    private void generate(String scenario) {
+        if (scenario.equals("8")) {
+            db.lookupOrders(BenchChild.TABLE, BenchChild.LINES, settings.rows());
+            db.lookupOrders(BenchChild.WARM_TABLE, BenchChild.WARM_LINES, settings.warmRows());
+        } else if (scenario.equals("6")) {
             db.documents(BenchChild.TABLE, settings.rows());
             db.documents(BenchChild.WARM_TABLE, settings.warmRows());
         } else {
@@ -340,16 +358,18 @@ public final class Bench {
     private String idleCheckPlan(List<List<Object>> statements) {
         String check = statements.stream().map(r -> r.get(2).toString())
                 .filter(q -> q.startsWith("select") && q.contains("fetch next")).findFirst().orElse(null);
-        if (check == null) {
-            return "(the idle check was not found in pg_stat_statements)";
-        }
+        return check == null ? "(the idle check was not found in pg_stat_statements)" : explain(check, "true, 7, 1");
+    }
+
+    /** {@code EXPLAIN ANALYZE} of a statement from pg_stat_statements, run with {@code values} for its parameters. */
+    private String explain(String check, String values) {
         try (Connection c = db.connect()) {
             try (var s = c.createStatement()) {
                 s.execute("PREPARE idle_check AS " + check);
             }
             List<String> lines = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
-                    + "EXECUTE idle_check(true, 7, 1)"); var rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+                    + "EXECUTE idle_check(" + values + ")"); var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     lines.add(rs.getString(1));
                 }
@@ -358,6 +378,64 @@ public final class Bench {
         } catch (Exception e) {
             return "(could not explain the idle check: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * (8), the idle check: the view of (8) under {@code run} over its orders once all of them are
+     * pushed (and vacuumed, as autovacuum would after the push), {@code bench.lookups.idleSeconds};
+     * the idle check's statement from pg_stat_statements, how long PostgreSQL took for it, and its
+     * plan with the values it runs with: it must read the "needs pushing" index and nothing else
+     * (the joins and the subquery are never executed when no row needs pushing).
+     */
+    private void lookupIdleCheck() throws Exception {
+        String label = "(8) idle check of the view with two lookups and a summary";
+        long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
+        if (left != 0) {
+            throw new IllegalStateException(label + ": " + left + " rows still need pushing");
+        }
+        db.sql("VACUUM (ANALYZE) " + BenchChild.TABLE);
+        Path config = new BenchConfig(db).api().views()
+                .lookupView(BenchChild.VIEW, BenchChild.TABLE, BenchChild.LINES, receiver.url(), 0)
+                .write(settings.work().resolve("lookup-idle.yaml"));
+        receiver.reset();
+        int seconds = settings.lookupIdleSeconds();
+        List<List<Object>> statements;
+        try (RunningJar app = new RunningJar(settings, config, "lookup-idle")) {
+            Thread.sleep(3000);
+            db.sql("SELECT pg_stat_statements_reset()");
+            Thread.sleep(seconds * 1000L);
+            statements = db.query("SELECT calls, mean_exec_time, query FROM pg_stat_statements "
+                    + "WHERE query LIKE 'select%fetch next%' AND query LIKE '%viewpush_j%' ORDER BY calls DESC");
+        }
+        if (statements.isEmpty() || receiver.requests() != 0) {
+            throw new IllegalStateException(label + ": the idle check was not found in pg_stat_statements ("
+                    + statements.size() + " statements) or something was pushed (" + receiver.requests() + " requests)");
+        }
+        String check = statements.get(0).get(2).toString();
+        long calls = ((Number) statements.get(0).get(0)).longValue();
+        double meanMs = ((Number) statements.get(0).get(1)).doubleValue();
+        String plan = explain(check, parameterValues(check));
+        log(label + ": " + calls + " calls, " + meanMs + " ms mean\n" + check + "\n" + plan);
+        report.lookupIdle(label, seconds, calls, meanMs, check, plan);
+    }
+
+    /** Values for the parameters of the idle check of (8): its filter's {@code true} and its limit, 1. */
+    private String parameterValues(String check) {
+        List<String> values = new ArrayList<>();
+        try (Connection c = db.connect()) {
+            try (var s = c.createStatement()) {
+                s.execute("PREPARE types_of AS " + check);
+            }
+            try (var s = c.createStatement(); var rs = s.executeQuery(
+                    "SELECT unnest(parameter_types)::text FROM pg_prepared_statements WHERE name = 'types_of'")) {
+                while (rs.next()) {
+                    values.add(rs.getString(1).equals("boolean") ? "true" : "1");
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not prepare the idle check: " + e.getMessage(), e);
+        }
+        return String.join(", ", values);
     }
 
     // ---- (5) change-to-delivery latency under run ----
@@ -546,7 +624,7 @@ public final class Bench {
                     int latencySeconds, int latencyWarmupSeconds, int latencyRate, long seed,
                     boolean synchronousCommit, String scenarios, boolean split,
                     Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs,
-                    List<Long> processRows, long processIdleRows) {
+                    List<Long> processRows, long processIdleRows, String lookupSummary, int lookupIdleSeconds) {
 
         static Settings fromSystemProperties() {
             Path target = Path.of(System.getProperty("bench.target", "push-app/target"));
@@ -570,7 +648,7 @@ public final class Bench {
                     Integer.getInteger("bench.latency.rate", 5),
                     Long.getLong("bench.seed", 20240501L),
                     Boolean.parseBoolean(System.getProperty("bench.synchronousCommit", "false")),
-                    System.getProperty("bench.scenarios", "1,2,3,4,5,6"),
+                    System.getProperty("bench.scenarios", "1,2,3,4,5,6,8"),
                     Boolean.parseBoolean(System.getProperty("bench.split", "true")),
                     Path.of(System.getProperty("bench.jar", target.resolve("push-app.jar").toString())),
                     target.resolve("bench"),
@@ -579,7 +657,9 @@ public final class Bench {
                     runExtra.isEmpty() ? List.of() : List.of(runExtra.split("\\s+")),
                     java.util.Arrays.stream(System.getProperty("bench.process.rows", "0,200000,1000000").split(","))
                             .map(String::trim).map(Long::parseLong).toList(),
-                    Long.getLong("bench.process.idleRows", 200_000L));
+                    Long.getLong("bench.process.idleRows", 200_000L),
+                    System.getProperty("bench.lookups.hand", "join"),
+                    Integer.getInteger("bench.lookups.idleSeconds", 10));
         }
 
         boolean runs(String scenario) {

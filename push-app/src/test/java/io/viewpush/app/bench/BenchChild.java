@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
  * a warm-up on a small table, then the timed push; prints one {@code RESULT key=value ...} line.
  *
  * <ul>
- *   <li>{@code hand jdbc=URL receiver=URL warmReceiver=URL maxRows=N}: the hand-written pipeline on
- *       {@code orders};</li>
+ *   <li>{@code hand jdbc=URL receiver=URL warmReceiver=URL maxRows=N [keys=uuid] [summary=join|subquery]}:
+ *       the hand-written pipeline on {@code orders} (with {@code summary}: the orders of scenario (8),
+ *       their lookups and the sum of their lines read as it says);</li>
  *   <li>{@code viewpush config=FILE maxRows=N}: ViewPush, wired by the app's {@link Assembly} from
  *       the config, one {@code pushNow} of the view {@code orders};</li>
  *   <li>{@code split config=FILE}: the ViewPush push again, timed port by port ({@link TimedPorts});</li>
@@ -40,6 +41,9 @@ public final class BenchChild {
     static final String WARM_TABLE = "orders_warm";
     static final String VIEW = "orders";
     static final String WARM_VIEW = "warm-up";
+    /** The order lines of scenario (8), referring to {@link #TABLE}, and those of {@link #WARM_TABLE}. */
+    static final String LINES = "order_lines";
+    static final String WARM_LINES = "order_lines_warm";
 
     private BenchChild() {
     }
@@ -80,8 +84,14 @@ public final class BenchChild {
         HeapWatch heap = new HeapWatch();
         try (Connection read = connect(a.get("jdbc")); Connection stamp = connect(a.get("jdbc"))) {
             boolean uuidKeys = "uuid".equals(a.get("keys"));
-            new HandWrittenPipeline(read, stamp, a.get("warmReceiver"), WARM_TABLE, uuidKeys).push(maxRows);
-            HandWrittenPipeline pipeline = new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE, uuidKeys);
+            String summary = a.get("summary"); // scenario (8): its lookups and summary, read as this says
+            HandWrittenPipeline.Summary how = summary == null ? null
+                    : HandWrittenPipeline.Summary.valueOf(summary.toUpperCase(Locale.ROOT));
+            (how != null ? HandWrittenPipeline.lookups(read, stamp, a.get("warmReceiver"), WARM_TABLE, WARM_LINES, how)
+                    : new HandWrittenPipeline(read, stamp, a.get("warmReceiver"), WARM_TABLE, uuidKeys)).push(maxRows);
+            HandWrittenPipeline pipeline = how != null
+                    ? HandWrittenPipeline.lookups(read, stamp, a.get("receiver"), TABLE, LINES, how)
+                    : new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE, uuidKeys);
             heap.reset();
             long cpu0 = Proc.cpuMillis(ProcessHandle.current().pid());
             long t0 = System.nanoTime();

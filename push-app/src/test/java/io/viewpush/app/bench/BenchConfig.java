@@ -95,6 +95,39 @@ final class BenchConfig {
         return this;
     }
 
+    /**
+     * The view of scenario (8) over {@link BenchDatabase#lookupOrders}: two one-hop lookups (the
+     * order's customer's name, its shop's name: LEFT JOINs) and a summary (the sum of its order
+     * lines' amounts: a correlated subquery), next to the order's own fields, in the "modified
+     * since last pushed" set-up.
+     */
+    BenchConfig lookupView(String name, String table, String lines, String url, int maxRows) {
+        yaml.append("  - name: ").append(name).append('\n')
+                .append("    table: ").append(table).append('\n')
+                .append("    key: id\n")
+                .append("    fields:\n")
+                .append("      id: id\n")
+                .append("      customer: ").append(BenchDatabase.CUSTOMERS).append(".name\n")
+                .append("      shop: ").append(BenchDatabase.SHOPS).append(".name\n")
+                .append("      amount: amount\n")
+                .append("      created: created_at\n")
+                .append("      lines total: sum(").append(lines).append(".amount)\n")
+                .append("      last modified [auto]: last_modified\n")
+                .append("      last pushed: last_pushed\n")
+                .append("    calculations:\n")
+                .append("      needs pushing: \"{last modified [auto]} > {last pushed}\"\n")
+                .append("    filters:\n")
+                .append("      - \"{needs pushing} = true\"\n")
+                .append("    push:\n")
+                .append("      url: ").append(url).append('\n')
+                .append("      stamp: last pushed\n")
+                .append("      modified: last modified [auto]\n")
+                .append("      minInterval: 1s\n")
+                .append("      maxRows: ").append(maxRows).append('\n')
+                .append("      timeout: 5m\n");
+        return this;
+    }
+
     Path write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

@@ -76,7 +76,7 @@ final class BenchDatabase implements AutoCloseable {
      * @param stamped false: every order needs pushing; true: every order was pushed after its last change
      */
     void orders(String table, long rows, boolean stamped) {
-        sql("DROP TABLE IF EXISTS " + table,
+        sql("DROP TABLE IF EXISTS " + table + " CASCADE", // CASCADE: the order lines of (8) refer to it
                 "CREATE TABLE " + table + " ("
                         + "id bigint PRIMARY KEY, "
                         + "shop integer NOT NULL, "
@@ -104,7 +104,7 @@ final class BenchDatabase implements AutoCloseable {
      * {@code last_pushed}; every row needs pushing. Vacuumed, analyzed and checkpointed.
      */
     void documents(String table, long rows) {
-        sql("DROP TABLE IF EXISTS " + table,
+        sql("DROP TABLE IF EXISTS " + table + " CASCADE",
                 "CREATE TABLE " + table + " ("
                         + "id uuid PRIMARY KEY, "
                         + "shop integer NOT NULL, "
@@ -120,6 +120,74 @@ final class BenchDatabase implements AutoCloseable {
                         + "FROM generate_series(1, " + rows + ") g",
                 partialIndex(table),
                 "VACUUM (FREEZE, ANALYZE) " + table,
+                "CHECKPOINT");
+    }
+
+    /** The tables the orders of scenario (8) refer to: its customers and shops, created once. */
+    static final String CUSTOMERS = "customers";
+    static final String SHOPS = "shops";
+    /** Customers of scenario (8): an order refers to one of them (or to none). */
+    static final int CUSTOMER_COUNT = 100_000;
+
+    /** Creates the customers and shops of scenario (8), if they do not exist yet. */
+    void relatedTables() {
+        if (scalar("SELECT count(*) FROM pg_tables WHERE tablename IN ('" + CUSTOMERS + "', '" + SHOPS + "')") == 2) {
+            return;
+        }
+        sql("DROP TABLE IF EXISTS " + CUSTOMERS + " CASCADE",
+                "DROP TABLE IF EXISTS " + SHOPS + " CASCADE",
+                "CREATE TABLE " + CUSTOMERS + " (id bigint PRIMARY KEY, name text NOT NULL, city text)",
+                "INSERT INTO " + CUSTOMERS + " SELECT g, 'customer-' || g, 'City ' || (g % 97) FROM generate_series(1, "
+                        + CUSTOMER_COUNT + ") g",
+                "CREATE TABLE " + SHOPS + " (id integer PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO " + SHOPS + " SELECT g, 'Shop ' || g FROM generate_series(1, 1000) g",
+                "VACUUM (FREEZE, ANALYZE) " + CUSTOMERS,
+                "VACUUM (FREEZE, ANALYZE) " + SHOPS);
+    }
+
+    /**
+     * (Re)creates {@code table} for scenario (8) with {@code rows} orders that refer to a customer
+     * (every 50th order to none: its lookups are empty) and a shop, and {@code lines} with the
+     * order lines that refer to them: order {@code g} has {@code g % 4} lines (a quarter have none:
+     * their sum is empty), 1.5 a row on average, keyed {@code (order_id, line_no)}, so the lines of
+     * one order are one index range. The foreign keys are added after the rows (one validating
+     * query each, not a trigger a row). Every order needs pushing; the partial index as in (1).
+     * Vacuumed, analyzed and checkpointed.
+     */
+    void lookupOrders(String table, String lines, long rows) {
+        relatedTables();
+        sql("DROP TABLE IF EXISTS " + lines,
+                "DROP TABLE IF EXISTS " + table + " CASCADE",
+                "CREATE TABLE " + table + " ("
+                        + "id bigint PRIMARY KEY, "
+                        + "shop_id integer NOT NULL, "
+                        + "customer_id bigint, "
+                        + "amount numeric(12,2) NOT NULL, "
+                        + "created_at timestamptz NOT NULL, "
+                        + "last_modified timestamptz NOT NULL, "
+                        + "last_pushed timestamptz)",
+                "INSERT INTO " + table + " SELECT g, g % 1000 + 1, "
+                        + "CASE WHEN g % 50 = 0 THEN NULL ELSE g::bigint * 7919 % " + CUSTOMER_COUNT + " + 1 END, "
+                        + "round((g % 100000) / 100.0 + 1, 2), "
+                        + "timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', "
+                        + "timestamptz '2025-01-01 00:00:00.123456+00' + g * interval '1 millisecond', NULL "
+                        + "FROM generate_series(1, " + rows + ") g",
+                "ALTER TABLE " + table + " ADD CONSTRAINT " + table + "_customer_fk FOREIGN KEY (customer_id) REFERENCES "
+                        + CUSTOMERS + " (id)",
+                "ALTER TABLE " + table + " ADD CONSTRAINT " + table + "_shop_fk FOREIGN KEY (shop_id) REFERENCES "
+                        + SHOPS + " (id)",
+                "CREATE TABLE " + lines + " ("
+                        + "order_id bigint NOT NULL, "
+                        + "line_no integer NOT NULL, "
+                        + "amount numeric(12,2) NOT NULL, "
+                        + "PRIMARY KEY (order_id, line_no))",
+                "INSERT INTO " + lines + " SELECT g, k, round(((g * k) % 10000) / 100.0 + 0.5, 2) "
+                        + "FROM generate_series(1, " + rows + ") g, generate_series(1, (g % 4)::int) k",
+                "ALTER TABLE " + lines + " ADD CONSTRAINT " + lines + "_order_fk FOREIGN KEY (order_id) REFERENCES "
+                        + table + " (id)",
+                partialIndex(table),
+                "VACUUM (FREEZE, ANALYZE) " + table,
+                "VACUUM (FREEZE, ANALYZE) " + lines,
                 "CHECKPOINT");
     }
 

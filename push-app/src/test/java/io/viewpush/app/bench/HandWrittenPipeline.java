@@ -52,6 +52,15 @@ final class HandWrittenPipeline {
     private final String update;
     /** The table of scenario (6): a uuid key and a jsonb document instead of the order's columns. */
     private final boolean uuidKeys;
+    /** The orders of scenario (8): the customer's and shop's names and the sum of the order's lines. */
+    private final boolean lookups;
+
+    /**
+     * How the hand-written read of scenario (8) sums an order's lines: {@code JOIN} LEFT JOINs the
+     * lines grouped by order (one pass over all lines, hash-joined), {@code SUBQUERY} sums each
+     * order's lines in a correlated subquery (an index range per order, as ViewPush does).
+     */
+    enum Summary { JOIN, SUBQUERY }
 
     /** What one push did; {@code stampNanos}: the time spent stamping (the rest read, encoded and sent). */
     record Outcome(long rows, long bytes, int requests, long stampNanos) {
@@ -71,7 +80,23 @@ final class HandWrittenPipeline {
      *                 the jsonb document as its JSON value
      */
     HandWrittenPipeline(Connection read, Connection stamp, String receiverUrl, String table, boolean uuidKeys) {
+        this(read, stamp, receiverUrl, table, uuidKeys, null, null);
+    }
+
+    /**
+     * The pipeline of scenario (8) ({@link BenchDatabase#lookupOrders}): the order's own fields, its
+     * customer's and shop's names (LEFT JOINs: a missing customer gives null) and the sum of its
+     * lines in {@code lines} (null when it has none), read as {@code summary} says.
+     */
+    static HandWrittenPipeline lookups(Connection read, Connection stamp, String receiverUrl, String table, String lines,
+                                       Summary summary) {
+        return new HandWrittenPipeline(read, stamp, receiverUrl, table, false, lines, summary);
+    }
+
+    private HandWrittenPipeline(Connection read, Connection stamp, String receiverUrl, String table, boolean uuidKeys,
+                                String lines, Summary summary) {
         this.uuidKeys = uuidKeys;
+        this.lookups = lines != null;
         this.read = read;
         this.stamp = stamp;
         try {
@@ -83,7 +108,17 @@ final class HandWrittenPipeline {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        this.select = uuidKeys
+        String needsPushing = " WHERE o.last_pushed IS NULL OR o.last_pushed < o.last_modified";
+        String related = " o LEFT JOIN " + BenchDatabase.CUSTOMERS + " c ON c.id = o.customer_id LEFT JOIN "
+                + BenchDatabase.SHOPS + " s ON s.id = o.shop_id";
+        this.select = lines != null && summary == Summary.JOIN
+                ? "SELECT o.id, c.name, s.name, o.amount, o.created_at, l.total, o.last_modified, o.last_pushed FROM "
+                + table + related + " LEFT JOIN (SELECT order_id, sum(amount) AS total FROM " + lines
+                + " GROUP BY order_id) l ON l.order_id = o.id" + needsPushing
+                : lines != null
+                ? "SELECT o.id, c.name, s.name, o.amount, o.created_at, (SELECT sum(l.amount) FROM " + lines
+                + " l WHERE l.order_id = o.id), o.last_modified, o.last_pushed FROM " + table + related + needsPushing
+                : uuidKeys
                 ? "SELECT id, shop, doc::text, last_modified, last_pushed FROM " + table
                 + " WHERE last_pushed IS NULL OR last_pushed < last_modified"
                 : "SELECT id, shop, customer, amount, created_at, last_modified, last_pushed FROM " + table
@@ -128,7 +163,9 @@ final class HandWrittenPipeline {
                             g.writeStartArray();
                             int inBatch = 0;
                             while (more && (maxRows == 0 || inBatch < maxRows)) {
-                                if (uuidKeys) {
+                                if (lookups) {
+                                    writeLookupRow(g, rs, keys);
+                                } else if (uuidKeys) {
                                     writeDocumentRow(g, rs, keys);
                                 } else {
                                     writeRow(g, rs, keys);
@@ -188,6 +225,43 @@ final class HandWrittenPipeline {
         }
         g.writeFieldName("needs pushing");
         g.writeBoolean(true); // the filter selected it
+        g.writeEndObject();
+        keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
+    }
+
+    /** A row of scenario (8): the order's fields, the two names looked up and the sum of its lines. */
+    private static void writeLookupRow(JsonGenerator g, ResultSet rs, Keys keys) throws SQLException, IOException {
+        long id = rs.getLong(1);
+        OffsetDateTime modified = rs.getObject(7, OffsetDateTime.class);
+        OffsetDateTime pushed = rs.getObject(8, OffsetDateTime.class);
+        g.writeStartObject();
+        g.writeFieldName("id");
+        g.writeNumber(id);
+        g.writeFieldName("customer");
+        g.writeString(rs.getString(2)); // null: no customer
+        g.writeFieldName("shop");
+        g.writeString(rs.getString(3));
+        g.writeFieldName("amount");
+        g.writeNumber(rs.getBigDecimal(4));
+        g.writeFieldName("created");
+        g.writeString(TS.format(rs.getObject(5, OffsetDateTime.class)));
+        g.writeFieldName("lines total");
+        BigDecimal total = rs.getBigDecimal(6);
+        if (total == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(total);
+        }
+        g.writeFieldName("last modified [auto]");
+        g.writeString(TS.format(modified));
+        g.writeFieldName("last pushed");
+        if (pushed == null) {
+            g.writeNull();
+        } else {
+            g.writeString(TS.format(pushed));
+        }
+        g.writeFieldName("needs pushing");
+        g.writeBoolean(true);
         g.writeEndObject();
         keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
     }
