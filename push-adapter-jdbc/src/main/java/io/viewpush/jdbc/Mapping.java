@@ -42,8 +42,13 @@ final class Mapping {
 
     Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types,
             Map<String, ColumnType> columnTypes, Map<String, Lookups.Derived> derived) {
-        this.lookups = new Lookups(dialect, table.schema() == null ? DSL.name(table.name())
-                : DSL.name(table.schema(), table.name()), derived);
+        this(dialect, table, byField, types, columnTypes, new Lookups(dialect, table.schema() == null
+                ? DSL.name(table.name()) : DSL.name(table.schema(), table.name()), derived));
+    }
+
+    private Mapping(Dialect dialect, Schema.Table table, Map<String, Schema.Column> byField, Map<String, ValueType> types,
+                    Map<String, ColumnType> columnTypes, Lookups lookups) {
+        this.lookups = lookups;
         this.dialect = dialect;
         this.table = table;
         this.byField = Map.copyOf(byField);
@@ -85,6 +90,20 @@ final class Mapping {
             keys.add(column(k, SqlTypes.of(type(k))));
         }
         return DSL.row(keys).in(DSL.select(keys).from(source()).where(inView));
+    }
+
+    /** @return whether the view has a summary (a count, sum, min or max of related rows) */
+    boolean hasSummaries() {
+        return lookups.summaries();
+    }
+
+    /**
+     * @param restriction a condition on the view's own table that every row read meets, or null
+     * @return this mapping with its summaries read from grouped derived tables ({@link Lookups#grouped}),
+     *         for a read of many rows; it renders nothing once, so it is not cached itself
+     */
+    Mapping withGroupedSummaries(org.jooq.Condition restriction) {
+        return new Mapping(dialect, table, byField, types, columnTypes, lookups.grouped(restriction));
     }
 
     /** @return whether the field is a lookup or a summary (read-only, not a column of the view's table) */
