@@ -85,6 +85,15 @@ abstract class Dialect {
     /** An expression that orders text in Unicode code-point order. */
     abstract Field<?> codePointOrder(Field<String> text);
 
+    /**
+     * An expression that compares times with time zone as the expression language does: by their time
+     * in UTC, not wrapped at midnight ({@code 23:30-05:00} is 28:30 UTC), so one UTC time written with
+     * two offsets is equal. H2 compares them so; the column itself by default.
+     */
+    Field<?> timeWithTimeZoneOrder(Field<?> time) {
+        return time;
+    }
+
     /** The database's current time with zone, evaluated when the statement runs. */
     abstract Field<OffsetDateTime> now();
 

@@ -68,6 +68,12 @@ final class PostgreSqlDialect extends Dialect {
         return text.collate(DSL.collation(DSL.quotedName("C")));
     }
 
+    /** PostgreSQL breaks a tie of UTC times by the offset; the epoch of a timetz is its UTC time in seconds, unwrapped. */
+    @Override
+    Field<?> timeWithTimeZoneOrder(Field<?> time) {
+        return DSL.field("extract(epoch from {0})", java.math.BigDecimal.class, time);
+    }
+
     @Override
     Field<OffsetDateTime> now() {
         return DSL.field("clock_timestamp()", SqlTypes.TIMESTAMP_TZ);

@@ -176,6 +176,34 @@ abstract class ColumnTypesCases extends StoreCases {
         assertThat(ids("{score} is not empty")).containsExactly(FILM_1, FILM_2);
     }
 
+    /** SQL selects what the domain's evaluator selects from the rows as read, and the answers are these. */
+    private List<Object> idsAgreeingWithTheEvaluator(String filter) {
+        List<Row> all = readAll(films(filmView("films")));
+        View filtered = films(filmView("films").filter(filter));
+        List<Object> bySql = readAll(filtered).stream().map(Row::key).collect(java.util.stream.Collectors.toList());
+        assertThat(bySql).as("%s: SQL selects what the evaluator selects", filter).isEqualTo(all.stream()
+                .filter(r -> filtered.includes(r, SNAPSHOT)).map(Row::key).collect(java.util.stream.Collectors.toList()));
+        return bySql;
+    }
+
+    @Test
+    void realsDoublesAndTimesAreOrderedAsNumbersAndTimes() {
+        // the first film's values (another test updates the second): score real 0.1, ratio NaN,
+        // starts 10:15, starts_tz 10:15:30.25+02:00
+        assertThat(idsAgreeingWithTheEvaluator("{score} = 0.1")).as("a real's 0.1 as read, not 0.10000000149")
+                .contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{score} > 0.1")).doesNotContain(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{score} < 0.100001")).contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{ratio} > {score}")).as("NaN after every number").contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{ratio} >= 1000000")).as("NaN").contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{ratio} = {ratio}")).as("NaN = NaN").contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{starts} < '10:15:00.000001'")).contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{starts} > '10:15'")).doesNotContain(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{starts_tz} = '08:15:30.25Z'")).as("one UTC time").contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{starts_tz} > '08:15:30.26Z'")).doesNotContain(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{starts_tz} < '23:00-05:00'")).contains(FILM_1);
+    }
+
     @Test
     void comparingValuesWithoutAnOrderIsATypeErrorWithItsPosition() {
         InvalidViewException e = catchThrowableOfType(InvalidViewException.class,
