@@ -86,6 +86,14 @@ abstract class Dialect {
     abstract Field<?> codePointOrder(Field<String> text);
 
     /**
+     * A fixed-length character column's value as the database stores it, blank-padded to its length,
+     * as variable-length text (so that SQL compares what the row carries). H2 keeps the blanks in a cast.
+     */
+    Field<String> characterAsStored(Field<?> column) {
+        return column.cast(org.jooq.impl.SQLDataType.VARCHAR);
+    }
+
+    /**
      * An expression that compares times with time zone as the expression language does: by their time
      * in UTC, not wrapped at midnight ({@code 23:30-05:00} is 28:30 UTC), so one UTC time written with
      * two offsets is equal. H2 compares them so; the column itself by default.

@@ -68,6 +68,13 @@ final class PostgreSqlDialect extends Dialect {
         return text.collate(DSL.collation(DSL.quotedName("C")));
     }
 
+    /** A cast of char(n) to text drops the padding; its output function (format's %s) keeps it. */
+    @Override
+    Field<String> characterAsStored(Field<?> column) {
+        return DSL.field("case when {0} is null then null else format('%s', {0}) end", org.jooq.impl.SQLDataType.VARCHAR,
+                column);
+    }
+
     /** PostgreSQL breaks a tie of UTC times by the offset; the epoch of a timetz is its UTC time in seconds, unwrapped. */
     @Override
     Field<?> timeWithTimeZoneOrder(Field<?> time) {

@@ -138,7 +138,7 @@ abstract class ColumnTypesCases extends StoreCases {
             assertThat(r.get("ip")).isEqualTo("10.0.0.1");
             assertThat(r.get("fts")).isEqualTo("'a' 'cat' 'fat'");
         }
-        assertThat(r.get("code")).isEqualTo("ab");
+        assertThat(r.get("code")).as("char(5) as stored").isEqualTo("ab   ");
         assertThat(r.get("nick")).isEqualTo("Ada");
         assertThat(r.get("starts")).isEqualTo(LocalTime.of(10, 15));
         assertThat(r.get("starts_tz")).isEqualTo(OffsetTime.of(10, 15, 30, 250_000_000, ZoneOffset.ofHours(2)));
@@ -205,6 +205,14 @@ abstract class ColumnTypesCases extends StoreCases {
     }
 
     @Test
+    void charColumnsAreComparedAsStoredBlankPadded() {
+        assertThat(idsAgreeingWithTheEvaluator("{code} = 'ab   '")).contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{code} = 'ab'")).doesNotContain(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{code} > 'ab'")).contains(FILM_1);
+        assertThat(idsAgreeingWithTheEvaluator("{code} contains 'b '")).contains(FILM_1);
+    }
+
+    @Test
     void comparingValuesWithoutAnOrderIsATypeErrorWithItsPosition() {
         InvalidViewException e = catchThrowableOfType(InvalidViewException.class,
                 () -> films(filmView("bad").filter("{doc} = '{}'").filter("{rating} = 'PG-14'").filter("{id} < '" + FILM_1 + "'")
@@ -255,7 +263,7 @@ abstract class ColumnTypesCases extends StoreCases {
         assertThat((BigDecimal) after.get("price")).isEqualByComparingTo("5.5");
         assertThat(after.get("score")).isEqualTo(2.5d);
         assertThat(after.get("ratio")).isEqualTo(Double.NaN);
-        assertThat(after.get("code")).isEqualTo("xyz");
+        assertThat(after.get("code")).isEqualTo("xyz  ");
         assertThat(after.get("nick")).isEqualTo("Bob");
         assertThat(after.get("starts")).isEqualTo(LocalTime.of(23, 59, 1));
         assertThat(after.get("starts_tz")).isEqualTo(OffsetTime.of(1, 2, 3, 0, ZoneOffset.ofHours(-5)));
