@@ -86,6 +86,15 @@ abstract class Dialect {
     abstract Field<?> codePointOrder(Field<String> text);
 
     /**
+     * @param violation the database's refusal of a row update for a CHECK constraint whose name its
+     *                  message does not carry (H2 names a domain's CHECK by its condition only)
+     * @return the constraint's name, when the catalog tells it; empty by default
+     */
+    Optional<String> nameOfViolatedCheck(Connection connection, SQLException violation) throws SQLException {
+        return Optional.empty();
+    }
+
+    /**
      * A fixed-length character column's value as the database stores it, blank-padded to its length,
      * as variable-length text (so that SQL compares what the row carries). H2 keeps the blanks in a cast.
      */

@@ -130,6 +130,14 @@ class ColumnTypesIT {
             HttpResponse<String> pull = call("GET", app.base() + "/api/views/films", null);
             assertThat(pull.statusCode()).isEqualTo(200);
             assertThat(pull.body()).isEqualTo("[" + ROW_1 + "," + ROW_2 + "]");
+            HttpResponse<String> first = call("GET", app.base() + "/api/views/films?limit=1", null);
+            assertThat(first.body()).as("a page of one").isEqualTo("[" + ROW_1 + "]");
+            String link = first.headers().firstValue("Link").orElseThrow();
+            assertThat(link).as("the next page after the uuid key").startsWith("</api/views/films?").contains(FILM_1)
+                    .endsWith(">; rel=\"next\"");
+            HttpResponse<String> second = call("GET", app.base() + link.substring(1, link.indexOf('>')), null);
+            assertThat(second.body()).isEqualTo("[" + ROW_2 + "]");
+            assertThat(second.headers().firstValue("Link")).as("the last page").isEmpty();
         }
 
         Jar.Result push = Jar.run(dir, "push", "-c", "push.yaml", "films");
