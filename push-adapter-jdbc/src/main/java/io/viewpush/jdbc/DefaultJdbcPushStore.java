@@ -537,10 +537,21 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 Mapping known = mappings.get(view.definition());
                 String type = field.isEmpty() || known == null ? null : known.columnType(field).map(ColumnType::declared)
                         .orElseGet(() -> known.column(field).describe());
+                String why = Errors.why(e, type);
+                if (why != null && why.startsWith("it violates a check constraint:") && e.getCause() instanceof SQLException) {
+                    try {
+                        Optional<String> name = ctx.connectionResult(c -> dialect.nameOfViolatedCheck(c, (SQLException) e.getCause()));
+                        if (name.isPresent()) {
+                            why = "it violates the check constraint \"" + name.get() + "\"";
+                        }
+                    } catch (DataAccessException lookup) {
+                        e.addSuppressed(lookup); // the condition the database gave stays the reason
+                    }
+                }
                 throw new RejectedValueException(field,
                         "a value of " + values.keySet().stream().map(f -> "'" + f + "'")
                         .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
-                        + view.name() + "': " + Errors.reason(e), Errors.why(e, type));
+                        + view.name() + "': " + Errors.reason(e), why);
             }
             mappings.remove(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);

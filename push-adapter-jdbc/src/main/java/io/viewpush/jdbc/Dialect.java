@@ -85,6 +85,32 @@ abstract class Dialect {
     /** An expression that orders text in Unicode code-point order. */
     abstract Field<?> codePointOrder(Field<String> text);
 
+    /**
+     * @param violation the database's refusal of a row update for a CHECK constraint whose name its
+     *                  message does not carry (H2 names a domain's CHECK by its condition only)
+     * @return the constraint's name, when the catalog tells it; empty by default
+     */
+    Optional<String> nameOfViolatedCheck(Connection connection, SQLException violation) throws SQLException {
+        return Optional.empty();
+    }
+
+    /**
+     * A fixed-length character column's value as the database stores it, blank-padded to its length,
+     * as variable-length text (so that SQL compares what the row carries). H2 keeps the blanks in a cast.
+     */
+    Field<String> characterAsStored(Field<?> column) {
+        return column.cast(org.jooq.impl.SQLDataType.VARCHAR);
+    }
+
+    /**
+     * An expression that compares times with time zone as the expression language does: by their time
+     * in UTC, not wrapped at midnight ({@code 23:30-05:00} is 28:30 UTC), so one UTC time written with
+     * two offsets is equal. H2 compares them so; the column itself by default.
+     */
+    Field<?> timeWithTimeZoneOrder(Field<?> time) {
+        return time;
+    }
+
     /** The database's current time with zone, evaluated when the statement runs. */
     abstract Field<OffsetDateTime> now();
 

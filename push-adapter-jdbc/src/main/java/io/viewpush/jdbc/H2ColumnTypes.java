@@ -162,6 +162,31 @@ final class H2ColumnTypes implements ColumnTypes {
                 sign < 0 ? seconds.negate() : seconds);
     }
 
+    /**
+     * An ISO-8601 duration as the {@link Duration} (day-time intervals) or {@link Period} (year-month
+     * intervals) H2 binds; H2 keeps the two kinds apart, so a value needing the other kind is refused.
+     */
+    static Object interval(String iso, ColumnType type, String field, String where) {
+        String declared = type.declared().toUpperCase(Locale.ROOT);
+        boolean yearMonth = declared.contains("YEAR") || declared.contains("MONTH");
+        try {
+            if (yearMonth) {
+                Period p = Period.parse(iso);
+                if (p.getDays() != 0) {
+                    throw new RejectedValueException(field, where + " is " + type.declared() + ": '" + iso
+                            + "' has days, which it cannot hold", "an " + type.declared() + " holds years and months only");
+                }
+                return p;
+            }
+            return Duration.parse(iso);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new RejectedValueException(field, where + " is " + type.declared() + ": '" + iso + "' is not an ISO-8601"
+                    + " duration it can hold", yearMonth ? "an " + type.declared() + " holds years and months only,"
+                    + " written like P1Y2M" : "an " + type.declared() + " holds days and times only, written like"
+                    + " P3DT4H5M6.5S (no years or months)");
+        }
+    }
+
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Field<?> write(Object value, ColumnType type, Mapping mapping, String field, String where) {
@@ -172,11 +197,26 @@ final class H2ColumnTypes implements ColumnTypes {
         switch (t) {
             case JSON:
                 return DSL.field("{0} format json", Object.class, DSL.val(value, SQLDataType.VARCHAR));
+            case INTERVAL: {
+                Object interval = interval((String) value, type, field, where);
+                Field<?> bound;
+                if (interval instanceof Period) {
+                    long months = ((Period) interval).toTotalMonths();
+                    org.jooq.types.YearToMonth ym = new org.jooq.types.YearToMonth((int) (Math.abs(months) / 12),
+                            (int) (Math.abs(months) % 12));
+                    bound = DSL.val(months < 0 ? ym.neg() : ym, SQLDataType.INTERVALYEARTOMONTH);
+                } else {
+                    bound = DSL.val(org.jooq.types.DayToSecond.valueOf((Duration) interval), SQLDataType.INTERVALDAYTOSECOND);
+                }
+                return DSL.field("cast({0} as " + type.declared() + ")", Object.class, bound);
+            }
             case ARRAY:
-            case INTERVAL:
             case OTHER:
+                // H2 cannot turn a JSON array into an SQL array, and its other types (GEOMETRY, JAVA_OBJECT, ROW)
+                // have no form ViewPush writes
                 throw new RejectedValueException(field, where + " is " + type.declared() + ", which ViewPush writes"
-                        + " on PostgreSQL only");
+                        + " on PostgreSQL only", "ViewPush writes " + (t == ValueType.ARRAY ? "arrays" : type.declared())
+                        + " on PostgreSQL only, not on H2");
             case TIME:
             case TIME_TZ:
                 return DSL.field("cast({0} as " + type.declared() + ")", Object.class, DSL.val(value.toString(), SQLDataType.VARCHAR));

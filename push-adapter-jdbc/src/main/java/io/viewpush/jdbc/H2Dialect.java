@@ -50,6 +50,36 @@ final class H2Dialect extends Dialect {
         return 9;
     }
 
+    /**
+     * H2 writes a domain's CHECK condition into its message, not the constraint's name: the domain
+     * constraint whose condition is that one (compared without blanks and parentheses) names it.
+     */
+    @Override
+    Optional<String> nameOfViolatedCheck(Connection connection, SQLException violation) throws SQLException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Check constraint violation: \"(.*)\"")
+                .matcher(String.valueOf(violation.getMessage()));
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String condition = normalizedCheck(m.group(1).replace("\\000a", "\n"));
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT c.CONSTRAINT_NAME, c.CHECK_CLAUSE"
+                + " FROM INFORMATION_SCHEMA.CHECK_CONSTRAINTS c JOIN INFORMATION_SCHEMA.DOMAIN_CONSTRAINTS d"
+                + " ON d.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND d.CONSTRAINT_NAME = c.CONSTRAINT_NAME");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (normalizedCheck(rs.getString(2)).equals(condition)) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names.size() == 1 ? Optional.of(names.get(0)) : Optional.empty();
+    }
+
+    private static String normalizedCheck(String condition) {
+        return condition.replaceAll("[\\s()]", "");
+    }
+
     /** H2 compares Java UTF-16 units by default, so its UTF-8 bytes (unsigned) are compared instead. */
     @Override
     Field<?> codePointOrder(Field<String> text) {

@@ -160,9 +160,9 @@ final class Mapping {
 
     /**
      * @return the field's value as the view reads and compares it: the column, except that a
-     *         fixed-length character column is read as variable-length text without its padding
-     *         (trailing blanks are not significant in it), so that the databases' different
-     *         blank-padding rules never make SQL and the domain disagree
+     *         fixed-length character column is read as variable-length text as stored, blank-padded
+     *         to its length, so that SQL compares what the row carries (the databases' own char
+     *         comparisons ignore trailing blanks, the domain's evaluator does not)
      */
     Field<?> value(String field) {
         if (lookups.has(field)) {
@@ -171,7 +171,7 @@ final class Mapping {
         ValueType t = type(field);
         Field<?> raw = column(field, SqlTypes.of(t));
         if (t == ValueType.TEXT && column(field).isCharacter()) {
-            return DSL.rtrim(raw.cast(SQLDataType.VARCHAR));
+            return dialect.characterAsStored(raw);
         }
         ColumnType c = columnTypes.get(field);
         return c == null ? raw : dialect.columnTypes().read(raw, c);

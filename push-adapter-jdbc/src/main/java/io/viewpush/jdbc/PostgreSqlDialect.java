@@ -69,6 +69,19 @@ final class PostgreSqlDialect extends Dialect {
         return text.collate(DSL.collation(DSL.quotedName("C")));
     }
 
+    /** A cast of char(n) to text drops the padding; its output function (format's %s) keeps it. */
+    @Override
+    Field<String> characterAsStored(Field<?> column) {
+        return DSL.field("case when {0} is null then null else format('%s', {0}) end", org.jooq.impl.SQLDataType.VARCHAR,
+                column);
+    }
+
+    /** PostgreSQL breaks a tie of UTC times by the offset; the epoch of a timetz is its UTC time in seconds, unwrapped. */
+    @Override
+    Field<?> timeWithTimeZoneOrder(Field<?> time) {
+        return DSL.field("extract(epoch from {0})", java.math.BigDecimal.class, time);
+    }
+
     @Override
     Field<OffsetDateTime> now() {
         return DSL.field("clock_timestamp()", SqlTypes.TIMESTAMP_TZ);
@@ -91,8 +104,12 @@ final class PostgreSqlDialect extends Dialect {
             return Optional.of("'" + view + "' is a materialized view, which PostgreSQL never updates: a pull-only view"
                     + " may read it; to push or write fields, point the view at the table it is computed from");
         }
+        // an enabled INSTEAD OF UPDATE row trigger (tgtype: row 1, update 16, instead 64) writes every column
+        // the way it chooses; pg_column_is_updatable would call its columns fixed unless there is a DELETE one too
         try (PreparedStatement ps = connection.prepareStatement("select (pg_relation_is_updatable(c.oid, true) & 4) <> 0,"
-                + " a.attname, pg_column_is_updatable(c.oid, a.attnum, true)"
+                + " a.attname, pg_column_is_updatable(c.oid, a.attnum, true),"
+                + " exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgenabled <> 'D'"
+                + " and (t.tgtype & 81) = 81)"
                 + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
                 + " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
                 + " where n.nspname = ? and c.relname = ?")) {
@@ -103,7 +120,7 @@ final class PostgreSqlDialect extends Dialect {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     updatable = rs.getBoolean(1);
-                    if (columns.contains(rs.getString(2)) && !rs.getBoolean(3)) {
+                    if (columns.contains(rs.getString(2)) && !rs.getBoolean(3) && !rs.getBoolean(4)) {
                         fixed.add(rs.getString(2));
                     }
                 }

@@ -27,6 +27,11 @@ import java.util.function.Function;
  * domain's own evaluator and bound as a value; literals compared with columns are bound values.
  */
 final class SqlTranslator {
+    /** Times of day as both databases read them (H2 needs the seconds). */
+    private static final java.time.format.DateTimeFormatter TIME_TEXT =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSS");
+    private static final java.time.format.DateTimeFormatter TIME_TZ_TEXT =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSSxxx");
     private final Dialect dialect;
     private final Function<String, Field<?>> fields;
     private final Function<String, ValueType> types;
@@ -352,6 +357,13 @@ final class SqlTranslator {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     Field<?> bind(Object value, ValueType type) {
+        if (type.isTimeOfDay()) {
+            // as ISO text cast to the type: jOOQ binds a LocalTime / OffsetTime through java.sql.Time, without fractions
+            String sqlType = "time(" + dialect.maxFractionDigits() + ")" + (type == ValueType.TIME ? "" : " with time zone");
+            return DSL.field("cast({0} as " + sqlType + ")", (DataType) SqlTypes.of(type),
+                    DSL.val((type == ValueType.TIME ? TIME_TEXT : TIME_TZ_TEXT).format((java.time.temporal.TemporalAccessor) value),
+                            org.jooq.impl.SQLDataType.VARCHAR));
+        }
         return DSL.val(value, (DataType) SqlTypes.of(type));
     }
 
@@ -402,6 +414,14 @@ final class SqlTranslator {
      */
     Condition compare(Expression.Operator op, Field<?> a, boolean aNullable, Field<?> b, boolean bNullable,
                       ValueType type) {
+        if (type == ValueType.FLOAT) {
+            // compared as double precision, from the text the view reads (a real's 0.1 is 0.1, as in the row)
+            a = aNullable ? asDouble(a) : a;
+            b = bNullable ? asDouble(b) : b;
+        } else if (type == ValueType.TIME_TZ) {
+            a = dialect.timeWithTimeZoneOrder(a);
+            b = dialect.timeWithTimeZoneOrder(b);
+        }
         switch (op) {
             case EQ:
                 return aNullable || bNullable ? eq(a, b, true) : eq(a, b, false);
@@ -418,6 +438,10 @@ final class SqlTranslator {
             default:
                 throw new IllegalStateException("unknown operator " + op);
         }
+    }
+
+    private static Field<Double> asDouble(Field<?> value) {
+        return value.cast(org.jooq.impl.SQLDataType.VARCHAR).cast(org.jooq.impl.SQLDataType.DOUBLE);
     }
 
     @SuppressWarnings("unchecked")
@@ -486,12 +510,24 @@ final class SqlTranslator {
         if (v instanceof OffsetDateTime) {
             return ((OffsetDateTime) v).getNano() % unit != 0;
         }
+        if (v instanceof java.time.LocalTime) {
+            return ((java.time.LocalTime) v).getNano() % unit != 0;
+        }
+        if (v instanceof java.time.OffsetTime) {
+            return ((java.time.OffsetTime) v).getNano() % unit != 0;
+        }
         return false;
     }
 
     private static Object truncateToMicros(Object v) {
         if (v instanceof LocalDateTime) {
             return ((LocalDateTime) v).truncatedTo(ChronoUnit.MICROS);
+        }
+        if (v instanceof java.time.LocalTime) {
+            return ((java.time.LocalTime) v).truncatedTo(ChronoUnit.MICROS);
+        }
+        if (v instanceof java.time.OffsetTime) {
+            return ((java.time.OffsetTime) v).truncatedTo(ChronoUnit.MICROS);
         }
         return ((OffsetDateTime) v).truncatedTo(ChronoUnit.MICROS);
     }

@@ -1,5 +1,6 @@
 package io.viewpush.jdbc;
 
+import io.viewpush.port.contract.CompositeKeyContractTest;
 import io.viewpush.port.contract.PushSessionContractTest;
 import io.viewpush.port.contract.RowSourceContractTest;
 import io.viewpush.port.contract.RowUpdaterContractTest;
@@ -87,6 +88,22 @@ class ContractsTest {
 
     @Nested
     class ViewControlOnH2 extends ViewControlContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(H2);
+        }
+    }
+
+    @Nested
+    class CompositeKeyOnPostgres extends CompositeKeyContractTest {
+        @Override
+        protected TestTables tables() {
+            return JdbcTestTables.fresh(POSTGRES);
+        }
+    }
+
+    @Nested
+    class CompositeKeyOnH2 extends CompositeKeyContractTest {
         @Override
         protected TestTables tables() {
             return JdbcTestTables.fresh(H2);

@@ -34,7 +34,7 @@ final class JdbcTestTables implements TestTables {
     private final JdbcPushStore store;
     private final DSLContext dsl;
     private final Map<String, Map<String, ValueType>> columns = new HashMap<>();
-    private final Map<String, String> keys = new HashMap<>();
+    private final Map<String, List<String>> keys = new HashMap<>();
 
     private JdbcTestTables(TestDatabase db) {
         this.db = db;
@@ -62,17 +62,22 @@ final class JdbcTestTables implements TestTables {
 
     @Override
     public void createTable(String table, List<TestColumn> cols, String keyColumn) {
+        createTable(table, cols, List.of(keyColumn));
+    }
+
+    @Override
+    public void createTable(String table, List<TestColumn> cols, List<String> keyColumns) {
         boolean pg = db.kind() == TestDatabase.Kind.POSTGRESQL;
         StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(table).append(" (");
         Map<String, ValueType> types = new LinkedHashMap<>();
         for (TestColumn c : cols) {
             types.put(c.name(), c.type());
-            ddl.append(c.name()).append(' ').append(sqlType(c, c.name().equals(keyColumn), pg)).append(", ");
+            ddl.append(c.name()).append(' ').append(sqlType(c, keyColumns.contains(c.name()), pg)).append(", ");
         }
-        ddl.append("PRIMARY KEY (").append(keyColumn).append("))");
+        ddl.append("PRIMARY KEY (").append(String.join(", ", keyColumns)).append("))");
         db.execute("DROP TABLE IF EXISTS " + table, ddl.toString());
         columns.put(table, types);
-        keys.put(table, keyColumn);
+        keys.put(table, List.copyOf(keyColumns));
     }
 
     private static String sqlType(TestColumn c, boolean key, boolean pg) {
@@ -116,8 +121,14 @@ final class JdbcTestTables implements TestTables {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private org.jooq.Condition keyIs(String table, Object key) {
-        String k = keys.get(table);
-        return DSL.field(DSL.unquotedName(k)).eq((Field) DSL.val(key, (org.jooq.DataType) SqlTypes.of(type(table, k))));
+        List<String> ks = keys.get(table);
+        List<Object> values = key instanceof io.viewpush.view.RowKey ? ((io.viewpush.view.RowKey) key).values() : List.of(key);
+        org.jooq.Condition c = DSL.trueCondition();
+        for (int i = 0; i < ks.size(); i++) {
+            String k = ks.get(i);
+            c = c.and(DSL.field(DSL.unquotedName(k)).eq((Field) DSL.val(values.get(i), (org.jooq.DataType) SqlTypes.of(type(table, k)))));
+        }
+        return c;
     }
 
     @Override

@@ -238,6 +238,39 @@ abstract class RealSchemaCases extends StoreCases {
     }
 
     @Test
+    void aViewWithAnInsteadOfUpdateTriggerIsPushedThroughItsTrigger() {
+        assumeThat(isPostgres()).isTrue();
+        String customers = newTable("trig_customer");
+        String orders = newTable("trig_order");
+        String view = newTable("trig_order_view");
+        db.execute("CREATE TABLE " + customers + " (id integer PRIMARY KEY, name text NOT NULL)",
+                "CREATE TABLE " + orders + " (id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES " + customers
+                        + ", pushed_at timestamp(3))",
+                "INSERT INTO " + customers + " VALUES (1, 'Ada'), (2, 'Grace')",
+                "INSERT INTO " + orders + " (id, customer_id) VALUES (10, 1), (11, 2), (12, 1)",
+                // a join: not automatically updatable
+                "CREATE VIEW " + view + " AS SELECT o.id, c.name, o.pushed_at FROM " + orders + " o JOIN " + customers
+                        + " c ON c.id = o.customer_id",
+                "CREATE FUNCTION " + view + "_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE " + orders
+                        + " SET pushed_at = NEW.pushed_at WHERE id = OLD.id; RETURN NEW; END $$",
+                "CREATE TRIGGER " + view + "_update INSTEAD OF UPDATE ON " + view + " FOR EACH ROW EXECUTE FUNCTION "
+                        + view + "_update()");
+        ViewDefinition d = ViewDefinition.builder("through a trigger", view).key("id").field("id", "id")
+                .field("name", "name").field("pushed", "pushed_at").filter("{pushed} is empty")
+                .push(policy("pushed", null)).build();
+        assertThat(problems(d)).as("check accepts a view PostgreSQL updates through its trigger").isEmpty();
+        View v = bind(d);
+        StampBatch batch = store.batch(v, lease(v.name()), null);
+        readAll(v).stream().filter(r -> !r.rowKey().text().equals("11")).forEach(batch::add);
+        try (batch) {
+            assertThat(batch.commit()).isEqualTo(new StampResult(2, 0));
+        }
+        assertThat(db.queryValue("SELECT string_agg(id::text, ',' ORDER BY id) FROM " + orders + " WHERE pushed_at IS NOT NULL")
+                .toString()).isEqualTo("10,12");
+        assertThat(readAll(v)).extracting(r -> r.get("name")).containsExactly("Grace");
+    }
+
+    @Test
     void aViewPostgreSqlCannotUpdateIsPullOnlyAndCheckSaysWhy() {
         assumeThat(isPostgres()).isTrue();
         ViewDefinition.Builder totals = ViewDefinition.builder("totals", "order_totals").key("customer")

@@ -62,7 +62,7 @@ abstract class RowSourceCases extends StoreCases {
         assertThat(r.get("ts")).isEqualTo(LocalDateTime.parse("2024-02-29T23:59:59.123456"));
         assertThat(((OffsetDateTime) r.get("tz")).toInstant()).isEqualTo(OffsetDateTime.parse("2024-06-01T12:00:00.5Z").toInstant());
         assertThat(r.get("d")).isEqualTo(LocalDate.parse("0999-01-02"));
-        assertThat(r.get("code")).isEqualTo("ab");
+        assertThat(r.get("code")).as("char(4) as stored, blank-padded").isEqualTo("ab  ");
         assertThat(rows.get(0).values()).containsExactly(new BigDecimal("3"), null, null, null, null, null, null, null, null);
         Row last = rows.get(2);
         assertThat(last.get("name")).isEqualTo("");

@@ -160,19 +160,27 @@ final class Evaluator {
             return high != 0 ? high : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
         if (a instanceof Double && b instanceof Double) {
-            return Double.compare((Double) a, (Double) b);
+            // as PostgreSQL: -0 equals 0 (Double.compare puts it first), NaN equals NaN and sorts last
+            double x = (Double) a;
+            double y = (Double) b;
+            return x == y ? 0 : Double.compare(x, y);
         }
         if (a instanceof java.time.LocalTime && b instanceof java.time.LocalTime) {
             return ((java.time.LocalTime) a).compareTo((java.time.LocalTime) b);
         }
         if (a instanceof java.time.OffsetTime && b instanceof java.time.OffsetTime) {
-            return ((java.time.OffsetTime) a).compareTo((java.time.OffsetTime) b);
+            // by the time in UTC only, as instants are (OffsetTime.compareTo also compares the local times)
+            return Long.compare(utcNanos((java.time.OffsetTime) a), utcNanos((java.time.OffsetTime) b));
         }
         if (a instanceof byte[] && b instanceof byte[]) {
             return java.util.Arrays.compareUnsigned((byte[]) a, (byte[]) b);
         }
         throw new IllegalArgumentException("cannot compare a " + a.getClass().getSimpleName() + " with a "
                 + b.getClass().getSimpleName() + "; values of one ValueType are needed");
+    }
+
+    private static long utcNanos(java.time.OffsetTime t) {
+        return t.toLocalTime().toNanoOfDay() - t.getOffset().getTotalSeconds() * 1_000_000_000L;
     }
 
     /**

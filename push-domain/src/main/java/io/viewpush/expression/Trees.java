@@ -165,6 +165,8 @@ final class Trees {
             Object v = l.value();
             if (v instanceof BigDecimal) {
                 out.append(((BigDecimal) v).toPlainString());
+            } else if (v instanceof Double) { // a number literal compared with a floating-point value
+                out.append(BigDecimal.valueOf((Double) v).toPlainString());
             } else if (v instanceof Boolean) {
                 out.append(v);
             } else {

@@ -211,6 +211,11 @@ final class TypeChecker {
         } else if (isTextLiteral(right) && readsTextLiterals(left.type)) {
             right = textLiteralAs((Expression.Literal) right.expression, left);
         }
+        if (isNumberLiteral(left) && right.type == ValueType.FLOAT) {
+            left = floatLiteral((Expression.Literal) left.expression);
+        } else if (isNumberLiteral(right) && left.type == ValueType.FLOAT) {
+            right = floatLiteral((Expression.Literal) right.expression);
+        }
         for (Typed side : List.of(left, right)) {
             if (!side.type.hasEquality()) {
                 throw error(c.position(), "cannot compare " + describe(left.expression) + " with "
@@ -480,7 +485,36 @@ final class TypeChecker {
 
     /** Types whose values a text literal may stand for: the literal is read as a value of the type. */
     private static boolean readsTextLiterals(ValueType t) {
-        return t == ValueType.UUID || t == ValueType.ENUM || t == ValueType.OTHER;
+        return t == ValueType.UUID || t == ValueType.ENUM || t == ValueType.OTHER || t.isTimeOfDay();
+    }
+
+    /** A number literal compared with a floating-point value: the nearest double, as a numeric cast to double precision is. */
+    private Typed floatLiteral(Expression.Literal literal) {
+        double d = ((java.math.BigDecimal) literal.value()).doubleValue();
+        if (Double.isInfinite(d)) {
+            throw error(literal.position(), describe(literal) + " at " + literal.position()
+                    + " is beyond the range of a floating-point number (about 1.8E308)");
+        }
+        return new Typed(new Expression.Literal(d, ValueType.FLOAT, literal.position()), ValueType.FLOAT);
+    }
+
+    private static boolean isNumberLiteral(Typed t) {
+        return t.expression instanceof Expression.Literal && t.type == ValueType.NUMBER;
+    }
+
+    /** A text literal compared with a time of day: ISO-8601, with an offset for a time with time zone. */
+    private Typed timeLiteral(Expression.Literal literal, ValueType type) {
+        String text = ((String) literal.value()).strip();
+        try {
+            Object value = type == ValueType.TIME
+                    ? java.time.LocalTime.parse(text, DateTimeFormatter.ISO_LOCAL_TIME)
+                    : java.time.OffsetTime.parse(text, DateTimeFormatter.ISO_OFFSET_TIME);
+            return new Typed(new Expression.Literal(value, type, literal.position()), type);
+        } catch (DateTimeParseException e) {
+            throw error(literal.position(), describe(literal) + " at " + literal.position() + " is not a valid "
+                    + type.label() + "; write " + (type == ValueType.TIME ? "a time like '10:15' or '10:15:30.5'"
+                    : "a time with an offset like '10:15+02:00' or '10:15:30Z'"));
+        }
     }
 
     /** A text literal compared with a UUID, an enum label or a value sent as text, read as a value of that type. */
@@ -501,6 +535,9 @@ final class TypeChecker {
                 }
                 return new Typed(new Expression.Literal(text, ValueType.ENUM, literal.position()), ValueType.ENUM);
             }
+            case TIME:
+            case TIME_TZ:
+                return timeLiteral(literal, other.type);
             default:
                 return new Typed(new Expression.Literal(text, other.type, literal.position()), other.type);
         }

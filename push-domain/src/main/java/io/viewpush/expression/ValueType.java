@@ -46,16 +46,29 @@ public enum ValueType {
     /**
      * A binary floating-point number (real, double precision). Java: {@link Double}; NaN and
      * ±Infinity are written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
-     * Expressions test it with {@code is empty} only.
+     * Expressions compare it as a number: with other floating-point fields and with number literals
+     * (read as the nearest double, as PostgreSQL casts a numeric to double precision); {@code -0} equals
+     * {@code 0}, NaN equals NaN and sorts after every other value, +Infinity included, as in PostgreSQL.
      */
     FLOAT(Double.class, "floating-point number"),
-    /** A time of day without zone. Java: {@link LocalTime}. Expressions test it with {@code is empty} only. */
+    /**
+     * A time of day without zone. Java: {@link LocalTime}. Ordered; a text literal compared with it is
+     * read as ISO-8601 ({@code '10:15'}, {@code '10:15:30.5'}).
+     */
     TIME(LocalTime.class, "time"),
-    /** A time of day with its offset. Java: {@link OffsetTime}. Expressions test it with {@code is empty} only. */
+    /**
+     * A time of day with its offset. Java: {@link OffsetTime}. Ordered by its time in UTC, not wrapped
+     * at midnight ({@code 23:30-05:00} is after {@code 00:30Z}), so one UTC time written with two offsets
+     * is equal ({@code 12:15+02:00 = 10:15Z}), as instants are and as H2 compares them (PostgreSQL's own
+     * {@code =} would also compare the offsets). A text literal compared with it is read as ISO-8601 with
+     * an offset ({@code '10:15+02:00'}, {@code '10:15Z'}).
+     */
     TIME_TZ(OffsetTime.class, "time with time zone"),
     /**
      * A duration. Java: {@link String}, ISO-8601 ({@code P1Y2M3DT4H5M6.5S}, each part with its own
-     * sign as the database keeps it). Expressions test it with {@code is empty} only.
+     * sign as the database keeps it). Expressions test it with {@code is empty} only: PostgreSQL
+     * orders intervals by counting a month as 30 days ({@code '1 mon' = '30 days'}), H2 keeps
+     * year-month and day-time intervals as two types that cannot be compared, so no order is shared.
      */
     INTERVAL(String.class, "interval"),
     /**
@@ -90,11 +103,16 @@ public enum ValueType {
 
     /**
      * @return whether {@code < <= > >=} are defined on this type's values in the expression language:
-     *         text, numbers, booleans, dates and timestamps (enum labels are ordered by their type, which
-     *         the type checker knows)
+     *         text, numbers (floating-point ones too), booleans, dates, timestamps and times of day
+     *         (enum labels are ordered by their type, which the type checker knows)
      */
     public boolean isOrdered() {
-        return this == TEXT || this == NUMBER || this == BOOLEAN || isTemporal();
+        return this == TEXT || this == NUMBER || this == BOOLEAN || isTemporal() || this == FLOAT || isTimeOfDay();
+    }
+
+    /** @return true for {@link #TIME} and {@link #TIME_TZ} */
+    public boolean isTimeOfDay() {
+        return this == TIME || this == TIME_TZ;
     }
 
     /**

@@ -224,7 +224,8 @@ public final class RandomExpressions {
 
     /**
      * {@link #booleanExpression(Map, int)} over fields of any type: uuids, enum labels and text forms
-     * are compared with {@code =} / {@code !=} (enum labels also ordered against a label), and every
+     * are compared with {@code =} / {@code !=} (enum labels also ordered against a label), floating-point
+     * numbers (against number literals too) and times of day with every operator, and every
      * field is tested with {@code is empty} / {@code is not empty}. Values of the types beyond the
      * first six come from small fixed sets ({@link #ENUM_LABELS}, {@link #OTHER_TEXTS},
      * {@link #JSON_TEXTS}, a few uuids, numbers, times, bytes, intervals and arrays).
@@ -657,7 +658,7 @@ public final class RandomExpressions {
                 : new Expression.Comparison(op, b, a, 1);
     }
 
-    /** A field whose type has an equality: every type but json, arrays, bytes, floats, times and intervals. */
+    /** A field whose type has an equality: every type but json, arrays, bytes and intervals. */
     private Map.Entry<String, ValueType> comparableField(List<Map.Entry<String, ValueType>> fields) {
         List<Map.Entry<String, ValueType>> of = new ArrayList<>();
         for (Map.Entry<String, ValueType> f : fields) {
@@ -710,7 +711,15 @@ public final class RandomExpressions {
             }
             case ENUM:
             case OTHER:
-                return new Expression.Literal(v, ValueType.TEXT, 1);
+            case TIME:
+            case TIME_TZ:
+                return new Expression.Literal(v.toString(), ValueType.TEXT, 1);
+            case FLOAT: {
+                double d = (Double) v;
+                // a number literal: NaN and the infinities have none
+                return new Expression.Literal(Double.isFinite(d) ? BigDecimal.valueOf(d) : new BigDecimal("-2.5"),
+                        ValueType.NUMBER, 1);
+            }
             default:
                 return new Expression.Literal(v, type, 1);
         }
@@ -768,7 +777,8 @@ public final class RandomExpressions {
                 pool.addAll(List.of(new byte[0], new byte[]{0}, new byte[]{1, 2, (byte) 0xff}));
                 break;
             case FLOAT:
-                pool.addAll(List.of(0.0, 0.1, -2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+                pool.addAll(List.of(0.0, 0.1, -2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                        -0.0, 1e300));
                 break;
             case TIME:
                 pool.addAll(List.of(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.of(10, 15),
@@ -776,7 +786,9 @@ public final class RandomExpressions {
                 break;
             case TIME_TZ:
                 pool.addAll(List.of(java.time.OffsetTime.of(10, 15, 0, 0, ZoneOffset.UTC),
-                        java.time.OffsetTime.of(10, 15, 0, 0, ZoneOffset.ofHours(2))));
+                        java.time.OffsetTime.of(10, 15, 0, 0, ZoneOffset.ofHours(2)),
+                        java.time.OffsetTime.of(12, 15, 0, 0, ZoneOffset.ofHours(2)),
+                        java.time.OffsetTime.of(23, 30, 0, 500_000_000, ZoneOffset.ofHours(-5))));
                 break;
             case INTERVAL:
                 pool.addAll(List.of("PT0S", "P1D", "P1Y2M3DT4H5M6.5S", "P-1DT2H"));

@@ -80,7 +80,15 @@ public final class InMemoryStore implements PushStore {
 
     /** Creates (or replaces) a table. */
     public InMemoryTable createTable(String name, Map<String, ValueType> columns, String keyColumn) {
-        InMemoryTable t = new InMemoryTable(name, columns, keyColumn, clock);
+        return createTable(name, columns, List.of(keyColumn));
+    }
+
+    /**
+     * Creates (or replaces) a table with a key of one or more columns (a composite primary key, such as
+     * a join table's {@code (actor_id, film_id)}).
+     */
+    public InMemoryTable createTable(String name, Map<String, ValueType> columns, List<String> keyColumns) {
+        InMemoryTable t = new InMemoryTable(name, columns, keyColumns, clock);
         tables.put(name, t);
         return t;
     }
@@ -155,12 +163,17 @@ public final class InMemoryStore implements PushStore {
     public RowCursor open(View view, Snapshot snapshot, Page page) {
         requireReachable();
         InMemoryTable t = table(view.table());
-        List<Row> out = new ArrayList<>();
+        List<Row> in = new ArrayList<>();
         for (Map<String, Object> r : t.rows()) {
             Row row = view.computeRow(f -> r.get(view.columnOf(f)), snapshot);
-            if (!view.includes(row, snapshot)) {
-                continue;
+            if (view.includes(row, snapshot)) {
+                in.add(row);
             }
+        }
+        // in the view's key order, which may be other columns than the table's key
+        in.sort((a, b) -> a.rowKey().compareTo(b.rowKey()));
+        List<Row> out = new ArrayList<>();
+        for (Row row : in) {
             if (page.after().isPresent() && row.rowKey().compareTo(page.after().get()) <= 0) {
                 continue;
             }
@@ -216,7 +229,7 @@ public final class InMemoryStore implements PushStore {
                 if (done) {
                     throw new IllegalStateException("batch already committed or closed");
                 }
-                sent.add(new Object[] {row.key(), modifiedField.map(row::get).orElse(null)});
+                sent.add(new Object[] {row.rowKey(), modifiedField.map(row::get).orElse(null)});
             }
 
             @Override
@@ -239,13 +252,13 @@ public final class InMemoryStore implements PushStore {
                         long stamped = 0;
                         long skipped = 0;
                         for (Object[] s : sent) {
-                            Optional<Map<String, Object>> current = t.row(s[0]);
+                            Optional<Map<String, Object>> current = t.rowWhere(keyColumns(view), (RowKey) s[0]);
                             boolean unchanged = current.isPresent() && (modifiedColumn.isEmpty()
                                     || Expressions.compare(current.get().get(modifiedColumn.get()), s[1]) == 0);
                             if (unchanged) {
                                 Map<String, Object> v = new HashMap<>();
                                 v.put(stampColumn, stampValue);
-                                t.update(s[0], v);
+                                t.update(t.keyOf(current.get()), v);
                                 stamped++;
                             } else {
                                 skipped++;
@@ -279,10 +292,9 @@ public final class InMemoryStore implements PushStore {
     @Override
     public Optional<Row> update(View view, RowKey rowKey, Map<String, Object> values, Snapshot snapshot) {
         requireReachable();
-        Object key = rowKey.single();
         InMemoryTable t = table(view.table());
         synchronized (t) {
-            Optional<Map<String, Object>> current = t.row(key);
+            Optional<Map<String, Object>> current = t.rowWhere(keyColumns(view), rowKey);
             if (current.isEmpty()) {
                 return Optional.empty();
             }
@@ -297,6 +309,7 @@ public final class InMemoryStore implements PushStore {
                 }
                 byColumn.put(view.columnOf(f), v);
             });
+            RowKey key = t.keyOf(current.get());
             t.update(key, byColumn);
             Map<String, Object> after = t.row(key).orElseThrow();
             return Optional.of(view.computeRow(f -> after.get(view.columnOf(f)), snapshot));
@@ -370,8 +383,9 @@ public final class InMemoryStore implements PushStore {
                 long n = 0;
                 for (Map<String, Object> row : t.rows()) {
                     Object stamp = row.get(stampColumn);
-                    Object key = row.get(t.keyColumn());
-                    if (stamp == null || !chosen(which, key, stamp, stampType, snapshot)) {
+                    RowKey key = t.keyOf(row);
+                    if (stamp == null || !chosen(which, InMemoryTable.keyOf(row, keyColumns(view)), stamp, stampType,
+                            snapshot)) {
                         continue;
                     }
                     n++;
@@ -390,13 +404,20 @@ public final class InMemoryStore implements PushStore {
         }
     }
 
-    private static boolean chosen(ReplaySelection which, Object key, Object stamp, ValueType stampType, Snapshot snapshot) {
+    /** @return the columns of the view's key fields, in key order */
+    private static List<String> keyColumns(View view) {
+        List<String> columns = new ArrayList<>();
+        view.keyFields().forEach(f -> columns.add(view.columnOf(f)));
+        return columns;
+    }
+
+    private static boolean chosen(ReplaySelection which, RowKey key, Object stamp, ValueType stampType, Snapshot snapshot) {
         if (which instanceof ReplaySelection.All) {
             return true;
         }
         if (which instanceof ReplaySelection.Keys) {
             return ((ReplaySelection.Keys) which).keys().stream()
-                    .anyMatch(k -> Expressions.compare(k.single(), key) == 0);
+                    .anyMatch(k -> key != null && k.compareTo(key) == 0);
         }
         Instant at = ((ReplaySelection.Since) which).at();
         Object bound;

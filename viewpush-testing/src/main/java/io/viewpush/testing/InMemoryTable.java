@@ -2,6 +2,7 @@ package io.viewpush.testing;
 
 import io.viewpush.expression.Expressions;
 import io.viewpush.expression.ValueType;
+import io.viewpush.view.RowKey;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
@@ -18,23 +19,33 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A table of an {@link InMemoryStore}: typed columns and rows keyed by the key column. Thread-safe.
+ * A table of an {@link InMemoryStore}: typed columns and rows keyed by the key column, or by several
+ * (a composite key, ordered column by column). Methods that take a {@code key} take the value of a
+ * one-column key or a {@link RowKey} with the values of every key column in order. Thread-safe.
  * Timestamps written by {@link #touch} are at microsecond precision, like PostgreSQL's.
  */
 public final class InMemoryTable {
     private final String name;
     private final Map<String, ValueType> columns;
-    private final String keyColumn;
+    private final List<String> keyColumns;
     private final Clock clock;
-    private final NavigableMap<Object, Map<String, Object>> rows = new TreeMap<>(Expressions::compare);
+    private final NavigableMap<RowKey, Map<String, Object>> rows = new TreeMap<>();
 
-    InMemoryTable(String name, Map<String, ValueType> columns, String keyColumn, Clock clock) {
-        if (!columns.containsKey(keyColumn)) {
-            throw new IllegalArgumentException("key column " + keyColumn + " is not a column of " + name);
+    InMemoryTable(String name, Map<String, ValueType> columns, List<String> keyColumns, Clock clock) {
+        if (keyColumns.isEmpty()) {
+            throw new IllegalArgumentException("the table " + name + " needs at least one key column");
+        }
+        for (String k : keyColumns) {
+            if (!columns.containsKey(k)) {
+                throw new IllegalArgumentException("key column " + k + " is not a column of " + name);
+            }
+        }
+        if (new java.util.HashSet<>(keyColumns).size() != keyColumns.size()) {
+            throw new IllegalArgumentException("the key columns of " + name + " repeat one: " + keyColumns);
         }
         this.name = name;
         this.columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
-        this.keyColumn = keyColumn;
+        this.keyColumns = List.copyOf(keyColumns);
         this.clock = clock;
     }
 
@@ -48,9 +59,63 @@ public final class InMemoryTable {
         return columns;
     }
 
-    /** @return the key column */
+    /**
+     * @return the key column
+     * @throws IllegalStateException when the key has several columns ({@link #keyColumns()})
+     */
     public String keyColumn() {
-        return keyColumn;
+        if (keyColumns.size() != 1) {
+            throw new IllegalStateException("the table " + name + " has a composite key " + keyColumns);
+        }
+        return keyColumns.get(0);
+    }
+
+    /** @return the key columns, in key order (one for a one-column key) */
+    public List<String> keyColumns() {
+        return keyColumns;
+    }
+
+    /** @return the key of a row of this table */
+    RowKey keyOf(Map<String, Object> row) {
+        return keyOf(row, keyColumns);
+    }
+
+    /** @return the values of the given columns of a row, as a key; null when one is empty */
+    static RowKey keyOf(Map<String, Object> row, List<String> columns) {
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(columns.get(i));
+            if (values[i] == null) {
+                return null;
+            }
+        }
+        return RowKey.of(values);
+    }
+
+    private RowKey key(Object key) {
+        RowKey k = key instanceof RowKey ? (RowKey) key : RowKey.of(key);
+        if (k.size() != keyColumns.size()) {
+            throw new IllegalArgumentException("the key " + k + " of " + name + " needs " + keyColumns.size()
+                    + " values, one for each of " + keyColumns);
+        }
+        return k;
+    }
+
+    /**
+     * @return the row whose {@code columns} hold the {@code key}'s values (a copy): by the table's key
+     *         when they are its key columns, else by looking at every row
+     */
+    synchronized Optional<Map<String, Object>> rowWhere(List<String> columns, RowKey key) {
+        if (columns.equals(keyColumns)) {
+            return row(key);
+        }
+        for (Map<String, Object> r : rows.values()) {
+            RowKey k = keyOf(r, columns);
+            if (k != null && k.compareTo(key) == 0) {
+                return Optional.of(new HashMap<>(r));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Inserts a row; columns left out are empty. */
@@ -60,9 +125,9 @@ public final class InMemoryTable {
             row.put(c, null);
         }
         put(row, values);
-        Object key = row.get(keyColumn);
+        RowKey key = keyOf(row);
         if (key == null) {
-            throw new IllegalArgumentException("the key column " + keyColumn + " must not be empty");
+            throw new IllegalArgumentException("the key columns " + keyColumns + " must not be empty");
         }
         if (rows.containsKey(key)) {
             throw new IllegalArgumentException("duplicate key " + key + " in " + name);
@@ -73,12 +138,16 @@ public final class InMemoryTable {
 
     /** Updates columns of an existing row. */
     public synchronized InMemoryTable update(Object key, Map<String, Object> values) {
-        Map<String, Object> row = rows.get(key);
+        RowKey k = key(key);
+        Map<String, Object> row = rows.get(k);
         if (row == null) {
             throw new IllegalArgumentException("no row " + key + " in " + name);
         }
-        if (values.containsKey(keyColumn) && Expressions.compare(values.get(keyColumn), key) != 0) {
-            throw new IllegalArgumentException("the key cannot be changed");
+        for (int i = 0; i < keyColumns.size(); i++) {
+            String c = keyColumns.get(i);
+            if (values.containsKey(c) && Expressions.compare(values.get(c), k.values().get(i)) != 0) {
+                throw new IllegalArgumentException("the key cannot be changed");
+            }
         }
         put(row, values);
         return this;
@@ -97,12 +166,12 @@ public final class InMemoryTable {
 
     /** Deletes a row if present. */
     public synchronized void delete(Object key) {
-        rows.remove(key);
+        rows.remove(key(key));
     }
 
     /** @return a copy of the row with that key */
     public synchronized Optional<Map<String, Object>> row(Object key) {
-        Map<String, Object> r = rows.get(key);
+        Map<String, Object> r = rows.get(key(key));
         return r == null ? Optional.empty() : Optional.of(new HashMap<>(r));
     }
 

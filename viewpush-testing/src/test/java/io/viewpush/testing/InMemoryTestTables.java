@@ -32,6 +32,13 @@ public final class InMemoryTestTables implements TestTables {
     }
 
     @Override
+    public void createTable(String table, List<TestColumn> columns, List<String> keyColumns) {
+        Map<String, ValueType> types = new LinkedHashMap<>();
+        columns.forEach(c -> types.put(c.name(), c.type()));
+        store.createTable(table, types, keyColumns);
+    }
+
+    @Override
     public void insert(String table, Map<String, Object> values) {
         store.table(table).insert(values);
     }

@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DatabaseWaitIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** How long the database stays down after {@code run} started waiting for it. */
+    private static final Duration DOWN = Scale.duration("db.down", "4s", "30s");
 
     @Test
     void runWaitsForADatabaseThatComesUpLaterThenPushes() throws Exception {
@@ -45,8 +47,8 @@ class DatabaseWaitIT {
                 run = AppProcess.start(dir, "run", Fixture.options(), "run", "-c", file.toString());
                 run.awaitLog("waiting for the database: cannot connect to the database", 0, Duration.ofSeconds(20));
                 assertThat(health(apiPort)).as("/health while the database is down").isEqualTo(503);
-                // 1 s, 2 s, 4 s: three more attempts fail while the database stays down
-                AppProcess.sleep(4_000);
+                // short: 4 s (attempts after 1 s and 2 s fail); long: 30 s, as after a reboot (after 1, 2, 4, 8 s)
+                AppProcess.sleep(DOWN.toMillis());
                 assertThat(run.isAlive()).as("run must wait, not exit:\n" + run.err()).isTrue();
                 assertThat(health(apiPort)).isEqualTo(503);
                 assertThat(receiver.exchanges()).isEmpty();
@@ -55,7 +57,8 @@ class DatabaseWaitIT {
                 pg.startAgain();
             }
             try (run) {
-                run.awaitApi(Duration.ofSeconds(20));
+                // the next attempt comes at most run's longest backoff (30 s) after the database is up
+                run.awaitApi(Duration.ofSeconds(50));
                 long up = System.nanoTime();
                 long end = up + Duration.ofSeconds(15).toNanos();
                 while (stamped(db) < 3 && System.nanoTime() < end) {

@@ -18,10 +18,22 @@ public interface TestTables {
     /** Creates (or drops and re-creates) a table with a primary key. */
     void createTable(String table, List<TestColumn> columns, String keyColumn);
 
+    /**
+     * Creates (or drops and re-creates) a table with a primary key of one or more columns, in order.
+     * Methods that take a {@code key} then take a {@link io.viewpush.view.RowKey} with a value for each.
+     * {@link CompositeKeyContractTest} needs it; the default supports one column only.
+     */
+    default void createTable(String table, List<TestColumn> columns, List<String> keyColumns) {
+        if (keyColumns.size() != 1) {
+            throw new UnsupportedOperationException("these test tables have one-column keys only, not " + keyColumns);
+        }
+        createTable(table, columns, keyColumns.get(0));
+    }
+
     /** Inserts a row; columns left out are empty. */
     void insert(String table, Map<String, Object> values);
 
-    /** Updates columns of the row with that key, as a host application would. */
+    /** Updates columns of the row with that key (a {@link io.viewpush.view.RowKey} for a composite key), as a host application would. */
     void update(String table, Object key, Map<String, Object> values);
 
     /** Deletes the row with that key, if any. */
