@@ -205,4 +205,18 @@ abstract class LookupCases extends StoreCases {
                 .field("orders", "count(Bestellungen)").build());
         assertThat(readAll(customers)).extracting(r -> r.get("orders")).containsExactly(BigDecimal.ONE);
     }
+
+    @Test
+    void aRowUpdateOfACompositeKeyWithALookupFilterUpdatesOnlyThatRow() {
+        View v = bind(ViewDefinition.builder("first lines", "shop_line").key("shop", "order_id", "line_no")
+                .field("shop", "shop").field("order_id", "order_id").field("line_no", "line_no").field("amount", "amount")
+                .field("note", "shop_order.note").filter("{note} = 'first'").writable("amount").build());
+        Optional<Row> updated = store.update(v, RowKey.of("north", new BigDecimal("1"), new BigDecimal("2")),
+                Map.of("amount", new BigDecimal("3.50")), SNAPSHOT);
+        assertThat(updated).map(r -> r.get("amount")).contains(new BigDecimal("3.50"));
+        assertThat(store.update(v, RowKey.of("south", new BigDecimal("1"), new BigDecimal("1")),
+                Map.of("amount", BigDecimal.ONE), SNAPSHOT)).as("its order's note is 'other'").isEmpty();
+        assertThat(db.queryValue("SELECT sum(amount) FROM shop_line", BigDecimal.class)).isEqualByComparingTo("45.50");
+        db.execute("UPDATE shop_line SET amount = 3.00 WHERE shop = 'north' AND line_no = 2");
+    }
 }
