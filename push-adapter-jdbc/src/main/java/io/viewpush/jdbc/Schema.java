@@ -244,7 +244,7 @@ final class Schema {
 
     /** The types {@code min} and {@code max} order the same way in the databases and in the domain. */
     private static final Set<ValueType> ORDERED = Set.of(ValueType.NUMBER, ValueType.DATE, ValueType.TIMESTAMP,
-            ValueType.TIMESTAMP_TZ);
+            ValueType.TIMESTAMP_TZ, ValueType.TEXT);
 
     /** Follows a lookup's or summary's path through the catalog: its type, or a problem naming what could be meant. */
     private Optional<Lookups.Derived> resolveDerived(String view, Field f, FieldPath path, Table table, JdbcCatalog catalog,
@@ -277,7 +277,7 @@ final class Schema {
             return Optional.empty();
         }
         if (aggregate.isPresent() && !ORDERED.contains(type.get())) {
-            problems.add(Problem.of(view, key, what + ": " + aggregate.get().word() + " needs a number, a date or a"
+            problems.add(Problem.of(view, key, what + ": " + aggregate.get().word() + " needs a number, text, a date or a"
                     + " timestamp column, but " + where + " is " + column.describe()));
             return Optional.empty();
         }

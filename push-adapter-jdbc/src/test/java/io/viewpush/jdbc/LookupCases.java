@@ -132,9 +132,13 @@ abstract class LookupCases extends StoreCases {
                 .containsIgnoringCase("language[original_language_id] (original_language_id -> language, constraint"
                         + " film_original_language_fk)");
         View byLanguage = bind(ViewDefinition.builder("languages", "language").key("id").field("id", "language_id")
-                .field("films", "count(film[language_id])").field("as original", "count(film[original_language_id])").build());
-        assertThat(byKey(readAll(byLanguage), "films", "as original"))
-                .isEqualTo(Map.of(1, values(new BigDecimal("2"), BigDecimal.ZERO), 2, values(BigDecimal.ZERO, BigDecimal.ONE)));
+                .field("films", "count(film[language_id])").field("as original", "count(film[original_language_id])")
+                .field("first title", "min(film[language_id].title)").field("last title", "max(film[language_id].title)")
+                .build());
+        assertThat(byKey(readAll(byLanguage), "films", "as original", "first title", "last title"))
+                .as("text is ordered by code point").isEqualTo(Map.of(
+                        1, values(new BigDecimal("2"), BigDecimal.ZERO, "Alien", "Seven Samurai"),
+                        2, values(BigDecimal.ZERO, BigDecimal.ONE, null, null)));
     }
 
     @Test
@@ -152,8 +156,9 @@ abstract class LookupCases extends StoreCases {
         assertThat(problems(orders("x").field("bad", "max(customer.first_name)").build())).singleElement().asString()
                 .containsIgnoringCase("no table refers to table 'orders' as 'customer'");
         assertThat(problems(ViewDefinition.builder("c", "customer").key("id").field("id", "customer_id")
-                .field("bad", "max(orders.receipt)").build())).singleElement().asString()
-                .containsIgnoringCase("max needs a number, a date or a timestamp column, but column 'receipt' of table 'orders' is");
+                .field("bad", "min(rental.returned)").build())).singleElement().asString()
+                .containsIgnoringCase("min needs a number, text, a date or a timestamp column, but column 'returned' of"
+                        + " table 'rental' is");
     }
 
     @Test
