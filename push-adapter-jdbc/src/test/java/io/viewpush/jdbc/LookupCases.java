@@ -121,16 +121,21 @@ abstract class LookupCases extends StoreCases {
     @Test
     void twoForeignKeysToOneTableArePickedByColumnAndAmbiguityNamesBoth() {
         View v = bind(ViewDefinition.builder("films", "film").key("id").field("id", "film_id")
-                .field("language", "language[language_id].name").field("original", "original_language_id.name").build());
-        Map<Object, List<Object>> rows = byKey(readAll(v), "language", "original");
-        assertThat(rows.get(1)).as("a CHAR column is read without its padding").containsExactly("English", "Japanese");
-        assertThat(rows.get(2)).isEqualTo(values("English", null));
-        assertThat(problems(ViewDefinition.builder("films", "film").key("id").field("id", "film_id")
-                .field("language", "language.name").build())).singleElement().asString()
-                .contains("fields.language: field 'language' (language.name): 'language' is ambiguous: table '")
-                .containsIgnoringCase("has 2 foreign keys to table 'language'; write one of language[language_id] (")
-                .containsIgnoringCase("language[original_language_id] (original_language_id -> language, constraint"
-                        + " film_original_language_fk)");
+                .field("language", "language.name").field("original", "original_language.name")
+                .field("by column", "language[language_id].name").field("by constraint", "film_original_language_fk.name")
+                .build());
+        Map<Object, List<Object>> rows = byKey(readAll(v), "language", "original", "by column", "by constraint");
+        assertThat(rows.get(1)).as("a CHAR column is read without its padding")
+                .containsExactly("English", "Japanese", "English", "Japanese");
+        assertThat(rows.get(2)).isEqualTo(values("English", null, "English", null));
+        assertThat(problems(ViewDefinition.builder("transfers", "transfer").key("id").field("id", "id")
+                .field("city", "city.city").build())).singleElement().asString()
+                .contains("fields.city: field 'city' (city.city): 'city' is ambiguous: table '")
+                .containsIgnoringCase("has 2 foreign keys to table 'city'; write one of city[from_city] (from_city -> city,"
+                        + " constraint transfer_from_fk), city[to_city] (to_city -> city, constraint transfer_to_fk)");
+        View transfers = bind(ViewDefinition.builder("transfers", "transfer").key("id").field("id", "id")
+                .field("from", "city[from_city].city").field("to", "to_city.city").build());
+        assertThat(byKey(readAll(transfers), "from", "to")).isEqualTo(Map.of(1, values("Lisbon", "Porto")));
         View byLanguage = bind(ViewDefinition.builder("languages", "language").key("id").field("id", "language_id")
                 .field("films", "count(film[language_id])").field("as original", "count(film[original_language_id])")
                 .field("first title", "min(film[language_id].title)").field("last title", "max(film[language_id].title)")
