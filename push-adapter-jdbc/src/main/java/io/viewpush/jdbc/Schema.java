@@ -158,6 +158,11 @@ final class Schema {
             boolean isStamp = f.name().equals(stampField);
             String key = isStamp ? "push.stamp" : "fields." + f.name();
             List<Column> found = match(table.columns(), f.column(), Column::name);
+            if (found.isEmpty() && quotedName(f.column()) != null) {
+                // "a.b" in double quotes: the column a.b, not a lookup
+                found = table.columns().stream().filter(c -> c.name().equals(quotedName(f.column())))
+                        .collect(Collectors.toList());
+            }
             if (found.isEmpty()) {
                 if (isStamp) {
                     problems.add(Problem.of(view, key, "the stamp field '" + f.name() + "' maps to column '" + f.column()
@@ -232,6 +237,15 @@ final class Schema {
             return new Resolution(Optional.empty(), problems, Map.of());
         }
         return new Resolution(Optional.of(new Mapping(dialect, table, byField, types, typeByField, derived)), List.of(), types);
+    }
+
+    /** @return the name inside a text that is one name in double quotes ({@code ""} a quote), else null */
+    private static String quotedName(String text) {
+        if (text.length() < 2 || text.charAt(0) != '"' || text.charAt(text.length() - 1) != '"') {
+            return null;
+        }
+        String inner = text.substring(1, text.length() - 1);
+        return inner.replace("\"\"", "").contains("\"") ? null : inner.replace("\"\"", "\"");
     }
 
     private static Optional<FieldPath> pathOf(Field f) {

@@ -229,4 +229,16 @@ abstract class LookupCases extends StoreCases {
         assertThat(db.queryValue("SELECT sum(amount) FROM shop_line", BigDecimal.class)).isEqualByComparingTo("45.50");
         db.execute("UPDATE shop_line SET amount = 3.00 WHERE shop = 'north' AND line_no = 2");
     }
+
+    @Test
+    void aColumnWhoseNameHoldsADotIsThatColumnAndInQuotesItMayBeWritten() {
+        db.execute(isPostgres() ? "CREATE TABLE dotted (id INTEGER PRIMARY KEY, \"a.b\" VARCHAR(10))"
+                : "CREATE TABLE dotted (id INTEGER PRIMARY KEY, \"a.b\" VARCHAR(10))", "INSERT INTO dotted VALUES (1, 'x')");
+        View plain = bind(ViewDefinition.builder("dotted", "dotted").key("id").field("id", "id").field("ab", "a.b").build());
+        assertThat(readAll(plain)).extracting(r -> r.get("ab")).containsExactly("x");
+        View quoted = bind(ViewDefinition.builder("dotted", "dotted").key("id").field("id", "id").field("ab", "\"a.b\"")
+                .writable("ab").build());
+        assertThat(store.update(quoted, RowKey.of(BigDecimal.ONE), Map.of("ab", "y"), SNAPSHOT)).map(r -> r.get("ab"))
+                .contains("y");
+    }
 }
