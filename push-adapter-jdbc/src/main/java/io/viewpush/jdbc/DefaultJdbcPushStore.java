@@ -730,7 +730,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                     List<RowKey> keys = ((ReplaySelection.Keys) which).keys();
                     for (int i = 0; i < keys.size(); i += REPLAY_KEYS_PER_STATEMENT) {
                         chosen.add(DSL.or(keys.subList(i, Math.min(keys.size(), i + REPLAY_KEYS_PER_STATEMENT)).stream()
-                                .map(k -> sql.keyEquals(k.single())).collect(java.util.stream.Collectors.toList())));
+                                .map(sql::keyEquals).collect(java.util.stream.Collectors.toList())));
                     }
                 }
                 long rows = 0;
@@ -774,9 +774,9 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         requireTtl(ttl);
         if (readAtOnce) {
             return dialect.tryAcquireAndRead(this, owner, ttl, view, snapshot)
-                    .map(b -> new JdbcPushSession(this, view, b.token(), ttl, snapshot, b.read()));
+                    .map(b -> new JdbcPushSession(this, view, b.token(), ttl, snapshot, b.read(), b.pause()));
         }
-        return tryAcquire(view.name(), owner, ttl).map(t -> new JdbcPushSession(this, view, t, ttl, snapshot, null));
+        return tryAcquire(view.name(), owner, ttl).map(t -> new JdbcPushSession(this, view, t, ttl, snapshot, null, null));
     }
 
     /** Takes a view's lease, if it is free or expired. */
@@ -801,8 +801,11 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    /** A lease taken and, if it was read with it, the view's read (null: the session opens it). */
-    record Begun(LeaseToken token, Read read) {
+    /**
+     * A lease taken and what was read with it: the view's read (null: the session opens it) and the
+     * view's pause (null: not read with the lease, the session reads it when asked).
+     */
+    record Begun(LeaseToken token, Read read, Optional<Pause> pause) {
     }
 
 

@@ -108,6 +108,9 @@ abstract class Dialect {
         return java.time.ZoneId.of(name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("GMT") ? "UTC" : name);
     }
 
+    /** @return the SQL of the expression language's value functions in this database */
+    abstract ValueFunctions valueFunctions();
+
     /** @return how this database's column types map to the view's types */
     abstract ColumnTypes columnTypes();
 

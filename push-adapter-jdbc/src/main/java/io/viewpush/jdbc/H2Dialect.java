@@ -149,7 +149,7 @@ final class H2Dialect extends Dialect {
     @Override
     Optional<DefaultJdbcPushStore.Begun> tryAcquireAndRead(DefaultJdbcPushStore store, String owner, Duration ttl,
                                                            View view, Snapshot snapshot) {
-        return store.tryAcquire(view.name(), owner, ttl).map(t -> new DefaultJdbcPushStore.Begun(t, null));
+        return store.tryAcquire(view.name(), owner, ttl).map(t -> new DefaultJdbcPushStore.Begun(t, null, null));
     }
 
     /** The record in its transaction, then the release. */
@@ -164,5 +164,10 @@ final class H2Dialect extends Dialect {
                             Object stampValue, int chunk) {
         return new H2StampBatch(store.ctx(), store.scratchWriter(), store.spillDirectory(), store.leases(), view, mapping,
                 lease, batchId, stampValue, chunk);
+    }
+
+    @Override
+    ValueFunctions valueFunctions() {
+        return ValueFunctions.H2;
     }
 }

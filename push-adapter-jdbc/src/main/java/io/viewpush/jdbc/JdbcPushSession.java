@@ -31,7 +31,7 @@ final class JdbcPushSession implements PushSession {
     /** The read taken with the lease (PostgreSQL, a push that reads at once), until {@link #rows()} hands it out. */
     private DefaultJdbcPushStore.Read preRead;
     private RowCursor cursor;
-    /** The view's pause as read with {@link #history()}, or null when that was not called. */
+    /** The view's pause as read with the lease or with {@link #history()}, or null when neither read it. */
     private Optional<Pause> pause;
     private ReadStart readStart;
     private boolean read;
@@ -39,13 +39,14 @@ final class JdbcPushSession implements PushSession {
     private boolean closed;
 
     JdbcPushSession(DefaultJdbcPushStore store, View view, LeaseToken token, Duration ttl, Snapshot snapshot,
-                    DefaultJdbcPushStore.Read preRead) {
+                    DefaultJdbcPushStore.Read preRead, Optional<Pause> pause) {
         this.store = store;
         this.view = view;
         this.token = token;
         this.ttl = ttl;
         this.snapshot = snapshot;
         this.preRead = preRead;
+        this.pause = pause;
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.jooq.Record6;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.SQLStateClass;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,6 +29,23 @@ final class Pauses {
     static Optional<Pause> paused(DSLContext ctx, String view) {
         return ctx.select(PauseRow.VIEW, PauseRow.REASON, PauseRow.DETAIL, PauseRow.SINCE, PauseRow.SINCE_NANO, PauseRow.BY)
                 .from(PauseRow.TABLE).where(PauseRow.VIEW.eq(view)).fetchOptional(Pauses::pause);
+    }
+
+    /**
+     * The view's pause in plain SQL, for sending together with other statements in one round trip
+     * (one parameter, the view's name); its answer is read with {@link #paused(ResultSet)}.
+     */
+    static final String SELECT_ONE = "select view_name, reason, detail, since, since_nano, paused_by"
+            + " from viewpush_pause where view_name = ?";
+
+    /** @return the pause in an answer of {@link #SELECT_ONE}, or empty when it has no row */
+    static Optional<Pause> paused(ResultSet rs) throws SQLException {
+        if (!rs.next()) {
+            return Optional.empty();
+        }
+        Instant since = rs.getObject(4, OffsetDateTime.class).toInstant().plusNanos(rs.getInt(5));
+        return Optional.of(new Pause(rs.getString(1), Pause.Reason.valueOf(rs.getString(2)), rs.getString(3), since,
+                rs.getString(6)));
     }
 
     static Map<String, Pause> all(DSLContext ctx) {

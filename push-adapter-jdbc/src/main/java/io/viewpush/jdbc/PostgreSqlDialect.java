@@ -4,6 +4,7 @@ import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.port.LeaseLostException;
 import io.viewpush.port.LeaseToken;
+import io.viewpush.push.Pause;
 import io.viewpush.push.PushAttempt;
 import io.viewpush.view.View;
 import org.jooq.CommonTableExpression;
@@ -401,6 +402,7 @@ final class PostgreSqlDialect extends Dialect {
     Optional<DefaultJdbcPushStore.Begun> tryAcquireAndRead(DefaultJdbcPushStore store, String owner, Duration ttl,
                                                            View view, Snapshot snapshot) {
         Optional<LeaseToken> token;
+        Optional<Pause> pause;
         DefaultJdbcPushStore.LoadedPage loaded;
         try (Connection c = store.dataSource().getConnection()) {
             Mapping mapping = store.mapping(c, view.definition());
@@ -410,9 +412,12 @@ final class PostgreSqlDialect extends Dialect {
                 return inTwoSteps(store, owner, ttl, view);
             }
             long session = store.leases().holderSession();
-            try (PreparedStatement ps = c.prepareStatement(ACQUIRE_IN_ONE_STATEMENT + ";\n" + first.get().text())) {
+            // the lease, then under it the view's pause and its first rows: one round trip
+            try (PreparedStatement ps = c.prepareStatement(ACQUIRE_IN_ONE_STATEMENT + ";\n" + Pauses.SELECT_ONE + ";\n"
+                    + first.get().text())) {
                 bindAcquire(ps, view.name(), owner, ttl, session);
-                first.get().bind(ps, ACQUIRE_PARAMETERS);
+                ps.setString(ACQUIRE_PARAMETERS + 1, view.name());
+                first.get().bind(ps, ACQUIRE_PARAMETERS + 1);
                 ps.execute();
                 Acquired acquired;
                 try (ResultSet rs = ps.getResultSet()) {
@@ -427,6 +432,12 @@ final class PostgreSqlDialect extends Dialect {
                 Optional<LeaseToken> fence = token(store.leases(), store.ctx(), view.name(), owner, session, acquired);
                 if (!ps.getMoreResults()) {
                     // not expected: the lease is this owner's now, and the steps below take it again
+                    throw new SQLException("the pause read sent with the lease of view '" + view.name() + "' gave no answer");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    pause = Pauses.paused(rs);
+                }
+                if (!ps.getMoreResults()) {
                     throw new SQLException("the read sent with the lease of view '" + view.name() + "' gave no rows");
                 }
                 token = fence;
@@ -441,14 +452,14 @@ final class PostgreSqlDialect extends Dialect {
             return inTwoSteps(store, owner, ttl, view);
         }
         if (loaded.rows().size() <= store.fetchSize()) {
-            return Optional.of(new DefaultJdbcPushStore.Begun(token.get(), DefaultJdbcPushStore.loaded(loaded)));
+            return Optional.of(new DefaultJdbcPushStore.Begun(token.get(), DefaultJdbcPushStore.loaded(loaded), pause));
         }
-        return Optional.of(new DefaultJdbcPushStore.Begun(token.get(), null)); // more than one fetch: the session streams it in its own transaction
+        return Optional.of(new DefaultJdbcPushStore.Begun(token.get(), null, pause)); // more than one fetch: the session streams it in its own transaction
     }
 
     private static Optional<DefaultJdbcPushStore.Begun> inTwoSteps(DefaultJdbcPushStore store, String owner, Duration ttl,
                                                                   View view) {
-        return store.tryAcquire(view.name(), owner, ttl).map(t -> new DefaultJdbcPushStore.Begun(t, null));
+        return store.tryAcquire(view.name(), owner, ttl).map(t -> new DefaultJdbcPushStore.Begun(t, null, null));
     }
 
     /** ONE statement (see {@link Journal#recordAndRelease}): the release, the attempt and the history. */
@@ -471,5 +482,10 @@ final class PostgreSqlDialect extends Dialect {
                             Object stampValue, int chunk) {
         return new PostgreSqlStampBatch(store.ctx(), store.spillDirectory(), store.leases(), view, mapping, lease,
                 batchId, stampValue, chunk);
+    }
+
+    @Override
+    ValueFunctions valueFunctions() {
+        return ValueFunctions.POSTGRESQL;
     }
 }

@@ -121,27 +121,16 @@ final class RenderedQueries {
                 || view.inlinedCalculations().values().stream().anyMatch(RenderedQueries::usesNow);
     }
 
+    /** Whether the expression uses the snapshot's time: {@code now()} or {@code today()}. */
     private static boolean usesNow(Expression e) {
-        if (e instanceof Expression.Now) {
+        if (e instanceof Expression.Now || e instanceof Expression.Call
+                && ((Expression.Call) e).function() == Expression.Function.TODAY) {
             return true;
         }
-        if (e instanceof Expression.Comparison) {
-            return usesNow(((Expression.Comparison) e).left()) || usesNow(((Expression.Comparison) e).right());
-        }
-        if (e instanceof Expression.TextMatch) {
-            return usesNow(((Expression.TextMatch) e).left()) || usesNow(((Expression.TextMatch) e).right());
-        }
-        if (e instanceof Expression.And) {
-            return usesNow(((Expression.And) e).left()) || usesNow(((Expression.And) e).right());
-        }
-        if (e instanceof Expression.Or) {
-            return usesNow(((Expression.Or) e).left()) || usesNow(((Expression.Or) e).right());
-        }
-        if (e instanceof Expression.IsEmpty) {
-            return usesNow(((Expression.IsEmpty) e).operand());
-        }
-        if (e instanceof Expression.Not) {
-            return usesNow(((Expression.Not) e).operand());
+        for (Expression child : io.viewpush.expression.Expressions.children(e)) {
+            if (usesNow(child)) {
+                return true;
+            }
         }
         return false; // a field or a literal
     }

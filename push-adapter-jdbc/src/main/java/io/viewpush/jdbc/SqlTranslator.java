@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
+
 /**
  * Translates checked, inlined expressions into jOOQ conditions and fields with exactly the
  * language's two-valued semantics: empty (NULL) sorts before every value, {@code empty = empty} is
@@ -49,7 +50,7 @@ final class SqlTranslator {
         if (isConstant(e)) {
             return Boolean.TRUE.equals(constant(e)) ? DSL.trueCondition() : DSL.falseCondition();
         }
-        if (e instanceof Expression.FieldRef) {
+        if (e instanceof Expression.FieldRef || e instanceof Expression.Call) {
             requireType(e, ValueType.BOOLEAN);
             @SuppressWarnings("unchecked")
             Field<Boolean> f = (Field<Boolean>) value(e);
@@ -86,7 +87,174 @@ final class SqlTranslator {
         if (e instanceof Expression.FieldRef) {
             return fields.apply(((Expression.FieldRef) e).name());
         }
+        if (e instanceof Expression.Arithmetic) {
+            return arithmetic((Expression.Arithmetic) e);
+        }
+        if (e instanceof Expression.Negate) {
+            return ValueFunctions.sql("(-{0})", SqlTypes.NUMBER, operand(((Expression.Negate) e).operand()));
+        }
+        if (e instanceof Expression.Call) {
+            return call((Expression.Call) e);
+        }
         return DSL.field(condition(e));
+    }
+
+    /** The value of an operand of a value operator or function: constants bound with their type stated. */
+    private Field<?> operand(Expression e) {
+        if (isConstant(e)) {
+            ValueType t = typeOf(e);
+            return functions().typed(bind(constant(e), t), t);
+        }
+        return value(e);
+    }
+
+    private ValueFunctions functions() {
+        return dialect.valueFunctions();
+    }
+
+    private Field<?> arithmetic(Expression.Arithmetic a) {
+        Field<?> l = operand(a.left());
+        Field<?> r = operand(a.right());
+        switch (a.operator()) {
+            case CONCATENATE:
+                return ValueFunctions.sql("({0} || {1})", SqlTypes.TEXT, l, r);
+            case ADD:
+                return ValueFunctions.sql("({0} + {1})", SqlTypes.NUMBER, l, r);
+            case SUBTRACT:
+                return ValueFunctions.sql("({0} - {1})", SqlTypes.NUMBER, l, r);
+            case MULTIPLY:
+                return ValueFunctions.sql("({0} * {1})", SqlTypes.NUMBER, l, r);
+            default:
+                return divide(l, r);
+        }
+    }
+
+    /**
+     * {@code a / b} exactly as the evaluator rounds it (6 places, halves away from zero), in
+     * integer arithmetic that both databases compute exactly: with {@code n = 2|a|·10⁶ + |b|} and
+     * {@code d = 2|b|}, {@code round(|a/b|·10⁶) = (n - mod(n, d)) / d}; the sign is put back and
+     * the result scaled by 10⁻⁶. Empty when {@code b} is zero.
+     */
+    private static Field<?> divide(Field<?> a, Field<?> b) {
+        String q = "((abs({0}) * 2000000 + abs({1}) - mod(abs({0}) * 2000000 + abs({1}), abs({1}) * 2)) / (abs({1}) * 2))";
+        return ValueFunctions.sql("(case when {1} = 0 then null when ({0} < 0) = ({1} < 0) then cast(" + q
+                + " * 0.000001 as numeric(1000, 6)) else cast(-" + q + " * 0.000001 as numeric(1000, 6)) end)",
+                SqlTypes.NUMBER, a, b);
+    }
+
+    private static final String LOWER_ASCII = "abcdefghijklmnopqrstuvwxyz";
+    private static final String UPPER_ASCII = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    private Field<?> call(Expression.Call c) {
+        java.util.List<Expression> args = c.arguments();
+        switch (c.function()) {
+            case UPPER:
+                return ValueFunctions.sql("translate({0}, '" + LOWER_ASCII + "', '" + UPPER_ASCII + "')", SqlTypes.TEXT,
+                        operand(args.get(0)));
+            case LOWER:
+                return ValueFunctions.sql("translate({0}, '" + UPPER_ASCII + "', '" + LOWER_ASCII + "')", SqlTypes.TEXT,
+                        operand(args.get(0)));
+            case TRIM:
+                return ValueFunctions.sql("trim(both ' ' from {0})", SqlTypes.TEXT, operand(args.get(0)));
+            case LENGTH:
+                return functions().length(operand(args.get(0)));
+            case SUBSTRING:
+                return functions().substring(operand(args.get(0)), whole(args.get(1)),
+                        args.size() > 2 ? whole(args.get(2)) : null);
+            case REPLACE:
+                return ValueFunctions.sql("(case when {2} is null then null when {1} = '' then {0}"
+                                + " else replace({0}, {1}, {2}) end)", SqlTypes.TEXT,
+                        operand(args.get(0)), operand(args.get(1)), operand(args.get(2)));
+            case CONCAT: {
+                StringBuilder t = new StringBuilder("(");
+                Object[] parts = new Object[args.size()];
+                for (int i = 0; i < parts.length; i++) {
+                    t.append(i == 0 ? "" : " || ").append("coalesce({").append(i).append("}, '')");
+                    parts[i] = operand(args.get(i));
+                }
+                return ValueFunctions.sql(t.append(')').toString(), SqlTypes.TEXT, parts);
+            }
+            case ADD_DAYS:
+                return functions().add(operand(args.get(0)), operand(args.get(1)), ChronoUnit.DAYS, typeOf(args.get(0)));
+            case ADD_HOURS:
+                return functions().add(operand(args.get(0)), operand(args.get(1)), ChronoUnit.HOURS, typeOf(args.get(0)));
+            case ADD_MINUTES:
+                return functions().add(operand(args.get(0)), operand(args.get(1)), ChronoUnit.MINUTES,
+                        typeOf(args.get(0)));
+            case DAYS_BETWEEN:
+                return functions().daysBetween(operand(args.get(0)), operand(args.get(1)));
+            case YEAR:
+            case MONTH:
+            case DAY:
+                return ValueFunctions.sql("cast(extract(" + c.function().functionName() + " from {0}) as numeric)",
+                        SqlTypes.NUMBER, operand(args.get(0)));
+            case WEEKDAY:
+                return functions().weekday(operand(args.get(0)));
+            case START_OF_DAY:
+                return ValueFunctions.sql("cast(cast({0} as date) as timestamp(6))", SqlTypes.TIMESTAMP, operand(args.get(0)));
+            case START_OF_MONTH:
+                return functions().startOfMonth(operand(args.get(0)), typeOf(args.get(0)));
+            case DATE:
+                return ValueFunctions.sql("cast({0} as date)", SqlTypes.DATE, operand(args.get(0)));
+            case IF:
+                return ValueFunctions.sql("(case when {0} then {1} else {2} end)", SqlTypes.of(typeOf(c)),
+                        condition(args.get(0)), operand(args.get(1)), operand(args.get(2)));
+            case COALESCE: {
+                StringBuilder t = new StringBuilder("coalesce(");
+                Object[] parts = new Object[args.size()];
+                for (int i = 0; i < parts.length; i++) {
+                    t.append(i == 0 ? "" : ", ").append('{').append(i).append('}');
+                    parts[i] = operand(args.get(i));
+                }
+                return ValueFunctions.sql(t.append(')').toString(), SqlTypes.of(typeOf(c)), parts);
+            }
+            case GREATEST:
+            case LEAST:
+                return extreme(c);
+            case ROUND: {
+                int digits = args.size() > 1 ? whole(args.get(1)) : 0;
+                return ValueFunctions.sql("cast(round({0}, " + digits + ") as numeric(1000, " + digits + "))",
+                        SqlTypes.NUMBER, operand(args.get(0)));
+            }
+            case TEXT:
+                return typeOf(args.get(0)) == ValueType.DATE ? functions().dateText(operand(args.get(0)))
+                        : ValueFunctions.sql("cast({0} as varchar)", SqlTypes.TEXT, operand(args.get(0)));
+            case NUMBER: {
+                Field<?> text = operand(args.get(0));
+                return ValueFunctions.sql("(case when {0} then cast(trim(both ' ' from {1}) as numeric" + numberScale()
+                        + ") end)", SqlTypes.NUMBER, functions().isDecimal(text), text);
+            }
+            default: // today(): constant
+                throw new IllegalStateException("not translated: " + c.function());
+        }
+    }
+
+    /** H2's numeric without a scale has none: the text's decimals are kept up to 18 places. */
+    private String numberScale() {
+        return functions() == ValueFunctions.H2 ? "(1000, 18)" : "";
+    }
+
+    /**
+     * {@code greatest} / {@code least}: folded left to right, a later argument replacing the best so
+     * far only when it is not empty and strictly greater (smaller), as the evaluator does.
+     */
+    private Field<?> extreme(Expression.Call c) {
+        ValueType type = typeOf(c);
+        boolean greatest = c.function() == Expression.Function.GREATEST;
+        Field<?> best = operand(c.arguments().get(0));
+        for (int i = 1; i < c.arguments().size(); i++) {
+            Field<?> next = operand(c.arguments().get(i));
+            Condition better = next.isNotNull().and(best.isNull().or(greatest
+                    ? compare(Expression.Operator.GT, next, false, best, false, type)
+                    : compare(Expression.Operator.LT, next, false, best, false, type)));
+            best = ValueFunctions.sql("(case when {0} then {1} else {2} end)", SqlTypes.of(type), better, next, best);
+        }
+        return best;
+    }
+
+    /** A whole-number literal argument (the type checker admits only those). */
+    private int whole(Expression e) {
+        return ((java.math.BigDecimal) constant(e)).intValueExact();
     }
 
     /** @return whether the expression references no field, so it can be evaluated once, in Java */
@@ -114,6 +282,14 @@ final class SqlTranslator {
         }
         if (e instanceof Expression.Not) {
             return isConstant(((Expression.Not) e).operand());
+        }
+        if (e instanceof Expression.Arithmetic || e instanceof Expression.Negate || e instanceof Expression.Call) {
+            for (Expression child : Expressions.children(e)) {
+                if (!isConstant(child)) {
+                    return false;
+                }
+            }
+            return true;
         }
         throw new IllegalStateException("unknown expression " + e);
     }
@@ -155,12 +331,16 @@ final class SqlTranslator {
         if (e instanceof Expression.Now) {
             return ((Expression.Now) e).type();
         }
-        return ValueType.BOOLEAN;
+        return Expressions.typeOf(e, types);
     }
 
-    /** Only field references can be empty: literals and now() never are, boolean operators never are. */
+    /**
+     * Whether the expression's SQL may be NULL: fields and computed values may be; literals, now()
+     * and the boolean operators never are (constants are bound, see {@link #comparison}).
+     */
     private static boolean nullable(Expression e) {
-        return e instanceof Expression.FieldRef;
+        return e instanceof Expression.FieldRef || e instanceof Expression.Arithmetic || e instanceof Expression.Negate
+                || e instanceof Expression.Call;
     }
 
     private void requireType(Expression e, ValueType expected) {
@@ -191,6 +371,9 @@ final class SqlTranslator {
             return compare(op, a, nullable(left), value(right), nullable(right), type);
         }
         Object v = constant(right);
+        if (v == null) { // a constant computed value that is empty, such as 1 / 0
+            return compare(op, a, nullable(left), functions().typed(bind(null, type), type), true, type);
+        }
         if (dialect.maxFractionDigits() < 9 && hasNanosBeyond(v, dialect.maxFractionDigits())) {
             // The database cannot hold this instant exactly; every column value is a whole number of
             // microseconds, so compare with the microsecond just before it instead.

@@ -196,12 +196,20 @@ final class DefaultViewPush implements ViewPush {
                             + " for this view (its filters decide alone which rows are sent again)");
         }
         if (which instanceof ReplaySelection.Keys) {
-            ValueType keyType = v.typeOf(v.keyField());
+            List<String> fields = v.keyFields();
             for (RowKey k : ((ReplaySelection.Keys) which).keys()) {
-                if (k.size() != 1 || !keyType.javaType().isInstance(k.single())) {
+                if (k.size() != fields.size()) {
                     throw new CannotReplayException(view, CannotReplayException.Reason.BAD_KEY, "the key " + k
-                            + " does not fit key field '" + v.keyField() + "' of view '" + view + "' (a "
-                            + keyType.label() + ")");
+                            + " has " + k.size() + (k.size() == 1 ? " value" : " values") + "; view '" + view
+                            + "' has a key of " + fields.size() + " fields " + fields);
+                }
+                for (int i = 0; i < fields.size(); i++) {
+                    ValueType t = v.typeOf(fields.get(i));
+                    if (!t.javaType().isInstance(k.values().get(i))) {
+                        throw new CannotReplayException(view, CannotReplayException.Reason.BAD_KEY, "the key " + k
+                                + " does not fit key field '" + fields.get(i) + "' of view '" + view + "' (a "
+                                + t.label() + ")");
+                    }
                 }
             }
         }

@@ -175,9 +175,12 @@ public interface ViewPush extends AutoCloseable {
     List<Replay> replays(String view, int limit);
 
     /**
-     * Reads a row key of the view from its text form (as a path segment or {@code --key} gives it).
+     * Reads a row key of the view from its text form (as {@code --key} gives it; see {@link RowKey}):
+     * the value's text for a one-field key, a composite key's values in key order, each URL-encoded,
+     * joined with {@code /} ({@code 7/a%2Fb}).
      *
-     * @return the key, or empty when the text is no value of the view's key field's type
+     * @return the key, or empty when the text is no key of the view (a value not of its field's type,
+     *         or another number of values)
      * @throws UnknownViewException when there is no such view
      */
     Optional<RowKey> keyOf(String view, String text);

@@ -62,8 +62,46 @@ final class Evaluator {
             Expression.Or o = (Expression.Or) expression;
             return isTrue(evaluate(o.left(), fields, snapshot)) || isTrue(evaluate(o.right(), fields, snapshot));
         }
+        if (expression instanceof Expression.Arithmetic) {
+            return arithmetic((Expression.Arithmetic) expression, fields, snapshot);
+        }
+        if (expression instanceof Expression.Negate) {
+            Object v = evaluate(((Expression.Negate) expression).operand(), fields, snapshot);
+            return v == null ? null : ((BigDecimal) v).negate();
+        }
+        if (expression instanceof Expression.Call) {
+            return Functions.call((Expression.Call) expression, fields, snapshot);
+        }
         Expression.Not n = (Expression.Not) expression;
         return !isTrue(evaluate(n.operand(), fields, snapshot));
+    }
+
+    private static Object arithmetic(Expression.Arithmetic a, Function<String, Object> fields, Snapshot snapshot) {
+        Object l = evaluate(a.left(), fields, snapshot);
+        Object r = evaluate(a.right(), fields, snapshot);
+        if (l == null || r == null) {
+            return null;
+        }
+        switch (a.operator()) {
+            case CONCATENATE:
+                return text(l) + text(r);
+            case ADD:
+                return ((BigDecimal) l).add((BigDecimal) r);
+            case SUBTRACT:
+                return ((BigDecimal) l).subtract((BigDecimal) r);
+            case MULTIPLY:
+                return ((BigDecimal) l).multiply((BigDecimal) r);
+            default:
+                return divide((BigDecimal) l, (BigDecimal) r);
+        }
+    }
+
+    /** Decimal places of a quotient. */
+    static final int DIVISION_SCALE = 6;
+
+    /** {@code a / b} rounded to {@link #DIVISION_SCALE} places, halves away from zero; empty when {@code b} is zero. */
+    static BigDecimal divide(BigDecimal a, BigDecimal b) {
+        return b.signum() == 0 ? null : a.divide(b, DIVISION_SCALE, java.math.RoundingMode.HALF_UP);
     }
 
     /** {@code now()} in the type it was checked against, converted in the snapshot's zone. */

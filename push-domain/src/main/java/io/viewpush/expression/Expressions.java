@@ -19,6 +19,27 @@ import java.util.function.Function;
  * comparisons and the postfix/infix text operators; comparisons do not chain
  * ({@code a = b = c} is an error). Error positions are 1-based indexes of Java {@code char}s in
  * the text; the end of the text is {@code length() + 1}.
+ *
+ * <p>Values are computed with {@code + - * /} and unary {@code -} on numbers, {@code ||} on text
+ * (binding tighter than comparisons; {@code * /} tighter than {@code + - ||}) and the functions of
+ * {@link Expression.Function}: {@code today() upper lower trim length substring replace concat
+ * add_days add_hours add_minutes days_between year month day weekday start_of_day start_of_month
+ * date if coalesce greatest least round text number}.
+ *
+ * <ul>
+ *   <li><b>Numbers are exact.</b> {@code + - *} keep every digit ({@link java.math.BigDecimal}
+ *       arithmetic); a quotient has 6 decimal places, halves rounded away from zero
+ *       ({@link java.math.RoundingMode#HALF_UP}); a division by zero is empty.</li>
+ *   <li><b>The empty rule.</b> An operator or function with an empty operand is empty, except:
+ *       {@code concat} counts empty text as {@code ''}; {@code coalesce}, {@code greatest} and
+ *       {@code least} skip empty arguments (empty only when all are); {@code if} takes an empty
+ *       condition as false; {@code and}, {@code or}, {@code not} take an empty boolean as false.
+ *       Comparisons stay total: empty equals empty and sorts before every value, so a comparison
+ *       (and {@code is empty}, {@code contains}, {@code starts with}) is always true or false.</li>
+ *   <li>Text is counted in code points; {@code upper}/{@code lower} change a-z/A-Z only, so that
+ *       every database computes the same.</li>
+ *   <li>Every error is an {@link ExpressionException} naming the position and what was expected.</li>
+ * </ul>
  */
 public final class Expressions {
     private Expressions() {
@@ -75,6 +96,20 @@ public final class Expressions {
      */
     public static ValueType typeOf(Expression expression, Map<String, ValueType> fieldTypes) {
         return TypeChecker.typeOf(expression, fieldTypes);
+    }
+
+    /**
+     * {@link #typeOf(Expression, Map)} with the field types given as a function.
+     *
+     * @param fieldTypes the type of each field the expression references (never null for those)
+     */
+    public static ValueType typeOf(Expression expression, Function<String, ValueType> fieldTypes) {
+        return TypeChecker.typeOf(expression, fieldTypes);
+    }
+
+    /** @return the direct subexpressions of a node, in reading order (none for fields, literals and now()) */
+    public static List<Expression> children(Expression expression) {
+        return Trees.children(expression);
     }
 
     /**

@@ -14,10 +14,15 @@ import java.util.Map;
  * or        := and ('or' and)*
  * and       := not ('and' not)*
  * not       := 'not' not | predicate
- * predicate := operand ( compOp operand | 'is' ['not'] 'empty' | 'contains' operand
- *                        | 'starts' 'with' operand )?
- * operand   := field | literal | 'now' '(' ')' | '(' expr ')'
+ * predicate := sum ( compOp sum | 'is' ['not'] 'empty' | 'contains' sum
+ *                        | 'starts' 'with' sum )?
+ * sum       := product (('+' | '-' | '||') product)*
+ * product   := unary (('*' | '/') unary)*
+ * unary     := '-' unary | operand
+ * operand   := field | literal | 'now' '(' ')' | function '(' [expr (',' expr)*] ')' | '(' expr ')'
  * </pre>
+ *
+ * A minus directly before a number literal is part of the literal ({@code -3.50}).
  */
 final class Parser {
     /** Most parentheses and {@code not}s that may enclose each other: bounds the parser's recursion. */
@@ -27,7 +32,10 @@ final class Parser {
 
     private static final int ELLIPSIS_AFTER = 30;
 
-    private enum Kind { FIELD, TEXT, NUMBER, KEYWORD, SYMBOL, END }
+    private enum Kind { FIELD, TEXT, NUMBER, KEYWORD, FUNCTION, SYMBOL, END }
+
+    /** Symbols that compare two operands. */
+    private static final java.util.Set<String> COMPARISONS = java.util.Set.of("=", "!=", "<", "<=", ">", ">=");
 
     private enum Keyword { AND, OR, NOT, IS, EMPTY, CONTAINS, STARTS, WITH, TRUE, FALSE, NOW }
 
@@ -64,6 +72,8 @@ final class Parser {
                     return "the text " + shorten(raw);
                 case NUMBER:
                     return "the number " + shorten(raw);
+                case FUNCTION:
+                    return "the function '" + raw + "'";
                 default:
                     return "'" + raw + "'";
             }
@@ -124,11 +134,11 @@ final class Parser {
     }
 
     private Node parsePredicate() {
-        Node left = parseOperand();
+        Node left = parseSum();
         Token t = peek();
-        if (t.kind == Kind.SYMBOL && !t.isSymbol("(") && !t.isSymbol(")")) {
+        if (t.kind == Kind.SYMBOL && COMPARISONS.contains((String) t.value)) {
             next();
-            Node right = parseOperand();
+            Node right = parseSum();
             return node(new Expression.Comparison(operator((String) t.value), left.expression, right.expression,
                     t.position), t, left, right);
         }
@@ -148,7 +158,7 @@ final class Parser {
         }
         if (t.is(Keyword.CONTAINS)) {
             next();
-            Node right = parseOperand();
+            Node right = parseSum();
             return node(new Expression.TextMatch(Expression.TextOperator.CONTAINS, left.expression, right.expression,
                     t.position), t, left, right);
         }
@@ -159,11 +169,113 @@ final class Parser {
                 throw error(with.position, "expected 'with' after 'starts' at " + with.position + ", found "
                         + with.describe());
             }
-            Node right = parseOperand();
+            Node right = parseSum();
             return node(new Expression.TextMatch(Expression.TextOperator.STARTS_WITH, left.expression,
                     right.expression, t.position), t, left, right);
         }
         return left;
+    }
+
+    private Node parseSum() {
+        Node left = parseProduct();
+        while (peek().isSymbol("+") || peek().isSymbol("-") || peek().isSymbol("||")) {
+            Token op = next();
+            Node right = parseProduct();
+            left = node(new Expression.Arithmetic(arithmetic((String) op.value), left.expression, right.expression,
+                    op.position), op, left, right);
+        }
+        return left;
+    }
+
+    private Node parseProduct() {
+        Node left = parseUnary();
+        while (peek().isSymbol("*") || peek().isSymbol("/")) {
+            Token op = next();
+            Node right = parseUnary();
+            left = node(new Expression.Arithmetic(arithmetic((String) op.value), left.expression, right.expression,
+                    op.position), op, left, right);
+        }
+        return left;
+    }
+
+    private Node parseUnary() {
+        if (!peek().isSymbol("-")) {
+            return parseOperand();
+        }
+        Token minus = next();
+        Token t = peek();
+        if (t.kind == Kind.NUMBER) {
+            next();
+            return new Node(new Expression.Literal(((BigDecimal) t.value).negate(), ValueType.NUMBER, minus.position), 1);
+        }
+        enter(minus);
+        Node operand = parseUnary();
+        nesting--;
+        return node(new Expression.Negate(operand.expression, minus.position), minus, operand, operand);
+    }
+
+    private Node parseCall(Token name) {
+        Expression.Function function = Expression.Function.named(name.raw).orElseThrow();
+        Token open = next();
+        if (!open.isSymbol("(")) {
+            throw error(open.position, "expected '(' after '" + name.raw + "' at " + open.position + ", found "
+                    + open.describe());
+        }
+        enter(open);
+        java.util.List<Expression> arguments = new java.util.ArrayList<>();
+        int depth = 0;
+        if (!peek().isSymbol(")")) {
+            while (true) {
+                Node argument = parseOr();
+                arguments.add(argument.expression);
+                depth = Math.max(depth, argument.depth);
+                Token t = peek();
+                if (t.isSymbol(",")) {
+                    next();
+                    continue;
+                }
+                if (!t.isSymbol(")")) {
+                    throw error(t.position, "expected ',' or ')' in the arguments of " + function.functionName()
+                            + "() at " + t.position + ", found " + t.describe());
+                }
+                break;
+            }
+        }
+        next();
+        nesting--;
+        int n = arguments.size();
+        if (n < function.minArguments() || n > function.maxArguments()) {
+            throw error(name.position, function.functionName() + "() at " + name.position + " takes "
+                    + arity(function) + ", not " + n);
+        }
+        Node deepest = new Node(null, depth);
+        return node(new Expression.Call(function, arguments, name.position), name, deepest, deepest);
+    }
+
+    private static String arity(Expression.Function f) {
+        if (f.maxArguments() == Integer.MAX_VALUE) {
+            return "at least " + f.minArguments() + " argument" + (f.minArguments() == 1 ? "" : "s");
+        }
+        if (f.minArguments() == f.maxArguments()) {
+            return f.minArguments() == 0 ? "no arguments"
+                    : f.minArguments() + " argument" + (f.minArguments() == 1 ? "" : "s");
+        }
+        return f.minArguments() + " to " + f.maxArguments() + " arguments";
+    }
+
+    private static Expression.ArithmeticOperator arithmetic(String symbol) {
+        switch (symbol) {
+            case "+":
+                return Expression.ArithmeticOperator.ADD;
+            case "-":
+                return Expression.ArithmeticOperator.SUBTRACT;
+            case "*":
+                return Expression.ArithmeticOperator.MULTIPLY;
+            case "/":
+                return Expression.ArithmeticOperator.DIVIDE;
+            default:
+                return Expression.ArithmeticOperator.CONCATENATE;
+        }
     }
 
     private Node parseOperand() {
@@ -175,6 +287,8 @@ final class Parser {
                 return new Node(new Expression.Literal(t.value, ValueType.TEXT, t.position), 1);
             case NUMBER:
                 return new Node(new Expression.Literal(t.value, ValueType.NUMBER, t.position), 1);
+            case FUNCTION:
+                return parseCall(t);
             default:
                 break;
         }
@@ -275,6 +389,11 @@ final class Parser {
             case '(':
             case ')':
             case '=':
+            case '+':
+            case '-':
+            case '*':
+            case '/':
+            case ',':
                 index++;
                 return symbol(String.valueOf(c), String.valueOf(c), pos);
             case '<':
@@ -301,15 +420,17 @@ final class Parser {
                     return symbol("!=", "!=", pos);
                 }
                 throw error(pos, "unexpected character '!' at " + pos + "; 'not equal' is written '!='");
+            case '|':
+                if (at(index + 1, '|')) {
+                    index += 2;
+                    return symbol("||", "||", pos);
+                }
+                throw error(pos, "unexpected character '|' at " + pos + "; text is put together with '||'");
             default:
                 break;
         }
-        if (isDigit(c) || (c == '-' && index + 1 < n && isDigit(source.charAt(index + 1)))) {
+        if (isDigit(c)) {
             return lexNumber(start);
-        }
-        if (c == '-') {
-            throw error(pos, "unexpected character '-' at " + pos
-                    + "; a negative number is written without a space, like -3.50");
         }
         int cp = source.codePointAt(index);
         if (isWordStart(cp)) {
@@ -381,9 +502,6 @@ final class Parser {
     private Token lexNumber(int start) {
         int n = source.length();
         int i = start;
-        if (source.charAt(i) == '-') {
-            i++;
-        }
         while (i < n && isDigit(source.charAt(i))) {
             i++;
         }
@@ -421,6 +539,15 @@ final class Parser {
         }
         String raw = source.substring(start, i);
         Keyword k = KEYWORDS.get(raw.toLowerCase(Locale.ROOT));
+        if (k == null && Expression.Function.named(raw).isPresent()) {
+            index = i;
+            return new Token(Kind.FUNCTION, raw, null, null, start + 1);
+        }
+        if (k == null && nextNonSpaceIs(i, '(')) {
+            throw error(start + 1, "unknown function '" + raw + "' at " + (start + 1) + "; the functions are "
+                    + java.util.Arrays.stream(Expression.Function.values()).map(Expression.Function::functionName)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " and now");
+        }
         if (k == null) {
             String hint = raw.equalsIgnoreCase("null")
                     ? "; to test for an empty value write {field} is empty"
@@ -429,6 +556,13 @@ final class Parser {
         }
         index = i;
         return new Token(Kind.KEYWORD, raw, null, k, start + 1);
+    }
+
+    private boolean nextNonSpaceIs(int i, char c) {
+        while (i < source.length() && isSpace(source.charAt(i))) {
+            i++;
+        }
+        return at(i, c);
     }
 
     private boolean at(int i, char c) {

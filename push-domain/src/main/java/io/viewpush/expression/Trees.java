@@ -35,9 +35,43 @@ final class Trees {
         } else if (e instanceof Expression.Or) {
             collect(((Expression.Or) e).left(), names);
             collect(((Expression.Or) e).right(), names);
-        } else if (e instanceof Expression.Not) {
-            collect(((Expression.Not) e).operand(), names);
+        } else {
+            for (Expression child : children(e)) {
+                collect(child, names);
+            }
         }
+    }
+
+    /** @return the direct subexpressions, in reading order */
+    static java.util.List<Expression> children(Expression e) {
+        if (e instanceof Expression.Comparison) {
+            return java.util.List.of(((Expression.Comparison) e).left(), ((Expression.Comparison) e).right());
+        }
+        if (e instanceof Expression.IsEmpty) {
+            return java.util.List.of(((Expression.IsEmpty) e).operand());
+        }
+        if (e instanceof Expression.TextMatch) {
+            return java.util.List.of(((Expression.TextMatch) e).left(), ((Expression.TextMatch) e).right());
+        }
+        if (e instanceof Expression.And) {
+            return java.util.List.of(((Expression.And) e).left(), ((Expression.And) e).right());
+        }
+        if (e instanceof Expression.Or) {
+            return java.util.List.of(((Expression.Or) e).left(), ((Expression.Or) e).right());
+        }
+        if (e instanceof Expression.Not) {
+            return java.util.List.of(((Expression.Not) e).operand());
+        }
+        if (e instanceof Expression.Arithmetic) {
+            return java.util.List.of(((Expression.Arithmetic) e).left(), ((Expression.Arithmetic) e).right());
+        }
+        if (e instanceof Expression.Negate) {
+            return java.util.List.of(((Expression.Negate) e).operand());
+        }
+        if (e instanceof Expression.Call) {
+            return ((Expression.Call) e).arguments();
+        }
+        return java.util.List.of();
     }
 
     static Expression inline(Expression expression, Map<String, Expression> calculations) {
@@ -97,6 +131,22 @@ final class Trees {
                 Expression.Not n = (Expression.Not) e;
                 return new Expression.Not(inline(n.operand()), n.position());
             }
+            if (e instanceof Expression.Arithmetic) {
+                Expression.Arithmetic a = (Expression.Arithmetic) e;
+                return new Expression.Arithmetic(a.operator(), inline(a.left()), inline(a.right()), a.position());
+            }
+            if (e instanceof Expression.Negate) {
+                Expression.Negate n = (Expression.Negate) e;
+                return new Expression.Negate(inline(n.operand()), n.position());
+            }
+            if (e instanceof Expression.Call) {
+                Expression.Call c = (Expression.Call) e;
+                java.util.List<Expression> args = new java.util.ArrayList<>();
+                for (Expression a : c.arguments()) {
+                    args.add(inline(a));
+                }
+                return new Expression.Call(c.function(), args, c.position());
+            }
             return e;
         }
     }
@@ -144,6 +194,31 @@ final class Trees {
             operand(((Expression.Or) e).left(), out);
             out.append(" or ");
             operand(((Expression.Or) e).right(), out);
+        } else if (e instanceof Expression.Arithmetic) {
+            Expression.Arithmetic a = (Expression.Arithmetic) e;
+            operand(a.left(), out);
+            out.append(' ').append(a.operator().symbol()).append(' ');
+            operand(a.right(), out);
+        } else if (e instanceof Expression.Negate) {
+            Expression operand = ((Expression.Negate) e).operand();
+            out.append('-');
+            if (operand instanceof Expression.FieldRef || operand instanceof Expression.Call) {
+                write(operand, out);
+            } else {
+                out.append('(');
+                write(operand, out);
+                out.append(')');
+            }
+        } else if (e instanceof Expression.Call) {
+            Expression.Call c = (Expression.Call) e;
+            out.append(c.function().functionName()).append('(');
+            for (int i = 0; i < c.arguments().size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                write(c.arguments().get(i), out);
+            }
+            out.append(')');
         } else {
             out.append("not ");
             operand(((Expression.Not) e).operand(), out);
@@ -152,7 +227,8 @@ final class Trees {
 
     /** Writes a child: leaves as they are, anything else in parentheses. */
     private static void operand(Expression e, StringBuilder out) {
-        if (e instanceof Expression.FieldRef || e instanceof Expression.Literal || e instanceof Expression.Now) {
+        if (e instanceof Expression.FieldRef || e instanceof Expression.Literal || e instanceof Expression.Now
+                || e instanceof Expression.Call) {
             write(e, out);
         } else {
             out.append('(');

@@ -69,9 +69,13 @@ final class TypeChecker {
     }
 
     static ValueType typeOf(Expression expression, Map<String, ValueType> fieldTypes) {
+        return typeOf(expression, (java.util.function.Function<String, ValueType>) fieldTypes::get);
+    }
+
+    static ValueType typeOf(Expression expression, java.util.function.Function<String, ValueType> fieldTypes) {
         if (expression instanceof Expression.FieldRef) {
             String name = ((Expression.FieldRef) expression).name();
-            ValueType t = fieldTypes.get(name);
+            ValueType t = fieldTypes.apply(name);
             if (t == null) {
                 throw new IllegalArgumentException("no type is known for the field {" + name + "}");
             }
@@ -82,6 +86,42 @@ final class TypeChecker {
         }
         if (expression instanceof Expression.Now) {
             return ((Expression.Now) expression).type();
+        }
+        if (expression instanceof Expression.Arithmetic) {
+            return ((Expression.Arithmetic) expression).operator() == Expression.ArithmeticOperator.CONCATENATE
+                    ? ValueType.TEXT : ValueType.NUMBER;
+        }
+        if (expression instanceof Expression.Negate) {
+            return ValueType.NUMBER;
+        }
+        if (expression instanceof Expression.Call) {
+            Expression.Call c = (Expression.Call) expression;
+            switch (c.function()) {
+                case TODAY:
+                case DATE:
+                    return ValueType.DATE;
+                case UPPER:
+                case LOWER:
+                case TRIM:
+                case SUBSTRING:
+                case REPLACE:
+                case CONCAT:
+                case TEXT:
+                    return ValueType.TEXT;
+                case LENGTH:
+                case DAYS_BETWEEN:
+                case YEAR:
+                case MONTH:
+                case DAY:
+                case WEEKDAY:
+                case ROUND:
+                case NUMBER:
+                    return ValueType.NUMBER;
+                case IF:
+                    return typeOf(c.arguments().get(1), fieldTypes);
+                default: // add_*, start_of_*, coalesce, greatest, least: the type of the first argument
+                    return typeOf(c.arguments().get(0), fieldTypes);
+            }
         }
         return ValueType.BOOLEAN;
     }
@@ -134,6 +174,18 @@ final class TypeChecker {
             Typed right = logicOperand(o.right(), "'or' needs true or false on both sides");
             return bool(new Expression.Or(left.expression, right.expression, o.position()));
         }
+        if (e instanceof Expression.Arithmetic) {
+            return arithmetic((Expression.Arithmetic) e);
+        }
+        if (e instanceof Expression.Negate) {
+            Expression.Negate n = (Expression.Negate) e;
+            Typed operand = visit(n.operand());
+            requireType(operand, ValueType.NUMBER, "'-' at " + n.position() + " needs a number");
+            return new Typed(new Expression.Negate(operand.expression, n.position()), ValueType.NUMBER);
+        }
+        if (e instanceof Expression.Call) {
+            return call((Expression.Call) e);
+        }
         Expression.Not n = (Expression.Not) e;
         Typed operand = logicOperand(n.operand(), "'not' needs true or false");
         return bool(new Expression.Not(operand.expression, n.position()));
@@ -181,6 +233,249 @@ final class TypeChecker {
                     + " at " + c.position() + ": " + withArticle(t) + " has no order; use = or !=");
         }
         return bool(new Expression.Comparison(c.operator(), left.expression, right.expression, c.position()));
+    }
+
+    private Typed arithmetic(Expression.Arithmetic a) {
+        Typed left = visit(a.left());
+        Typed right = visit(a.right());
+        String op = "'" + a.operator().symbol() + "' at " + a.position();
+        if (a.operator() == Expression.ArithmeticOperator.CONCATENATE) {
+            requireType(left, ValueType.TEXT, op + " puts text together and needs text on both sides");
+            requireType(right, ValueType.TEXT, op + " puts text together and needs text on both sides");
+            return new Typed(new Expression.Arithmetic(a.operator(), left.expression, right.expression, a.position()),
+                    ValueType.TEXT);
+        }
+        for (Typed side : List.of(left, right)) {
+            if (side.type.isTemporal() && (a.operator() == Expression.ArithmeticOperator.ADD
+                    || a.operator() == Expression.ArithmeticOperator.SUBTRACT)) {
+                int at = side.expression.position();
+                throw error(at, op + " needs numbers on both sides, but " + describe(side.expression) + " at " + at
+                        + " is " + withArticle(side.type) + "; move a date or time with add_days(x, n), add_hours(x, n)"
+                        + " or add_minutes(x, n) and count days between dates with days_between(a, b)");
+            }
+            if (side.type == ValueType.TEXT && a.operator() == Expression.ArithmeticOperator.ADD) {
+                int at = side.expression.position();
+                throw error(at, op + " needs numbers on both sides, but " + describe(side.expression) + " at " + at
+                        + " is text; text is put together with '||' or concat(a, b, ...)");
+            }
+            requireType(side, ValueType.NUMBER, op + " needs numbers on both sides");
+        }
+        return new Typed(new Expression.Arithmetic(a.operator(), left.expression, right.expression, a.position()),
+                ValueType.NUMBER);
+    }
+
+    private Typed call(Expression.Call c) {
+        String fn = c.function().functionName() + "() at " + c.position();
+        List<Expression> args = c.arguments();
+        List<Typed> typed = new java.util.ArrayList<>();
+        for (Expression a : args) {
+            typed.add(visit(a));
+        }
+        ValueType result;
+        switch (c.function()) {
+            case TODAY:
+                result = ValueType.DATE;
+                break;
+            case UPPER:
+            case LOWER:
+            case TRIM:
+                requireType(typed.get(0), ValueType.TEXT, fn + " needs text");
+                result = ValueType.TEXT;
+                break;
+            case LENGTH:
+                requireType(typed.get(0), ValueType.TEXT, fn + " needs text");
+                result = ValueType.NUMBER;
+                break;
+            case SUBSTRING:
+                requireType(typed.get(0), ValueType.TEXT, fn + " needs text as its first argument");
+                wholeLiteral(typed.get(1), 1, Integer.MAX_VALUE, fn + " needs the start (1 for the first character) as"
+                        + " a whole number of at least 1");
+                if (typed.size() > 2) {
+                    wholeLiteral(typed.get(2), 0, Integer.MAX_VALUE, fn + " needs the count of characters as a whole"
+                            + " number of at least 0");
+                }
+                result = ValueType.TEXT;
+                break;
+            case REPLACE:
+            case CONCAT:
+                for (Typed t : typed) {
+                    requireType(t, ValueType.TEXT, fn + " needs text arguments");
+                }
+                result = ValueType.TEXT;
+                break;
+            case ADD_DAYS:
+                typed.set(0, temporalArgument(typed.get(0), fn, true, true));
+                requireType(typed.get(1), ValueType.NUMBER, fn + " needs a number of days as its second argument");
+                result = typed.get(0).type;
+                break;
+            case ADD_HOURS:
+            case ADD_MINUTES:
+                typed.set(0, temporalArgument(typed.get(0), fn, false, true));
+                requireType(typed.get(1), ValueType.NUMBER, fn + " needs a number as its second argument");
+                result = typed.get(0).type;
+                break;
+            case DAYS_BETWEEN:
+                for (int i = 0; i < 2; i++) {
+                    Typed t = typed.get(i);
+                    if (isTextLiteral(t)) {
+                        t = temporalLiteral((Expression.Literal) t.expression, ValueType.DATE);
+                    } else if (t.expression instanceof Expression.Now) {
+                        t = new Typed(new Expression.Now(ValueType.DATE, t.expression.position()), ValueType.DATE);
+                    }
+                    requireType(t, ValueType.DATE, fn + " needs two dates (a timestamp becomes its date with date(x))");
+                    typed.set(i, t);
+                }
+                result = ValueType.NUMBER;
+                break;
+            case YEAR:
+            case MONTH:
+            case DAY:
+            case WEEKDAY:
+                typed.set(0, temporalArgument(typed.get(0), fn, true, false));
+                result = ValueType.NUMBER;
+                break;
+            case START_OF_DAY:
+                typed.set(0, temporalArgument(typed.get(0), fn, false, false));
+                result = ValueType.TIMESTAMP;
+                break;
+            case START_OF_MONTH:
+                typed.set(0, temporalArgument(typed.get(0), fn, true, false));
+                result = typed.get(0).type;
+                break;
+            case DATE:
+                typed.set(0, temporalArgument(typed.get(0), fn, false, false));
+                result = ValueType.DATE;
+                break;
+            case IF: {
+                requireType(typed.get(0), ValueType.BOOLEAN, fn + " needs a condition (true or false) as its first"
+                        + " argument");
+                List<Typed> values = unify(typed.subList(1, 3), fn + " needs its second and third arguments to have one"
+                        + " type");
+                typed.set(1, values.get(0));
+                typed.set(2, values.get(1));
+                result = values.get(0).type;
+                break;
+            }
+            case COALESCE:
+            case GREATEST:
+            case LEAST: {
+                List<Typed> values = unify(typed, fn + " needs arguments of one type");
+                typed = new java.util.ArrayList<>(values);
+                result = values.get(0).type;
+                if (c.function() != Expression.Function.COALESCE && !result.isOrdered()) {
+                    Typed first = values.get(0);
+                    throw error(first.expression.position(), fn + " compares its arguments, but "
+                            + describe(first.expression) + " at " + first.expression.position() + " is "
+                            + withArticle(result) + ", which has no order in expressions");
+                }
+                break;
+            }
+            case ROUND:
+                requireType(typed.get(0), ValueType.NUMBER, fn + " needs a number as its first argument");
+                if (typed.size() > 1) {
+                    wholeLiteral(typed.get(1), 0, 18, fn + " needs the number of decimal places as a whole number"
+                            + " from 0 to 18");
+                }
+                result = ValueType.NUMBER;
+                break;
+            case TEXT: {
+                Typed t = typed.get(0);
+                if (t.type != ValueType.NUMBER && t.type != ValueType.DATE) {
+                    int at = t.expression.position();
+                    throw error(at, fn + " turns a number or a date into text, but " + describe(t.expression) + " at "
+                            + at + " is " + withArticle(t.type));
+                }
+                result = ValueType.TEXT;
+                break;
+            }
+            case NUMBER:
+                requireType(typed.get(0), ValueType.TEXT, fn + " reads a number from text");
+                result = ValueType.NUMBER;
+                break;
+            default:
+                throw new IllegalStateException("unknown function " + c.function());
+        }
+        List<Expression> checked = new java.util.ArrayList<>();
+        for (Typed t : typed) {
+            checked.add(t.expression);
+        }
+        return new Typed(new Expression.Call(c.function(), checked, c.position()), result);
+    }
+
+    /**
+     * A date/time argument: {@code now()} becomes a local timestamp (converted in the snapshot's zone)
+     * where a timestamp with time zone is not accepted.
+     */
+    private Typed temporalArgument(Typed t, String fn, boolean dates, boolean withZone) {
+        if (t.expression instanceof Expression.Now && !withZone) {
+            return new Typed(new Expression.Now(ValueType.TIMESTAMP, t.expression.position()), ValueType.TIMESTAMP);
+        }
+        boolean ok = t.type == ValueType.TIMESTAMP || (dates && t.type == ValueType.DATE)
+                || (withZone && t.type == ValueType.TIMESTAMP_TZ);
+        if (!ok) {
+            int at = t.expression.position();
+            String wanted = (dates ? "a date or " : "") + "a timestamp" + (withZone ? " (with or without time zone)"
+                    : " without time zone");
+            throw error(at, fn + " needs " + wanted + ", but " + describe(t.expression) + " at " + at + " is "
+                    + withArticle(t.type));
+        }
+        return t;
+    }
+
+    /** A whole-number literal within bounds. */
+    private void wholeLiteral(Typed t, int min, int max, String what) {
+        Object v = t.expression instanceof Expression.Literal ? ((Expression.Literal) t.expression).value() : null;
+        boolean ok = false;
+        if (v instanceof java.math.BigDecimal) {
+            java.math.BigDecimal n = (java.math.BigDecimal) v;
+            ok = n.signum() == 0 || n.stripTrailingZeros().scale() <= 0;
+            ok = ok && n.compareTo(java.math.BigDecimal.valueOf(min)) >= 0 && n.compareTo(java.math.BigDecimal.valueOf(max)) <= 0;
+        }
+        if (!ok) {
+            int at = t.expression.position();
+            throw error(at, what + ", written as a number like 3, but " + describe(t.expression) + " at " + at
+                    + " is " + (v == null ? (t.type == ValueType.NUMBER ? "computed" : withArticle(t.type)) : "not one"));
+        }
+    }
+
+    /**
+     * Arguments that must have one type: the first whose type is fixed (not {@code now()}, not a text
+     * literal) decides; {@code now()} and date/time text literals take that type.
+     */
+    private List<Typed> unify(List<Typed> values, String what) {
+        ValueType target = null;
+        for (Typed t : values) {
+            if (!(t.expression instanceof Expression.Now) && !isTextLiteral(t)) {
+                target = t.type;
+                break;
+            }
+        }
+        if (target == null) {
+            target = values.get(0).type;
+        }
+        List<Typed> out = new java.util.ArrayList<>();
+        Typed first = null;
+        for (Typed t : values) {
+            if (t.expression instanceof Expression.Now && target.isTemporal()) {
+                t = new Typed(new Expression.Now(target, t.expression.position()), target);
+            } else if (isTextLiteral(t) && target.isTemporal()) {
+                t = temporalLiteral((Expression.Literal) t.expression, target);
+            } else if (isTextLiteral(t) && readsTextLiterals(target) && first != null) {
+                t = textLiteralAs((Expression.Literal) t.expression, first);
+            }
+            if (t.type != target) {
+                Typed f = first != null ? first : values.stream().filter(v -> !(v.expression instanceof Expression.Now)
+                        && !isTextLiteral(v)).findFirst().orElse(values.get(0));
+                int at = t.expression.position();
+                throw error(at, what + ", but " + describe(t.expression) + " at " + at + " is " + withArticle(t.type)
+                        + " and " + describe(f.expression) + " is " + withArticle(target));
+            }
+            if (first == null) {
+                first = t;
+            }
+            out.add(t);
+        }
+        return out;
     }
 
     /** Types whose values a text literal may stand for: the literal is read as a value of the type. */

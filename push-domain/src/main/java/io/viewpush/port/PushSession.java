@@ -37,8 +37,10 @@ public interface PushSession extends AutoCloseable {
 
     /**
      * @return the view's pause as the store has it now ({@link ViewControl#paused}), or empty: a push
-     *         of a paused view sends nothing. A store may read it together with {@link #history()}
-     *         when that was called first in this session (one round trip instead of two).
+     *         of a paused view sends nothing. A store may read it together with the lease (it is
+     *         then the pause as it was when the lease was taken: a pause made later is seen by the
+     *         next push), or with {@link #history()} when that was called first in this session
+     *         (one round trip instead of two).
      * @throws StorageException when the database fails
      */
     Optional<Pause> paused();

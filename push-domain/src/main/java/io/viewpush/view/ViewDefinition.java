@@ -505,22 +505,7 @@ public final class ViewDefinition {
             if (e instanceof Expression.FieldRef) {
                 return ((Expression.FieldRef) e).name().equals(ref) ? e.position() : -1;
             }
-            List<Expression> children;
-            if (e instanceof Expression.Comparison) {
-                children = List.of(((Expression.Comparison) e).left(), ((Expression.Comparison) e).right());
-            } else if (e instanceof Expression.TextMatch) {
-                children = List.of(((Expression.TextMatch) e).left(), ((Expression.TextMatch) e).right());
-            } else if (e instanceof Expression.And) {
-                children = List.of(((Expression.And) e).left(), ((Expression.And) e).right());
-            } else if (e instanceof Expression.Or) {
-                children = List.of(((Expression.Or) e).left(), ((Expression.Or) e).right());
-            } else if (e instanceof Expression.IsEmpty) {
-                children = List.of(((Expression.IsEmpty) e).operand());
-            } else if (e instanceof Expression.Not) {
-                children = List.of(((Expression.Not) e).operand());
-            } else {
-                return -1;
-            }
+            List<Expression> children = Expressions.children(e);
             for (Expression child : children) {
                 int at = positionOf(child, ref);
                 if (at > 0) {

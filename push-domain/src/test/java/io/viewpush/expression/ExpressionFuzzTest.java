@@ -28,13 +28,22 @@ class ExpressionFuzzTest {
             "12.50", " ", "  ", "\t", "\n", "and", "or", "not", "is", "empty", "contains", "starts", "with", "now",
             "now()", "true", "false", "AND", "Is", "x", "é", "漢", "😀", "\ud800", "\udc00", "\u0000", "\u00a0",
             "\u200b", "#", "\\", "%", "_", "{a}", "{b}", "{c}", "{last pushed}", "{x}}y}", "'2024-01-31'",
-            "'2024-01-31T10:00Z'", "1e5", "null");
+            "'2024-01-31T10:00Z'", "1e5", "null",
+            "+", "-", "*", "/", "||", ",", "{d}", "{tz}", "today()", "upper(", "length(", "substring(", "replace(",
+            "concat(", "add_days(", "add_hours(", "days_between(", "year(", "start_of_month(", "date(", "if(",
+            "coalesce(", "greatest(", "round(", "text(", "number(", "foo(");
 
     private static final List<String> VALID = List.of(
             "{last modified [auto]} > {last pushed}", "{needs pushing} = true", "{last pushed} is empty",
             "{receipt id} is empty", "{a} > 1 and {b} contains 'x''y' or not {c}",
             "({a} = -3.50) = ({b} starts with '')", "now() > {last pushed} and {d} <= now()",
-            "{tz} >= '2024-01-31T10:00+02:00' or {d} != '2024-01-31'", "{x}}y} is not empty");
+            "{tz} >= '2024-01-31T10:00+02:00' or {d} != '2024-01-31'", "{x}}y} is not empty",
+            "round({a} * 1.5 / 3, 2) + -{a}", "upper({b}) || ' ' || substring({receipt id}, 2, 3)",
+            "add_days({d}, 7) < today() and days_between({d}, today()) > 30",
+            "if({c}, {a}, coalesce({a}, 0)) >= greatest({a}, 1, -2)",
+            "year({last pushed}) = 2024 or weekday(date(now())) = 7", "number(text({a})) = {a}",
+            "start_of_month({d}) = start_of_month(today())", "add_hours({tz}, 2) > now()",
+            "length(trim(replace({b}, 'a', ''))) - 1");
 
     @Test
     void randomTextsParseOrFailWithAPositionInsideTheText() {
@@ -66,6 +75,7 @@ class ExpressionFuzzTest {
         List<String> valid = new ArrayList<>(VALID);
         for (int i = 0; i < 50; i++) {
             valid.add(RandomExpressions.source(gen.booleanExpression(FIELDS, 3)));
+            valid.add(RandomExpressions.source(gen.valueExpression(FIELDS, 3)));
         }
         int[] outcomes = new int[3];
         for (int i = 0; i < CASES; i++) {
@@ -147,8 +157,9 @@ class ExpressionFuzzTest {
         ValueType type = Expressions.typeOf(checked, FIELDS);
         if (value != null) {
             assertThat(value).as(desc).isInstanceOf(type.javaType());
-        } else {
-            assertThat(checked).as(desc + ": only a field can be empty").isInstanceOf(Expression.FieldRef.class);
+        } else if (type == ValueType.BOOLEAN) {
+            assertThat(checked).as(desc + ": only a field, if() or coalesce() can be an empty boolean")
+                    .isInstanceOfAny(Expression.FieldRef.class, Expression.Call.class);
         }
         return 2;
     }

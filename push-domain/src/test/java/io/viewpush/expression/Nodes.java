@@ -99,6 +99,17 @@ final class Nodes {
         if (e instanceof Or) {
             return new Or(withoutPositions(((Or) e).left()), withoutPositions(((Or) e).right()), 0);
         }
+        if (e instanceof Expression.Arithmetic) {
+            Expression.Arithmetic a = (Expression.Arithmetic) e;
+            return new Expression.Arithmetic(a.operator(), withoutPositions(a.left()), withoutPositions(a.right()), 0);
+        }
+        if (e instanceof Expression.Negate) {
+            return new Expression.Negate(withoutPositions(((Expression.Negate) e).operand()), 0);
+        }
+        if (e instanceof Expression.Call) {
+            Expression.Call c = (Expression.Call) e;
+            return new Expression.Call(c.function(), c.arguments().stream().map(Nodes::withoutPositions).toList(), 0);
+        }
         return new Not(withoutPositions(((Not) e).operand()), 0);
     }
 }

@@ -245,8 +245,6 @@ class ParserTest {
         assertFails("{a} = 1.x", 9, "expected a digit after the decimal point at 9; numbers are written like 12 or -3.50");
         assertFails("{a} = 1e5", 8, "unexpected 'e' right after a number at 8; numbers are written like 12 or -3.50");
         assertFails("{a} = 1.2.3", 10, "unexpected '.' right after a number at 10; numbers are written like 12 or -3.50");
-        assertFails("{a} = - 3", 7,
-                "unexpected character '-' at 7; a negative number is written without a space, like -3.50");
         assertFails("{a} = .5", 7, "unexpected character '.' at 7");
     }
 

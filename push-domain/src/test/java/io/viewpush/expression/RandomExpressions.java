@@ -91,8 +91,15 @@ public final class RandomExpressions {
     static final List<ValueType> CLASSIC = List.of(ValueType.TEXT, ValueType.NUMBER, ValueType.BOOLEAN,
             ValueType.TIMESTAMP, ValueType.TIMESTAMP_TZ, ValueType.DATE);
 
+    /** The types a generated value expression ({@link #valueExpression}) may have. */
+    public static final List<ValueType> VALUE_TYPES = List.of(ValueType.NUMBER, ValueType.TEXT, ValueType.DATE,
+            ValueType.TIMESTAMP, ValueType.TIMESTAMP_TZ, ValueType.BOOLEAN);
+
     private final Random random;
     private final Map<ValueType, List<Object>> pools = new EnumMap<>(ValueType.class);
+    private boolean exactScales = true;
+    private int valueDepth;
+    private boolean valuePredicates = true;
 
     /**
      * @param random the source of randomness, seeded by the caller (print the seed on failure)
@@ -229,13 +236,269 @@ public final class RandomExpressions {
         if (maxDepth < 0) {
             throw new IllegalArgumentException("maxDepth must be at least 0, got " + maxDepth);
         }
-        Expression raw = condition(sorted(fields), maxDepth);
+        valuePredicates = maxDepth > 0;
+        Expression raw;
+        try {
+            raw = condition(sorted(fields), maxDepth);
+        } finally {
+            valuePredicates = true;
+        }
         String source = Expressions.format(raw);
         Expression checked = Expressions.check(source, Expressions.parse(source), fields, enumLabels);
         if (Expressions.typeOf(checked, fields) != ValueType.BOOLEAN) {
             throw new IllegalStateException("generated a non-boolean expression: " + source);
         }
         return checked;
+    }
+
+    /**
+     * For a translation that keeps numbers' values but not always their scale where values of
+     * different scales meet in one SQL type ({@code if}, {@code coalesce}, {@code greatest},
+     * {@code least}, {@code number} on H2): {@code text(...)} of a number is then only generated
+     * over {@code round(x, n)}, whose scale is fixed. Compare numbers by value in such a test.
+     *
+     * @return this generator
+     */
+    public RandomExpressions withoutExactScales() {
+        exactScales = false;
+        return this;
+    }
+
+    /**
+     * A random checked expression that computes a value of the given type: arithmetic, text, date
+     * and conditional functions over the fields, nested up to {@code maxDepth}; values of every
+     * kind may be empty (empty fields, {@code 1 / 0}, {@code number('x')}). Counts of days, hours
+     * and minutes stay small, so that moved dates stay within the years databases store.
+     *
+     * @param type one of {@link #VALUE_TYPES}
+     */
+    public Expression valueExpression(Map<String, ValueType> fields, ValueType type, int maxDepth) {
+        return valueExpression(fields, Map.of(), type, maxDepth);
+    }
+
+    /** {@link #valueExpression(Map, ValueType, int)} over fields of any type (see {@link #booleanExpression(Map, Map, int)}). */
+    public Expression valueExpression(Map<String, ValueType> fields, Map<String, List<String>> enumLabels,
+                                      ValueType type, int maxDepth) {
+        if (!VALUE_TYPES.contains(type)) {
+            throw new IllegalArgumentException("no value expressions of type " + type);
+        }
+        Expression raw = term(sorted(fields), type, maxDepth);
+        String source = Expressions.format(raw);
+        Expression checked = Expressions.check(source, Expressions.parse(source), fields, enumLabels);
+        ValueType got = Expressions.typeOf(checked, fields);
+        if (got != type) {
+            throw new IllegalStateException("generated a " + got + " expression for " + type + ": " + source);
+        }
+        return checked;
+    }
+
+    /** @return {@link #valueExpression(Map, ValueType, int)} of a random type of {@link #VALUE_TYPES} */
+    public Expression valueExpression(Map<String, ValueType> fields, int maxDepth) {
+        return valueExpression(fields, Map.of(), maxDepth);
+    }
+
+    /** @return {@link #valueExpression(Map, Map, ValueType, int)} of a random type of {@link #VALUE_TYPES} */
+    public Expression valueExpression(Map<String, ValueType> fields, Map<String, List<String>> enumLabels, int maxDepth) {
+        return valueExpression(fields, enumLabels, pick(VALUE_TYPES), maxDepth);
+    }
+
+    private Expression term(List<Map.Entry<String, ValueType>> fields, ValueType type, int depth) {
+        if (type == ValueType.BOOLEAN) {
+            if (depth > 0 && random.nextInt(4) == 0) {
+                return conditional(fields, type, depth);
+            }
+            valueDepth++;
+            try {
+                return condition(fields, Math.min(depth, 1));
+            } finally {
+                valueDepth--;
+            }
+        }
+        if (depth <= 0 || random.nextDouble() < 0.25) {
+            return leaf(fields, type);
+        }
+        int d = depth - 1;
+        if (random.nextInt(5) == 0) {
+            return conditional(fields, type, depth);
+        }
+        switch (type) {
+            case NUMBER:
+                switch (random.nextInt(11)) {
+                    case 0:
+                    case 1:
+                    case 2: {
+                        Expression.ArithmeticOperator op = pick(List.of(Expression.ArithmeticOperator.ADD,
+                                Expression.ArithmeticOperator.SUBTRACT, Expression.ArithmeticOperator.MULTIPLY,
+                                Expression.ArithmeticOperator.DIVIDE));
+                        return new Expression.Arithmetic(op, term(fields, type, d), term(fields, type, d), 1);
+                    }
+                    case 3:
+                        return new Expression.Negate(term(fields, type, d), 1);
+                    case 4:
+                        return call(Expression.Function.LENGTH, term(fields, ValueType.TEXT, d));
+                    case 5:
+                        return call(Expression.Function.DAYS_BETWEEN, term(fields, ValueType.DATE, d),
+                                term(fields, ValueType.DATE, d));
+                    case 6:
+                        return call(pick(List.of(Expression.Function.YEAR, Expression.Function.MONTH,
+                                        Expression.Function.DAY, Expression.Function.WEEKDAY)),
+                                term(fields, random.nextBoolean() ? ValueType.DATE : ValueType.TIMESTAMP, d));
+                    case 7:
+                        return random.nextBoolean() ? call(Expression.Function.ROUND, term(fields, type, d))
+                                : call(Expression.Function.ROUND, term(fields, type, d), whole(0, 6));
+                    case 8:
+                        return call(Expression.Function.NUMBER, random.nextBoolean() ? term(fields, ValueType.TEXT, d)
+                                : new Expression.Literal(pick(List.of("12", " -3.50 ", "0.000001", "1e5", "x", "1.",
+                                "007", "-0")), ValueType.TEXT, 1));
+                    default:
+                        return extreme(fields, type, d);
+                }
+            case TEXT:
+                switch (random.nextInt(9)) {
+                    case 0:
+                    case 1:
+                        return new Expression.Arithmetic(Expression.ArithmeticOperator.CONCATENATE,
+                                term(fields, type, d), term(fields, type, d), 1);
+                    case 2:
+                        return call(pick(List.of(Expression.Function.UPPER, Expression.Function.LOWER,
+                                Expression.Function.TRIM)), term(fields, type, d));
+                    case 3:
+                        return random.nextBoolean()
+                                ? call(Expression.Function.SUBSTRING, term(fields, type, d), whole(1, 5))
+                                : call(Expression.Function.SUBSTRING, term(fields, type, d), whole(1, 5), whole(0, 4));
+                    case 4:
+                        return call(Expression.Function.REPLACE, term(fields, type, d),
+                                new Expression.Literal(matchText(), ValueType.TEXT, 1), term(fields, type, d));
+                    case 5: {
+                        List<Expression> args = new ArrayList<>();
+                        int n = 1 + random.nextInt(3);
+                        for (int i = 0; i < n; i++) {
+                            args.add(term(fields, type, d));
+                        }
+                        return new Expression.Call(Expression.Function.CONCAT, args, 1);
+                    }
+                    case 6: {
+                        Expression n = term(fields, ValueType.NUMBER, d);
+                        if (!exactScales) {
+                            n = call(Expression.Function.ROUND, n, whole(0, 3));
+                        }
+                        return random.nextInt(3) == 0 ? call(Expression.Function.TEXT, term(fields, ValueType.DATE, d))
+                                : call(Expression.Function.TEXT, n);
+                    }
+                    default:
+                        return extreme(fields, type, d);
+                }
+            case DATE:
+                switch (random.nextInt(5)) {
+                    case 0:
+                    case 1:
+                        return call(Expression.Function.ADD_DAYS, term(fields, type, d), count());
+                    case 2:
+                        return call(Expression.Function.START_OF_MONTH, term(fields, type, d));
+                    case 3:
+                        return call(Expression.Function.DATE, term(fields, ValueType.TIMESTAMP, d));
+                    default:
+                        return extreme(fields, type, d);
+                }
+            case TIMESTAMP:
+                switch (random.nextInt(5)) {
+                    case 0:
+                    case 1:
+                        return call(pick(List.of(Expression.Function.ADD_DAYS, Expression.Function.ADD_HOURS,
+                                Expression.Function.ADD_MINUTES)), term(fields, type, d), count());
+                    case 2:
+                        return call(Expression.Function.START_OF_DAY, term(fields, type, d));
+                    case 3:
+                        return call(Expression.Function.START_OF_MONTH, term(fields, type, d));
+                    default:
+                        return extreme(fields, type, d);
+                }
+            default: // TIMESTAMP_TZ
+                if (random.nextInt(3) == 0) {
+                    return extreme(fields, type, d);
+                }
+                return call(pick(List.of(Expression.Function.ADD_DAYS, Expression.Function.ADD_HOURS,
+                        Expression.Function.ADD_MINUTES)), term(fields, type, d), count());
+        }
+    }
+
+    /** {@code if}, {@code coalesce}. */
+    private Expression conditional(List<Map.Entry<String, ValueType>> fields, ValueType type, int depth) {
+        int d = depth - 1;
+        if (random.nextBoolean()) {
+            valueDepth++;
+            try {
+                return call(Expression.Function.IF, condition(fields, Math.min(d, 1)), term(fields, type, d),
+                        term(fields, type, d));
+            } finally {
+                valueDepth--;
+            }
+        }
+        List<Expression> args = new ArrayList<>();
+        int n = 1 + random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            args.add(term(fields, type, d));
+        }
+        return new Expression.Call(Expression.Function.COALESCE, args, 1);
+    }
+
+    /** {@code greatest}, {@code least}: at most three arguments (their SQL grows with each). */
+    private Expression extreme(List<Map.Entry<String, ValueType>> fields, ValueType type, int d) {
+        List<Expression> args = new ArrayList<>();
+        int n = 1 + random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            args.add(term(fields, type, Math.min(d, 1)));
+        }
+        return new Expression.Call(random.nextBoolean() ? Expression.Function.GREATEST : Expression.Function.LEAST,
+                args, 1);
+    }
+
+    /** A leaf of the type: a field, a literal or (for dates and times) today() / now() / a moved field. */
+    private Expression leaf(List<Map.Entry<String, ValueType>> fields, ValueType type) {
+        Map.Entry<String, ValueType> f = fieldOf(fields, type);
+        int r = random.nextInt(10);
+        if (f != null && r < 6) {
+            return ref(f);
+        }
+        switch (type) {
+            case NUMBER:
+                if (r == 9) {
+                    return new Expression.Arithmetic(Expression.ArithmeticOperator.DIVIDE, literal(type),
+                            new Expression.Literal(BigDecimal.ZERO, ValueType.NUMBER, 1), 1);
+                }
+                return literal(type);
+            case TEXT:
+                return random.nextBoolean() ? new Expression.Literal(matchText(), ValueType.TEXT, 1) : literal(type);
+            case DATE:
+                return random.nextBoolean() ? call(Expression.Function.TODAY)
+                        : call(Expression.Function.DATE, new Expression.Now(ValueType.TIMESTAMP_TZ, 1));
+            case TIMESTAMP:
+                return call(Expression.Function.START_OF_DAY, new Expression.Now(ValueType.TIMESTAMP_TZ, 1));
+            default:
+                return new Expression.Now(ValueType.TIMESTAMP_TZ, 1);
+        }
+    }
+
+    /** A small count of days, hours or minutes, sometimes with a fraction, sometimes computed. */
+    private Expression count() {
+        switch (random.nextInt(4)) {
+            case 0:
+                return new Expression.Literal(BigDecimal.valueOf(random.nextInt(801) - 400, random.nextInt(2)),
+                        ValueType.NUMBER, 1);
+            case 1:
+                return new Expression.Negate(new Expression.Literal(BigDecimal.valueOf(random.nextInt(50)),
+                        ValueType.NUMBER, 1), 1);
+            default:
+                return new Expression.Literal(BigDecimal.valueOf(random.nextInt(100)), ValueType.NUMBER, 1);
+        }
+    }
+
+    private Expression whole(int min, int max) {
+        return new Expression.Literal(BigDecimal.valueOf(min + random.nextInt(max - min + 1)), ValueType.NUMBER, 1);
+    }
+
+    private static Expression call(Expression.Function f, Expression... args) {
+        return new Expression.Call(f, List.of(args), 1);
     }
 
     /**
@@ -282,6 +545,27 @@ public final class RandomExpressions {
 
     /** One kind of simple condition, or null when the fields do not allow that kind. */
     private Expression tryPredicate(List<Map.Entry<String, ValueType>> fields) {
+        if (valuePredicates && valueDepth == 0 && random.nextInt(4) == 0) {
+            ValueType t = pick(VALUE_TYPES.subList(0, 5));
+            valueDepth++;
+            try {
+                Expression a = term(fields, t, 2);
+                switch (random.nextInt(4)) {
+                    case 0:
+                        return new Expression.IsEmpty(a, random.nextBoolean(), 1);
+                    case 1:
+                        if (t == ValueType.TEXT) {
+                            return new Expression.TextMatch(random.nextBoolean() ? Expression.TextOperator.CONTAINS
+                                    : Expression.TextOperator.STARTS_WITH, a, term(fields, t, 1), 1);
+                        }
+                        return comparison(a, term(fields, t, 1));
+                    default:
+                        return comparison(a, term(fields, t, 1));
+                }
+            } finally {
+                valueDepth--;
+            }
+        }
         switch (random.nextInt(10)) {
             case 0: {
                 Map.Entry<String, ValueType> a = comparableField(fields);

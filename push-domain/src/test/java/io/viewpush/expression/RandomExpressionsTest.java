@@ -159,6 +159,43 @@ class RandomExpressionsTest {
     }
 
     @Test
+    void valueExpressionsHaveTheirTypeUseEveryFunctionAndOperatorAndEvaluate() {
+        RandomExpressions gen = new RandomExpressions(new Random(seed));
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < 3000; i++) {
+            ValueType t = RandomExpressions.VALUE_TYPES.get(i % RandomExpressions.VALUE_TYPES.size());
+            Expression e = gen.valueExpression(FIELDS, t, 3);
+            String source = RandomExpressions.source(e);
+            assertThat(Expressions.typeOf(e, FIELDS)).as(source).isEqualTo(t);
+            assertThat(Expressions.check(source, e, FIELDS)).as(source).isEqualTo(e);
+            Object v = Expressions.evaluate(e, gen.row(FIELDS)::get, gen.snapshot());
+            if (v != null) {
+                assertThat(v).as(source).isInstanceOf(t.javaType());
+            }
+            uses(e, used);
+        }
+        for (Expression.Function f : Expression.Function.values()) {
+            assertThat(used).as("uses %s", f).contains(f.name());
+        }
+        for (Expression.ArithmeticOperator op : Expression.ArithmeticOperator.values()) {
+            assertThat(used).as("uses %s", op).contains(op.name());
+        }
+        assertThat(used).contains("Negate");
+        assertThatThrownBy(() -> gen.valueExpression(FIELDS, ValueType.UUID, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void uses(Expression e, Set<String> used) {
+        if (e instanceof Expression.Call) {
+            used.add(((Expression.Call) e).function().name());
+        } else if (e instanceof Expression.Arithmetic) {
+            used.add(((Expression.Arithmetic) e).operator().name());
+        } else if (e instanceof Expression.Negate) {
+            used.add("Negate");
+        }
+        Expressions.children(e).forEach(c -> uses(c, used));
+    }
+
+    @Test
     void aDepthOfZeroGivesASingleCondition() {
         RandomExpressions gen = new RandomExpressions(new Random(seed));
         for (int i = 0; i < 200; i++) {

@@ -105,9 +105,18 @@ final class ReplayCommand implements Callable<Integer> {
         List<RowKey> keys = new ArrayList<>();
         for (String k : which.keys) {
             keys.add(engine.keyOf(view, k).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--key: '" + k + "' is not a key of view '" + view + "' (its key field is '"
-                            + engine.view(view).orElseThrow().keyField() + "')")));
+                    "--key: '" + k + "' is not a key of view '" + view + "' (" + keyForm(engine.view(view).orElseThrow())
+                            + ")")));
         }
         return ReplaySelection.keys(keys);
+    }
+
+    /** What a key of the view looks like on the command line. */
+    static String keyForm(io.viewpush.view.View v) {
+        if (v.keyFields().size() == 1) {
+            return "its key field is '" + v.keyField() + "', " + v.typeOf(v.keyField()).label();
+        }
+        return "its key is " + v.keyFields().size() + " fields, " + String.join(", ", v.keyFields())
+                + ": give their values in that order joined with '/', each URL-encoded, e.g. 7/a%2Fb";
     }
 }

@@ -65,6 +65,9 @@ class PauseResumeReplayCommandsTest {
                 CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY, amount DECIMAL(10,2), last_pushed TIMESTAMP,
                     receipt VARCHAR(20));
                 INSERT INTO orders (id, amount) SELECT x, x FROM SYSTEM_RANGE(1, 3) WHERE NOT EXISTS (SELECT 1 FROM orders);
+                CREATE TABLE IF NOT EXISTS order_lines (order_id INT, line VARCHAR(20), last_pushed TIMESTAMP,
+                    PRIMARY KEY (order_id, line));
+                MERGE INTO order_lines (order_id, line) KEY (order_id, line) VALUES (1, 'a/b c'), (1, 'x'), (2, 'x');
                 """);
         Path file = dir.resolve("push.yaml");
         Files.writeString(file, """
@@ -82,6 +85,14 @@ class PauseResumeReplayCommandsTest {
                       stamp: last pushed
                       maxRows: 1
                       retry: {attempts: 1}
+                  - name: lines
+                    table: order_lines
+                    key: [order id, line]
+                    fields: {order id: order_id, line: line, last pushed: last_pushed}
+                    filters: ["{last pushed} is empty"]
+                    push:
+                      url: http://127.0.0.1:%2$d/hook
+                      stamp: last pushed
                   - name: receipts
                     table: orders
                     key: id
@@ -186,6 +197,36 @@ class PauseResumeReplayCommandsTest {
         assertThat(lines.get(header)).contains("ROWS", "BY", "WHICH");
         assertThat(lines.get(header + 1)).contains(" 3  ").contains("CLI user")
                 .containsPattern("since (2000-01-01|1999-12-31)T");
+    }
+
+    @Test
+    void replayTakesACompositeKeyAsItsValuesJoinedWithSlashesEachUrlEncoded() throws Exception {
+        Path file = config();
+        assertThat(run("push", "-c", file.toString(), "lines").exit()).isZero();
+        assertThat(unstampedLines()).isEmpty();
+
+        Run keys = run("replay", "-c", file.toString(), "lines", "--key", "1/a%2Fb%20c", "--key", "2/x");
+        assertThat(keys.exit()).as("%s", keys).isZero();
+        assertThat(keys.out()).startsWith("2 rows of view 'lines' will be sent again by the next push");
+        assertThat(unstampedLines()).containsExactly("1 a/b c", "2 x");
+
+        Run one = run("replay", "-c", file.toString(), "lines", "--key", "1");
+        assertThat(one.exit()).isEqualTo(2);
+        assertThat(one.err()).contains("--key: '1' is not a key of view 'lines' (its key is 2 fields, order id, line:"
+                + " give their values in that order joined with '/', each URL-encoded");
+        assertThat(unstampedLines()).as("a refused replay changes nothing").containsExactly("1 a/b c", "2 x");
+    }
+
+    private List<String> unstampedLines() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toString().replace('\\', '/') + "/db");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT order_id, line FROM order_lines WHERE last_pushed IS NULL ORDER BY 1, 2")) {
+            List<String> keys = new java.util.ArrayList<>();
+            while (rs.next()) {
+                keys.add(rs.getInt(1) + " " + rs.getString(2));
+            }
+            return keys;
+        }
     }
 
     @Test

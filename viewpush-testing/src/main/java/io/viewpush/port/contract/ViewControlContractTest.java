@@ -49,6 +49,11 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         return store.begin(view, owner, LONG, new Snapshot(Instant.now(), ZoneOffset.UTC), false).orElseThrow();
     }
 
+    /** A session begun as a manual push begins it: the rows read at once, with the lease where the store can. */
+    private PushSession readingSession(View view, String owner) {
+        return store.begin(view, owner, LONG, new Snapshot(Instant.now(), ZoneOffset.UTC), true).orElseThrow();
+    }
+
     private void insertStamped(int id, LocalDateTime stamp) {
         Map<String, Object> row = order(id, "c" + id, id + ".00", T0);
         row.put("last_pushed", stamp);
@@ -243,6 +248,30 @@ public abstract class ViewControlContractTest extends StoreContractSupport {
         store.resume(name);
         try (PushSession s = session(v, "pusher")) {
             assertThat(s.history().consecutiveFailures()).isEqualTo(1);
+            assertThat(s.paused()).isEmpty();
+        }
+    }
+
+    @Test
+    public void aSessionThatReadsAtOnceSeesThePauseMadeBeforeIt() {
+        View v = view();
+        insertStamped(1, null);
+        insertStamped(2, null);
+        for (int round = 0; round < 2; round++) { // the first takes the view's first lease, the second the lease it left
+            try (PushSession s = readingSession(v, "pusher")) {
+                assertThat(s.paused()).as("round %d", round).isEmpty();
+                try (var rows = s.rows()) {
+                    assertThat(rows.hasNext()).isTrue();
+                }
+            }
+        }
+        Pause p = new Pause(name, Pause.Reason.OPERATOR, "maintenance", T, "ops");
+        store.pause(p);
+        try (PushSession s = readingSession(v, "pusher")) {
+            assertThat(s.paused()).contains(p);
+        }
+        store.resume(name);
+        try (PushSession s = readingSession(v, "pusher")) {
             assertThat(s.paused()).isEmpty();
         }
     }
