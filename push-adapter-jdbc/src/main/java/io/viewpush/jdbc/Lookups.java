@@ -155,6 +155,14 @@ final class Lookups {
             return DSL.field(DSL.select(DSL.count()).from(from).where(refers)).coerce(SqlTypes.of(ValueType.NUMBER));
         }
         Field<?> column = read(at, d);
+        if (d.type() == ValueType.TEXT) {
+            // text is ordered by code point, as the domain orders it, not by the database's collation
+            @SuppressWarnings("unchecked")
+            Field<?> order = dialect.codePointOrder((Field<String>) column);
+            return DSL.field(DSL.select(column).from(from).where(refers.and(column.isNotNull()))
+                    .orderBy(aggregate == FieldPath.Aggregate.MIN ? order.asc() : order.desc()).limit(1))
+                    .coerce(SqlTypes.of(d.type()));
+        }
         Field<?> value;
         switch (aggregate) {
             case SUM:
