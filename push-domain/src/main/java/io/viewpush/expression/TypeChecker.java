@@ -433,8 +433,16 @@ final class TypeChecker {
         }
         if (!ok) {
             int at = t.expression.position();
+            String is;
+            if (v instanceof java.math.BigDecimal) {
+                is = "outside that range or not whole";
+            } else if (t.type != ValueType.NUMBER) {
+                is = withArticle(t.type);
+            } else {
+                is = (t.expression instanceof Expression.FieldRef ? "a field" : "computed") + ", not a number written out";
+            }
             throw error(at, what + ", written as a number like 3, but " + describe(t.expression) + " at " + at
-                    + " is " + (v == null ? (t.type == ValueType.NUMBER ? "computed" : withArticle(t.type)) : "not one"));
+                    + " is " + is);
         }
     }
 

@@ -177,9 +177,11 @@ class ValueExpressionsTest {
         assertFails("if({qty}, 1, 2)", 4, "if() at 1 needs a condition (true or false) as its first argument, but"
                 + " {qty} at 4 is a number");
         assertFails("round({qty}, {price})", 14, "round() at 1 needs the number of decimal places as a whole number"
-                + " from 0 to 18, written as a number like 3, but {price} at 14 is computed");
+                + " from 0 to 18, written as a number like 3, but {price} at 14 is a field, not a number written out");
         assertFails("substring({first}, 0, 2)", 20, "substring() at 1 needs the start (1 for the first character) as"
-                + " a whole number of at least 1, written as a number like 3, but 0 at 20 is not one");
+                + " a whole number of at least 1, written as a number like 3, but 0 at 20 is outside that range or not whole");
+        assertFails("round({qty}, 1 + 1)", 16, "round() at 1 needs the number of decimal places as a whole number"
+                + " from 0 to 18, written as a number like 3, but (1 + 1) at 16 is computed, not a number written out");
         assertFails("days_between({ts}, today())", 14, "days_between() at 1 needs two dates (a timestamp becomes its"
                 + " date with date(x)), but {ts} at 14 is a timestamp");
         assertFails("text({flag})", 6, "text() at 1 turns a number or a date into text, but {flag} at 6 is a boolean");
