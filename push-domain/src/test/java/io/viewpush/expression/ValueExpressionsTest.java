@@ -141,6 +141,17 @@ class ValueExpressionsTest {
     }
 
     @Test
+    void nowMovedByHoursOrDaysIsTakenInTheTypeItIsComparedWith() {
+        // the snapshot is 2024-03-11 08:30 in Tokyo
+        assertThat(eval("{ts} > add_hours(now(), -1)", "ts", LocalDateTime.of(2024, 3, 11, 7, 45))).isEqualTo(true);
+        assertThat(eval("{ts} > add_hours(now(), -1)", "ts", LocalDateTime.of(2024, 3, 11, 7, 15))).isEqualTo(false);
+        assertThat(eval("add_days(add_days(now(), -1), -1) = {rental date}", "rental date", LocalDate.of(2024, 3, 9)))
+                .isEqualTo(true);
+        assertFails("add_hours(now(), 1) = {rental date}", 21, "cannot compare add_hours(now(), 1) (timestamp with"
+                + " time zone) with {rental date} (date) at 21");
+    }
+
+    @Test
     void ifAndConversions() {
         assertThat(eval("if({flag}, 'yes', 'no')", "flag", true)).isEqualTo("yes");
         assertThat(eval("if({flag}, 'yes', 'no')")).isEqualTo("no");
