@@ -124,6 +124,10 @@ class ValueExpressionsTest {
                 .isEqualTo(LocalDateTime.of(2024, 1, 2, 1, 0));
         assertThat(eval("add_minutes({tz}, 90)", "tz", OffsetDateTime.parse("2024-01-01T00:00+02:00")))
                 .isEqualTo(OffsetDateTime.parse("2024-01-01T01:30+02:00"));
+        assertThat(eval("add_days({rental date}, 100000.9)", "rental date", d)).isEqualTo(d.plusDays(100_000));
+        assertThat(eval("add_days({rental date}, -100001)", "rental date", d)).isNull();
+        assertThat(eval("add_minutes({ts}, 99999999999999999999999)", "ts", LocalDateTime.of(2024, 1, 1, 0, 0))).isNull();
+        assertThat(eval("add_hours({ts}, 2400000)", "ts", LocalDateTime.of(2024, 1, 1, 0, 0))).isNotNull();
         assertThat(eval("days_between({rental date}, today())", "rental date", d)).isEqualTo(n("13"));
         assertThat(eval("days_between('2024-03-01', {rental date})", "rental date", d)).isEqualTo(n("-3"));
         assertThat(eval("year({rental date}) * 100 + month({rental date})", "rental date", d)).isEqualTo(n("202402"));
