@@ -402,8 +402,8 @@ final class ConfigKeys {
                     .required(": the field that identifies a row, e.g. key: id"),
             ConfigKey.<ViewDraft>custom("fields", Kind.MAP, REQUIRED, "field name → column; a list `[id, customer]`"
                     + " means name = column", ConfigReader::viewFields),
-            ConfigKey.<ViewDraft>custom("calculations", Kind.MAP, NONE, "field name → expression; may use other"
-                    + " calculations (no cycles)", ConfigReader::viewCalculations),
+            ConfigKey.<ViewDraft>custom("calculations", Kind.MAP, NONE, "field name → expression computing a number,"
+                    + " text, date, timestamp or boolean (see *The expression language*); may use other calculations (no cycles)", ConfigReader::viewCalculations),
             ConfigKey.<ViewDraft>custom("filters", Kind.TEXT_LIST, "none (every row)", "expressions that must all be"
                     + " true", ConfigReader::viewFilters),
             ConfigKey.<ViewDraft>custom("writable", Kind.TEXT_LIST, NONE, "fields the row update API may change",
