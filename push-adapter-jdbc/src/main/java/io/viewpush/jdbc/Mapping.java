@@ -160,10 +160,11 @@ final class Mapping {
 
     /**
      * @return the field's value for a statement on the view's own table alone (stamping): as
-     *         {@link #value}, except that a lookup is a correlated subquery rather than a joined column
+     *         {@link #value}, except that a lookup is a correlated subquery rather than a joined column,
+     *         locking the related rows where the database can ({@link Dialect#locksRelatedRowsWhenStamping})
      */
     Field<?> valueOnTableAlone(String field) {
-        return lookups.has(field) ? lookups.correlated(field) : value(field);
+        return lookups.has(field) ? lookups.correlated(field, dialect.locksRelatedRowsWhenStamping()) : value(field);
     }
 
     /**
