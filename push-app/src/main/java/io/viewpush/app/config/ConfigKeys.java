@@ -407,8 +407,8 @@ final class ConfigKeys {
                     + " one of several foreign keys to a table) or a summary of the rows that refer to the view's row"
                     + " (`count(rental)`, `sum(order_line.amount)`, `min(…)`, `max(…)`): see Lookups and summaries",
                     ConfigReader::viewFields),
-            ConfigKey.<ViewDraft>custom("calculations", Kind.MAP, NONE, "field name → expression; may use other"
-                    + " calculations (no cycles)", ConfigReader::viewCalculations),
+            ConfigKey.<ViewDraft>custom("calculations", Kind.MAP, NONE, "field name → expression computing a number,"
+                    + " text, date, timestamp or boolean (see *The expression language*); may use other calculations (no cycles)", ConfigReader::viewCalculations),
             ConfigKey.<ViewDraft>custom("filters", Kind.TEXT_LIST, "none (every row)", "expressions that must all be"
                     + " true", ConfigReader::viewFilters),
             ConfigKey.<ViewDraft>custom("writable", Kind.TEXT_LIST, NONE, "fields the row update API may change",
