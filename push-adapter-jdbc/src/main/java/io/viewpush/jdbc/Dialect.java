@@ -183,6 +183,16 @@ abstract class Dialect {
     abstract JdbcStampBatch newBatch(DefaultJdbcPushStore store, View view, Mapping mapping, LeaseToken lease,
                                      long batchId, Object stampValue, int chunk);
 
+    /**
+     * @return whether the stamping statement of a view whose modified field is a calculation locks
+     *         the related rows its lookups read ({@code FOR SHARE}), so that it waits for a
+     *         transaction writing one of them and then compares what it committed; false where the
+     *         database cannot lock inside a subquery
+     */
+    boolean locksRelatedRowsWhenStamping() {
+        return false;
+    }
+
     @Override
     public String toString() {
         return label();

@@ -201,7 +201,10 @@ abstract class JdbcStampBatch implements StampBatch {
             match = match.and(((Field<Object>) mapping.value(k))
                     .eq((Field<Object>) mapping.inColumnType(k, Tables.StampRow.aliasedKey(i, keyTypes.get(i)))));
         }
-        if (modifiedField.isPresent()) {
+        if (modifiedField.isPresent() && view.definition().field(modifiedField.get()).isEmpty()) {
+            match = match.and(((Field<Object>) CalculatedModified.value(view, mapping))
+                    .isNotDistinctFrom((Field<Object>) Tables.StampRow.aliased('m', modifiedType)));
+        } else if (modifiedField.isPresent()) {
             String m = modifiedField.get();
             match = match.and(((Field<Object>) mapping.value(m))
                     .isNotDistinctFrom((Field<Object>) mapping.inColumnType(m, Tables.StampRow.aliased('m', modifiedType))));

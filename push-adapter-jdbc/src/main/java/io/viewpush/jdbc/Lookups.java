@@ -265,6 +265,14 @@ final class Lookups {
             return DSL.field(DSL.select(DSL.count()).from(from).where(refers)).coerce(SqlTypes.of(ValueType.NUMBER));
         }
         Field<?> column = read(at, d);
+        if (d.type() == ValueType.TEXT) {
+            // text is ordered by code point, as the domain orders it, not by the database's collation
+            @SuppressWarnings("unchecked")
+            Field<?> order = dialect.codePointOrder((Field<String>) column);
+            return DSL.field(DSL.select(column).from(from).where(refers.and(column.isNotNull()))
+                    .orderBy(aggregate == FieldPath.Aggregate.MIN ? order.asc() : order.desc()).limit(1))
+                    .coerce(SqlTypes.of(d.type()));
+        }
         Field<?> value;
         switch (aggregate) {
             case SUM:
@@ -278,5 +286,33 @@ final class Lookups {
                 break;
         }
         return DSL.field(DSL.select(value).from(from).where(refers)).coerce(SqlTypes.of(d.type()));
+    }
+
+    /**
+     * @return the field's value for a statement on the view's own table alone (an UPDATE or MERGE of
+     *         it, such as stamping's optimistic check): a lookup as a correlated subquery that follows
+     *         its foreign keys from the row (no row, so empty, where the chain breaks, as the LEFT JOIN
+     *         of the read gives), locking the rows it reads ({@code FOR SHARE}) when {@code lock}; a
+     *         summary as {@link #value} gives it
+     */
+    Field<?> correlated(String field, boolean lock) {
+        Derived d = byField.get(field);
+        if (d.path().path().isSummary()) {
+            return summary(d);
+        }
+        List<ResolvedPath.Hop> hops = d.path().hops();
+        Name m0 = DSL.name("viewpush_m0");
+        Table<?> from = table(hops.get(0).to()).as(m0);
+        Name at = m0;
+        for (int i = 1; i < hops.size(); i++) {
+            Name next = DSL.name("viewpush_m" + i);
+            from = from.join(table(hops.get(i).to()).as(next)).on(matches(hops.get(i).key(), at, next));
+            at = next;
+        }
+        org.jooq.SelectConditionStep<?> select = DSL.select(read(at, d)).from(from).where(matches(hops.get(0).key(), base, m0));
+        @SuppressWarnings("unchecked")
+        org.jooq.Select<? extends org.jooq.Record1<Object>> value = (org.jooq.Select<? extends org.jooq.Record1<Object>>)
+                (lock ? select.forShare() : select);
+        return DSL.field(value).coerce(SqlTypes.of(d.type()));
     }
 }

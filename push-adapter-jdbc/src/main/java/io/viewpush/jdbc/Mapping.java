@@ -178,6 +178,15 @@ final class Mapping {
     }
 
     /**
+     * @return the field's value for a statement on the view's own table alone (stamping): as
+     *         {@link #value}, except that a lookup is a correlated subquery rather than a joined column,
+     *         locking the related rows where the database can ({@link Dialect#locksRelatedRowsWhenStamping})
+     */
+    Field<?> valueOnTableAlone(String field) {
+        return lookups.has(field) ? lookups.correlated(field, dialect.locksRelatedRowsWhenStamping()) : value(field);
+    }
+
+    /**
      * A value of the scratch table cast to the column's own type where that matters: integer
      * columns are compared with integers so their indexes are used.
      */

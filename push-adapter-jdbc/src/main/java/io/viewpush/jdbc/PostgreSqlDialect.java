@@ -505,4 +505,10 @@ final class PostgreSqlDialect extends Dialect {
     ValueFunctions valueFunctions() {
         return ValueFunctions.POSTGRESQL;
     }
+
+    /** PostgreSQL: {@code FOR SHARE} in the correlated subqueries of a calculated modified value. */
+    @Override
+    boolean locksRelatedRowsWhenStamping() {
+        return true;
+    }
 }

@@ -158,6 +158,11 @@ final class Schema {
             boolean isStamp = f.name().equals(stampField);
             String key = isStamp ? "push.stamp" : "fields." + f.name();
             List<Column> found = match(table.columns(), f.column(), Column::name);
+            if (found.isEmpty() && quotedName(f.column()) != null) {
+                // "a.b" in double quotes: the column a.b, not a lookup
+                found = table.columns().stream().filter(c -> c.name().equals(quotedName(f.column())))
+                        .collect(Collectors.toList());
+            }
             if (found.isEmpty()) {
                 if (isStamp) {
                     problems.add(Problem.of(view, key, "the stamp field '" + f.name() + "' maps to column '" + f.column()
@@ -234,6 +239,15 @@ final class Schema {
         return new Resolution(Optional.of(new Mapping(dialect, table, byField, types, typeByField, derived)), List.of(), types);
     }
 
+    /** @return the name inside a text that is one name in double quotes ({@code ""} a quote), else null */
+    private static String quotedName(String text) {
+        if (text.length() < 2 || text.charAt(0) != '"' || text.charAt(text.length() - 1) != '"') {
+            return null;
+        }
+        String inner = text.substring(1, text.length() - 1);
+        return inner.replace("\"\"", "").contains("\"") ? null : inner.replace("\"\"", "\"");
+    }
+
     private static Optional<FieldPath> pathOf(Field f) {
         try {
             return f.path();
@@ -244,7 +258,7 @@ final class Schema {
 
     /** The types {@code min} and {@code max} order the same way in the databases and in the domain. */
     private static final Set<ValueType> ORDERED = Set.of(ValueType.NUMBER, ValueType.DATE, ValueType.TIMESTAMP,
-            ValueType.TIMESTAMP_TZ);
+            ValueType.TIMESTAMP_TZ, ValueType.TEXT);
 
     /** Follows a lookup's or summary's path through the catalog: its type, or a problem naming what could be meant. */
     private Optional<Lookups.Derived> resolveDerived(String view, Field f, FieldPath path, Table table, JdbcCatalog catalog,
@@ -277,7 +291,7 @@ final class Schema {
             return Optional.empty();
         }
         if (aggregate.isPresent() && !ORDERED.contains(type.get())) {
-            problems.add(Problem.of(view, key, what + ": " + aggregate.get().word() + " needs a number, a date or a"
+            problems.add(Problem.of(view, key, what + ": " + aggregate.get().word() + " needs a number, text, a date or a"
                     + " timestamp column, but " + where + " is " + column.describe()));
             return Optional.empty();
         }

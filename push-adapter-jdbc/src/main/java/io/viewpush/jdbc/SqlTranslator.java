@@ -180,12 +180,11 @@ final class SqlTranslator {
                 return ValueFunctions.sql(t.append(')').toString(), SqlTypes.TEXT, parts);
             }
             case ADD_DAYS:
-                return functions().add(operand(args.get(0)), operand(args.get(1)), ChronoUnit.DAYS, typeOf(args.get(0)));
+                return move(args, ChronoUnit.DAYS);
             case ADD_HOURS:
-                return functions().add(operand(args.get(0)), operand(args.get(1)), ChronoUnit.HOURS, typeOf(args.get(0)));
+                return move(args, ChronoUnit.HOURS);
             case ADD_MINUTES:
-                return functions().add(operand(args.get(0)), operand(args.get(1)), ChronoUnit.MINUTES,
-                        typeOf(args.get(0)));
+                return move(args, ChronoUnit.MINUTES);
             case DAYS_BETWEEN:
                 return functions().daysBetween(operand(args.get(0)), operand(args.get(1)));
             case YEAR:
@@ -233,6 +232,18 @@ final class SqlTranslator {
                 throw new IllegalStateException("not translated: " + c.function());
         }
     }
+
+    /** {@code add_days/hours/minutes}: empty beyond the language's largest count, as the evaluator. */
+    private Field<?> move(java.util.List<Expression> args, ChronoUnit unit) {
+        ValueType type = typeOf(args.get(0));
+        Field<?> n = operand(args.get(1));
+        long max = unit == ChronoUnit.MINUTES ? MAX_DAYS * 1440 : unit == ChronoUnit.HOURS ? MAX_DAYS * 24 : MAX_DAYS;
+        return ValueFunctions.sql("(case when abs(trunc({1})) <= " + max + " then {0} end)", SqlTypes.of(type),
+                functions().add(operand(args.get(0)), n, unit, type), n);
+    }
+
+    /** The most days {@code add_days} moves by: the evaluator's limit (io.viewpush.expression.Functions). */
+    private static final long MAX_DAYS = 100_000;
 
     /** H2's numeric without a scale has none: the text's decimals are kept up to 18 places. */
     private String numberScale() {

@@ -68,6 +68,7 @@ abstract class LookupDifferentialCases extends StoreCases {
         fields.put("number d", ValueType.NUMBER);
         fields.put("timestamp c", ValueType.TIMESTAMP);
         fields.put("date c", ValueType.DATE);
+        fields.put("text c", ValueType.TEXT);
         return fields;
     }
 
@@ -151,6 +152,7 @@ abstract class LookupDifferentialCases extends StoreCases {
         b.field("number d", "sum(" + f.child + ".amount)");
         b.field("timestamp c", "max(" + f.child + ".happened)");
         b.field("date c", "min(" + f.child + ".on_day)");
+        b.field("text c", "max(" + f.child + ".label)");
         return b;
     }
 
@@ -177,6 +179,8 @@ abstract class LookupDifferentialCases extends StoreCases {
                     .max(Comparator.naturalOrder()).orElse(null));
             out.put("date c", mine.stream().map(c -> (LocalDate) c[2]).filter(Objects::nonNull)
                     .min(Comparator.naturalOrder()).orElse(null));
+            out.put("text c", mine.stream().map(c -> (String) c[3]).filter(Objects::nonNull)
+                    .max(Comparator.comparing((String t) -> t.codePoints().toArray(), java.util.Arrays::compare)).orElse(null));
             return out;
         }
     }
@@ -191,7 +195,7 @@ abstract class LookupDifferentialCases extends StoreCases {
         base.append(", rel_id INTEGER REFERENCES ").append(f.related).append(" (id))");
         db.execute(rel.append(')').toString(), base.toString(),
                 "CREATE TABLE " + f.child + " (id INTEGER PRIMARY KEY, base_id INTEGER NOT NULL REFERENCES " + f.base
-                        + " (id), amount " + sqlType(ValueType.NUMBER) + ", happened TIMESTAMP(6), on_day DATE)");
+                        + " (id), amount " + sqlType(ValueType.NUMBER) + ", happened TIMESTAMP(6), on_day DATE, label " + sqlType(ValueType.TEXT) + ")");
         DSLContext dsl = DSL.using(db.dataSource(), isPostgres() ? org.jooq.SQLDialect.POSTGRES : org.jooq.SQLDialect.H2,
                 new Settings().withRenderQuotedNames(RenderQuotedNames.NEVER));
         Map<String, ValueType> relTypes = new LinkedHashMap<>();
@@ -213,7 +217,8 @@ abstract class LookupDifferentialCases extends StoreCases {
         var baseInsert = dsl.insertInto(DSL.table(DSL.unquotedName(f.base)), baseColumns);
         var childInsert = dsl.insertInto(DSL.table(DSL.unquotedName(f.child)), DSL.field(DSL.unquotedName("id")),
                 DSL.field(DSL.unquotedName("base_id")), DSL.field(DSL.unquotedName("amount")),
-                DSL.field(DSL.unquotedName("happened")), DSL.field(DSL.unquotedName("on_day")));
+                DSL.field(DSL.unquotedName("happened")), DSL.field(DSL.unquotedName("on_day")),
+                DSL.field(DSL.unquotedName("label")));
         int childId = 0;
         for (int id = 1; id <= ROWS_PER_FILL; id++) {
             Map<String, Object> values = gen.row(relTypes);
@@ -227,12 +232,14 @@ abstract class LookupDifferentialCases extends StoreCases {
             baseInsert = baseInsert.values(row);
             List<Object[]> mine = new ArrayList<>();
             for (int c = random.nextInt(4); c > 0; c--) {
-                Object[] child = {gen.value(ValueType.NUMBER), gen.value(ValueType.TIMESTAMP), gen.value(ValueType.DATE)};
+                Object[] child = {gen.value(ValueType.NUMBER), gen.value(ValueType.TIMESTAMP), gen.value(ValueType.DATE),
+                    gen.value(ValueType.TEXT)};
                 mine.add(child);
                 childInsert = childInsert.values(DSL.val(++childId), DSL.val(id),
                         DSL.val(child[0], (DataType) SqlTypes.of(ValueType.NUMBER)),
                         DSL.val(child[1], (DataType) SqlTypes.of(ValueType.TIMESTAMP)),
-                        DSL.val(child[2], (DataType) SqlTypes.of(ValueType.DATE)));
+                        DSL.val(child[2], (DataType) SqlTypes.of(ValueType.DATE)),
+                        DSL.val(child[3], (DataType) SqlTypes.of(ValueType.TEXT)));
             }
             f.children.put(id, mine);
         }

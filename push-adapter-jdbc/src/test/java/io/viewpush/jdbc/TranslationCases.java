@@ -202,6 +202,11 @@ abstract class TranslationCases extends StoreCases {
         assertThat(values("weekday({d}) * 100 + day({d})").get(3)).isEqualTo(num2("702"));
         assertThat(values("start_of_month({d})").get(2)).isEqualTo(LocalDate.parse("2024-05-01"));
         assertThat(values("add_hours({ts}, -12.9)").get(0)).isEqualTo(LocalDateTime.parse("2024-06-01T00:00"));
+        assertThat(values("add_days({d}, 100000)").get(0)).isEqualTo(LocalDate.parse("2024-06-01").plusDays(100_000));
+        assertThat(values("add_days({d}, -100001)").get(0)).as("beyond the largest count").isNull();
+        assertThat(values("add_minutes({ts}, 99999999999999999999)").get(0)).isNull();
+        assertThat(values("add_days({d}, 99999999999999999999)").get(0)).isNull();
+        assertThat(values("add_days({d}, {n} * 99999999999999999999)").get(0)).isNull();
         assertThat(values("start_of_day({ts})").get(3)).isEqualTo(LocalDateTime.parse("2024-06-01T00:00"));
         assertThat(values("text(date({ts}))").get(4)).isEqualTo("2024-01-01");
         assertThat(((OffsetDateTime) values("add_days({tz}, 1)").get(1)).toInstant())

@@ -177,11 +177,14 @@ public sealed interface Expression {
         REPLACE("replace", 3, 3),
         /** {@code concat(a, b, ...)}: the texts put together, an empty one counting as {@code ''}. Never empty. */
         CONCAT("concat", 1, Integer.MAX_VALUE),
-        /** {@code add_days(date or timestamp, n)}: moved by n days (the whole part of n; 24 hours on a timestamp with time zone). */
+        /**
+         * {@code add_days(date or timestamp, n)}: moved by n days (the whole part of n; 24 hours on a
+         * timestamp with time zone); empty when n is beyond ±100,000 days.
+         */
         ADD_DAYS("add_days", 2, 2),
-        /** {@code add_hours(timestamp, n)}: moved by n hours (the whole part of n). */
+        /** {@code add_hours(timestamp, n)}: moved by n hours (the whole part of n); empty beyond ±2,400,000. */
         ADD_HOURS("add_hours", 2, 2),
-        /** {@code add_minutes(timestamp, n)}: moved by n minutes (the whole part of n). */
+        /** {@code add_minutes(timestamp, n)}: moved by n minutes (the whole part of n); empty beyond ±144,000,000. */
         ADD_MINUTES("add_minutes", 2, 2),
         /** {@code days_between(from, to)}: the number of days from one date to another (negative when {@code to} is earlier). */
         DAYS_BETWEEN("days_between", 2, 2),

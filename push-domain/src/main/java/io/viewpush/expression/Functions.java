@@ -15,7 +15,15 @@ final class Functions {
     /** Text that {@code number(...)} reads: a plain decimal (at most 18 decimal places) with spaces around it. */
     static final Pattern DECIMAL = Pattern.compile(" *-?[0-9]+(\\.[0-9]{1,18})? *");
 
+    /** The most days {@code add_days} moves by (about 270 years); a larger count gives empty. */
+    static final long MAX_DAYS = 100_000;
+
     private Functions() {
+    }
+
+    /** @return the most units {@code add_days/add_hours/add_minutes} move by: {@link #MAX_DAYS} days' worth */
+    static long maxCount(ChronoUnit unit) {
+        return unit == ChronoUnit.MINUTES ? MAX_DAYS * 1440 : unit == ChronoUnit.HOURS ? MAX_DAYS * 24 : MAX_DAYS;
     }
 
     static Object call(Expression.Call c, Function<String, Object> fields, Snapshot snapshot) {
@@ -163,12 +171,16 @@ final class Functions {
         return s.substring(from, s.offsetByCodePoints(from, n));
     }
 
-    /** The whole part of a number (toward zero). */
+    /** The whole part of a number (toward zero), or {@code Long.MAX_VALUE} when it is beyond any count. */
     private static long whole(Object n) {
-        return ((BigDecimal) n).setScale(0, RoundingMode.DOWN).longValueExact();
+        BigDecimal w = ((BigDecimal) n).setScale(0, RoundingMode.DOWN);
+        return w.abs().compareTo(BigDecimal.valueOf(MAX_DAYS * 1440)) > 0 ? Long.MAX_VALUE : w.longValueExact();
     }
 
     private static Object plus(Object t, long n, ChronoUnit unit) {
+        if (Math.abs(n) > maxCount(unit)) {
+            return null;
+        }
         if (t instanceof LocalDate) {
             return ((LocalDate) t).plusDays(n);
         }

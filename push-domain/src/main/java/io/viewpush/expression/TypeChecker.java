@@ -206,6 +206,15 @@ final class TypeChecker {
         } else if (isTextLiteral(right) && left.type.isTemporal()) {
             right = temporalLiteral((Expression.Literal) right.expression, left.type);
         }
+        if (left.type != right.type) {
+            Typed l = followsNow(left, right.type);
+            Typed r = followsNow(right, left.type);
+            if (l != null) {
+                left = l;
+            } else if (r != null) {
+                right = r;
+            }
+        }
         if (isTextLiteral(left) && readsTextLiterals(right.type)) {
             left = textLiteralAs((Expression.Literal) left.expression, right);
         } else if (isTextLiteral(right) && readsTextLiterals(left.type)) {
@@ -438,8 +447,16 @@ final class TypeChecker {
         }
         if (!ok) {
             int at = t.expression.position();
+            String is;
+            if (v instanceof java.math.BigDecimal) {
+                is = "outside that range or not whole";
+            } else if (t.type != ValueType.NUMBER) {
+                is = withArticle(t.type);
+            } else {
+                is = (t.expression instanceof Expression.FieldRef ? "a field" : "computed") + ", not a number written out";
+            }
             throw error(at, what + ", written as a number like 3, but " + describe(t.expression) + " at " + at
-                    + " is " + (v == null ? (t.type == ValueType.NUMBER ? "computed" : withArticle(t.type)) : "not one"));
+                    + " is " + is);
         }
     }
 
@@ -481,6 +498,37 @@ final class TypeChecker {
             out.add(t);
         }
         return out;
+    }
+
+    /**
+     * {@code now()} moved by {@code add_days/add_hours/add_minutes} (nested any number of times),
+     * taken in another date/time type, as a bare {@code now()} is: {@code {created} > add_hours(now(), -1)}
+     * compares with the local time when {@code {created}} has no zone.
+     *
+     * @return the expression in {@code target}'s type, or null when it is not such an expression
+     */
+    private Typed followsNow(Typed t, ValueType target) {
+        if (!target.isTemporal() || !(t.expression instanceof Expression.Call)) {
+            return null;
+        }
+        Expression.Call c = (Expression.Call) t.expression;
+        boolean moves = c.function() == Expression.Function.ADD_DAYS || c.function() == Expression.Function.ADD_HOURS
+                || c.function() == Expression.Function.ADD_MINUTES;
+        if (!moves || (target == ValueType.DATE && c.function() != Expression.Function.ADD_DAYS)) {
+            return null;
+        }
+        Expression inner = c.arguments().get(0);
+        Expression moved;
+        if (inner instanceof Expression.Now) {
+            moved = new Expression.Now(target, inner.position());
+        } else {
+            Typed followed = followsNow(new Typed(inner, t.type), target);
+            if (followed == null) {
+                return null;
+            }
+            moved = followed.expression;
+        }
+        return new Typed(new Expression.Call(c.function(), List.of(moved, c.arguments().get(1)), c.position()), target);
     }
 
     /** Types whose values a text literal may stand for: the literal is read as a value of the type. */
@@ -755,7 +803,8 @@ final class TypeChecker {
     /** An operand as the user wrote it, shortened. */
     static String describe(Expression e) {
         String s = Trees.format(e);
-        if (!(e instanceof Expression.FieldRef || e instanceof Expression.Literal || e instanceof Expression.Now)) {
+        if (!(e instanceof Expression.FieldRef || e instanceof Expression.Literal || e instanceof Expression.Now
+                || e instanceof Expression.Call)) {
             s = "(" + s + ")";
         }
         if (s.codePointCount(0, s.length()) > DESCRIBE_MAX) {

@@ -11,13 +11,19 @@ import java.util.Map;
 public interface ViewSchema {
 
     /**
-     * Reads the types of a view's plain fields from the view's table.
+     * Reads the types of a view's plain fields from the view's table, and of its lookups and
+     * summaries ({@link io.viewpush.view.FieldPath}) from the tables they reach: an adapter follows
+     * each path with {@link io.viewpush.view.ResolvedPath#resolve} over the foreign keys its database
+     * knows (a {@link io.viewpush.view.Catalog}), so that every adapter explains a wrong path alike.
+     * A count is a number; a sum, min or max has its column's type.
      *
      * @param definition the view
-     * @return the type of every plain field, by field name
+     * @return the type of every plain field, lookup and summary, by field name
      * @throws InvalidViewException naming the view, field and column when the table or a column is
      *                              missing, a column's type is not supported, or the stamp field is
-     *                              not a date/time column (with the DDL that would fix it)
+     *                              not a date/time column (with the DDL that would fix it); for a
+     *                              lookup or summary, the step that names no foreign key or several
+     *                              (with the candidates) or the column the table reached lacks
      * @throws StorageException     when the database cannot be reached
      */
     Map<String, ValueType> fieldTypes(ViewDefinition definition);

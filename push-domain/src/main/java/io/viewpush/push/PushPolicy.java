@@ -74,7 +74,10 @@ public final class PushPolicy {
 
     /**
      * @return a field that changes whenever the row does; when present a row is stamped only if it
-     *         still has the value that was sent. Default: none.
+     *         still has the value that was sent. It may name a calculation of the view: a timestamp
+     *         computed from the row and its lookups and summaries (the later of the order's and its
+     *         customer's last update), so that a change of a related row makes the row need pushing
+     *         again; the store then computes it again when it stamps. Default: none.
      */
     public Optional<String> modifiedField() {
         return modifiedField;

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *
  * <p>Notation: parts separated by dots, the last one a column (a count has none: it counts rows).
  * Each step before it names a foreign key: for a lookup one of the table's own foreign keys, by its
- * column ({@code original_language_id}), its constraint name, or the table it points to
- * ({@code language}) when only one foreign key points there; for a summary's first step a foreign
+ * column ({@code original_language_id}) or that column without its id suffix
+ * ({@code original_language}, and {@code language} for {@code language_id}), its constraint name, or
+ * the table it points to ({@code customer}) when only one foreign key points there; for a summary's first step a foreign
  * key of another table that points to the view's table, by that table ({@code rental}) or the
  * constraint's name. A step may name the foreign key in brackets after the table, which settles
  * which one is meant when several lead to the same table: {@code language[original_language_id].name},

@@ -134,7 +134,8 @@ public record ResolvedPath(FieldPath path, List<Hop> hops, Optional<String> colu
 
     /**
      * The one foreign key a step names, if it names exactly one: by constraint name, then (for a
-     * lookup) by its one column, then by the table at its other end; a bracketed qualifier picks
+     * lookup) by its one column, or that column without an id suffix ({@code language} for
+     * {@code language_id}) when that names one, then by the table at its other end; a bracketed qualifier picks
      * among the foreign keys of that table by column(s) or constraint name.
      */
     private static Optional<ForeignKey> pick(FieldPath.Step step, List<ForeignKey> keys, Function<ForeignKey, String> table,
@@ -165,8 +166,21 @@ public record ResolvedPath(FieldPath path, List<Hop> hops, Optional<String> colu
             if (!column.isEmpty()) {
                 return column;
             }
+            List<ForeignKey> stem = match(single.stream().filter(k -> stem(k.columns().get(0)) != null)
+                    .collect(Collectors.toList()), step.name(), k -> stem(k.columns().get(0)));
+            if (stem.size() == 1) {
+                return stem;
+            }
         }
         return match(keys, step.name(), table);
+    }
+
+    private static final java.util.regex.Pattern ID_SUFFIX = java.util.regex.Pattern.compile("(.+?)(?:(?i:[_ ]id)|Id|ID)");
+
+    /** A foreign key column's name without its id suffix ({@code language_id}: {@code language}), or null. */
+    private static String stem(String column) {
+        java.util.regex.Matcher m = ID_SUFFIX.matcher(column);
+        return m.matches() ? m.group(1) : null;
     }
 
     private static String normaliseColumns(String text) {

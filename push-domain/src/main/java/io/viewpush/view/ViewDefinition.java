@@ -220,7 +220,10 @@ public final class ViewDefinition {
             }
             p.modifiedField().ifPresent(m -> {
                 ValueType modifiedType = types.get(m);
-                if (modifiedType != null && !CLASSIC.contains(modifiedType)) {
+                if (checkedCalcs.containsKey(m)) {
+                    ModifiedCalculation.typed(name, m, sources.get(m), checkedCalcs.get(m), modifiedType)
+                            .ifPresent(problems::add);
+                } else if (modifiedType != null && !CLASSIC.contains(modifiedType)) {
                     problems.add(Problem.of(name, "push.modified", "the modified field '" + m + "' is "
                             + article(modifiedType) + "; it must be a timestamp, a date, a number, text or a boolean,"
                             + " whose value changes whenever the row does"));
@@ -444,12 +447,16 @@ public final class ViewDefinition {
                     problems.add(Problem.of(viewName, "push.stamp", "the key field cannot be the stamp field"));
                 }
                 push.modifiedField().ifPresent(m -> {
+                    if (!plain.contains(m) && all.contains(m)) {
+                        return; // a calculation: checked once the calculations are parsed (ModifiedCalculation)
+                    }
                     if (!plain.contains(m)) {
                         problems.add(Problem.of(viewName, "push.modified", "the modified field '" + m
                                 + "' is not one of the fields " + plain));
                     } else if (derived.containsKey(m)) {
                         problems.add(Problem.of(viewName, "push.modified", "the modified field '" + m + "' is "
-                                + derived.get(m) + "; the modified field is a column of the view's own table"));
+                                + derived.get(m) + "; the modified field is a column of the view's own table, or a calculation"
+                                + " that uses the lookup, e.g. greatest({last update}, {" + m.replace("}", "}}") + "})"));
                     } else if (m.equals(push.stampField())) {
                         problems.add(Problem.of(viewName, "push.modified", "the modified field cannot be the stamp field"));
                     }
@@ -468,6 +475,10 @@ public final class ViewDefinition {
                 parsedFilters.add(e);
             }
             List<String> order = calculationOrder(viewName, parsedCalcs, problems);
+            if (push != null && push.modifiedField().isPresent() && parsedCalcs.containsKey(push.modifiedField().get())
+                    && problems.isEmpty()) {
+                problems.addAll(ModifiedCalculation.structural(viewName, push, calculations, parsedCalcs));
+            }
             if (!problems.isEmpty()) {
                 throw new InvalidViewException(problems);
             }

@@ -560,6 +560,13 @@ public final class RandomExpressions {
                                     : Expression.TextOperator.STARTS_WITH, a, term(fields, t, 1), 1);
                         }
                         return comparison(a, term(fields, t, 1));
+                    case 2:
+                        if (t.isTemporal()) { // now() moved, taken in the compared type
+                            Expression.Function move = t == ValueType.DATE ? Expression.Function.ADD_DAYS
+                                    : pick(List.of(Expression.Function.ADD_DAYS, Expression.Function.ADD_HOURS));
+                            return comparison(a, call(move, new Expression.Now(ValueType.TIMESTAMP_TZ, 1), count()));
+                        }
+                        return comparison(a, term(fields, t, 1));
                     default:
                         return comparison(a, term(fields, t, 1));
                 }

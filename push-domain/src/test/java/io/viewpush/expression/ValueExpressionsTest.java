@@ -124,6 +124,10 @@ class ValueExpressionsTest {
                 .isEqualTo(LocalDateTime.of(2024, 1, 2, 1, 0));
         assertThat(eval("add_minutes({tz}, 90)", "tz", OffsetDateTime.parse("2024-01-01T00:00+02:00")))
                 .isEqualTo(OffsetDateTime.parse("2024-01-01T01:30+02:00"));
+        assertThat(eval("add_days({rental date}, 100000.9)", "rental date", d)).isEqualTo(d.plusDays(100_000));
+        assertThat(eval("add_days({rental date}, -100001)", "rental date", d)).isNull();
+        assertThat(eval("add_minutes({ts}, 99999999999999999999999)", "ts", LocalDateTime.of(2024, 1, 1, 0, 0))).isNull();
+        assertThat(eval("add_hours({ts}, 2400000)", "ts", LocalDateTime.of(2024, 1, 1, 0, 0))).isNotNull();
         assertThat(eval("days_between({rental date}, today())", "rental date", d)).isEqualTo(n("13"));
         assertThat(eval("days_between('2024-03-01', {rental date})", "rental date", d)).isEqualTo(n("-3"));
         assertThat(eval("year({rental date}) * 100 + month({rental date})", "rental date", d)).isEqualTo(n("202402"));
@@ -138,6 +142,17 @@ class ValueExpressionsTest {
         assertThat(eval("date({ts})", "ts", LocalDateTime.of(2024, 1, 31, 23, 59))).isEqualTo(LocalDate.of(2024, 1, 31));
         assertThat(eval("{return date} is empty and add_days({rental date}, 7) < now()", "rental date", d))
                 .isEqualTo(true);
+    }
+
+    @Test
+    void nowMovedByHoursOrDaysIsTakenInTheTypeItIsComparedWith() {
+        // the snapshot is 2024-03-11 08:30 in Tokyo
+        assertThat(eval("{ts} > add_hours(now(), -1)", "ts", LocalDateTime.of(2024, 3, 11, 7, 45))).isEqualTo(true);
+        assertThat(eval("{ts} > add_hours(now(), -1)", "ts", LocalDateTime.of(2024, 3, 11, 7, 15))).isEqualTo(false);
+        assertThat(eval("add_days(add_days(now(), -1), -1) = {rental date}", "rental date", LocalDate.of(2024, 3, 9)))
+                .isEqualTo(true);
+        assertFails("add_hours(now(), 1) = {rental date}", 21, "cannot compare add_hours(now(), 1) (timestamp with"
+                + " time zone) with {rental date} (date) at 21");
     }
 
     @Test
@@ -177,9 +192,11 @@ class ValueExpressionsTest {
         assertFails("if({qty}, 1, 2)", 4, "if() at 1 needs a condition (true or false) as its first argument, but"
                 + " {qty} at 4 is a number");
         assertFails("round({qty}, {price})", 14, "round() at 1 needs the number of decimal places as a whole number"
-                + " from 0 to 18, written as a number like 3, but {price} at 14 is computed");
+                + " from 0 to 18, written as a number like 3, but {price} at 14 is a field, not a number written out");
         assertFails("substring({first}, 0, 2)", 20, "substring() at 1 needs the start (1 for the first character) as"
-                + " a whole number of at least 1, written as a number like 3, but 0 at 20 is not one");
+                + " a whole number of at least 1, written as a number like 3, but 0 at 20 is outside that range or not whole");
+        assertFails("round({qty}, 1 + 1)", 16, "round() at 1 needs the number of decimal places as a whole number"
+                + " from 0 to 18, written as a number like 3, but (1 + 1) at 16 is computed, not a number written out");
         assertFails("days_between({ts}, today())", 14, "days_between() at 1 needs two dates (a timestamp becomes its"
                 + " date with date(x)), but {ts} at 14 is a timestamp");
         assertFails("text({flag})", 6, "text() at 1 turns a number or a date into text, but {flag} at 6 is a boolean");

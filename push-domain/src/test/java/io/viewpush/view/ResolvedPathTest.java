@@ -20,6 +20,7 @@ class ResolvedPathTest {
     private static final TableRef PAYMENT = new TableRef("public", "payment");
     private static final TableRef LINE = new TableRef("sales", "Order Lines");
     private static final TableRef ORDERS = new TableRef("sales", "orders");
+    private static final TableRef TRANSFER = new TableRef("public", "transfer");
 
     private static final List<ForeignKey> KEYS = List.of(
             new ForeignKey("film_language_id_fkey", FILM, List.of("language_id"), LANGUAGE, List.of("language_id")),
@@ -29,7 +30,9 @@ class ResolvedPathTest {
             new ForeignKey("rental_customer_id_fkey", RENTAL, List.of("customer_id"), CUSTOMER, List.of("customer_id")),
             new ForeignKey("payment_customer_id_fkey", PAYMENT, List.of("customer_id"), CUSTOMER, List.of("customer_id")),
             new ForeignKey("payment_rental_id_fkey", PAYMENT, List.of("rental_id"), RENTAL, List.of("rental_id")),
-            new ForeignKey("lines_order", LINE, List.of("Order Id", "Shop"), ORDERS, List.of("id", "shop")));
+            new ForeignKey("lines_order", LINE, List.of("Order Id", "Shop"), ORDERS, List.of("id", "shop")),
+            new ForeignKey("transfer_from", TRANSFER, List.of("from_city"), CITY, List.of("city_id")),
+            new ForeignKey("transfer_to", TRANSFER, List.of("to_city"), CITY, List.of("city_id")));
 
     private static final Map<TableRef, List<String>> COLUMNS = Map.of(
             FILM, List.of("film_id", "title", "language_id", "original_language_id"),
@@ -40,7 +43,8 @@ class ResolvedPathTest {
             RENTAL, List.of("rental_id", "customer_id", "rental_date"),
             PAYMENT, List.of("payment_id", "customer_id", "rental_id", "amount", "payment_date"),
             LINE, List.of("Order Id", "Shop", "Größe", "Amount"),
-            ORDERS, List.of("id", "shop"));
+            ORDERS, List.of("id", "shop"),
+            TRANSFER, List.of("id", "from_city", "to_city"));
 
     private static final Catalog CATALOG = new Catalog() {
         @Override
@@ -90,12 +94,22 @@ class ResolvedPathTest {
     }
 
     @Test
+    void aForeignKeyColumnWithoutItsIdSuffixNamesItSoSakilasFilmLanguageReadsNaturally() {
+        assertThat(resolve("language.name", FILM).hops().get(0).key().name()).isEqualTo("film_language_id_fkey");
+        assertThat(resolve("original_language.name", FILM).hops().get(0).key().name())
+                .isEqualTo("film_original_language_id_fkey");
+    }
+
+    @Test
     void twoForeignKeysToOneTableAreAmbiguousAndTheMessageSaysHowToWriteEach() {
-        PathException e = failure("language.name", FILM);
+        PathException e = failure("city.city", TRANSFER);
         assertThat(e.kind()).isEqualTo(PathException.Kind.AMBIGUOUS_RELATION);
-        assertThat(e.candidates()).containsExactly("language[language_id]", "language[original_language_id]");
-        assertThat(e.getMessage()).contains("'language' is ambiguous: table 'film' has 2 foreign keys to table 'language'")
-                .contains("language[original_language_id] (original_language_id -> language, constraint film_original_language_id_fkey)");
+        assertThat(e.candidates()).containsExactly("city[from_city]", "city[to_city]");
+        assertThat(e.getMessage()).isEqualTo("'city' is ambiguous: table 'transfer' has 2 foreign keys to table 'city';"
+                + " write one of city[from_city] (from_city -> city, constraint transfer_from), city[to_city] (to_city ->"
+                + " city, constraint transfer_to)");
+        assertThat(resolve("city[to_city].city", TRANSFER).hops().get(0).key().name()).isEqualTo("transfer_to");
+        assertThat(resolve("to_city.city", TRANSFER).hops().get(0).key().name()).isEqualTo("transfer_to");
     }
 
     @Test
@@ -103,7 +117,9 @@ class ResolvedPathTest {
         PathException e = failure("lang.name", FILM);
         assertThat(e.kind()).isEqualTo(PathException.Kind.UNKNOWN_RELATION);
         assertThat(e.candidates()).containsExactly("language[language_id]", "language[original_language_id]");
-        assertThat(e.getMessage()).startsWith("table 'film' has no foreign key 'lang'; its foreign keys: language_id -> language");
+        assertThat(e.getMessage()).isEqualTo("table 'film' has no foreign key 'lang'; its foreign keys: language_id ->"
+                + " language, constraint film_language_id_fkey (write language[language_id]), original_language_id ->"
+                + " language, constraint film_original_language_id_fkey (write language[original_language_id])");
         PathException none = failure("x.y", CITY);
         assertThat(none.getMessage()).isEqualTo("table 'city' has no foreign keys, so 'x' leads nowhere");
         assertThat(failure("rental.rental_date", CUSTOMER).getMessage())

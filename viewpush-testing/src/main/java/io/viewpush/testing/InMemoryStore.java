@@ -218,8 +218,10 @@ public final class InMemoryStore implements PushStore {
         String stampColumn = view.columnOf(policy.stampField());
         ValueType stampType = view.typeOf(policy.stampField());
         Object stampValue = stampValue(stampType, readStart);
-        Optional<String> modifiedColumn = policy.modifiedField().map(view::columnOf);
         Optional<String> modifiedField = policy.modifiedField();
+        // a modified field that is a calculation is computed again from the row as it is now
+        boolean calculated = modifiedField.isPresent() && view.definition().field(modifiedField.get()).isEmpty();
+        Optional<String> modifiedColumn = calculated ? Optional.empty() : policy.modifiedField().map(view::columnOf);
         return new StampBatch() {
             private final List<Object[]> sent = new ArrayList<>();
             private boolean done;
@@ -253,7 +255,10 @@ public final class InMemoryStore implements PushStore {
                         long skipped = 0;
                         for (Object[] s : sent) {
                             Optional<Map<String, Object>> current = t.rowWhere(keyColumns(view), (RowKey) s[0]);
-                            boolean unchanged = current.isPresent() && (modifiedColumn.isEmpty()
+                            boolean unchanged = current.isPresent() && (calculated
+                                    ? Expressions.compare(view.computeRow(f -> current.get().get(view.columnOf(f)),
+                                            Snapshot.at(readStart)).get(modifiedField.get()), s[1]) == 0
+                                    : modifiedColumn.isEmpty()
                                     || Expressions.compare(current.get().get(modifiedColumn.get()), s[1]) == 0);
                             if (unchanged) {
                                 Map<String, Object> v = new HashMap<>();

@@ -390,6 +390,19 @@ class PushUseCaseTest {
     }
 
     @Test
+    void anUpdateOfALookupNamesItAsReadOnly() {
+        // the in-memory store has no foreign keys: a column named like the path stands for the lookup
+        store.createTable("shipments", Map.of("id", io.viewpush.expression.ValueType.NUMBER,
+                "customer.name", io.viewpush.expression.ValueType.TEXT), "id");
+        engine(ViewDefinition.builder("shipments", "shipments").key("id").field("id", "id")
+                .field("customer", "customer.name").build());
+        assertThatThrownBy(() -> engine.updateRow("shipments", RowKey.of(key(1)), Map.of("customer", "x")))
+                .isInstanceOfSatisfying(InvalidUpdateException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidUpdateException.Reason.NOT_WRITABLE))
+                .hasMessageContaining("field 'customer' of view 'shipments' is a lookup (customer.name), which is read-only");
+    }
+
+    @Test
     void updateRowChecksFieldsAndTypes() {
         insert(1);
         engine(ContractViews.notConfirmed());

@@ -334,7 +334,8 @@ final class ConfigKeys {
                     .required(": the date/time field set on the rows the receiver accepted").feeds("stampField"),
             ConfigKey.<PushDraft>text("modified", NONE, "a field that changes whenever the row does; a row is stamped"
                     + " only if it still has the value that was sent. Set its column at write time with `trigger` (see"
-                    + " the set-ups)", (d, v) -> d.apply(b -> b.modifiedField(v.text()))).feeds("modifiedField"),
+                    + " the set-ups). May name a calculation, a timestamp computed from the row and its lookups, so"
+                    + " that a change of a related row counts", (d, v) -> d.apply(b -> b.modifiedField(v.text()))).feeds("modifiedField"),
             ConfigKey.<PushDraft>duration("minInterval", false, PushPolicy.DEFAULT_MIN_INTERVAL,
                     "least time between two pushes of the view as the receiver sees them: a"
                     + " push starts no sooner than this after the previous push's first request was answered (or"

@@ -57,6 +57,8 @@ class LookupsIT {
         "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR(50), language_id INTEGER NOT NULL"
                 + " CONSTRAINT film_language_fk REFERENCES language (language_id), original_language_id INTEGER"
                 + " CONSTRAINT film_original_language_fk REFERENCES language (language_id))",
+        "CREATE TABLE transfer (id INTEGER PRIMARY KEY, from_city INTEGER CONSTRAINT transfer_from_fk REFERENCES"
+                + " city (city_id), to_city INTEGER CONSTRAINT transfer_to_fk REFERENCES city (city_id))",
         "INSERT INTO city VALUES (1, 'Lisbon'), (2, 'Porto')",
         "INSERT INTO address VALUES (10, 'Rua A', 1), (11, 'Rua B', 2)",
         "INSERT INTO customer VALUES (100, 'Ada', 10), (101, 'Grace', 11), (102, 'Alan', NULL)",
@@ -111,7 +113,7 @@ class LookupsIT {
                 + "    fields: {id: customer_id, name: first_name, rentals: count(rental), latest: max(rental.rental_date)}\n"
                 + "    filters: ['{rentals} >= 1']\n"
                 + "  - name: films\n    table: film\n    key: id\n"
-                + "    fields: {id: film_id, language: 'language[language_id].name', original: original_language_id.name}\n";
+                + "    fields: {id: film_id, language: language.name, original: 'language[original_language_id].name'}\n";
     }
 
     private static List<String> texts(JsonNode rows, String field) {
@@ -205,7 +207,7 @@ class LookupsIT {
     void checkExplainsEveryKindOfMistakeWithTheCandidates() throws IOException {
         Files.writeString(dir.resolve("push.yaml"), pg.databaseYaml() + "views:\n"
                 + "  - name: unknown relation\n    table: orders\n    key: id\n    fields: {id: id, name: custmer.first_name}\n"
-                + "  - name: ambiguous\n    table: film\n    key: id\n    fields: {id: film_id, language: language.name}\n"
+                + "  - name: ambiguous\n    table: transfer\n    key: id\n    fields: {id: id, city: city.city}\n"
                 + "  - name: unknown column\n    table: orders\n    key: id\n"
                 + "    fields: {id: id, city: customer.address.city.name}\n"
                 + "  - name: unknown summary\n    table: customer\n    key: id\n    fields: {id: customer_id, n: count(rentals)}\n"
@@ -218,10 +220,9 @@ class LookupsIT {
         String out = check.out() + check.err();
         assertThat(out).contains("view 'unknown relation'").contains("table 'orders' has no foreign key 'custmer'; its"
                 + " foreign keys: customer_id -> customer, constraint orders_customer_fk (write customer)");
-        assertThat(out).contains("view 'ambiguous'").contains("'language' is ambiguous: table 'film' has 2 foreign keys"
-                + " to table 'language'; write one of language[language_id] (language_id -> language, constraint"
-                + " film_language_fk), language[original_language_id] (original_language_id -> language, constraint"
-                + " film_original_language_fk)");
+        assertThat(out).contains("view 'ambiguous'").contains("'city' is ambiguous: table 'transfer' has 2 foreign keys"
+                + " to table 'city'; write one of city[from_city] (from_city -> city, constraint transfer_from_fk),"
+                + " city[to_city] (to_city -> city, constraint transfer_to_fk)");
         assertThat(out).contains("view 'unknown column'").contains("table 'city' has no column 'name' (its columns: city_id, city)");
         assertThat(out).contains("view 'unknown summary'").contains("no table refers to table 'customer' as 'rentals';"
                 + " the tables that refer to it: orders.customer_id, constraint orders_customer_fk (write orders),"

@@ -37,6 +37,8 @@ final class Receiver implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(200);
     private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
 
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> onRequest = new java.util.concurrent.atomic.AtomicReference<>();
+
     Receiver() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -48,6 +50,10 @@ final class Receiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
+            Runnable action = onRequest.getAndSet(null);
+            if (action != null) {
+                action.run();
+            }
             long wait = delayMillis.get();
             if (wait > 0) {
                 try {
@@ -72,6 +78,11 @@ final class Receiver implements AutoCloseable {
     /** Answers each request only after {@code millis} (a slow receiver). */
     void delay(long millis) {
         delayMillis.set(millis);
+    }
+
+    /** Runs {@code action} once, when the next request has arrived and before it is answered. */
+    void onNextRequest(Runnable action) {
+        onRequest.set(action);
     }
 
     void answer(int value) {
