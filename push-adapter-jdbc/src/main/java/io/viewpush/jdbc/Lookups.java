@@ -74,7 +74,8 @@ final class Lookups {
         }
         if (grouped) {
             for (Map.Entry<String, Derived> e : this.byField.entrySet()) {
-                if (e.getValue().path().path().isSummary()) {
+                // the min or max of text stays an ordered subquery: code-point order, not the collation's min
+                if (e.getValue().path().path().isSummary() && e.getValue().type() != ValueType.TEXT) {
                     group(e.getKey(), e.getValue());
                 }
             }
