@@ -66,8 +66,11 @@ final class RenderedQueries {
     private RenderedQueries() {
     }
 
-    /** Which read of a view: its limit, and whether it selects its start. */
-    private record Key(long limit, boolean withStart) {
+    /**
+     * Which read of a view: its limit, whether it selects its start, and the snapshot's zone, which
+     * the SQL names where a date part or truncation reads a timestamp with time zone.
+     */
+    private record Key(long limit, boolean withStart, java.time.ZoneId zone) {
     }
 
     /**
@@ -80,7 +83,7 @@ final class RenderedQueries {
         if (mapping.renderedOnce(UsesNow.KEY, () -> usesNow(view) ? UsesNow.YES : UsesNow.NO) == UsesNow.YES) {
             return Optional.empty();
         }
-        return mapping.renderedOnce(new Key(limit, withStart), () -> render(view, mapping, snapshot, limit, withStart, dsl));
+        return mapping.renderedOnce(new Key(limit, withStart, snapshot.zone()), () -> render(view, mapping, snapshot, limit, withStart, dsl));
     }
 
     /** Whether a view uses now(), found once per mapping. */

@@ -191,15 +191,17 @@ final class SqlTranslator {
             case MONTH:
             case DAY:
                 return ValueFunctions.sql("cast(extract(" + c.function().functionName() + " from {0}) as numeric)",
-                        SqlTypes.NUMBER, operand(args.get(0)));
+                        SqlTypes.NUMBER, localOperand(args.get(0)));
             case WEEKDAY:
-                return functions().weekday(operand(args.get(0)));
+                return functions().weekday(localOperand(args.get(0)));
             case START_OF_DAY:
-                return ValueFunctions.sql("cast(cast({0} as date) as timestamp(6))", SqlTypes.TIMESTAMP, operand(args.get(0)));
+                return ValueFunctions.sql("cast(cast({0} as date) as timestamp(6))", SqlTypes.TIMESTAMP,
+                        localOperand(args.get(0)));
             case START_OF_MONTH:
-                return functions().startOfMonth(operand(args.get(0)), typeOf(args.get(0)));
+                return functions().startOfMonth(localOperand(args.get(0)),
+                        typeOf(args.get(0)) == ValueType.DATE ? ValueType.DATE : ValueType.TIMESTAMP);
             case DATE:
-                return ValueFunctions.sql("cast({0} as date)", SqlTypes.DATE, operand(args.get(0)));
+                return ValueFunctions.sql("cast({0} as date)", SqlTypes.DATE, localOperand(args.get(0)));
             case IF:
                 return ValueFunctions.sql("(case when {0} then {1} else {2} end)", SqlTypes.of(typeOf(c)),
                         condition(args.get(0)), operand(args.get(1)), operand(args.get(2)));
@@ -231,6 +233,15 @@ final class SqlTranslator {
             default: // today(): constant
                 throw new IllegalStateException("not translated: " + c.function());
         }
+    }
+
+    /**
+     * The argument of a date part or truncation: a timestamp with time zone as its local time in the
+     * snapshot's zone, as the evaluator reads it (io.viewpush.expression.Functions).
+     */
+    private Field<?> localOperand(Expression e) {
+        Field<?> f = operand(e);
+        return typeOf(e) == ValueType.TIMESTAMP_TZ ? functions().localTime(f, snapshot.zone()) : f;
     }
 
     /** {@code add_days/hours/minutes}: empty beyond the language's largest count, as the evaluator. */

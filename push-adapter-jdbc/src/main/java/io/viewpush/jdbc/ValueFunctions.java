@@ -44,6 +44,14 @@ abstract class ValueFunctions {
     /** @return the date as {@code yyyy-mm-dd} */
     abstract Field<?> dateText(Field<?> date);
 
+    /**
+     * @return the local time (a timestamp without time zone) of a timestamp with time zone in the
+     *         given zone, the snapshot's, as the evaluator reads it; the zone is named in the SQL
+     *         rather than left to the session's {@code TimeZone}, so the two agree even where a host
+     *         sets the engine's zone apart from the session's
+     */
+    abstract Field<?> localTime(Field<?> timestampTz, java.time.ZoneId zone);
+
     /** @return whether the text is what {@code number(...)} reads (NULL for NULL) */
     abstract Condition isDecimal(Field<?> text);
 
@@ -118,6 +126,17 @@ abstract class ValueFunctions {
         }
 
         @Override
+        Field<?> localTime(Field<?> timestampTz, java.time.ZoneId zone) {
+            java.time.ZoneId z = zone.normalized();
+            if (z instanceof java.time.ZoneOffset) {
+                // an interval: a text offset such as '+02:00' would be read POSIX-style, east negative
+                return sql("({0} at time zone interval '" + ((java.time.ZoneOffset) z).getTotalSeconds() + " seconds')",
+                        SqlTypes.TIMESTAMP, timestampTz);
+            }
+            return sql("({0} at time zone {1})", SqlTypes.TIMESTAMP, timestampTz, DSL.inline(z.getId()));
+        }
+
+        @Override
         Condition isDecimal(Field<?> text) {
             return DSL.condition("{0} ~ {1}", text, DSL.inline(DECIMAL));
         }
@@ -168,6 +187,24 @@ abstract class ValueFunctions {
         @Override
         Field<?> dateText(Field<?> date) {
             return sql("formatdatetime({0}, 'yyyy-MM-dd')", SqlTypes.TEXT, date);
+        }
+
+        /**
+         * H2's cast to a timestamp without time zone reads the value in the session's zone, and its
+         * {@code at time zone} keeps a time zone: so the session's local time is moved by the
+         * difference between the two zones' offsets at that instant (pure arithmetic on a
+         * timestamp without zone, so no daylight saving change can shift it again).
+         */
+        @Override
+        Field<?> localTime(Field<?> timestampTz, java.time.ZoneId zone) {
+            java.time.ZoneId z = zone.normalized();
+            return sql("dateadd(second, " + offsetSeconds("({0} at time zone {1})") + " - " + offsetSeconds("({0} at local)")
+                    + ", cast({0} as timestamp(6)))", SqlTypes.TIMESTAMP, timestampTz, DSL.inline(z.getId()));
+        }
+
+        private static String offsetSeconds(String t) {
+            return "(extract(timezone_hour from " + t + ") * 3600 + extract(timezone_minute from " + t + ") * 60"
+                    + " + extract(timezone_second from " + t + "))";
         }
 
         @Override

@@ -134,6 +134,33 @@ abstract class TimeZoneCases {
     }
 
     @Test
+    void anEngineWithoutAZoneTakesTheDatePartsOfATimestampWithTimeZoneInTheSessionsZone() {
+        // 12:00 UTC on Saturday 1 June is 02:00 on Sunday 2 June at UTC+14, 08:00 on Saturday in New York
+        String t = StoreCases.newTable("parts");
+        db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, tz TIMESTAMP(6) WITH TIME ZONE)",
+                "INSERT INTO " + t + " VALUES (1, TIMESTAMP WITH TIME ZONE '2024-06-01 12:00:00+00:00')");
+        ViewDefinition parts = ViewDefinition.builder("parts", t).key("id").field("id", "id").field("tz", "tz")
+                .calculation("day", "day({tz})").calculation("weekday", "weekday({tz})")
+                .calculation("midnight", "start_of_day({tz})").build();
+        for (java.time.ZoneId zone : new java.time.ZoneId[]{null, java.time.ZoneId.of(JVM_ZONE)}) {
+            try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(store).zone(zone)
+                    .view(parts).build()) {
+                java.util.List<Row> rows = new java.util.ArrayList<>();
+                try (io.viewpush.port.RowCursor c = engine.read("parts", io.viewpush.port.Page.ALL)) {
+                    c.forEachRemaining(rows::add);
+                }
+                boolean session = zone == null;
+                assertThat(rows).as("engine zone %s", session ? "by default" : zone).singleElement().satisfies(r -> {
+                    assertThat((java.math.BigDecimal) r.get("day")).isEqualByComparingTo(session ? "2" : "1");
+                    assertThat((java.math.BigDecimal) r.get("weekday")).isEqualByComparingTo(session ? "7" : "6");
+                    assertThat(r.get("midnight")).isEqualTo(LocalDateTime.parse(session ? "2024-06-02T00:00"
+                            : "2024-06-01T00:00"));
+                });
+            }
+        }
+    }
+
+    @Test
     void aTimestampStampIsTheSessionsLocalTimeNotTheJvms() {
         LocalDateTime before = db.localNow();
         LeaseToken lease = store.tryAcquire("zones", "engine", Duration.ofMinutes(1)).orElseThrow();

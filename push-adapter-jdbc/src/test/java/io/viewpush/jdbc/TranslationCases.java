@@ -5,6 +5,7 @@ import io.viewpush.expression.Expression.Comparison;
 import io.viewpush.expression.Expression.FieldRef;
 import io.viewpush.expression.Expression.Literal;
 import io.viewpush.expression.Expression.Operator;
+import io.viewpush.expression.Snapshot;
 import io.viewpush.expression.ValueType;
 import io.viewpush.view.ViewDefinition;
 import org.jooq.Condition;
@@ -213,6 +214,79 @@ abstract class TranslationCases extends StoreCases {
                 .isEqualTo(java.time.Instant.parse("2024-06-02T12:00:00Z"));
     }
 
+    /**
+     * Date parts and truncations of a timestamp with time zone read its local time in the snapshot's
+     * zone, which the SQL names (this database's sessions run in another zone): Berlin around both
+     * daylight saving changes of 2024 (31 March 02:00 CET to 03:00 CEST, 27 October 03:00 CEST back
+     * to 02:00 CET), a fixed offset west of UTC, and UTC; each answer also the evaluator's.
+     */
+    @Test
+    void datePartsOfATimestampWithTimeZoneAreThoseOfTheSnapshotsZoneAcrossDaylightSavingChanges() {
+        String t = newTable("trtz");
+        db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, tz TIMESTAMP(6) WITH TIME ZONE)",
+                "INSERT INTO " + t + " VALUES (1, TIMESTAMP WITH TIME ZONE '2024-03-30 22:30:00+00:00')", // Sat 23:30 CET
+                "INSERT INTO " + t + " VALUES (2, TIMESTAMP WITH TIME ZONE '2024-03-30 23:30:00+00:00')", // Sun 00:30 CET
+                "INSERT INTO " + t + " VALUES (3, TIMESTAMP WITH TIME ZONE '2024-03-31 01:30:00+00:00')", // Sun 03:30 CEST
+                "INSERT INTO " + t + " VALUES (4, TIMESTAMP WITH TIME ZONE '2024-04-01 00:30:00+02:00')", // Mon 00:30 CEST
+                "INSERT INTO " + t + " VALUES (5, TIMESTAMP WITH TIME ZONE '2024-10-26 22:30:00+00:00')", // Sun 00:30 CEST
+                "INSERT INTO " + t + " VALUES (6, TIMESTAMP WITH TIME ZONE '2024-10-27 22:59:59.999999+00:00')", // Sun 23:59 CET
+                "INSERT INTO " + t + " VALUES (7, TIMESTAMP WITH TIME ZONE '2025-01-01 08:30:00+09:00')", // Wed 00:30 CET
+                "INSERT INTO " + t + " VALUES (8, NULL)");
+        ViewDefinition def = ViewDefinition.builder("trtz", t).key("id").field("id", "id").field("tz", "tz").build();
+        Map<String, ValueType> types = Map.of("id", ValueType.NUMBER, "tz", ValueType.TIMESTAMP_TZ);
+        Snapshot berlin = new Snapshot(java.time.Instant.parse("2024-06-01T00:00:00Z"), java.time.ZoneId.of("Europe/Berlin"));
+        String ymd = "year({tz}) * 10000 + month({tz}) * 100 + day({tz})";
+
+        assertThat(values(def, types, berlin, ymd)).containsExactly(num2("20240330"), num2("20240331"),
+                num2("20240331"), num2("20240401"), num2("20241027"), num2("20241027"), num2("20250101"), null);
+        assertThat(values(def, types, berlin, "weekday({tz})")).containsExactly(num2("6"), num2("7"), num2("7"),
+                num2("1"), num2("7"), num2("7"), num2("3"), null);
+        assertThat(values(def, types, berlin, "date({tz})")).containsExactly(LocalDate.parse("2024-03-30"),
+                LocalDate.parse("2024-03-31"), LocalDate.parse("2024-03-31"), LocalDate.parse("2024-04-01"),
+                LocalDate.parse("2024-10-27"), LocalDate.parse("2024-10-27"), LocalDate.parse("2025-01-01"), null);
+        assertThat(values(def, types, berlin, "start_of_day({tz})")).containsExactly(
+                LocalDateTime.parse("2024-03-30T00:00"), LocalDateTime.parse("2024-03-31T00:00"),
+                LocalDateTime.parse("2024-03-31T00:00"), LocalDateTime.parse("2024-04-01T00:00"),
+                LocalDateTime.parse("2024-10-27T00:00"), LocalDateTime.parse("2024-10-27T00:00"),
+                LocalDateTime.parse("2025-01-01T00:00"), null);
+        assertThat(values(def, types, berlin, "start_of_month({tz})")).containsExactly(
+                LocalDateTime.parse("2024-03-01T00:00"), LocalDateTime.parse("2024-03-01T00:00"),
+                LocalDateTime.parse("2024-03-01T00:00"), LocalDateTime.parse("2024-04-01T00:00"),
+                LocalDateTime.parse("2024-10-01T00:00"), LocalDateTime.parse("2024-10-01T00:00"),
+                LocalDateTime.parse("2025-01-01T00:00"), null);
+        // a filter on them, with now() read in the same zone
+        assertThat(values(def, types, berlin, "start_of_month({tz}) < now() and weekday({tz}) = 7"))
+                .containsExactly(false, true, true, false, false, false, false, false);
+
+        Snapshot west = new Snapshot(berlin.now(), java.time.ZoneOffset.ofHoursMinutes(-3, -30));
+        assertThat(values(def, types, west, ymd)).containsExactly(num2("20240330"), num2("20240330"),
+                num2("20240330"), num2("20240331"), num2("20241026"), num2("20241027"), num2("20241231"), null);
+        assertThat(values(def, types, SNAPSHOT, ymd)).containsExactly(num2("20240330"), num2("20240330"),
+                num2("20240331"), num2("20240331"), num2("20241026"), num2("20241027"), num2("20241231"), null);
+
+        for (Snapshot snapshot : List.of(berlin, west, SNAPSHOT)) {
+            for (String source : List.of(ymd, "weekday({tz})", "date({tz})", "start_of_day({tz})",
+                    "start_of_month({tz})")) {
+                Expression e = Expressions.check(source, Expressions.parse(source), types);
+                List<Object> sql = values(def, types, snapshot, source).stream()
+                        .map(v -> v instanceof Num ? ((Num) v).value : v).toList();
+                List<Object> evaluated = new java.util.ArrayList<>();
+                for (Object tz : values(def, types, snapshot, "{tz}")) {
+                    evaluated.add(Expressions.evaluate(e, field -> tz, snapshot));
+                }
+                assertThat(sql).as("%s at %s", source, snapshot).usingElementComparator(TranslationCases::sameValue)
+                        .isEqualTo(evaluated);
+            }
+        }
+    }
+
+    private static int sameValue(Object a, Object b) {
+        if (a instanceof BigDecimal && b instanceof BigDecimal) {
+            return ((BigDecimal) a).compareTo((BigDecimal) b);
+        }
+        return java.util.Objects.equals(a, b) ? 0 : 1;
+    }
+
     @Test
     void conditionalsAndConversions() {
         assertThat(values("if({b}, {n}, -1)")).containsExactly(num2("1.50"), num2("-1"), num2("-1"), num2("-1"),
@@ -239,11 +313,16 @@ abstract class TranslationCases extends StoreCases {
      * (H2 may give another scale where values meet in one SQL type); use {@link #num2}.
      */
     private List<Object> values(String source) {
-        Expression e = Expressions.check(source, Expressions.parse(source), types());
+        return values(definition, types(), SNAPSHOT, source);
+    }
+
+    private List<Object> values(ViewDefinition definition, Map<String, ValueType> types, Snapshot snapshot,
+                                String source) {
+        Expression e = Expressions.check(source, Expressions.parse(source), types);
         try (Connection c = db.dataSource().getConnection()) {
             Dialect dialect = Dialect.of(c);
             Mapping m = new Schema(dialect).mapping(c, definition);
-            SqlTranslator tr = new SqlTranslator(dialect, m::value, m::type, SNAPSHOT);
+            SqlTranslator tr = new SqlTranslator(dialect, m::value, m::type, snapshot);
             DSLContext dsl = DSL.using(c, dialect.jooq());
             return dsl.select(tr.value(e)).from(m.table()).orderBy(m.value("id")).fetch(0).stream()
                     .map(v -> v instanceof BigDecimal ? new Num((BigDecimal) v) : v).toList();

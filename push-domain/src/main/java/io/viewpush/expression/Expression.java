@@ -188,7 +188,10 @@ public sealed interface Expression {
         ADD_MINUTES("add_minutes", 2, 2),
         /** {@code days_between(from, to)}: the number of days from one date to another (negative when {@code to} is earlier). */
         DAYS_BETWEEN("days_between", 2, 2),
-        /** {@code year(date or timestamp)}. */
+        /**
+         * {@code year(date or timestamp)}; this and the other date parts and truncations read a
+         * timestamp with time zone as its local time in the snapshot's zone.
+         */
         YEAR("year", 1, 1),
         /** {@code month(date or timestamp)}: 1 to 12. */
         MONTH("month", 1, 1),
@@ -196,9 +199,9 @@ public sealed interface Expression {
         DAY("day", 1, 1),
         /** {@code weekday(date or timestamp)}: ISO, Monday 1 to Sunday 7. */
         WEEKDAY("weekday", 1, 1),
-        /** {@code start_of_day(timestamp)}: the same day at 00:00. */
+        /** {@code start_of_day(timestamp)}: the same day at 00:00, a timestamp without time zone. */
         START_OF_DAY("start_of_day", 1, 1),
-        /** {@code start_of_month(date or timestamp)}: the first day of the month (at 00:00). */
+        /** {@code start_of_month(date or timestamp)}: the first day of the month (a timestamp without zone at 00:00). */
         START_OF_MONTH("start_of_month", 1, 1),
         /** {@code date(timestamp)}: its date. */
         DATE("date", 1, 1),

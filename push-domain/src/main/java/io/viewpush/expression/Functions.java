@@ -78,7 +78,31 @@ final class Functions {
                 return null;
             }
         }
+        if (values.length == 1 && values[0] instanceof OffsetDateTime && readsLocalTime(c.function())) {
+            values[0] = local((OffsetDateTime) values[0], snapshot);
+        }
         return strict(c.function(), values);
+    }
+
+    /** The date parts and truncations, which read a timestamp with time zone as its local time. */
+    private static boolean readsLocalTime(Expression.Function f) {
+        switch (f) {
+            case YEAR:
+            case MONTH:
+            case DAY:
+            case WEEKDAY:
+            case START_OF_DAY:
+            case START_OF_MONTH:
+            case DATE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** @return the local time of the instant in the snapshot's zone (the zone the engine reads times in) */
+    static LocalDateTime local(OffsetDateTime t, Snapshot snapshot) {
+        return t.atZoneSameInstant(snapshot.zone()).toLocalDateTime();
     }
 
     /** The functions that are empty when any argument is. */

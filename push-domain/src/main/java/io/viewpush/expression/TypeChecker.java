@@ -119,7 +119,12 @@ final class TypeChecker {
                     return ValueType.NUMBER;
                 case IF:
                     return typeOf(c.arguments().get(1), fieldTypes);
-                default: // add_*, start_of_*, coalesce, greatest, least: the type of the first argument
+                case START_OF_DAY:
+                    return ValueType.TIMESTAMP;
+                case START_OF_MONTH: // a date stays a date; a timestamp, with or without zone, gives one without
+                    return typeOf(c.arguments().get(0), fieldTypes) == ValueType.DATE ? ValueType.DATE
+                            : ValueType.TIMESTAMP;
+                default: // add_*, coalesce, greatest, least: the type of the first argument
                     return typeOf(c.arguments().get(0), fieldTypes);
             }
         }
@@ -345,19 +350,20 @@ final class TypeChecker {
             case MONTH:
             case DAY:
             case WEEKDAY:
-                typed.set(0, temporalArgument(typed.get(0), fn, true, false));
+                // a timestamp with time zone is read as its local time in the snapshot's (session's) zone
+                typed.set(0, localArgument(typed.get(0), fn, true));
                 result = ValueType.NUMBER;
                 break;
             case START_OF_DAY:
-                typed.set(0, temporalArgument(typed.get(0), fn, false, false));
+                typed.set(0, localArgument(typed.get(0), fn, false));
                 result = ValueType.TIMESTAMP;
                 break;
             case START_OF_MONTH:
-                typed.set(0, temporalArgument(typed.get(0), fn, true, false));
-                result = typed.get(0).type;
+                typed.set(0, localArgument(typed.get(0), fn, true));
+                result = typed.get(0).type == ValueType.DATE ? ValueType.DATE : ValueType.TIMESTAMP;
                 break;
             case DATE:
-                typed.set(0, temporalArgument(typed.get(0), fn, false, false));
+                typed.set(0, localArgument(typed.get(0), fn, false));
                 result = ValueType.DATE;
                 break;
             case IF: {
@@ -414,6 +420,18 @@ final class TypeChecker {
             checked.add(t.expression);
         }
         return new Typed(new Expression.Call(c.function(), checked, c.position()), result);
+    }
+
+    /**
+     * The argument of a date part or truncation: a date (where {@code dates}), a timestamp, or a
+     * timestamp with time zone, which the function reads as its local time in the snapshot's zone
+     * (the session's); {@code now()} becomes that local timestamp here already.
+     */
+    private Typed localArgument(Typed t, String fn, boolean dates) {
+        if (t.expression instanceof Expression.Now) {
+            return new Typed(new Expression.Now(ValueType.TIMESTAMP, t.expression.position()), ValueType.TIMESTAMP);
+        }
+        return temporalArgument(t, fn, dates, true);
     }
 
     /**

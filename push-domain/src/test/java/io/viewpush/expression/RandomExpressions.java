@@ -72,6 +72,23 @@ public final class RandomExpressions {
             ZoneOffset.UTC, ZoneId.of("Europe/Berlin"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"),
             ZoneId.of("Asia/Kolkata"), ZoneId.of("Pacific/Kiritimati"), ZoneId.of("Pacific/Pago_Pago"));
 
+    /**
+     * Instants at and around daylight saving changes and the local midnights of those days, in zones
+     * of {@link #ZONES}: the date parts and truncations of a timestamp with time zone read it there.
+     */
+    private static final List<OffsetDateTime> DAYLIGHT_SAVING_EDGES = List.of(
+            OffsetDateTime.parse("2024-03-31T01:00:00Z"), // Berlin 02:00 CET becomes 03:00 CEST
+            OffsetDateTime.parse("2024-03-31T00:59:59.999999Z"),
+            OffsetDateTime.parse("2024-03-30T23:00:00+00:00"), // Berlin midnight, 31 March
+            OffsetDateTime.parse("2024-03-30T22:59:59.999999-02:00"),
+            OffsetDateTime.parse("2024-10-27T01:00:00Z"), // Berlin 03:00 CEST becomes 02:00 CET
+            OffsetDateTime.parse("2024-10-26T22:00:00Z"), // Berlin midnight, 27 October
+            OffsetDateTime.parse("2024-10-27T22:59:59.999999Z"), // Berlin, the last moment of 27 October
+            OffsetDateTime.parse("2024-03-10T07:00:00Z"), // New York 02:00 EST becomes 03:00 EDT
+            OffsetDateTime.parse("2024-03-10T05:00:00+00:00"), // New York midnight, 10 March
+            OffsetDateTime.parse("2024-11-03T04:00:00-04:00"), // New York midnight, 3 November (EDT)
+            OffsetDateTime.parse("2024-02-29T23:30:00Z")); // a month's end in UTC, the next month's start east
+
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
     /**
@@ -122,6 +139,7 @@ public final class RandomExpressions {
         pools.get(ValueType.TIMESTAMP_TZ).add(shared.atOffset(ZoneOffset.ofHours(-5)));
         pools.get(ValueType.TIMESTAMP_TZ).add(shared.atOffset(ZoneOffset.ofHoursMinutes(5, 30)));
         pools.get(ValueType.TIMESTAMP).add(ORIGIN);
+        pools.get(ValueType.TIMESTAMP_TZ).addAll(DAYLIGHT_SAVING_EDGES);
     }
 
     /**
@@ -343,7 +361,7 @@ public final class RandomExpressions {
                     case 6:
                         return call(pick(List.of(Expression.Function.YEAR, Expression.Function.MONTH,
                                         Expression.Function.DAY, Expression.Function.WEEKDAY)),
-                                term(fields, random.nextBoolean() ? ValueType.DATE : ValueType.TIMESTAMP, d));
+                                term(fields, pick(List.of(ValueType.DATE, ValueType.TIMESTAMP, ValueType.TIMESTAMP_TZ)), d));
                     case 7:
                         return random.nextBoolean() ? call(Expression.Function.ROUND, term(fields, type, d))
                                 : call(Expression.Function.ROUND, term(fields, type, d), whole(0, 6));
@@ -397,7 +415,7 @@ public final class RandomExpressions {
                     case 2:
                         return call(Expression.Function.START_OF_MONTH, term(fields, type, d));
                     case 3:
-                        return call(Expression.Function.DATE, term(fields, ValueType.TIMESTAMP, d));
+                        return call(Expression.Function.DATE, term(fields, localOrZoned(), d));
                     default:
                         return extreme(fields, type, d);
                 }
@@ -408,9 +426,9 @@ public final class RandomExpressions {
                         return call(pick(List.of(Expression.Function.ADD_DAYS, Expression.Function.ADD_HOURS,
                                 Expression.Function.ADD_MINUTES)), term(fields, type, d), count());
                     case 2:
-                        return call(Expression.Function.START_OF_DAY, term(fields, type, d));
+                        return call(Expression.Function.START_OF_DAY, term(fields, localOrZoned(), d));
                     case 3:
-                        return call(Expression.Function.START_OF_MONTH, term(fields, type, d));
+                        return call(Expression.Function.START_OF_MONTH, term(fields, localOrZoned(), d));
                     default:
                         return extreme(fields, type, d);
                 }
@@ -421,6 +439,14 @@ public final class RandomExpressions {
                 return call(pick(List.of(Expression.Function.ADD_DAYS, Expression.Function.ADD_HOURS,
                         Expression.Function.ADD_MINUTES)), term(fields, type, d), count());
         }
+    }
+
+    /**
+     * The argument type of a timestamp's date part or truncation: a timestamp, or one with time zone,
+     * which is read in the snapshot's zone.
+     */
+    private ValueType localOrZoned() {
+        return random.nextBoolean() ? ValueType.TIMESTAMP : ValueType.TIMESTAMP_TZ;
     }
 
     /** {@code if}, {@code coalesce}. */

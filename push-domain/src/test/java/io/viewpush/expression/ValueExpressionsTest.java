@@ -114,6 +114,56 @@ class ValueExpressionsTest {
         assertThat(type("length({first})")).isEqualTo(ValueType.NUMBER);
     }
 
+    /**
+     * A timestamp with time zone is read as its local time in the snapshot's zone (the session's):
+     * its date parts are the local ones, start_of_day / start_of_month give the local midnight as a
+     * timestamp without time zone, date() the local date. Berlin changed to summer time at
+     * 2024-03-31 02:00 local (01:00 UTC) and back at 2024-10-27 03:00 local (01:00 UTC).
+     */
+    @Test
+    void datePartsAndTruncationsReadATimestampWithTimeZoneInTheSnapshotsZone() {
+        Snapshot berlin = new Snapshot(Instant.parse("2024-06-01T00:00:00Z"), ZoneId.of("Europe/Berlin"));
+        // 22:30 UTC on Saturday 30 March is 23:30 in Berlin (winter time): still Saturday
+        OffsetDateTime beforeChange = OffsetDateTime.parse("2024-03-30T22:30:00Z");
+        // 23:30 UTC on Saturday 30 March is 00:30 on Sunday 31 March in Berlin; in Tokyo 08:30 on Sunday
+        OffsetDateTime sundayInBerlin = OffsetDateTime.parse("2024-03-30T23:30:00Z");
+        // 22:30 UTC on 31 March is 00:30 on 1 April in Berlin (summer time, +02:00): a new month there
+        OffsetDateTime aprilInBerlin = OffsetDateTime.parse("2024-03-31T22:30:00-00:00");
+        assertThat(evalIn(berlin, "day({tz})", beforeChange)).isEqualTo(n("30"));
+        assertThat(evalIn(berlin, "weekday({tz})", beforeChange)).isEqualTo(n("6"));
+        assertThat(evalIn(berlin, "day({tz})", sundayInBerlin)).isEqualTo(n("31"));
+        assertThat(evalIn(berlin, "weekday({tz})", sundayInBerlin)).isEqualTo(n("7"));
+        assertThat(evalIn(berlin, "month({tz})", aprilInBerlin)).isEqualTo(n("4"));
+        assertThat(evalIn(berlin, "year({tz})", OffsetDateTime.parse("2024-12-31T23:30:00Z"))).isEqualTo(n("2025"));
+        assertThat(evalIn(berlin, "date({tz})", aprilInBerlin)).isEqualTo(LocalDate.of(2024, 4, 1));
+        assertThat(evalIn(berlin, "start_of_day({tz})", aprilInBerlin)).isEqualTo(LocalDateTime.of(2024, 4, 1, 0, 0));
+        assertThat(evalIn(berlin, "start_of_month({tz})", aprilInBerlin)).isEqualTo(LocalDateTime.of(2024, 4, 1, 0, 0));
+        // the day summer time ends has 25 hours; its start is still the local midnight
+        assertThat(evalIn(berlin, "start_of_day({tz})", OffsetDateTime.parse("2024-10-27T23:59:59+01:00")))
+                .isEqualTo(LocalDateTime.of(2024, 10, 27, 0, 0));
+        // the offset the value was written with does not matter, only the instant
+        assertThat(evalIn(berlin, "day({tz})", OffsetDateTime.parse("2024-03-31T08:30+09:00"))).isEqualTo(n("31"));
+        // the same instants in the other snapshot's zone
+        assertThat(eval("day({tz})", "tz", beforeChange)).isEqualTo(n("31"));
+        assertThat(eval("date({tz})", "tz", aprilInBerlin)).isEqualTo(LocalDate.of(2024, 4, 1));
+        assertThat(eval("start_of_day({tz})", "tz", OffsetDateTime.parse("2024-03-31T15:00:00Z")))
+                .isEqualTo(LocalDateTime.of(2024, 4, 1, 0, 0));
+        assertThat(eval("weekday({tz})")).isNull();
+        // the result types: numbers, a date, timestamps without time zone
+        assertThat(type("year({tz})")).isEqualTo(ValueType.NUMBER);
+        assertThat(type("date({tz})")).isEqualTo(ValueType.DATE);
+        assertThat(type("start_of_day({tz})")).isEqualTo(ValueType.TIMESTAMP);
+        assertThat(type("start_of_month({tz})")).isEqualTo(ValueType.TIMESTAMP);
+        assertThat(type("start_of_month({rental date})")).isEqualTo(ValueType.DATE);
+        // so they compare with local timestamps, and with now() read in the same zone
+        assertThat(evalIn(berlin, "start_of_day({tz}) = '2024-04-01T00:00'", aprilInBerlin)).isEqualTo(true);
+        assertThat(evalIn(berlin, "date({tz}) < today()", aprilInBerlin)).isEqualTo(true);
+    }
+
+    private static Object evalIn(Snapshot snapshot, String source, OffsetDateTime tz) {
+        return Expressions.evaluate(check(source), Map.of("tz", tz)::get, snapshot);
+    }
+
     @Test
     void dateFunctions() {
         LocalDate d = LocalDate.of(2024, 2, 27);
@@ -185,8 +235,10 @@ class ValueExpressionsTest {
         assertFails("upper({qty})", 7, "upper() at 1 needs text, but {qty} at 7 is a number");
         assertFails("add_hours({rental date}, 1)", 11, "add_hours() at 1 needs a timestamp (with or without time zone),"
                 + " but {rental date} at 11 is a date");
-        assertFails("year({tz})", 6, "year() at 1 needs a date or a timestamp without time zone, but {tz} at 6 is a"
-                + " timestamp with time zone");
+        assertFails("year({first})", 6, "year() at 1 needs a date or a timestamp (with or without time zone), but"
+                + " {first} at 6 is text");
+        assertFails("start_of_day({rental date})", 14, "start_of_day() at 1 needs a timestamp (with or without time"
+                + " zone), but {rental date} at 14 is a date");
         assertFails("coalesce({qty}, 'none')", 17, "coalesce() at 1 needs arguments of one type, but 'none' at 17 is"
                 + " text and {qty} is a number");
         assertFails("if({qty}, 1, 2)", 4, "if() at 1 needs a condition (true or false) as its first argument, but"
