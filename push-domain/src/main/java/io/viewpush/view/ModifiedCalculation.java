@@ -23,6 +23,8 @@ import java.util.Set;
  *   <li>a timestamp (with or without time zone), comparable with the stamp;</li>
  *   <li>no {@code now()} or {@code today()}: a value that changes with every push would never pass
  *       the check, so the row would be sent forever;</li>
+ *   <li>no date, date part or truncation to a day or month: it would miss changes within that day or
+ *       month, and it reads times in the engine's zone;</li>
  *   <li>not the stamp field: stamping would change the value the check compares;</li>
  *   <li>at least one field: a constant never changes.</li>
  * </ul>
@@ -31,6 +33,11 @@ import java.util.Set;
 final class ModifiedCalculation {
     private ModifiedCalculation() {
     }
+
+    /** Functions that read a time on the calendar: none makes a modified value that moves with every change. */
+    private static final Set<Expression.Function> READS_A_CALENDAR = Set.of(Expression.Function.YEAR,
+            Expression.Function.MONTH, Expression.Function.DAY, Expression.Function.WEEKDAY,
+            Expression.Function.START_OF_DAY, Expression.Function.START_OF_MONTH, Expression.Function.DATE);
 
     /** What can be told before the database gives the types: now(), today(), the stamp field, no field. */
     static List<Problem> structural(String view, PushPolicy push, List<Calculation> calculations,
@@ -70,6 +77,14 @@ final class ModifiedCalculation {
                 problems.add(new Problem(view, "calculations." + calc, intro(modified, calc) + " uses today() at "
                         + e.position() + " in \"" + source + "\": a modified value must change only when the row or"
                         + " a related row does, and one that changes with the date never passes the check at stamping",
+                        Optional.of(e.position())));
+            } else if (e instanceof Expression.Call && READS_A_CALENDAR.contains(((Expression.Call) e).function())) {
+                problems.add(new Problem(view, "calculations." + calc, intro(modified, calc) + " uses "
+                        + ((Expression.Call) e).function().functionName() + "() at " + e.position() + " in \"" + source
+                        + "\": a modified value must move forward with every change of the row or a related row, and"
+                        + " a date, a part of one or a truncation to a day or month misses changes within that day or"
+                        + " month (and reads times in the engine's zone, which the check at stamping does not know);"
+                        + " compare the timestamps themselves, e.g. greatest({last update}, {customer last update})",
                         Optional.of(e.position())));
             } else if (e instanceof Expression.FieldRef) {
                 String ref = ((Expression.FieldRef) e).name();

@@ -87,6 +87,17 @@ class ModifiedCalculationTest {
     }
 
     @Test
+    void aTruncationToADayIsRefusedAtItsPosition() {
+        assertThat(problemsOfBuild(orders("greatest({last update}, start_of_day({customer last update}))")))
+                .containsExactly(problem("calculations.modified", "push.modified names calculation 'modified', which"
+                        + " uses start_of_day() at 25 in \"greatest({last update}, start_of_day({customer last update}))\":"
+                        + " a modified value must move forward with every change of the row or a related row, and a date,"
+                        + " a part of one or a truncation to a day or month misses changes within that day or month (and"
+                        + " reads times in the engine's zone, which the check at stamping does not know); compare the"
+                        + " timestamps themselves, e.g. greatest({last update}, {customer last update})", 25));
+    }
+
+    @Test
     void theStampFieldIsRefusedAtItsPosition() {
         assertThat(problemsOfBuild(orders("greatest({last update}, {last pushed})"))).containsExactly(problem(
                 "calculations.modified", "push.modified names calculation 'modified', which uses the stamp field"
