@@ -70,28 +70,8 @@ class CalculationsH2IT {
                 + "    fields: {id: id, quantity: quantity, unit price: unit_price, first: first_name, last: last_name,"
                 + " rental date: rental_date, return date: return_date, created: created, paid at: paid_at, code: code,"
                 + " last pushed: last_pushed}\n"
-                + "    calculations:\n"
-                + "      total: \"{quantity} * {unit price}\"\n"
-                + "      share: \"{total} / 7\"\n"
-                + "      minus: \"-{total}\"\n"
-                + "      name: \"upper({last}) || ', ' || {first}\"\n"
-                + "      greeting: \"concat('Hi ', {last}, '!')\"\n"
-                + "      initials: \"substring({first}, 1, 1) || lower(substring(coalesce({last}, '?'), 1, 1))\"\n"
-                + "      name length: \"length(trim(' ' || {first} || ' '))\"\n"
-                + "      due: \"add_days({rental date}, 7)\"\n"
-                + "      days out: \"days_between({rental date}, {return date})\"\n"
-                + "      overdue: \"{return date} is empty and add_days({rental date}, 7) < today()\"\n"
-                + "      weekday: \"weekday({rental date})\"\n"
-                + "      month start: \"start_of_month({rental date})\"\n"
-                + "      next hour: \"add_hours({created}, 1)\"\n"
-                + "      created day: \"start_of_day({created})\"\n"
-                + "      paid plus: \"add_minutes({paid at}, 90)\"\n"
-                + "      status: \"if({overdue}, 'late', 'ok')\"\n"
-                + "      biggest: \"greatest({quantity}, {unit price}, 5)\"\n"
-                + "      rounded: \"round({share}, 1)\"\n"
-                + "      code number: \"number({code})\"\n"
-                + "    filters:\n      - \"{total} > 5\"\n      - \"{last pushed} is empty\"\n"
-                + "      - \"not ({status} = 'ok' and {days out} > 100)\"\n"
+                + "    calculations:\n" + CalculationsIT.EVERY_KIND
+                + "    filters:\n" + CalculationsIT.FILTERS
                 + "    push: {url: '" + receiver.url() + "', stamp: last pushed, format: json, retry: {attempts: 1}}\n");
 
         Jar.Result check = Jar.run(dir, "check", "-c", "push.yaml");
@@ -124,6 +104,8 @@ class CalculationsH2IT {
         assertThat(ann.get("biggest").decimalValue()).isEqualByComparingTo("5");
         assertThat(ann.get("rounded").decimalValue()).isEqualByComparingTo("2.1");
         assertThat(ann.get("code number").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(ann.get("as text").asText()).isEqualTo("14.9700 on 2020-02-27");
+        assertThat(ann.get("this year").asBoolean()).isTrue();
 
         JsonNode bo = rows.get(1);
         assertThat(bo.get("id").asInt()).isEqualTo(2);

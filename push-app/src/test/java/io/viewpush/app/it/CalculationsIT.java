@@ -24,6 +24,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CalculationsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Calculations of every kind the language has, as YAML under {@code calculations:} (CalculationsH2IT too). */
+    static final String EVERY_KIND = "      total: \"{quantity} * {unit price}\"\n"
+            + "      share: \"{total} / 7\"\n"
+            + "      minus: \"-{total}\"\n"
+            + "      name: \"upper({last}) || ', ' || {first}\"\n"
+            + "      greeting: \"concat('Hi ', {last}, '!')\"\n"
+            + "      initials: \"substring({first}, 1, 1) || lower(substring(coalesce({last}, '?'), 1, 1))\"\n"
+            + "      name length: \"length(trim(' ' || {first} || ' '))\"\n"
+            + "      due: \"add_days({rental date}, 7)\"\n"
+            + "      days out: \"days_between({rental date}, {return date})\"\n"
+            + "      overdue: \"{return date} is empty and add_days({rental date}, 7) < today()\"\n"
+            + "      weekday: \"weekday({rental date})\"\n"
+            + "      month start: \"start_of_month({rental date})\"\n"
+            + "      next hour: \"add_hours({created}, 1)\"\n"
+            + "      created day: \"start_of_day({created})\"\n"
+            + "      paid plus: \"add_minutes({paid at}, 90)\"\n"
+            + "      status: \"if({overdue}, 'late', 'ok')\"\n"
+            + "      biggest: \"greatest({quantity}, {unit price}, 5)\"\n"
+            + "      rounded: \"round({share}, 1)\"\n"
+            + "      as text: \"text({total}) || ' on ' || text({rental date})\"\n"
+            + "      code number: \"number({code})\"\n"
+            + "      this year: \"year(today()) >= 2024\"\n";
+    /** Filters on a computed number and a computed boolean, as YAML under {@code filters:}. */
+    static final String FILTERS = "      - \"{total} > 5\"\n      - \"{last pushed} is empty\"\n"
+            + "      - \"not ({status} = 'ok' and {days out} > 100)\"\n";
     private static Postgres pg;
 
     @TempDir
@@ -78,28 +103,7 @@ class CalculationsIT {
 
     @Test
     void pushesValueCalculationsOfEveryKindInTheRowJsonAndFiltersOnThem() throws Exception {
-        config("      total: \"{quantity} * {unit price}\"\n"
-                        + "      share: \"{total} / 7\"\n"
-                        + "      minus: \"-{total}\"\n"
-                        + "      name: \"upper({last}) || ', ' || {first}\"\n"
-                        + "      greeting: \"concat('Hi ', {last}, '!')\"\n"
-                        + "      initials: \"substring({first}, 1, 1) || lower(substring(coalesce({last}, '?'), 1, 1))\"\n"
-                        + "      name length: \"length(trim(' ' || {first} || ' '))\"\n"
-                        + "      due: \"add_days({rental date}, 7)\"\n"
-                        + "      days out: \"days_between({rental date}, {return date})\"\n"
-                        + "      overdue: \"{return date} is empty and add_days({rental date}, 7) < today()\"\n"
-                        + "      weekday: \"weekday({rental date})\"\n"
-                        + "      month start: \"start_of_month({rental date})\"\n"
-                        + "      next hour: \"add_hours({created}, 1)\"\n"
-                        + "      created day: \"start_of_day({created})\"\n"
-                        + "      paid plus: \"add_minutes({paid at}, 90)\"\n"
-                        + "      status: \"if({overdue}, 'late', 'ok')\"\n"
-                        + "      biggest: \"greatest({quantity}, {unit price}, 5)\"\n"
-                        + "      rounded: \"round({share}, 1)\"\n"
-                        + "      as text: \"text({total}) || ' on ' || text({rental date})\"\n"
-                        + "      code number: \"number({code})\"\n"
-                        + "      this year: \"year(today()) >= 2024\"\n",
-                "      - \"{total} > 5\"\n      - \"{last pushed} is empty\"\n      - \"not ({status} = 'ok' and {days out} > 100)\"\n");
+        config(EVERY_KIND, FILTERS);
 
         Jar.Result check = Jar.run(dir, "check", "-c", "push.yaml");
         assertThat(check.exit()).as("%s", check).isZero();
@@ -147,9 +151,9 @@ class CalculationsIT {
     @Test
     void checkReportsTypeErrorsInCalculationsAndFiltersWithTheirPositions() throws Exception {
         config("      total: \"{quantity} * {first}\"\n"
-                        + "      due: \"{rental date} + 7\"\n"
-                        + "      big: \"round({quantity}, {unit price})\"\n"
-                        + "      label: \"coalesce({code}, 0)\"\n",
+            + "      due: \"{rental date} + 7\"\n"
+            + "      big: \"round({quantity}, {unit price})\"\n"
+            + "      label: \"coalesce({code}, 0)\"\n",
                 "      - \"{quantity} / 2\"\n");
         Jar.Result check = Jar.run(dir, "check", "-c", "push.yaml");
         assertThat(check.exit()).as("%s", check).isNotZero();
