@@ -211,30 +211,38 @@ abstract class DifferentialCases extends StoreCases {
     }
 
     private String sqlType(ValueType t) {
+        return columnType(t, isPostgres(), enumType);
+    }
+
+    /**
+     * The column type the differential tests give a field of type {@code t} (LookupDifferentialCases
+     * too); {@code enumType} is the PostgreSQL enum type's name.
+     */
+    static String columnType(ValueType t, boolean postgres, String enumType) {
         switch (t) {
             case UUID:
                 return "UUID";
             case ENUM:
-                return isPostgres() ? enumType : "ENUM(" + String.join(", ", RandomExpressions.ENUM_LABELS.stream()
+                return postgres ? enumType : "ENUM(" + String.join(", ", RandomExpressions.ENUM_LABELS.stream()
                         .map(l -> "'" + l + "'").toList()) + ")";
             case OTHER:
                 return "INET";
             case JSON:
-                return isPostgres() ? "JSONB" : "JSON";
+                return postgres ? "JSONB" : "JSON";
             case ARRAY:
                 return "INTEGER[]";
             case BYTES:
-                return isPostgres() ? "BYTEA" : "VARBINARY";
+                return postgres ? "BYTEA" : "VARBINARY";
             case FLOAT:
                 return "DOUBLE PRECISION";
             case TIME:
                 return "TIME(6)";
             case TIME_TZ:
-                return isPostgres() ? "TIMETZ" : "TIME(6) WITH TIME ZONE";
+                return postgres ? "TIMETZ" : "TIME(6) WITH TIME ZONE";
             case INTERVAL:
                 return "INTERVAL";
             case TEXT:
-                return isPostgres() ? "TEXT" : "CHARACTER VARYING";
+                return postgres ? "TEXT" : "CHARACTER VARYING";
             case NUMBER:
                 return "NUMERIC(18, 6)";
             case BOOLEAN:

@@ -251,21 +251,6 @@ abstract class LookupDifferentialCases extends StoreCases {
     }
 
     private String sqlType(ValueType t) {
-        switch (t) {
-            case TEXT:
-                return isPostgres() ? "TEXT" : "CHARACTER VARYING";
-            case NUMBER:
-                return "NUMERIC(18, 6)";
-            case BOOLEAN:
-                return "BOOLEAN";
-            case TIMESTAMP:
-                return "TIMESTAMP(6)";
-            case TIMESTAMP_TZ:
-                return "TIMESTAMP(6) WITH TIME ZONE";
-            case DATE:
-                return "DATE";
-            default:
-                throw new IllegalArgumentException("no column type for " + t);
-        }
+        return DifferentialCases.columnType(t, isPostgres(), null); // no enums here
     }
 }
