@@ -264,18 +264,12 @@ final class Parser {
     }
 
     private static Expression.ArithmeticOperator arithmetic(String symbol) {
-        switch (symbol) {
-            case "+":
-                return Expression.ArithmeticOperator.ADD;
-            case "-":
-                return Expression.ArithmeticOperator.SUBTRACT;
-            case "*":
-                return Expression.ArithmeticOperator.MULTIPLY;
-            case "/":
-                return Expression.ArithmeticOperator.DIVIDE;
-            default:
-                return Expression.ArithmeticOperator.CONCATENATE;
+        for (Expression.ArithmeticOperator o : Expression.ArithmeticOperator.values()) {
+            if (o.symbol().equals(symbol)) {
+                return o;
+            }
         }
+        throw new IllegalStateException("not an arithmetic operator: " + symbol);
     }
 
     private Node parseOperand() {
@@ -337,22 +331,12 @@ final class Parser {
     }
 
     private static Expression.Operator operator(String symbol) {
-        switch (symbol) {
-            case "=":
-                return Expression.Operator.EQ;
-            case "!=":
-                return Expression.Operator.NE;
-            case "<":
-                return Expression.Operator.LT;
-            case "<=":
-                return Expression.Operator.LE;
-            case ">":
-                return Expression.Operator.GT;
-            case ">=":
-                return Expression.Operator.GE;
-            default:
-                throw new IllegalStateException("not a comparison: " + symbol);
+        for (Expression.Operator o : Expression.Operator.values()) {
+            if (o.symbol().equals(symbol)) {
+                return o;
+            }
         }
+        throw new IllegalStateException("not a comparison: " + symbol);
     }
 
     // ---------------------------------------------------------------- lexer
