@@ -215,17 +215,7 @@ final class HandWrittenPipeline {
         g.writeNumber(amount);
         g.writeFieldName("created");
         g.writeString(TS.format(rs.getObject(5, OffsetDateTime.class)));
-        g.writeFieldName("last modified [auto]");
-        g.writeString(TS.format(modified));
-        g.writeFieldName("last pushed");
-        if (pushed == null) {
-            g.writeNull();
-        } else {
-            g.writeString(TS.format(pushed));
-        }
-        g.writeFieldName("needs pushing");
-        g.writeBoolean(true); // the filter selected it
-        g.writeEndObject();
+        writeStamps(g, modified, pushed);
         keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
     }
 
@@ -252,17 +242,7 @@ final class HandWrittenPipeline {
         } else {
             g.writeNumber(total);
         }
-        g.writeFieldName("last modified [auto]");
-        g.writeString(TS.format(modified));
-        g.writeFieldName("last pushed");
-        if (pushed == null) {
-            g.writeNull();
-        } else {
-            g.writeString(TS.format(pushed));
-        }
-        g.writeFieldName("needs pushing");
-        g.writeBoolean(true);
-        g.writeEndObject();
+        writeStamps(g, modified, pushed);
         keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
     }
 
@@ -278,6 +258,16 @@ final class HandWrittenPipeline {
         g.writeNumber(rs.getInt(2));
         g.writeFieldName("doc");
         g.writeRawValue(rs.getString(3));
+        writeStamps(g, modified, pushed);
+        keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
+    }
+
+    /**
+     * The end of every scenario's row: its modified and pushed times and the filter's answer (it
+     * selected the row).
+     */
+    private static void writeStamps(JsonGenerator g, OffsetDateTime modified, OffsetDateTime pushed)
+            throws IOException {
         g.writeFieldName("last modified [auto]");
         g.writeString(TS.format(modified));
         g.writeFieldName("last pushed");
@@ -287,9 +277,8 @@ final class HandWrittenPipeline {
             g.writeString(TS.format(pushed));
         }
         g.writeFieldName("needs pushing");
-        g.writeBoolean(true);
+        g.writeBoolean(true); // the filter selected it
         g.writeEndObject();
-        keys.add(id, ChronoUnit.MICROS.between(EPOCH, modified));
     }
 
     /** Stamps the rows of one delivered request: chunked UPDATEs, one commit. */
