@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +32,7 @@ class H2ColumnTypesIT {
     private static final String FILM_1 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
     private static final String FILM_2 = "f0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(KEY);
     @TempDir
     Path dir;
     Receiver receiver;
@@ -125,19 +121,19 @@ class H2ColumnTypesIT {
         assertThat(again.out()).as("both rows stamped").contains("nothing to send");
 
         try (RunningApp app = new RunningApp(dir, "run", "-c", "pull.yaml")) {
-            HttpResponse<String> page1 = call("GET", app.base() + "/api/views/films?limit=1", null);
+            HttpResponse<String> page1 = api.call("GET", app.base() + "/api/views/films?limit=1", null);
             assertThat(page1.statusCode()).as(page1.body()).isEqualTo(200);
             JsonNode p1 = JSON.readTree(page1.body());
             assertThat(p1).hasSize(1);
             assertThat(p1.get(0).get("id").asText()).isEqualTo(FILM_1);
             String link = page1.headers().firstValue("Link").orElseThrow();
             assertThat(link).endsWith(">; rel=\"next\"");
-            HttpResponse<String> page2 = call("GET", app.base() + link.substring(1, link.indexOf('>')), null);
+            HttpResponse<String> page2 = api.call("GET", app.base() + link.substring(1, link.indexOf('>')), null);
             assertThat(JSON.readTree(page2.body()).get(0).get("id").asText()).isEqualTo(FILM_2);
             assertThat(page2.headers().firstValue("Link")).isEmpty();
 
             String row = app.base() + "/api/views/films/rows/" + FILM_2.toUpperCase();
-            HttpResponse<String> ok = call("PATCH", row, "{\"rating\":\"NC-17\",\"year\":1999,"
+            HttpResponse<String> ok = api.call("PATCH", row, "{\"rating\":\"NC-17\",\"year\":1999,"
                     + "\"details\":{\"receipt\":[1,\"two\",null],\"ok\":true},\"duration\":\"P-1DT2H0.5S\",\"poster\":\"AQID\","
                     + "\"score\":\"NaN\",\"ratio\":-0.25,\"code\":\"xyz\",\"shown\":\"23:59:01\",\"shown tz\":\"01:02:03-05:00\"}");
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
@@ -153,31 +149,14 @@ class H2ColumnTypesIT {
             assertThat(after.get("shown").asText()).isEqualTo("23:59:01");
             assertThat(after.get("shown tz").asText()).isEqualTo("01:02:03-05:00");
 
-            assertRefused(row, "{\"rating\":\"PG-14\"}", "rating", "PG-14");
-            assertRefused(row, "{\"year\":1800}", "year", "FILM_YEAR_CHECK");
-            assertRefused(row, "{\"title\":\"" + "x".repeat(21) + "\"}", "title", "20");
-            assertRefused(row, "{\"duration\":\"P1Y\"}", "duration", "no years or months");
-            assertRefused(row, "{\"features\":[\"a\"]}", "features", "PostgreSQL only");
-            assertRefused(row, "{\"title length\":3}", "title length", "not writable");
-            HttpResponse<String> badKey = call("PATCH", app.base() + "/api/views/films/rows/not-a-uuid", "{\"title\":\"x\"}");
+            api.assertRefused(row, "{\"rating\":\"PG-14\"}", "rating", "PG-14");
+            api.assertRefused(row, "{\"year\":1800}", "year", "FILM_YEAR_CHECK");
+            api.assertRefused(row, "{\"title\":\"" + "x".repeat(21) + "\"}", "title", "20");
+            api.assertRefused(row, "{\"duration\":\"P1Y\"}", "duration", "no years or months");
+            api.assertRefused(row, "{\"features\":[\"a\"]}", "features", "PostgreSQL only");
+            api.assertRefused(row, "{\"title length\":3}", "title length", "not writable");
+            HttpResponse<String> badKey = api.call("PATCH", app.base() + "/api/views/films/rows/not-a-uuid", "{\"title\":\"x\"}");
             assertThat(badKey.statusCode()).as(badKey.body()).isBetween(400, 404);
         }
-    }
-
-    private void assertRefused(String row, String body, String field, String why) throws Exception {
-        HttpResponse<String> r = call("PATCH", row, body);
-        assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
-        assertThat(r.body()).as(body).contains(field).contains(why);
-    }
-
-    private HttpResponse<String> call(String method, String target, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + KEY);
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
