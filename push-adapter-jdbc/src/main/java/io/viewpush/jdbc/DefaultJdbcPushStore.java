@@ -47,12 +47,15 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -311,6 +314,66 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         Objects.requireNonNull(page, "page");
         return openRead(view, snapshot, page).cursor();
     }
+
+    /**
+     * On PostgreSQL, views whose checks differ only in their values are checked in one statement each
+     * ({@link ManyViews}); the rest (views that use {@code now()}, a group whose statement failed, every
+     * view on H2) one by one, as {@link #open} reads them.
+     */
+    @Override
+    public Map<String, Boolean> hasRows(Collection<View> views, Snapshot snapshot) {
+        if (dialect != Dialect.POSTGRESQL || views.size() < 2) {
+            return JdbcPushStore.super.hasRows(views, snapshot);
+        }
+        Map<String, Boolean> found = new HashMap<>();
+        List<View> alone = new ArrayList<>();
+        Map<ManyViews.Group, List<View>> groups = new LinkedHashMap<>();
+        Map<ManyViews.Group, List<ManyViews.Check>> checks = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
+            for (View view : views) {
+                Optional<ManyViews.Check> check;
+                try {
+                    check = ManyViews.check(view, mapping(c, view.definition()), snapshot, dsl);
+                } catch (SQLException | RuntimeException e) {
+                    check = Optional.empty(); // its own check reads its table again and says what is wrong
+                }
+                if (check.isEmpty()) {
+                    alone.add(view);
+                    continue;
+                }
+                ManyViews.Group g = check.get().group();
+                groups.computeIfAbsent(g, k -> new ArrayList<>()).add(view);
+                checks.computeIfAbsent(g, k -> new ArrayList<>()).add(check.get());
+            }
+            for (Map.Entry<ManyViews.Group, List<View>> group : groups.entrySet()) {
+                List<View> members = group.getValue();
+                Optional<String> statement = members.size() < 2 ? Optional.empty() : groupStatements.computeIfAbsent(
+                        group.getKey(), ManyViews::statement);
+                if (statement.isEmpty()) {
+                    alone.addAll(members);
+                    continue;
+                }
+                try {
+                    Set<Integer> rows = ManyViews.withRows(c, statement.get(), checks.get(group.getKey()));
+                    for (int i = 0; i < members.size(); i++) {
+                        found.put(members.get(i).name(), rows.contains(i));
+                    }
+                } catch (SQLException | DataAccessException e) {
+                    // checked one by one: each view's own read says what is wrong with it
+                    LOG.debug("checking {} views at once failed; checking them one by one", members.size(), e);
+                    alone.addAll(members);
+                }
+            }
+        } catch (SQLException e) {
+            return found; // the database is not there: each view's own check reports it
+        }
+        found.putAll(JdbcPushStore.super.hasRows(alone, snapshot));
+        return found;
+    }
+
+    /** Each group's statement, made once ({@link ManyViews#statement}); groups are few (one per kind of view). */
+    private final Map<ManyViews.Group, Optional<String>> groupStatements = new ConcurrentHashMap<>();
 
     /** An open read and when it started by the database's clock (null for a read that found no row). */
     record Read(RowCursor cursor, ReadStart start) {

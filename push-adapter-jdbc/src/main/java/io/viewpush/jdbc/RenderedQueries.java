@@ -106,7 +106,15 @@ final class RenderedQueries {
         org.jooq.SelectLimitStep<Record> select = dsl.select(fields).from(m.source()).where(sql.filters())
                 .orderBy(sql.keyOrder());
         ResultQuery<Record> query = limit > 0 ? select.limit(limit) : select;
-        List<Object> values = dsl.extractBindValues(query);
+        return plainBinds(dsl.extractBindValues(query)).map(binds -> new Rendered(mapping, sql, dsl.render(query), binds));
+    }
+
+    /**
+     * @param values a rendered query's bind values
+     * @return them as the values {@link Rendered#bind} sets (temporal ones in the temporal binding's
+     *         text form, which the rendered SQL casts back); empty when one is of another type
+     */
+    static Optional<Object[]> plainBinds(List<Object> values) {
         Object[] binds = new Object[values.size()];
         for (int i = 0; i < binds.length; i++) {
             Object v = values.get(i);
@@ -119,7 +127,7 @@ final class RenderedQueries {
             }
             binds[i] = v;
         }
-        return Optional.of(new Rendered(mapping, sql, dsl.render(query), binds));
+        return Optional.of(binds);
     }
 
     /**

@@ -183,6 +183,64 @@ abstract class RoundTripCases extends StoreCases {
         }
     }
 
+    /**
+     * The scheduler's check of many idle views at once ({@code hasRows}): on PostgreSQL the views
+     * of one table whose filters differ only in their values are one statement, however many they
+     * are (what lets an engine watch 10,000 idle views); on H2 each view is checked on its own.
+     */
+    @Test
+    void idleViewsOfOneTableThatDifferOnlyInTheirValuesAreCheckedInOneStatement() {
+        db.execute("UPDATE " + table + " SET last_pushed = last_modified WHERE id <> 5");
+        JdbcPushStore counting = JdbcPushStore.builder(counted).build();
+        List<io.viewpush.view.View> views = new java.util.ArrayList<>();
+        for (int n = 1; n <= 40; n++) {
+            ViewDefinition d = ViewDefinition.builder("customer " + n, table).key("id")
+                    .field("id", "id").field("customer", "customer")
+                    .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
+                    .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
+                    .filter("{needs pushing} = true").filter("{customer} = 'c" + n + "'")
+                    .push(definition.push().orElseThrow()).build();
+            views.add(d.bind(counting.fieldTypes(d), counting.enumLabels(d)));
+        }
+        java.util.Map<String, Boolean> found = new java.util.HashMap<>();
+        for (int n = 1; n <= 40; n++) {
+            found.put("customer " + n, n == 5);
+        }
+        assertThat(counting.hasRows(views, SNAPSHOT)).isEqualTo(found); // reads the table's metadata once
+        counter.reset();
+
+        assertThat(counting.hasRows(views, SNAPSHOT)).isEqualTo(found);
+
+        List<String> trips = counter.trips();
+        assertThat(trips).as("round trips of checking 40 idle views:\n%s", String.join("\n", trips))
+                .hasSize(isPostgres() ? 1 : 40);
+        if (isPostgres()) {
+            assertThat(trips.get(0)).contains("unnest(");
+        }
+    }
+
+    @Test
+    void viewsWhoseCheckTogetherFailsAreLeftToTheirOwnChecks() {
+        db.execute("UPDATE " + table + " SET last_pushed = last_modified");
+        JdbcPushStore store = JdbcPushStore.builder(counted).build();
+        List<io.viewpush.view.View> views = new java.util.ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            ViewDefinition d = ViewDefinition.builder("customer " + n, table).key("id")
+                    .field("id", "id").field("customer", "customer")
+                    .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
+                    .filter("{customer} = 'c" + n + "'").filter("{last pushed} is empty")
+                    .push(PushPolicy.builder("last pushed").minInterval(Duration.ZERO).build()).build();
+            views.add(d.bind(store.fieldTypes(d), store.enumLabels(d)));
+        }
+        assertThat(store.hasRows(views, SNAPSHOT)).hasSize(3).doesNotContainValue(true);
+        db.execute("ALTER TABLE " + table + " DROP COLUMN customer");
+
+        assertThat(store.hasRows(views, SNAPSHOT)).as("no view can be checked: none is said to be idle").isEmpty();
+        // each view's own read says what is wrong
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.open(views.get(0), SNAPSHOT,
+                io.viewpush.port.Page.first(1))).hasMessageContaining("customer");
+    }
+
     @Test
     void aManualPushWithNothingToSendLeavesTheLeaseFree() {
         RecordingTransport transport = new RecordingTransport();

@@ -33,11 +33,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -89,6 +93,17 @@ final class Pusher {
      */
     PushAttempt push(View view, Trigger trigger, boolean ignoreInterval, BooleanSupplier stopping,
                      BooleanSupplier abandoned) {
+        return push(view, trigger, ignoreInterval, false, stopping, abandoned);
+    }
+
+    /**
+     * Pushes one view once (see above).
+     *
+     * @param checked true when a due push's view was just found with rows ({@link #pushIdle}): it is
+     *                not checked again before its lease is taken
+     */
+    PushAttempt push(View view, Trigger trigger, boolean ignoreInterval, boolean checked, BooleanSupplier stopping,
+                     BooleanSupplier abandoned) {
         PushPolicy policy = view.push().orElseThrow(() -> new IllegalArgumentException(
                 "view '" + view.name() + "' has no push policy"));
         events.pushStarted(view.name(), trigger);
@@ -100,7 +115,7 @@ final class Pusher {
         boolean dueCheck = !ignoreInterval;
         Optional<PushSession> begun;
         try {
-            if (dueCheck && !hasRows(view, snapshot)) {
+            if (dueCheck && !checked && !hasRows(view, snapshot)) {
                 return finish(skip(view, trigger, started, Status.NOTHING_TO_SEND, Outcome.NOTHING_TO_SEND, "nothing to send"));
             }
             begun = store.begin(view, owner, leaseTtl, snapshot, !dueCheck);
@@ -157,6 +172,43 @@ final class Pusher {
                 events.unexpectedError(view.name(), Activity.RELEASING_LEASE, e);
             }
         }
+    }
+
+    /** What the check of many views found: the pushes of those with nothing to send, and those with rows. */
+    record Checked(Map<String, PushAttempt> nothingToSend, Set<String> withRows) {
+    }
+
+    /**
+     * The "anything to send?" check of due pushes of many views at once ({@link
+     * io.viewpush.port.RowSource#hasRows}): each view found with nothing to send ends as a push that
+     * found nothing (its events, as {@link #push} reports it). The others are for the caller to push:
+     * those found with rows without checking again, those the store could not check each checking on
+     * its own (so that it reports why).
+     *
+     * @param views due views, none of them pushed by hand
+     * @return what the check found
+     */
+    Checked pushIdle(List<View> views) {
+        Instant started = clock.instant();
+        Map<String, Boolean> found;
+        try {
+            found = store.hasRows(views, new Snapshot(started, zone));
+        } catch (RuntimeException e) {
+            return new Checked(Map.of(), Set.of()); // each view's own check reports it
+        }
+        Map<String, PushAttempt> none = new HashMap<>();
+        Set<String> rows = new HashSet<>();
+        for (View view : views) {
+            Boolean has = found.get(view.name());
+            if (Boolean.TRUE.equals(has)) {
+                rows.add(view.name());
+            } else if (has != null) {
+                events.pushStarted(view.name(), Trigger.SCHEDULE);
+                none.put(view.name(), finish(skip(view, Trigger.SCHEDULE, started, Status.NOTHING_TO_SEND,
+                        Outcome.NOTHING_TO_SEND, "nothing to send")));
+            }
+        }
+        return new Checked(none, rows);
     }
 
     /**

@@ -19,10 +19,13 @@ import io.viewpush.view.View;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -48,6 +51,12 @@ final class Scheduler {
     private final Clock clock;
     private final Duration pollInterval;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    /** How long a due view waits for others to be checked with it. */
+    private final Duration probeGather;
+    private final Object probeLock = new Object();
+    /** Due views waiting for the next probe (guarded by probeLock). */
+    private List<Slot> probing = new ArrayList<>();
+    private boolean probeScheduled;
     private final ScheduledThreadPoolExecutor executor;
     private volatile boolean started;
     private volatile boolean stopping;
@@ -61,6 +70,8 @@ final class Scheduler {
         this.events = events;
         this.clock = clock;
         this.pollInterval = pollInterval;
+        // a view's check waits at most a fiftieth of the poll interval (20 ms at most) for the others
+        this.probeGather = Duration.ofMillis(Math.max(1, Math.min(20, pollInterval.toMillis() / 50)));
         for (View v : views) {
             if (v.push().isPresent()) {
                 slots.put(v.name(), new Slot(v));
@@ -294,13 +305,24 @@ final class Scheduler {
                 atOnce = true; // resumed elsewhere (another engine, the CLI): its next push runs at once
             }
             Trigger trigger;
+            boolean checked;
             synchronized (s) {
-                s.running = true;
                 trigger = s.wake || atOnce ? Trigger.WAKE : Trigger.SCHEDULE;
+                if (trigger == Trigger.SCHEDULE && !s.probed) {
+                    // checked together with the other views due about now (see probe): the probe
+                    // pushes it when it has rows and reschedules it when it has none
+                    probeSoon(s);
+                    return;
+                }
+                checked = s.withRows;
+                s.probed = false;
+                s.withRows = false;
+                s.running = true;
                 s.wake = false;
                 s.atOnce = false;
             }
-            attempt = pusher.push(s.view, trigger, atOnce, () -> stopping, () -> abandoned);
+            attempt = pusher.push(s.view, trigger, atOnce, checked && trigger == Trigger.SCHEDULE, () -> stopping,
+                    () -> abandoned);
             s.history = updated(s, attempt);
             notePause(s, attempt);
         } catch (RuntimeException e) {
@@ -314,6 +336,77 @@ final class Scheduler {
             s.lock.unlock();
         }
         scheduleNext(s, attempt);
+    }
+
+    /** Adds a due view to the next {@link #probe}, which runs {@link #probeGather} after the first view waiting for it. */
+    private void probeSoon(Slot s) {
+        synchronized (probeLock) {
+            probing.add(s);
+            if (probeScheduled || stopping || executor.isShutdown()) {
+                return;
+            }
+            probeScheduled = true;
+            try {
+                executor.schedule(this::probe, probeGather.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                probeScheduled = false; // the engine stops
+            }
+        }
+    }
+
+    /**
+     * The "anything to send?" check of every view that became due since the last one, in one call to
+     * the store ({@link Pusher#pushIdle}), not one statement per view: what lets an engine watch
+     * thousands of idle views. A view with nothing to send is rescheduled as after any push that
+     * found nothing; a view with rows (or one the store could not check) is pushed at once, and its
+     * push checks again on its own. A view another push holds (by hand, or woken) is left to it.
+     */
+    private void probe() {
+        List<Slot> batch;
+        synchronized (probeLock) {
+            batch = probing;
+            probing = new ArrayList<>();
+            probeScheduled = false;
+        }
+        if (stopping) {
+            return;
+        }
+        List<Slot> held = new ArrayList<>(batch.size());
+        List<View> views = new ArrayList<>(batch.size());
+        for (Slot s : batch) {
+            if (s.lock.tryLock()) {
+                held.add(s);
+                views.add(s.view);
+            }
+        }
+        Pusher.Checked checked = new Pusher.Checked(Map.of(), java.util.Set.of());
+        try {
+            checked = pusher.pushIdle(views);
+        } catch (RuntimeException e) {
+            // a listener's fault: the views are pushed one by one, each reporting for itself
+            events.unexpectedError(views.get(0).name(), Activity.PUSHING, e);
+        } finally {
+            for (Slot s : held) {
+                PushAttempt a = checked.nothingToSend().get(s.view.name());
+                if (a != null) {
+                    s.history = updated(s, a);
+                } else {
+                    synchronized (s) {
+                        s.probed = true;
+                        s.withRows = checked.withRows().contains(s.view.name());
+                    }
+                }
+                s.lock.unlock();
+            }
+        }
+        for (Slot s : held) {
+            PushAttempt a = checked.nothingToSend().get(s.view.name());
+            if (a != null) {
+                scheduleNext(s, a);
+            } else {
+                scheduleAt(s, clock.instant(), true);
+            }
+        }
     }
 
     private PushHistory updated(Slot s, PushAttempt a) {
@@ -391,6 +484,11 @@ final class Scheduler {
             if (floor.isAfter(due)) {
                 due = floor;
             }
+            // on a grid as fine as a probe's gathering: views checked in different probes a few
+            // milliseconds apart meet in one probe from their next check on
+            long grid = probeGather.toMillis();
+            long at = due.toEpochMilli();
+            due = Instant.ofEpochMilli(Math.floorDiv(at + grid - 1, grid) * grid);
         }
         scheduleAt(s, due, true);
     }
@@ -435,6 +533,10 @@ final class Scheduler {
         Instant nextDue;
         boolean running;
         boolean wake;
+        /** The probe found rows (or could not check): the next run pushes without waiting for another probe. */
+        boolean probed;
+        /** The probe found rows: the next run's push does not check again. */
+        boolean withRows;
 
         Slot(View view) {
             this.view = view;

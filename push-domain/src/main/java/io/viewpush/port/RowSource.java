@@ -3,6 +3,10 @@ package io.viewpush.port;
 import io.viewpush.expression.Snapshot;
 import io.viewpush.view.View;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Port: reads the rows of a view, with its filters and calculations applied exactly as
  * {@link View#includes} and {@link View#computeRow} define them, in key order, streaming (never
@@ -23,4 +27,33 @@ public interface RowSource {
      * @throws StorageException when the database fails
      */
     RowCursor open(View view, Snapshot snapshot, Page page);
+
+    /**
+     * The engine's "anything to send?" check of many due views at once: for each view, whether it
+     * has a row as of {@code snapshot}, that is whether {@code open(view, snapshot, Page.first(1))}
+     * would find one. A store may answer for many views in one statement (the JDBC store asks once
+     * for every view of one table whose filters differ only in their values), which is what lets an
+     * engine watch thousands of idle views.
+     *
+     * <p>A view the store could not check (its SQL failed, the database is down) is left out of the
+     * answer: the caller checks it on its own and so learns why. This method does not throw for one
+     * view's failure.
+     *
+     * <p>The default checks each view in turn through {@link #open}.
+     *
+     * @param views    the views to check
+     * @param snapshot the check's snapshot ({@code now()} is its time)
+     * @return by view name, whether the view has a row to send; the views that could be checked
+     */
+    default Map<String, Boolean> hasRows(Collection<View> views, Snapshot snapshot) {
+        Map<String, Boolean> found = new HashMap<>();
+        for (View view : views) {
+            try (RowCursor probe = open(view, snapshot, Page.first(1))) {
+                found.put(view.name(), probe.hasNext());
+            } catch (RuntimeException e) {
+                // left out: its own check reports it
+            }
+        }
+        return found;
+    }
 }

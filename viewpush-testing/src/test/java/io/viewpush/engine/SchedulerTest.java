@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,6 +112,115 @@ class SchedulerTest {
 
         other.close(); // the holder is gone: the next look, a poll interval later, pushes
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+    }
+
+    /** Views of one customer each, as an operator with one view per partner has them. */
+    private static ViewDefinition customerView(int n) {
+        return ContractViews.base("customer " + n)
+                .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
+                .filter("{needs pushing} = true").filter("{customer} = 'c" + n + "'")
+                .push(ContractViews.policy().modifiedField("last modified [auto]").build())
+                .build();
+    }
+
+    /** A store that counts the engine's checks: together, or one view's at a time. */
+    private static final class CountingStore extends io.viewpush.testing.ForwardingStore {
+        final List<Integer> together = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicInteger alone = new AtomicInteger();
+        volatile boolean failTogether;
+
+        CountingStore(InMemoryStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Map<String, Boolean> hasRows(java.util.Collection<View> views, io.viewpush.expression.Snapshot snapshot) {
+            together.add(views.size());
+            if (failTogether) {
+                throw new io.viewpush.port.StorageException("checking " + views.size() + " views at once", new RuntimeException("broken"));
+            }
+            Map<String, Boolean> found = new java.util.HashMap<>();
+            for (View v : views) {
+                found.put(v.name(), probe(v, snapshot));
+            }
+            return found;
+        }
+
+        @Override
+        public io.viewpush.port.RowCursor open(View view, io.viewpush.expression.Snapshot snapshot, io.viewpush.port.Page page) {
+            if (page.limit() == 1) {
+                alone.incrementAndGet();
+            }
+            return super.open(view, snapshot, page);
+        }
+
+        private boolean probe(View v, io.viewpush.expression.Snapshot snapshot) {
+            try (io.viewpush.port.RowCursor c = super.open(v, snapshot, io.viewpush.port.Page.first(1))) {
+                return c.hasNext();
+            }
+        }
+    }
+
+    @Test
+    void idleViewsDueTogetherAreCheckedInOneCallOfTheStoreAndAViewWithRowsIsPushed() {
+        CountingStore counting = new CountingStore(store);
+        ViewPush.Builder b = ViewPush.builder().store(counting).transport(transport).pollInterval(Duration.ofMillis(200));
+        for (int n = 1; n <= 40; n++) {
+            b.view(customerView(n));
+        }
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = b.listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        }).build();
+        engine.start();
+        // 40 views due at about the same moment: checked in one or two calls of the store at first,
+        // then, rescheduled on one grid, all of them in one call each round; none alone
+        await().atMost(5, TimeUnit.SECONDS).until(() -> counting.together.contains(40));
+        int seen = counting.together.size();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> counting.together.size() >= seen + 2);
+        assertThat(counting.together.subList(seen, counting.together.size())).containsOnly(40);
+        assertThat(counting.alone.get()).isZero();
+        assertThat(heard).filteredOn(a -> a.view().equals("customer 7")).isNotEmpty()
+                .allSatisfy(a -> {
+                    assertThat(a.status()).isEqualTo(Status.NOTHING_TO_SEND);
+                    assertThat(a.trigger()).isEqualTo(Trigger.SCHEDULE);
+                });
+
+        table.insert(order(1, "c7", "1", T0));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream()
+                .anyMatch(a -> a.view().equals("customer 7") && a.status() == Status.SUCCESS));
+        // the view found with a row was pushed without being checked again on its own
+        assertThat(counting.alone.get()).isZero();
+        assertThat(transport.deliveredKeys()).containsExactly(key(1));
+    }
+
+    @Test
+    void whenTheCheckOfManyViewsFailsEachViewIsCheckedAndPushedOnItsOwn() {
+        CountingStore counting = new CountingStore(store);
+        counting.failTogether = true;
+        ViewPush.Builder b = ViewPush.builder().store(counting).transport(transport).pollInterval(Duration.ofMillis(100));
+        for (int n = 1; n <= 5; n++) {
+            b.view(customerView(n));
+        }
+        List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine = b.listener(new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        }).build();
+        table.insert(order(1, "c3", "1", T0));
+        engine.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.stream()
+                .filter(a -> a.status() == Status.NOTHING_TO_SEND).map(PushAttempt::view).collect(java.util.stream.Collectors.toSet())
+                .containsAll(List.of("customer 1", "customer 2", "customer 4", "customer 5")));
+        assertThat(counting.together).isNotEmpty();
+        assertThat(counting.alone.get()).isGreaterThanOrEqualTo(5);
     }
 
     @Test

@@ -324,7 +324,7 @@ public final class Bench {
                 top.add(String.format(Locale.ROOT, "%d calls, %.3f ms mean: %s", ((Number) row.get(0)).longValue(),
                         ((Number) row.get(1)).doubleValue(), shorten(row.get(2).toString())));
             }
-            String plan = idleCheckPlan(statements);
+            String plan = idleCheckPlan(statements, views);
             List<String> byThread = new ArrayList<>();
             threads1.entrySet().stream()
                     .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
@@ -354,11 +354,51 @@ public final class Bench {
         return cpu;
     }
 
-    /** The plan of the idle check ("anything to send?") with the values it runs with. */
-    private String idleCheckPlan(List<List<Object>> statements) {
+    /**
+     * The plan of the idle check ("anything to send?") with the values it runs with: the check of all
+     * the views at once (one array of values per parameter, as many as views), or one view's.
+     */
+    private String idleCheckPlan(List<List<Object>> statements, int views) {
+        String together = statements.stream().map(r -> r.get(2).toString())
+                .filter(q -> q.startsWith("select") && q.contains("unnest(")).findFirst().orElse(null);
+        if (together != null) {
+            return explainWithArrays(together, views);
+        }
         String check = statements.stream().map(r -> r.get(2).toString())
                 .filter(q -> q.startsWith("select") && q.contains("fetch next")).findFirst().orElse(null);
         return check == null ? "(the idle check was not found in pg_stat_statements)" : explain(check, "true, 7, 1");
+    }
+
+    /**
+     * {@code EXPLAIN ANALYZE} of the check of many views, each array parameter holding {@code views}
+     * values as the idle views have them: {@code true} for a boolean, the view's shop (its number
+     * modulo 1,000) for a number.
+     */
+    private String explainWithArrays(String check, int views) {
+        try (Connection c = db.connect()) {
+            try (var s = c.createStatement()) {
+                s.execute("PREPARE idle_check AS " + check);
+            }
+            List<String> values = new ArrayList<>();
+            try (var s = c.createStatement(); var rs = s.executeQuery(
+                    "SELECT unnest(parameter_types)::text FROM pg_prepared_statements WHERE name = 'idle_check'")) {
+                while (rs.next()) {
+                    String type = rs.getString(1);
+                    values.add(type.startsWith("boolean") ? "ARRAY(SELECT true FROM generate_series(1, " + views + "))"
+                            : "ARRAY(SELECT (g % 1000)::" + type.replace("[]", "") + " FROM generate_series(0, " + (views - 1) + ") g)");
+                }
+            }
+            List<String> lines = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY ON) "
+                    + "EXECUTE idle_check(" + String.join(", ", values) + ")"); var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(rs.getString(1));
+                }
+            }
+            return String.join("\n", lines);
+        } catch (Exception e) {
+            return "(could not explain the idle check: " + e.getMessage() + ")";
+        }
     }
 
     /** {@code EXPLAIN ANALYZE} of a statement from pg_stat_statements, run with {@code values} for its parameters. */

@@ -131,6 +131,64 @@ public abstract class RowSourceContractTest extends StoreContractSupport {
         assertThat(read(view)).hasSize(5);
     }
 
+    @Test
+    public void manyViewsCheckedAtOnceAreFoundWithoutRowsExactlyWhenTheirOwnReadsFindNone() {
+        Map<String, Object> one = order(1, "c1", "2.50", T0);
+        one.put("flag", true);
+        one.put("due", LocalDate.of(2024, 5, 1));
+        tables.insert(ContractViews.TABLE, one);
+        tables.insert(ContractViews.TABLE, order(2, "c3", "7.00", T0.plusSeconds(10)));
+        tables.update(ContractViews.TABLE, key(2), Map.of("last_pushed", T0));
+        tables.insert(ContractViews.TABLE, order(3, "it's \"q\" ?", "1.00", null));
+        tables.update(ContractViews.TABLE, key(3), Map.of("last_pushed", T0));
+        List<View> views = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            // one view per customer: one check for all of them where the store can
+            views.add(bind(ContractViews.base("customer " + n).filter("{last pushed} is empty")
+                    .filter("{customer} = 'c" + n + "'").push(ContractViews.policy().build()).build()));
+            views.add(bind(ContractViews.base("changed for customer " + n)
+                    .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
+                    .filter("{needs pushing} = true").filter("{customer} = 'c" + n + "'")
+                    .push(ContractViews.policy().modifiedField("last modified [auto]").build()).build()));
+        }
+        for (String amount : new String[] {"2", "2.5", "6.99", "7"}) {
+            views.add(bind(ContractViews.base("amount over " + amount).filter("{amount} > " + amount)
+                    .push(ContractViews.policy().build()).build()));
+        }
+        for (String due : new String[] {"2024-04-30", "2024-05-01", "2024-05-02"}) {
+            views.add(bind(ContractViews.base("due after " + due).filter("{due} > '" + due + "'")
+                    .push(ContractViews.policy().build()).build()));
+        }
+        views.add(bind(ContractViews.base("flagged").filter("{flag} = true").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("not flagged").filter("{flag} = false").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("quoted").filter("{customer} = 'it''s \"q\" ?'").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("quoted too").filter("{customer} = 'it''s \"r\" ?'").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("due by now").filter("{due} <= now()").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("never pushed, a").filter("{last pushed} is empty").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("never pushed, b").filter("{last pushed} is empty").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("receipt R").filter("{receipt id} = 'R'").push(ContractViews.policy().build()).build()));
+        views.add(bind(ContractViews.base("receipt S").filter("{receipt id} = 'S'").push(ContractViews.policy().build()).build()));
+
+        Snapshot at = now();
+        Map<String, Boolean> expected = new java.util.TreeMap<>();
+        for (View v : views) {
+            try (RowCursor c = store.open(v, at, Page.first(1))) {
+                expected.put(v.name(), c.hasNext());
+            }
+        }
+        assertThat(expected).containsEntry("customer 2", false).containsEntry("changed for customer 2", false)
+                .containsEntry("amount over 7", false).containsEntry("due after 2024-05-01", false)
+                .containsEntry("not flagged", false).containsEntry("quoted too", false).containsEntry("receipt R", false)
+                .containsEntry("customer 1", true).containsEntry("changed for customer 1", true)
+                .containsEntry("changed for customer 3", true).containsEntry("amount over 6.99", true)
+                .containsEntry("due after 2024-04-30", true).containsEntry("flagged", true).containsEntry("quoted", true)
+                .containsEntry("due by now", true).containsEntry("never pushed, a", true);
+        assertThat(new java.util.TreeMap<>(store.hasRows(views, at))).isEqualTo(expected);
+        assertThat(store.hasRows(List.of(), at)).isEmpty();
+        assertThat(store.hasRows(List.of(views.get(0)), at)).containsExactly(Map.entry("customer 1", true));
+        assertThat(store.hasRows(List.of(views.get(2)), at)).containsExactly(Map.entry("customer 2", false));
+    }
+
     private List<Row> readAt(View view, Snapshot snapshot) {
         List<Row> out = new ArrayList<>();
         try (RowCursor c = store.open(view, snapshot, Page.ALL)) {
