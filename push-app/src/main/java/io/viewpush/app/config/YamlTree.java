@@ -19,7 +19,19 @@ import java.util.Set;
  * token locations), reporting syntax errors and duplicate keys as problems.
  */
 final class YamlTree {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /**
+     * Code points a config file may have: SnakeYAML's default (3 MiB) is about 2,500 views, short of
+     * what an engine watches (one view per shop or partner, thousands of them). The text is in memory
+     * already; the limit only guards against a file that is not a config at all.
+     */
+    static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
+    private static final YAMLFactory FACTORY = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setCodePointLimit(MAX_CODE_POINTS);
+        return o;
+    }
 
     private final String file;
     private final List<ConfigProblem> problems;

@@ -142,6 +142,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConfigOfThousandsOfViewsIsReadWhole() {
+        // 3 MiB was the YAML parser's limit: about 2,500 views; this one is 6 MiB
+        StringBuilder big = new StringBuilder(CONTRACT_EXAMPLE);
+        String comment = "# " + "x".repeat(200) + "\n";
+        while (big.length() < 6 * 1024 * 1024) {
+            big.append(comment);
+        }
+        AppConfig c = parse(big.toString());
+        assertThat(c.views()).extracting(ViewDefinition::name).contains("orders to push");
+    }
+
+    @Test
     void readsEveryKeyOfTheContractExample() {
         AppConfig c = parse(CONTRACT_EXAMPLE);
         assertThat(c.database().url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/shop");
