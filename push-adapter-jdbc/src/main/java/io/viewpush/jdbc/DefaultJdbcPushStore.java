@@ -194,6 +194,14 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         return journal;
     }
 
+    /** Reads each table's metadata once for all the views read together (see {@link Schema#keep}). */
+    @Override
+    public <T> T readingTogether(java.util.function.Supplier<T> reads) {
+        try (Schema.Kept reading = schema.keep()) {
+            return reads.get();
+        }
+    }
+
     /** Forgets the view's mapping after its SQL failed: the table may have changed. */
     void forget(ViewDefinition definition) {
         mappings.remove(definition);
@@ -329,7 +337,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         List<View> alone = new ArrayList<>();
         Map<ManyViews.Group, List<View>> groups = new LinkedHashMap<>();
         Map<ManyViews.Group, List<ManyViews.Check>> checks = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.getConnection(); Schema.Kept reading = schema.keep()) {
             DSLContext dsl = DSL.using(c, dialect.jooq(), settings);
             for (View view : views) {
                 Optional<ManyViews.Check> check;
@@ -443,7 +451,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             ResultSet rs = query.fetchSize(wide ? 1 : fetchSize).fetchResultSet();
             return new Read(new ResultSetRowCursor(c, rs.getStatement(), rs, sql, what, wide ? fetchSize : 0), start);
         } catch (SQLException | DataAccessException e) {
-            mappings.remove(view.definition());
+            forget(view.definition());
             closeQuietly(c, e);
             throw Errors.storage(what, e);
         } catch (RuntimeException e) {
@@ -546,7 +554,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             long batchId = random.nextLong() & Long.MAX_VALUE;
             return dialect.newBatch(this, view, mapping, lease, batchId, stamp, stampBatchSize);
         } catch (DataAccessException e) {
-            mappings.remove(view.definition());
+            forget(view.definition());
             throw Errors.storage("beginning a stamp batch of view '" + view.name() + "'", e);
         }
     }
@@ -616,7 +624,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                         .collect(java.util.stream.Collectors.joining(", ")) + " does not fit its column in view '"
                         + view.name() + "': " + Errors.reason(e), why);
             }
-            mappings.remove(view.definition());
+            forget(view.definition());
             throw Errors.storage("updating a row of view '" + view.name() + "'", e);
         }
     }
@@ -820,7 +828,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 return r;
             });
         } catch (DataAccessException e) {
-            mappings.remove(view.definition());
+            forget(view.definition());
             throw Errors.storage("replaying rows of view '" + view.name() + "'", e);
         }
     }

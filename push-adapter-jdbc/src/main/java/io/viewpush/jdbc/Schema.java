@@ -47,6 +47,50 @@ final class Schema {
         this.dialect = dialect;
     }
 
+    /**
+     * The catalog's answers kept while one thread reads many views' metadata ({@link #keep}): an
+     * engine with thousands of views over one table resolved each view's table, columns, types and
+     * keys again, five catalog queries a view, which made 10,000 views take minutes to start. Only
+     * within such a reading (binding an engine's views, one check of many idle views): a later
+     * reading sees a table that changed.
+     */
+    private final ThreadLocal<Map<List<Object>, Object>> kept = new ThreadLocal<>();
+
+    /** A reading of many views' metadata in which the catalog's answers are kept; closing it forgets them. */
+    interface Kept extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** @return a reading that keeps the catalog's answers until closed (nested readings share the outer one) */
+    Kept keep() {
+        if (kept.get() != null) {
+            return () -> { };
+        }
+        kept.set(new java.util.HashMap<>());
+        return kept::remove;
+    }
+
+    /** A catalog read that may fail. */
+    private interface Read<T> {
+        T get() throws SQLException;
+    }
+
+    /** @return the catalog's answer to {@code key}: read now, or kept from earlier in this reading */
+    @SuppressWarnings("unchecked")
+    private <T> T recently(List<Object> key, Read<T> read) throws SQLException {
+        Map<List<Object>, Object> answers = kept.get();
+        if (answers == null) {
+            return read.get();
+        }
+        if (answers.containsKey(key)) {
+            return (T) answers.get(key);
+        }
+        T answer = read.get();
+        answers.put(key, answer);
+        return answer;
+    }
+
     /** A column as the metadata describes it. */
     record Column(String name, int jdbcType, String typeName, int size, Integer decimalDigits, boolean nullable) {
 
@@ -127,8 +171,9 @@ final class Schema {
         }
         List<String[]> matches = java.util.Collections.singletonList(located);
         Table table = new Table(located[0], located[1], columns(meta, located[0], located[1]),
-                !located[0].equals(firstOrNull(dialect.searchPath(connection))));
-        Map<String, ColumnType> columnTypes = dialect.columnTypes().of(connection, table);
+                !located[0].equals(firstOrNull(searchPath(connection))));
+        Map<String, ColumnType> columnTypes = recently(List.of("types", located[0], located[1]),
+                () -> dialect.columnTypes().of(connection, table));
         Map<String, ColumnType> typeByField = new LinkedHashMap<>();
         Optional<PushPolicy> push = definition.push();
         String stampField = push.map(PushPolicy::stampField).orElse(null);
@@ -218,7 +263,8 @@ final class Schema {
         }
         if (keyColumns.size() == definition.keyFields().size() && INDEXED_TYPES.contains(matches.get(0)[2])) {
             List<String> names = keyColumns.stream().map(Column::name).collect(Collectors.toList());
-            Map<String, List<String>> unique = uniqueIndexes(meta, table);
+            Map<String, List<String>> unique = recently(List.of("unique", table.schema(), table.name()),
+                    () -> uniqueIndexes(meta, table));
             if (unique.values().stream().noneMatch(cols -> Set.copyOf(cols).equals(Set.copyOf(names))
                     && cols.size() == names.size())) {
                 problems.add(Problem.of(view, "key", keyNotUnique(definition, table, names, unique)));
@@ -334,7 +380,8 @@ final class Schema {
         Map<String, ColumnType> columnTypes(TableRef table) throws SQLException {
             Map<String, ColumnType> known = types.get(table);
             if (known == null) {
-                known = dialect.columnTypes().of(connection, new Table(table.schema(), table.name(), columns(table)));
+                Table t = new Table(table.schema(), table.name(), columns(table));
+                known = recently(List.of("types", table.schema(), table.name()), () -> dialect.columnTypes().of(connection, t));
                 types.put(table, known);
             }
             return known;
@@ -352,6 +399,14 @@ final class Schema {
 
         /** A table's own foreign keys ({@code imported}) or those pointing to it, each with its columns in key order. */
         private List<ForeignKey> keys(boolean imported, TableRef table) {
+            try {
+                return recently(java.util.Arrays.asList("keys", imported, table.schema(), table.name()), () -> readKeys(imported, table));
+            } catch (SQLException e) {
+                throw new MetadataFailure(e);
+            }
+        }
+
+        private List<ForeignKey> readKeys(boolean imported, TableRef table) throws SQLException {
             Map<List<String>, List<String[]>> byKey = new LinkedHashMap<>();
             try (ResultSet rs = imported ? meta.getImportedKeys(null, table.schema(), table.name())
                     : meta.getExportedKeys(null, table.schema(), table.name())) {
@@ -362,8 +417,6 @@ final class Schema {
                     byKey.computeIfAbsent(java.util.Arrays.asList(row[0], row[1], row[3], row[4], row[7]),
                             k -> new ArrayList<>()).add(row);
                 }
-            } catch (SQLException e) {
-                throw new MetadataFailure(e);
             }
             List<ForeignKey> keys = new ArrayList<>();
             for (List<String[]> rows : byKey.values()) {
@@ -407,7 +460,7 @@ final class Schema {
                                List<Problem> problems) throws SQLException {
         String view = definition.name();
         String wanted = definition.table();
-        List<String> path = dialect.searchPath(connection);
+        List<String> path = searchPath(connection);
         Optional<TableName> parsed = TableName.parse(wanted);
         if (parsed.isEmpty()) {
             problems.add(Problem.of(view, "table", "'" + wanted + "' is not a table name: write name, schema.name, or"
@@ -505,7 +558,15 @@ final class Schema {
         return found;
     }
 
-    private static List<String> schemas(DatabaseMetaData meta) throws SQLException {
+    private List<String> schemas(DatabaseMetaData meta) throws SQLException {
+        return recently(List.of("schemas"), () -> readSchemas(meta));
+    }
+
+    private List<String> searchPath(Connection connection) throws SQLException {
+        return recently(List.of("path"), () -> dialect.searchPath(connection));
+    }
+
+    private static List<String> readSchemas(DatabaseMetaData meta) throws SQLException {
         List<String> schemas = new ArrayList<>();
         try (ResultSet rs = meta.getSchemas()) {
             while (rs.next()) {
@@ -520,7 +581,7 @@ final class Schema {
      * name, else every table of the schema, to match ignoring case (a database may hold thousands
      * of tables and this runs for every read and stamp, so the exact lookup comes first).
      */
-    private static List<String[]> tables(DatabaseMetaData meta, String schema, String wanted) throws SQLException {
+    private List<String[]> tables(DatabaseMetaData meta, String schema, String wanted) throws SQLException {
         String escape = meta.getSearchStringEscape();
         List<String[]> exact = tables(meta, schema, escapePattern(wanted, escape), escape);
         if (exact.stream().anyMatch(t -> t[1].equals(wanted))) {
@@ -529,7 +590,12 @@ final class Schema {
         return tables(meta, schema, null, escape);
     }
 
-    private static List<String[]> tables(DatabaseMetaData meta, String schema, String pattern, String escape)
+    private List<String[]> tables(DatabaseMetaData meta, String schema, String pattern, String escape)
+            throws SQLException {
+        return recently(java.util.Arrays.asList("tables", schema, pattern, escape), () -> readTables(meta, schema, pattern, escape));
+    }
+
+    private static List<String[]> readTables(DatabaseMetaData meta, String schema, String pattern, String escape)
             throws SQLException {
         List<String[]> tables = new ArrayList<>();
         try (ResultSet rs = meta.getTables(null, escapePattern(schema, escape), pattern, null)) {
@@ -627,6 +693,10 @@ final class Schema {
     }
 
     private List<Column> columns(DatabaseMetaData meta, String schema, String table) throws SQLException {
+        return recently(java.util.Arrays.asList("columns", schema, table), () -> readColumns(meta, schema, table));
+    }
+
+    private List<Column> readColumns(DatabaseMetaData meta, String schema, String table) throws SQLException {
         List<Column> columns = new ArrayList<>();
         String escape = meta.getSearchStringEscape();
         try (ResultSet rs = meta.getColumns(null, escapePattern(schema, escape), escapePattern(table, escape), null)) {

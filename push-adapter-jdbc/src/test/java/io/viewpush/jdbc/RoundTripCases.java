@@ -219,6 +219,40 @@ abstract class RoundTripCases extends StoreCases {
         }
     }
 
+    /**
+     * An engine binding many views over one table ({@code readingTogether}, as it does when it
+     * starts) reads the table's metadata once for all of them: 10,000 views took minutes to start.
+     */
+    @Test
+    void viewsOfOneTableBoundTogetherReadItsCatalogOnce() {
+        JdbcPushStore store = JdbcPushStore.builder(counted).build();
+        List<ViewDefinition> defs = new java.util.ArrayList<>();
+        for (int n = 1; n <= 40; n++) {
+            defs.add(ViewDefinition.builder("customer " + n, table).key("id")
+                    .field("id", "id").field("customer", "customer")
+                    .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
+                    .filter("{customer} = 'c" + n + "'").filter("{last pushed} is empty")
+                    .push(PushPolicy.builder("last pushed").minInterval(Duration.ZERO).build()).build());
+        }
+        store.readingTogether(() -> store.fieldTypes(defs.get(0))); // the store's own first reads
+        counter.reset();
+        store.readingTogether(() -> defs.get(0).bind(store.fieldTypes(defs.get(0)), store.enumLabels(defs.get(0))));
+        int one = counter.trips().size();
+        assertThat(one).as("catalog statements of one view").isPositive();
+        counter.reset();
+
+        List<io.viewpush.view.View> bound = store.readingTogether(() -> defs.stream()
+                .map(d -> d.bind(store.fieldTypes(d), store.enumLabels(d))).toList());
+
+        assertThat(bound).hasSize(40);
+        // (the statements ViewPush sends itself; the driver's DatabaseMetaData queries are not counted here)
+        assertThat(counter.trips()).as("catalog reads of 40 views bound together").hasSize(one);
+        counter.reset();
+        store.fieldTypes(defs.get(1));
+        store.fieldTypes(defs.get(2));
+        assertThat(counter.trips()).as("read apart, each view reads the catalog again").hasSizeGreaterThanOrEqualTo(2 * one);
+    }
+
     @Test
     void viewsWhoseCheckTogetherFailsAreLeftToTheirOwnChecks() {
         db.execute("UPDATE " + table + " SET last_pushed = last_modified");

@@ -91,6 +91,10 @@ final class DefaultViewPush implements ViewPush {
     }
 
     private static Map<String, View> bind(ViewPush.Builder b) {
+        return b.schema().readingTogether(() -> bindEach(b));
+    }
+
+    private static Map<String, View> bindEach(ViewPush.Builder b) {
         List<Problem> problems = new ArrayList<>();
         Map<String, View> bound = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();

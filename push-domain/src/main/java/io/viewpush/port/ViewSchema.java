@@ -41,4 +41,18 @@ public interface ViewSchema {
     default Map<String, List<String>> enumLabels(ViewDefinition definition) {
         return Map.of();
     }
+
+    /**
+     * Runs {@code reads}, many calls of {@link #fieldTypes} and {@link #enumLabels} (what an engine
+     * makes when it starts with many views), letting the store read each table's metadata once for
+     * all of them instead of once per view; the store forgets it when {@code reads} returns, so a
+     * later call sees a table that changed. The default runs {@code reads} as it is.
+     *
+     * @param reads the reads
+     * @param <T>   what they return
+     * @return what {@code reads} returned
+     */
+    default <T> T readingTogether(java.util.function.Supplier<T> reads) {
+        return reads.get();
+    }
 }
