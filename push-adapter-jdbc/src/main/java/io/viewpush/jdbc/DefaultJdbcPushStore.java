@@ -356,14 +356,21 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
             }
             for (Map.Entry<ManyViews.Group, List<View>> group : groups.entrySet()) {
                 List<View> members = group.getValue();
+                List<ManyViews.Check> memberChecks = checks.get(group.getKey());
+                List<Boolean> varying = ManyViews.varying(memberChecks);
+                Object[] values = memberChecks.get(0).binds();
+                List<Object> shared = new ArrayList<>();
+                for (int k = 0; k < values.length; k++) {
+                    shared.add(varying.get(k) ? "" : values[k]);
+                }
                 Optional<String> statement = members.size() < 2 ? Optional.empty() : groupStatements.computeIfAbsent(
-                        group.getKey(), ManyViews::statement);
+                        List.of(group.getKey(), varying, shared), k -> ManyViews.statement(group.getKey(), varying, values));
                 if (statement.isEmpty()) {
                     alone.addAll(members);
                     continue;
                 }
                 try {
-                    Set<Integer> rows = ManyViews.withRows(c, statement.get(), checks.get(group.getKey()));
+                    Set<Integer> rows = ManyViews.withRows(c, statement.get(), memberChecks, varying);
                     for (int i = 0; i < members.size(); i++) {
                         found.put(members.get(i).name(), rows.contains(i));
                     }
@@ -380,8 +387,11 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         return found;
     }
 
-    /** Each group's statement, made once ({@link ManyViews#statement}); groups are few (one per kind of view). */
-    private final Map<ManyViews.Group, Optional<String>> groupStatements = new ConcurrentHashMap<>();
+    /**
+     * Each group's statement, made once ({@link ManyViews#statement}) for the values its views do not
+     * share; groups are few (one per kind of view).
+     */
+    private final Map<List<Object>, Optional<String>> groupStatements = new ConcurrentHashMap<>();
 
     /** An open read and when it started by the database's clock (null for a read that found no row). */
     record Read(RowCursor cursor, ReadStart start) {

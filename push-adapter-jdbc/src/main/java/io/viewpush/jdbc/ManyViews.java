@@ -99,43 +99,71 @@ final class ManyViews {
     }
 
     /**
-     * The statement of a group: its check with each value replaced by the column of the values' row
-     * that carries it, inside {@code exists}, over the arrays of every view's values.
+     * The statement of a group: its check inside {@code exists}, over the arrays of the values that
+     * differ between its views, each replaced by the column of the values' row that carries it. A
+     * value all the views share is written into the statement as a constant: the database then plans
+     * with it (a partial index whose predicate is the view's "needs pushing" filter serves the check
+     * only when the filter's {@code true} is a constant; as a parameter, PostgreSQL's generic plan,
+     * which it takes after five runs, scanned the whole table instead).
      *
+     * @param varying for each of the check's values, whether it differs between the group's views
+     * @param values  one view's values (those that do not vary are every view's)
      * @return the statement, or empty when the check's SQL holds something that makes replacing its
      *         parameter markers unsafe (quotes with backslashes, comments, dollar quotes, or a
      *         question mark that is an operator)
      */
-    static Optional<String> statement(Group group) {
+    static Optional<String> statement(Group group, List<Boolean> varying, Object[] values) {
         String[] types = group.types().isEmpty() ? new String[0] : group.types().split(",");
-        Optional<String> inner = replaceMarkers(group.text(), types.length);
-        if (inner.isEmpty()) {
+        Optional<String> inner = replaceMarkers(group.text(), varying, values);
+        if (inner.isEmpty() || types.length != varying.size()) {
             return Optional.empty();
         }
-        if (types.length == 0) {
+        if (!varying.contains(true)) {
             return Optional.of("select exists (" + inner.get() + ")");
         }
         StringBuilder s = new StringBuilder("select ").append(ALIAS).append(".\"i\" from unnest(");
         StringBuilder columns = new StringBuilder();
+        boolean first = true;
         for (int k = 0; k < types.length; k++) {
-            s.append(k == 0 ? "" : ", ").append("cast(? as ").append(types[k]).append("[])");
-            columns.append("\"b").append(k + 1).append("\", ");
+            if (varying.get(k)) {
+                s.append(first ? "" : ", ").append("cast(? as ").append(types[k]).append("[])");
+                columns.append("\"b").append(k + 1).append("\", ");
+                first = false;
+            }
         }
         s.append(") with ordinality as ").append(ALIAS).append('(').append(columns).append("\"i\") where exists (")
                 .append(inner.get()).append(')');
         return Optional.of(s.toString());
     }
 
+    /** @return for each value of the checks, whether it differs between them */
+    static List<Boolean> varying(List<Check> members) {
+        Object[] first = members.get(0).binds();
+        List<Boolean> varying = new ArrayList<>(first.length);
+        for (int k = 0; k < first.length; k++) {
+            boolean differs = false;
+            for (Check m : members) {
+                if (!first[k].equals(m.binds()[k])) {
+                    differs = true;
+                    break;
+                }
+            }
+            varying.add(differs);
+        }
+        return varying;
+    }
+
     /**
-     * Replaces the SQL's parameter markers, in order, by the columns {@code "b1"}, {@code "b2"}, ...
-     * of the values' row. Quoted names and string literals are skipped; anything this simple reading
-     * of the SQL might get wrong makes it give up (the views are then checked one by one).
+     * Replaces the SQL's parameter markers of the varying values, in order, by the columns {@code
+     * "b1"}, {@code "b2"}, ... of the values' row (numbered by the value's place), and the others by
+     * their value as a constant of the type the driver would have sent it as. Quoted names and string literals are skipped; anything this simple reading of the SQL
+     * might get wrong makes it give up (the views are then checked one by one).
      */
-    static Optional<String> replaceMarkers(String sql, int expected) {
+    static Optional<String> replaceMarkers(String sql, List<Boolean> varying, Object[] values) {
         if (sql.indexOf('\\') >= 0 || sql.contains("--") || sql.contains("/*") || sql.indexOf('$') >= 0) {
             return Optional.empty();
         }
-        StringBuilder out = new StringBuilder(sql.length() + expected * 24);
+        StringBuilder out = new StringBuilder(sql.length() + varying.size() * 24);
         int found = 0;
         char quote = 0;
         for (int i = 0; i < sql.length(); i++) {
@@ -155,59 +183,77 @@ final class ManyViews {
                 out.append(ch);
             } else if (ch == '?') {
                 char next = i + 1 < sql.length() ? sql.charAt(i + 1) : ' ';
-                if (next == '|' || next == '&' || next == '?') {
-                    return Optional.empty(); // a jsonb operator
+                if (next == '|' || next == '&' || next == '?' || found >= varying.size()) {
+                    return Optional.empty(); // a jsonb operator, or more markers than values
+                }
+                if (varying.get(found)) {
+                    out.append(ALIAS).append(".\"b").append(found + 1).append('"');
+                } else {
+                    out.append(literal(values[found]));
                 }
                 found++;
-                out.append(ALIAS).append(".\"b").append(found).append('"');
             } else {
                 out.append(ch);
             }
         }
-        return quote == 0 && found == expected ? Optional.of(out.toString()) : Optional.empty();
+        return quote == 0 && found == varying.size() ? Optional.of(out.toString()) : Optional.empty();
+    }
+
+    /** A value as a constant of the type the driver binds it as (so the SQL compares it as before). */
+    static String literal(Object v) {
+        if (v instanceof Boolean) {
+            return v.toString();
+        } else if (v instanceof String) {
+            return "cast('" + ((String) v).replace("'", "''") + "' as varchar)";
+        } else if (v instanceof BigDecimal) {
+            return "cast('" + ((BigDecimal) v).toPlainString() + "' as numeric)";
+        } else if (v instanceof Long) {
+            return "cast(" + v + " as int8)";
+        }
+        return "cast(" + v + " as int4)";
     }
 
     /**
-     * Runs a group's statement.
+     * Runs a group's statement ({@link #statement} with the same {@code varying}).
      *
      * @param members the group's views' checks, in the order of their views
      * @return the positions (from 0) of the members that have a row
      */
-    static Set<Integer> withRows(Connection c, String statement, List<Check> members) throws SQLException {
+    static Set<Integer> withRows(Connection c, String statement, List<Check> members, List<Boolean> varying)
+            throws SQLException {
         Set<Integer> found = new HashSet<>();
+        String[] types = members.get(0).types().isEmpty() ? new String[0] : members.get(0).types().split(",");
+        List<Array> arrays = new ArrayList<>(types.length);
         try (PreparedStatement ps = c.prepareStatement(statement)) {
-            if (members.get(0).binds().length == 0) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        for (int i = 0; i < members.size(); i++) {
-                            found.add(i);
-                        }
-                    }
-                }
-                return found;
-            }
-            String[] types = members.get(0).types().split(",");
-            List<Array> arrays = new ArrayList<>(types.length);
-            try {
-                for (int k = 0; k < types.length; k++) {
+            int at = 1;
+            for (int k = 0; k < types.length; k++) {
+                if (varying.get(k)) {
                     Object[] values = new Object[members.size()];
                     for (int i = 0; i < values.length; i++) {
                         values[i] = members.get(i).binds()[k];
                     }
                     Array a = c.createArrayOf(types[k], values);
                     arrays.add(a);
-                    ps.setArray(k + 1, a);
+                    ps.setArray(at++, a);
                 }
-                try (ResultSet rs = ps.executeQuery()) {
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!varying.contains(true)) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        for (int i = 0; i < members.size(); i++) {
+                            found.add(i);
+                        }
+                    }
+                } else {
                     while (rs.next()) {
                         found.add((int) rs.getLong(1) - 1);
                     }
                 }
-            } finally {
-                for (Array a : arrays) {
-                    a.free();
-                }
+            }
+        } finally {
+            for (Array a : arrays) {
+                a.free();
             }
         }
         return found;

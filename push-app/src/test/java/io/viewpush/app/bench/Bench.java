@@ -362,7 +362,7 @@ public final class Bench {
      */
     private String idleCheckPlan(List<List<Object>> statements, int views) {
         String together = statements.stream().map(r -> r.get(2).toString())
-                .filter(q -> q.startsWith("select") && q.contains("unnest(")).findFirst().orElse(null);
+                .filter(q -> q.startsWith("select") && q.contains("viewpush_probe")).findFirst().orElse(null);
         if (together != null) {
             return explainWithArrays(together, views);
         }
@@ -402,7 +402,8 @@ public final class Bench {
             }
             return String.join("\n", lines);
         } catch (Exception e) {
-            return "(could not explain the idle check: " + e.getMessage() + ")";
+            String m = String.valueOf(e.getMessage());
+            return "(could not explain the idle check: " + (m.length() > 300 ? m.substring(0, 300) + "..." : m) + ")";
         }
     }
 
@@ -489,9 +490,17 @@ public final class Bench {
         String label = "(5) latency, minInterval " + minInterval + (wake ? ", woken by the host" : ", polling");
         log(label + ": generating data");
         db.orders(BenchChild.TABLE, settings.rows(), true);
-        Path config = new BenchConfig(db).api().views()
-                .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), minInterval, 0, -1)
-                .write(settings.work().resolve("latency.yaml"));
+        BenchConfig views = new BenchConfig(db).api().views()
+                .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), minInterval, 0, -1);
+        // beside it, views with nothing to send (of shops that have no orders), checked every second
+        int idle = settings.latencyIdleViews();
+        for (int i = 0; i < idle; i++) {
+            views.view("idle " + i, BenchChild.TABLE, receiver.url(), "1s", 0, 1_000_000 + i);
+        }
+        if (idle > 0) {
+            label += ", beside " + idle + " idle views";
+        }
+        Path config = views.write(settings.work().resolve("latency.yaml"));
         receiver.reset();
         receiver.track(true);
         HttpClient http = HttpClient.newHttpClient();
@@ -502,6 +511,7 @@ public final class Bench {
              Connection c = db.connect();
              PreparedStatement change = c.prepareStatement("UPDATE " + BenchChild.TABLE
                      + " SET last_modified = clock_timestamp() WHERE id = ?")) {
+            app.awaitRunning();
             Thread.sleep(2000);
             URI push = URI.create("http://127.0.0.1:" + app.apiPort() + "/api/views/" + BenchChild.VIEW + "/push");
             long every = 1_000_000_000L / settings.latencyRate();
@@ -685,7 +695,7 @@ public final class Bench {
 
     /** The suite's parameters, from system properties {@code bench.*}. */
     record Settings(long rows, int maxRows, int repeat, int warmRows, String heap, String runHeap, int smallPushes,
-                    int smallWarmup, int smallRows, int idleViews, int idleSeconds, int idleSettleSeconds,
+                    int smallWarmup, int smallRows, int idleViews, int idleSeconds, int idleSettleSeconds, int latencyIdleViews,
                     int latencySeconds, int latencyWarmupSeconds, int latencyRate, long seed,
                     boolean synchronousCommit, String scenarios, boolean split,
                     Path jar, Path work, Path report, List<String> childJvmArgs, List<String> runJvmArgs,
@@ -708,6 +718,7 @@ public final class Bench {
                     Integer.getInteger("bench.idle.views", 1000),
                     Integer.getInteger("bench.idle.seconds", 60),
                     Integer.getInteger("bench.idle.settle", 15),
+                    Integer.getInteger("bench.latency.idleViews", 0),
                     Integer.getInteger("bench.latency.seconds", 30),
                     Integer.getInteger("bench.latency.warmup", 10),
                     Integer.getInteger("bench.latency.rate", 5),
