@@ -379,6 +379,9 @@ final class Scheduler {
                 views.add(s.view);
             }
         }
+        if (held.isEmpty()) {
+            return;
+        }
         Pusher.Checked checked = new Pusher.Checked(Map.of(), java.util.Set.of());
         try {
             checked = pusher.pushIdle(views);
