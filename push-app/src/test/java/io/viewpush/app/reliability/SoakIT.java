@@ -129,8 +129,11 @@ class SoakIT {
     }
 
     private static Sample sample(AppProcess app, Pg.Db db, Path gc, long started) {
+        int fullBefore = GcLog.read(gc).fullAfters().size();
         app.jcmd("GC.run");
-        AppProcess.sleep(300);
+        // the heap after the collection just forced: its line in the GC log, not an earlier one
+        Fixture.await(Duration.ofSeconds(10), "the forced full collection is in the GC log",
+                () -> GcLog.read(gc).fullAfters().size() > fullBefore);
         long pid = app.pid();
         long threads;
         long fds;
