@@ -64,13 +64,13 @@ final class ManyViews {
      *         uses {@code now()}, or a value of a type the statement cannot carry in an array)
      */
     static Optional<Check> check(View view, Mapping mapping, Snapshot snapshot, DSLContext dsl) {
-        if (RenderedQueries.usesNow(view)) {
-            return Optional.empty();
-        }
         return mapping.renderedOnce(new Key(snapshot.zone()), () -> render(view, mapping, snapshot, dsl));
     }
 
     private static Optional<Check> render(View view, Mapping mapping, Snapshot snapshot, DSLContext dsl) {
+        if (RenderedQueries.usesNow(view)) {
+            return Optional.empty();
+        }
         ViewSql sql = new ViewSql(view, mapping, snapshot);
         org.jooq.Query query = dsl.selectOne().from(mapping.source()).where(sql.filters());
         Optional<Object[]> binds = RenderedQueries.plainBinds(dsl.extractBindValues(query));
@@ -81,7 +81,8 @@ final class ManyViews {
         for (Object v : binds.get()) {
             types.append(types.length() == 0 ? "" : ",").append(arrayType(v));
         }
-        return Optional.of(new Check(dsl.render(query), binds.get(), types.toString()));
+        // one instance of each text: grouping thousands of views compares their texts by identity
+        return Optional.of(new Check(dsl.render(query).intern(), binds.get(), types.toString().intern()));
     }
 
     /** The array element type of a bind value: the type the driver gives the value itself. */

@@ -102,17 +102,36 @@ public final class PushMetrics implements PushListener {
         }
     }
 
+    /** A view's meters of one outcome. */
+    private record Finished(Counter pushes, Timer duration) {
+    }
+
+    /**
+     * Each view's meters by outcome, found once: an engine with thousands of idle views finishes
+     * thousands of pushes a second, and registering a meter again (to find it) cost more than the
+     * check that found nothing to send.
+     */
+    private final java.util.Map<String, java.util.Map<PushAttempt.Status, Finished>> finished =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void pushFinished(PushAttempt attempt) {
-        String outcome = attempt.status().name().toLowerCase(Locale.ROOT);
-        counter("viewpush.pushes", "pushes by outcome", attempt.view(), "outcome", outcome).increment();
-        Timer.builder("viewpush.push.duration").description("how long pushes took")
-                .tag("view", attempt.view()).tag("outcome", outcome)
-                .serviceLevelObjectives(DURATION_BUCKETS.toArray(Duration[]::new))
-                .register(registry).record(attempt.duration());
+        Finished f = finished.computeIfAbsent(attempt.view(), v -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(attempt.status(), s -> finishedMeters(attempt.view(), s));
+        f.pushes().increment();
+        f.duration().record(attempt.duration());
         if (attempt.status() == PushAttempt.Status.FAILED || attempt.status() == PushAttempt.Status.PARTIAL) {
             counter("viewpush.failures", "pushes that failed wholly or partly", attempt.view()).increment();
         }
+    }
+
+    private Finished finishedMeters(String view, PushAttempt.Status status) {
+        String outcome = status.name().toLowerCase(Locale.ROOT);
+        return new Finished(counter("viewpush.pushes", "pushes by outcome", view, "outcome", outcome),
+                Timer.builder("viewpush.push.duration").description("how long pushes took")
+                        .tag("view", view).tag("outcome", outcome)
+                        .serviceLevelObjectives(DURATION_BUCKETS.toArray(Duration[]::new))
+                        .register(registry));
     }
 
     @Override
