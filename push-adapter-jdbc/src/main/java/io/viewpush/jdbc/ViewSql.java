@@ -130,6 +130,21 @@ final class ViewSql {
         return any;
     }
 
+    /**
+     * @return rows whose key does not come after {@code key} in key order (the end of a page read up
+     *         to a key): the negation of {@link #keyAfter(RowKey)}, and with it the bound it implies on
+     *         the first key field, {@code first <= its value} (empty first), which the database can
+     *         use as the upper end of an index range; without it a page read along the key's index
+     *         would go on past its last row to the end of the index, filtering out every row there
+     */
+    Condition keyNotAfter(RowKey key) {
+        requireSize(key, "page.upTo");
+        ValueType t = keyType(0);
+        Field<?> bound = translator.bind(keyValue(0, key.values().get(0), "page.upTo"), t);
+        boolean nullable = mapping.column(view.keyFields().get(0)).nullable();
+        return keyAfter(key).not().and(translator.compare(Expression.Operator.LE, key(0), nullable, bound, false, t));
+    }
+
     /** @return rows whose key comes after {@code value} in key order (a one-field key) */
     Condition keyAfter(Object value) {
         return keyAfter(RowKey.of(value));
