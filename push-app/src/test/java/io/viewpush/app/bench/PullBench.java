@@ -238,7 +238,9 @@ final class PullBench {
                     + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         long nanos = System.nanoTime() - t0;
-        return result(nanos, -1, -1, 1, -1, pg0);
+        Map<String, String> r = result(nanos, -1, -1, 1, -1, pg0);
+        r.put("pgCpuMs", "-1"); // psql's backend has ended: its CPU cannot be read any more
+        return r;
     }
 
     private ProcessBuilder psqlProcess(String command) {

@@ -218,9 +218,10 @@ final class Report {
         double wall = Figures.med(runs, "wallMs");
         long rows = Long.parseLong(first.get("rows"));
         double appCpu = Figures.med(runs, "appCpuMs");
+        double pgCpu = Figures.med(runs, "pgCpuMs");
         return "| " + label + " | " + by + " | " + first.get("requests") + " | " + (rows < 0 ? "" : rows) + " | "
                 + (rows < 0 ? "" : mb(Long.parseLong(first.get("bytes")))) + " | " + fmt(wall / 1000, 2) + " | "
-                + (appCpu < 0 ? "" : fmt(appCpu / 1000, 2)) + " | " + fmt(Figures.med(runs, "pgCpuMs") / 1000, 2) + " | "
+                + (appCpu < 0 ? "" : fmt(appCpu / 1000, 2)) + " | " + (pgCpu < 0 ? "" : fmt(pgCpu / 1000, 2)) + " | "
                 + ratio + " | " + target + " |";
     }
 
