@@ -470,10 +470,10 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         }
     }
 
-    private static Condition where(ViewSql sql, Page page) {
+    static Condition where(ViewSql sql, Page page) {
         Condition where = sql.filters();
         where = page.after().isPresent() ? where.and(sql.keyAfter(page.after().get())) : where;
-        return page.upTo().isPresent() ? where.and(sql.keyAfter(page.upTo().get()).not()) : where;
+        return page.upTo().isPresent() ? where.and(sql.keyNotAfter(page.upTo().get())) : where;
     }
 
     /** Rows read at once, and the start of the statement that read them (null when there were none). */

@@ -101,10 +101,29 @@ final class ViewSql {
         Condition c = DSL.noCondition();
         for (int i = 0; i < key.size(); i++) {
             ValueType t = keyType(i);
-            c = c.and(translator.compare(Expression.Operator.EQ, key(i), true,
-                    translator.bind(keyValue(i, key.values().get(i), "key"), t), false, t));
+            c = c.and(translator.compare(Expression.Operator.EQ, key(i), true, keyBound(i, key, "key"), false, t));
         }
         return c;
+    }
+
+    /**
+     * @return the value of key field {@code i} as a bind value to compare the key column with: for
+     *         an integer column and a whole number that fits, a {@code bigint} (PostgreSQL then
+     *         compares the column with it along the column's index; bound as {@code numeric}, it
+     *         compared {@code id::numeric}, which no index of the column serves, so a pull's page
+     *         after a key read the view from its first row); any other value in its field type
+     */
+    private Field<?> keyBound(int i, RowKey key, String what) {
+        ValueType t = keyType(i);
+        Object value = keyValue(i, key.values().get(i), what);
+        if (value instanceof BigDecimal && mapping.column(view.keyFields().get(i)).isInteger()) {
+            try {
+                return DSL.val(((BigDecimal) value).longValueExact(), org.jooq.impl.SQLDataType.BIGINT);
+            } catch (ArithmeticException notWholeOrTooBig) {
+                // compared as a number, exactly as before
+            }
+        }
+        return translator.bind(value, t);
     }
 
     /** @return the key equal to {@code value} (a one-field key) */
@@ -122,12 +141,27 @@ final class ViewSql {
         Condition any = null;
         for (int i = 0; i < key.size(); i++) {
             ValueType t = keyType(i);
-            Field<?> bound = translator.bind(keyValue(i, key.values().get(i), "page.after"), t);
+            Field<?> bound = keyBound(i, key, "page.after");
             Condition greater = equalSoFar.and(translator.compare(Expression.Operator.GT, key(i), true, bound, false, t));
             any = any == null ? greater : any.or(greater);
             equalSoFar = equalSoFar.and(translator.compare(Expression.Operator.EQ, key(i), true, bound, false, t));
         }
         return any;
+    }
+
+    /**
+     * @return rows whose key does not come after {@code key} in key order (the end of a page read up
+     *         to a key): the negation of {@link #keyAfter(RowKey)}, and with it the bound it implies on
+     *         the first key field, {@code first <= its value} (empty first), which the database can
+     *         use as the upper end of an index range; without it a page read along the key's index
+     *         would go on past its last row to the end of the index, filtering out every row there
+     */
+    Condition keyNotAfter(RowKey key) {
+        requireSize(key, "page.upTo");
+        ValueType t = keyType(0);
+        Field<?> bound = keyBound(0, key, "page.upTo");
+        boolean nullable = mapping.column(view.keyFields().get(0)).nullable();
+        return keyAfter(key).not().and(translator.compare(Expression.Operator.LE, key(0), nullable, bound, false, t));
     }
 
     /** @return rows whose key comes after {@code value} in key order (a one-field key) */

@@ -66,6 +66,13 @@ final class ApiHandler extends Handler.Abstract {
     static final int LINGER_MAX_MILLIS = 2_000;
     /** A lingering close drops at most this many bytes. */
     static final long LINGER_MAX_BYTES = 16L * 1024 * 1024;
+    /**
+     * A page with a limit is read once and held in memory up to this many bytes of JSON (a page of
+     * 10,000 rows of 200 bytes needs 2 MB); a larger one is read twice instead (see {@link #nextPage}).
+     */
+    static final int MAX_PAGE_BUFFER_BYTES = 4 * 1024 * 1024;
+    /** What the pages of every pull streaming at once may hold together: each gets its share. */
+    static final long PAGE_BUFFERS_BYTES = 16L * 1024 * 1024;
     private static final List<String> QUERY_KEY_NAMES = List.of("key", "api_key", "apikey", "token", "access_token");
 
     private final ViewPush engine;
@@ -76,6 +83,8 @@ final class ApiHandler extends Handler.Abstract {
     private final Workers workers;
     private final Semaphore pulls;
     private final int maxPullsPerKey;
+    /** The most bytes of JSON one pull's page is held in memory with ({@link BufferedPage}). */
+    private final int pageBufferBytes;
     private final Map<String, AtomicInteger> pullsByKey = new ConcurrentHashMap<>();
     private final Duration bodyTimeout;
     private final Duration writeTimeout;
@@ -96,6 +105,7 @@ final class ApiHandler extends Handler.Abstract {
         this.workers = new Workers(b.workerThreads(), b.backlog());
         this.pulls = new Semaphore(b.maxPulls());
         this.maxPullsPerKey = Math.max(1, b.maxPulls() - 1);
+        this.pageBufferBytes = (int) Math.min(MAX_PAGE_BUFFER_BYTES, PAGE_BUFFERS_BYTES / b.maxPulls());
         this.bodyTimeout = b.bodyTimeout();
         this.writeTimeout = b.writeTimeout();
         this.headWatch = headWatch;
@@ -710,10 +720,15 @@ final class ApiHandler extends Handler.Abstract {
         return RowKey.of(values);
     }
 
+    private static boolean limited(Page page) {
+        return page.limit() > 0 && page.limit() < Long.MAX_VALUE;
+    }
+
     /**
-     * For a page with a limit: reads one row more than the page, first, to learn whether there is a
-     * next page and where it starts. The page itself is then read up to that key (not by its
-     * limit), so a row written between the two reads is never skipped by the next page.
+     * For a page with a limit whose JSON is too large to hold ({@link BufferedPage}): reads one row
+     * more than the page, first, to learn whether there is a next page and where it starts. The
+     * page itself is then read up to that key (not by its limit), so a row written between the two
+     * reads is never skipped by the next page.
      *
      * @return the page to stream, and the key the next page starts after (empty: no next page)
      */
@@ -810,6 +825,21 @@ final class ApiHandler extends Handler.Abstract {
             pulls.release();
             mine.decrementAndGet();
         };
+        if (limited(requested)) {
+            try {
+                Optional<BufferedPage> held;
+                try (RowCursor read = engine.read(view.name(), new Page(requested.after(), requested.limit() + 1))) {
+                    held = BufferedPage.read(view, read, requested.limit(), pageBufferBytes);
+                }
+                if (held.isPresent()) {
+                    return new Reply(200, link(x, requested, held.get().next()), JSON, null,
+                            new RowsEntity(view, held.get(), release));
+                }
+            } catch (RuntimeException e) {
+                release.run();
+                throw afterRefused(view, requested, e);
+            }
+        }
         RowCursor cursor;
         Page page = requested;
         Map<String, String> headers;

@@ -30,19 +30,37 @@ final class RowsEntity {
 
     private final View view;
     private final RowCursor cursor;
+    private final BufferedPage page;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RowsEntity(View view, RowCursor cursor, Runnable onClose) {
         this.view = view;
         this.cursor = cursor;
+        this.page = null;
+        this.onClose = onClose;
+    }
+
+    /** A page read already, held in memory ({@link BufferedPage}); its cursor is closed. */
+    RowsEntity(View view, BufferedPage page, Runnable onClose) {
+        this.view = view;
+        this.cursor = null;
+        this.page = page;
         this.onClose = onClose;
     }
 
     void writeTo(OutputStream out) throws IOException {
         try {
-            Unencodable unencodable = new Unencodable();
-            long rows = RowJsonWriter.create().writeArrayMarking(view, cursor, out, unencodable);
+            Unencodable unencodable;
+            long rows;
+            if (page != null) {
+                page.writeTo(out);
+                unencodable = page.unencodable();
+                rows = page.rows();
+            } else {
+                unencodable = new Unencodable();
+                rows = RowJsonWriter.create().writeArrayMarking(view, cursor, out, unencodable);
+            }
             LOG.debug("pulled {} rows of view '{}'", rows, view.name());
             if (unencodable.count > 0) {
                 LOG.warn("a pull of view '{}' wrote {} row{} with values the row JSON cannot carry as null, marked"
@@ -64,7 +82,7 @@ final class RowsEntity {
     }
 
     /** The rows a pull marked: counted, the first few kept by key and fields for the log line. */
-    private static final class Unencodable implements RowJsonWriter.Marked {
+    static final class Unencodable implements RowJsonWriter.Marked {
         private static final int LISTED = 10;
         private final List<String> first = new ArrayList<>();
         private long count;
@@ -86,7 +104,9 @@ final class RowsEntity {
     void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                cursor.close();
+                if (cursor != null) {
+                    cursor.close();
+                }
             } finally {
                 onClose.run();
             }

@@ -106,6 +106,9 @@ public final class Bench {
             bigPush("8", 0);
             lookupIdleCheck();
         }
+        if (settings.runs("9")) {
+            new PullBench(settings, db, report).run();
+        }
         report.loadAtEnd(loadAverage());
         String text = report.render();
         System.out.println();

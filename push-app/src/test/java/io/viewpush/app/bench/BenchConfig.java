@@ -70,6 +70,29 @@ final class BenchConfig {
         return this;
     }
 
+    /**
+     * The pull-only view of scenario (9): the fields, calculation and filter of {@link #view} (every
+     * order that changed since it was last pushed), no push policy, so {@code run} only serves it.
+     */
+    BenchConfig pullView(String name, String table) {
+        yaml.append("  - name: ").append(name).append('\n')
+                .append("    table: ").append(table).append('\n')
+                .append("    key: id\n")
+                .append("    fields:\n")
+                .append("      id: id\n")
+                .append("      shop: shop\n")
+                .append("      customer: customer\n")
+                .append("      amount: amount\n")
+                .append("      created: created_at\n")
+                .append("      last modified [auto]: last_modified\n")
+                .append("      last pushed: last_pushed\n")
+                .append("    calculations:\n")
+                .append("      needs pushing: \"{last modified [auto]} > {last pushed}\"\n")
+                .append("    filters:\n")
+                .append("      - \"{needs pushing} = true\"\n");
+        return this;
+    }
+
     /** The view of scenario (6) over {@link BenchDatabase#documents}: uuid key, the jsonb document as a field. */
     BenchConfig documentView(String name, String table, String url, int maxRows) {
         yaml.append("  - name: ").append(name).append('\n')

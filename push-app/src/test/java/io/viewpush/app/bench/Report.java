@@ -16,6 +16,7 @@ final class Report {
     private final List<String> idleRows = new ArrayList<>();
     private final List<String> latencyRows = new ArrayList<>();
     private final List<String> processRows = new ArrayList<>();
+    private final List<String> pullRows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<String> targets = new ArrayList<>();
     private double handSingleWall = Double.NaN;
@@ -180,6 +181,50 @@ final class Report {
         }
     }
 
+    /**
+     * (9): the pull API whole and paged, each next to PostgreSQL producing the same JSON itself
+     * ({@code postgres-*}: COPY through pgjdbc; {@code psql-whole}: psql to /dev/null, when present).
+     */
+    void pull(String label, int pageRows, Map<String, List<Map<String, String>>> runs, List<String> checks) {
+        for (String kind : List.of("whole", "paged")) {
+            List<Map<String, String>> pg = runs.get("postgres-" + kind);
+            List<Map<String, String>> vp = runs.get("viewpush-" + kind);
+            List<Map<String, String>> psql = runs.get("psql-" + kind);
+            double pgWall = Figures.med(pg, "wallMs");
+            double vpWall = Figures.med(vp, "wallMs");
+            double ratio = vpWall / pgWall;
+            double limit = kind.equals("whole") ? 1.2 : 1.5;
+            String what = label + (kind.equals("whole") ? ", whole (one GET)" : ", in pages of " + pageRows);
+            pullRows.add(pullRow(what, "PostgreSQL: COPY (json_agg) TO STDOUT, pgjdbc CopyManager", pg, "", ""));
+            String vsPsql = "";
+            if (psql != null && !psql.isEmpty()) {
+                double psqlWall = Figures.med(psql, "wallMs");
+                pullRows.add(pullRow(what, "PostgreSQL: the same COPY through psql to /dev/null", psql, "", ""));
+                vsPsql = "; " + fmt(vpWall / psqlWall, 2) + "x psql to /dev/null";
+                notes.add(what + ", psql to /dev/null, each run (s): " + walls(psql));
+            }
+            String target = "≤ " + limit + "x";
+            pullRows.add(pullRow(what, "**ViewPush** `GET /api/views/{view}`" + (kind.equals("paged") ? "?limit=" + pageRows
+                    + ", following `Link`" : ""), vp, fmt(ratio, 2) + "x", target + (ratio <= limit ? " ✅" : " ❌")));
+            targets.add(what + ": ViewPush " + fmt(ratio, 2) + "x PostgreSQL producing the same JSON (target " + target + ")"
+                    + (ratio <= limit ? " — met" : " — MISSED") + vsPsql);
+            notes.add(what + ", each run (s): PostgreSQL " + walls(pg) + "; ViewPush " + walls(vp));
+        }
+        checks.forEach(c -> notes.add(label + ", the same JSON: " + c));
+    }
+
+    private static String pullRow(String label, String by, List<Map<String, String>> runs, String ratio, String target) {
+        Map<String, String> first = runs.get(0);
+        double wall = Figures.med(runs, "wallMs");
+        long rows = Long.parseLong(first.get("rows"));
+        double appCpu = Figures.med(runs, "appCpuMs");
+        double pgCpu = Figures.med(runs, "pgCpuMs");
+        return "| " + label + " | " + by + " | " + first.get("requests") + " | " + (rows < 0 ? "" : rows) + " | "
+                + (rows < 0 ? "" : mb(Long.parseLong(first.get("bytes")))) + " | " + fmt(wall / 1000, 2) + " | "
+                + (appCpu < 0 ? "" : fmt(appCpu / 1000, 2)) + " | " + (pgCpu < 0 ? "" : fmt(pgCpu / 1000, 2)) + " | "
+                + ratio + " | " + target + " |";
+    }
+
     String render() {
         StringBuilder sb = new StringBuilder("# ViewPush benchmark\n\n");
         sb.append(environment).append("; at the end ").append(loadAtEnd).append(".\n\n");
@@ -221,6 +266,14 @@ final class Report {
                     .append("| scenario | program | requests | body | wall s | peak RSS | ViewPush / hand (wall / RSS) | target |\n")
                     .append("|---|---|---:|---:|---:|---:|---:|---|\n");
             processRows.forEach(r -> sb.append(r).append('\n'));
+            sb.append('\n');
+        }
+        if (!pullRows.isEmpty()) {
+            sb.append("## Pull API (the jar's `run`, -Xmx").append(settings.runHeap()).append(", against PostgreSQL producing ")
+                    .append("the same JSON; median of ").append(settings.repeat()).append(" runs each, alternating)\n\n")
+                    .append("| scenario | by | requests | rows | body | wall s | app CPU s | PostgreSQL CPU s | ViewPush / PostgreSQL | target |\n")
+                    .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            pullRows.forEach(r -> sb.append(r).append('\n'));
             sb.append('\n');
         }
         sb.append("## Targets\n\n");
