@@ -1,5 +1,7 @@
 package io.viewpush.app;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,10 +14,12 @@ import java.util.Set;
  * about 0.1-0.2 s of a short {@code push} on two cores (docs/BENCHMARKS.md, session 6). A class-data
  * sharing archive keeps a class's loading short, not its static initialisation.
  *
- * <p>Only class initialisation, nothing else: no connection, no file, no state of ViewPush. The JVM
- * initialises a class once, whichever thread comes first; a thread that needs it meanwhile waits for
- * it, so the main thread never sees half a class. Should a class fail to initialise here, the main
- * thread meets the same failure where it uses the class and reports it there.
+ * <p>The logging is set up first, on the calling thread, before the other thread starts: SLF4J must
+ * not be initialised by two threads at once. Then only class initialisation, nothing else: no
+ * connection, no file, no state of ViewPush. The JVM initialises a class once, whichever thread comes
+ * first; a thread that needs it meanwhile waits for it, so the main thread never sees half a class.
+ * Should a class fail to initialise here, the main thread meets the same failure where it uses the
+ * class and reports it there.
  */
 final class Preload {
     /** The commands that open the database (all but {@code completion}). */
@@ -42,6 +46,10 @@ final class Preload {
                 return Optional.empty();
             }
         }
+        // logging first, on this thread: jOOQ logs while it initialises, and SLF4J initialised by two
+        // threads at once hands a logger asked for meanwhile a no-op delegate for good (seen: run's
+        // "ViewPush running" line missing), so it must be complete before the other thread starts
+        LoggerFactory.getILoggerFactory();
         Thread t = new Thread(Preload::run, "viewpush-preload");
         t.setDaemon(true);
         t.start();

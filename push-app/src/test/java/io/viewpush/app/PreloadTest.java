@@ -21,6 +21,14 @@ class PreloadTest {
     }
 
     @Test
+    void theLoggingIsSetUpBeforeTheThreadStarts() throws InterruptedException {
+        // SLF4J initialised by two threads at once gives a logger asked for meanwhile a no-op delegate
+        Thread t = Preload.start("run", "-c", "push.yaml").orElseThrow();
+        assertThat(org.slf4j.LoggerFactory.getILoggerFactory()).isInstanceOf(ch.qos.logback.classic.LoggerContext.class);
+        t.join(60_000);
+    }
+
+    @Test
     void helpVersionCompletionAndUnknownCommandsPreloadNothing() {
         assertThat(Preload.start()).isEmpty();
         assertThat(Preload.start("--version")).isEmpty();

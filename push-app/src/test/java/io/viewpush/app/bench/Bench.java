@@ -188,6 +188,10 @@ public final class Bench {
         } else {
             log(label + ": no " + archive + " (built with the jar unless -Dcds.skip): ViewPush runs without it only");
         }
+        Path launcher = settings.jar().resolveSibling("viewpush");
+        if (Files.isExecutable(launcher)) {
+            impls.add("viewpush-launcher");
+        }
         Map<String, List<Map<String, String>>> runs = new LinkedHashMap<>();
         impls.forEach(i -> runs.put(i, new ArrayList<>()));
         for (int rep = 0; rep < settings.repeat(); rep++) {
@@ -198,7 +202,14 @@ public final class Bench {
                 receiver.reset();
                 List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + settings.heap()));
                 cmd.addAll(processJvmArgs());
-                if (impl.equals("hand")) {
+                Map<String, String> env = Map.of();
+                if (impl.equals("viewpush-launcher")) {
+                    // as an operator runs it: the launcher's own flags (the archive; the serial collector unless
+                    // bench.process.jvmArgs chooses one), the heap and any extra flags through JAVA_OPTS
+                    cmd = new ArrayList<>(List.of(launcher.toAbsolutePath().toString(), "push", "-c", config.toString(),
+                            BenchChild.VIEW));
+                    env = Map.of("JAVA", java(), "JAVA_OPTS", String.join(" ", cmd(List.of("-Xmx" + settings.heap()))));
+                } else if (impl.equals("hand")) {
                     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName(),
                             "handProcess", "jdbc=" + db.url(), "receiver=" + receiver.url()));
                 } else {
@@ -208,7 +219,7 @@ public final class Bench {
                     cmd.addAll(List.of("-jar", settings.jar().toAbsolutePath().toString(), "push", "-c", config.toString(),
                             BenchChild.VIEW));
                 }
-                Map<String, String> r = timedProcess("process-" + rows + "-" + impl + "-" + (rep + 1), cmd);
+                Map<String, String> r = timedProcess("process-" + rows + "-" + impl + "-" + (rep + 1), cmd, env);
                 long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
                 if (left != 0 || receiver.requests() != (rows == 0 ? 0 : 1)) {
                     throw new IllegalStateException(impl + " did not deliver and stamp every row: rows still needing a push "
@@ -228,6 +239,12 @@ public final class Bench {
      * Extra JVM options for every process of (7), the hand-written program's included
      * ({@code -Dbench.process.jvmArgs="-XX:+UseSerialGC"}), so that a flag is measured on both.
      */
+    private static List<String> cmd(List<String> first) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(processJvmArgs());
+        return all;
+    }
+
     private static List<String> processJvmArgs() {
         String extra = System.getProperty("bench.process.jvmArgs", "").trim();
         return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
@@ -297,16 +314,20 @@ public final class Bench {
     }
 
     /** Runs a command to its end: its wall time from start to exit, and its peak RSS (VmHWM, polled). */
-    private Map<String, String> timedProcess(String name, List<String> cmd) throws Exception {
+    private Map<String, String> timedProcess(String name, List<String> cmd, Map<String, String> env) throws Exception {
         Path logFile = settings.work().resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        pb.environment().putAll(env);
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile()).start();
+        Process p = pb.start();
         String pid = Long.toString(p.pid());
         long peak = 0;
+        long cpu = 0;
         while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
             try {
                 peak = Math.max(peak, Proc.peakRss(pid));
+                cpu = Math.max(cpu, Proc.cpuMillis(p.pid())); // at most 20 ms short of the end
             } catch (RuntimeException gone) {
                 // exited between the check and the read
             }
@@ -318,6 +339,7 @@ public final class Bench {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("wallMs", Double.toString(nanos / 1e6));
         r.put("peakRss", Long.toString(peak));
+        r.put("cpuMs", Long.toString(cpu));
         return r;
     }
 

@@ -65,6 +65,28 @@ class LauncherIT {
     }
 
     @Test
+    void oneShotCommandsRunWithTheSerialCollectorUnlessJavaOptsChoosesOne() throws Exception {
+        Jar.Result push = launch(LAUNCHER, dir, "-Xlog:gc:file=" + dir.resolve("push.log"), "push", "--version");
+        assertThat(push.exit()).as(push.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("push.log"))).contains("Using Serial");
+
+        Jar.Result chosen = launch(LAUNCHER, dir, "-XX:+UseParallelGC -Xlog:gc:file=" + dir.resolve("chosen.log"),
+                "check", "--version");
+        assertThat(chosen.exit()).as(chosen.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("chosen.log"))).contains("Using Parallel");
+
+        // run (and demo) keep the JVM's own choice: the collector plain java picks here
+        Process plain = new ProcessBuilder(JAVA, "-Xlog:gc:file=" + dir.resolve("plain.log"), "-version")
+                .redirectErrorStream(true).start();
+        Jar.finish(plain, Duration.ofSeconds(60));
+        String collector = Files.readString(dir.resolve("plain.log")).lines().filter(l -> l.contains("Using "))
+                .findFirst().orElseThrow().replaceAll(".*Using ", "");
+        Jar.Result run = launch(LAUNCHER, dir, "-Xlog:gc:file=" + dir.resolve("run.log"), "run", "--version");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("run.log"))).contains("Using " + collector);
+    }
+
+    @Test
     void passesEveryArgumentOnAsGivenSpacesIncluded() {
         Path config = dir.resolve("my config.yaml");
         Jar.Result r = launch(LAUNCHER, dir, "", "check", "-c", config.toString());
