@@ -26,6 +26,8 @@ public final class Main {
             return;
         }
         System.setProperty(LogFormat.PROPERTY, logFormat.get().appender());
+        // after the properties above, which jOOQ and the logging read when they start
+        Preload.start(args);
         System.exit(ViewPushCommand.execute(args));
     }
 }

@@ -74,7 +74,10 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     private static final ContentType FORM = ContentType.create("application/x-www-form-urlencoded", StandardCharsets.UTF_8);
     private static final ContentType JSON = ContentType.create("application/json");
 
-    private final CloseableHttpClient client;
+    /** Made on the first send ({@link #client()}): a push with nothing to send never needs it. */
+    private CloseableHttpClient client;
+    private final int maxConnections;
+    private final String userAgent;
     private final ScheduledThreadPoolExecutor timer;
     private final DnsResolver resolver;
     private final EgressPolicy egress;
@@ -98,34 +101,8 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         this.responseTimeout = b.responseTimeout;
         this.targets = Map.copyOf(b.targets);
         this.resolver = new GuardedDnsResolver(b.dnsResolver, b.egressPolicy);
-        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(resolver)
-                .setMaxConnTotal(b.maxConnections)
-                .setMaxConnPerRoute(b.maxConnections)
-                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.of(b.responseTimeout)).build())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(b.connectTimeout))
-                        .setSocketTimeout(Timeout.of(b.responseTimeout))
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
-                        .build())
-                .build();
-        this.client = HttpClients.custom()
-                .setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setRedirectsEnabled(false)
-                        .setAuthenticationEnabled(false)
-                        .setExpectContinueEnabled(false)
-                        .setResponseTimeout(Timeout.of(b.responseTimeout))
-                        .setConnectionRequestTimeout(Timeout.of(b.connectTimeout))
-                        .build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableContentCompression()
-                .disableAuthCaching()
-                .evictIdleConnections(TimeValue.ofSeconds(30))
-                .setUserAgent(b.userAgent)
-                .build();
+        this.maxConnections = b.maxConnections;
+        this.userAgent = b.userAgent;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = Executors.defaultThreadFactory().newThread(r);
             t.setName("viewpush-http-deadline");
@@ -133,6 +110,60 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
             return t;
         });
         this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The HTTP client, made on first use: building it (its connection manager sets up the JDK's TLS
+     * context and HttpClient 5's classes) was the largest single cost of a short command's start-up
+     * (docs/BENCHMARKS.md, session 6), and a push with nothing to send, {@code check} and a one-shot
+     * command that sends nothing never need it.
+     *
+     * @throws IllegalStateException once the transport is closed (no client is made after that)
+     */
+    private synchronized CloseableHttpClient client() {
+        if (closed.get()) {
+            throw new IllegalStateException("the HTTP push transport is closed");
+        }
+        if (client == null) {
+            client = newClient();
+        }
+        return client;
+    }
+
+    /** @return whether the HTTP client has been made (by a send) */
+    synchronized boolean clientMade() {
+        return client != null;
+    }
+
+    private CloseableHttpClient newClient() {
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(resolver)
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.of(responseTimeout)).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(Timeout.of(responseTimeout))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        .build())
+                .build();
+        return HttpClients.custom()
+                .setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setRedirectsEnabled(false)
+                        .setAuthenticationEnabled(false)
+                        .setExpectContinueEnabled(false)
+                        .setResponseTimeout(Timeout.of(responseTimeout))
+                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableAuthCaching()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .setUserAgent(userAgent)
+                .build();
     }
 
     @Override
@@ -335,7 +366,7 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
         try {
             ClassicHttpResponse response;
             try {
-                response = client.executeOpen(null, post, HttpClientContext.create());
+                response = client().executeOpen(null, post, HttpClientContext.create());
             } catch (IOException e) {
                 return classify(e, expired.get(), target, timeout);
             } catch (IllegalStateException e) {
@@ -627,7 +658,11 @@ final class DefaultHttpPushTransport implements HttpPushTransport {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            client.close(CloseMode.GRACEFUL);
+            synchronized (this) {
+                if (client != null) {
+                    client.close(CloseMode.GRACEFUL);
+                }
+            }
             timer.shutdownNow();
         }
     }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,11 +25,13 @@ import java.util.concurrent.Callable;
         description = {"ViewPush pushes the rows of database views to HTTP endpoints and stamps what was delivered.", ""},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'java -jar push-app.jar COMMAND --help' for a command's options.",
-                "New here? Run: java -jar push-app.jar demo"},
-        subcommands = {RunCommand.class, PushCommand.class, PreviewCommand.class, CheckCommand.class, TriggerCommand.class,
-                DemoCommand.class, JournalCommand.class, PauseCommand.class, ResumeCommand.class, ReplayCommand.class,
-                CompletionCommand.class})
+                "New here? Run: java -jar push-app.jar demo"})
 public final class ViewPushCommand implements Callable<Integer> {
+    /** The commands, in the order the usage lists them. */
+    static final List<Class<?>> COMMANDS = List.of(RunCommand.class, PushCommand.class, PreviewCommand.class,
+            CheckCommand.class, TriggerCommand.class, DemoCommand.class, JournalCommand.class, PauseCommand.class,
+            ResumeCommand.class, ReplayCommand.class, CompletionCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -46,7 +49,7 @@ public final class ViewPushCommand implements Callable<Integer> {
 
     /** Runs the command line writing to {@code out} and {@code err}; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new ViewPushCommand());
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr()));
@@ -54,6 +57,25 @@ public final class ViewPushCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The command line with only the command that {@code args} start with, when they start with one
+     * (the one that runs: its help, its errors and its usage are the same as with all of them), else
+     * with every command (the usage, an unknown command's suggestions, {@code completion}). Picocli
+     * builds a command's model from its annotations when it is added, and its classes cannot be kept
+     * in a class-data sharing archive (they are Java 5 classes): building all eleven was about a
+     * fifth of a short {@code push}'s start-up (docs/BENCHMARKS.md, session 6).
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new ViewPushCommand());
+        String first = args.length == 0 ? "" : args[0];
+        Class<?> only = first.equals("completion") ? null : COMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(first)).findFirst().orElse(null);
+        for (Class<?> c : only != null ? List.of(only) : COMMANDS) {
+            cl.addSubcommand(c);
+        }
+        return cl;
     }
 
     static int handle(Exception e, PrintWriter err) {

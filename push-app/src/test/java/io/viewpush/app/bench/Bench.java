@@ -101,6 +101,7 @@ public final class Bench {
             for (long rows : settings.processRows()) {
                 wholeProcess(rows);
             }
+            runToServing();
         }
         if (settings.runs("8")) {
             bigPush("8", 0);
@@ -190,6 +191,10 @@ public final class Bench {
         } else {
             log(label + ": no " + archive + " (built with the jar unless -Dcds.skip): ViewPush runs without it only");
         }
+        Path launcher = settings.jar().resolveSibling("viewpush");
+        if (Files.isExecutable(launcher)) {
+            impls.add("viewpush-launcher");
+        }
         Map<String, List<Map<String, String>>> runs = new LinkedHashMap<>();
         impls.forEach(i -> runs.put(i, new ArrayList<>()));
         for (int rep = 0; rep < settings.repeat(); rep++) {
@@ -199,7 +204,15 @@ public final class Bench {
                 db.orders(BenchChild.TABLE, rows == 0 ? settings.processIdleRows() : rows, rows == 0);
                 receiver.reset();
                 List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + settings.heap()));
-                if (impl.equals("hand")) {
+                cmd.addAll(processJvmArgs());
+                Map<String, String> env = Map.of();
+                if (impl.equals("viewpush-launcher")) {
+                    // as an operator runs it: the launcher's own flags (the archive; the serial collector unless
+                    // bench.process.jvmArgs chooses one), the heap and any extra flags through JAVA_OPTS
+                    cmd = new ArrayList<>(List.of(launcher.toAbsolutePath().toString(), "push", "-c", config.toString(),
+                            BenchChild.VIEW));
+                    env = Map.of("JAVA", java(), "JAVA_OPTS", String.join(" ", cmd(List.of("-Xmx" + settings.heap()))));
+                } else if (impl.equals("hand")) {
                     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName(),
                             "handProcess", "jdbc=" + db.url(), "receiver=" + receiver.url()));
                 } else {
@@ -209,7 +222,7 @@ public final class Bench {
                     cmd.addAll(List.of("-jar", settings.jar().toAbsolutePath().toString(), "push", "-c", config.toString(),
                             BenchChild.VIEW));
                 }
-                Map<String, String> r = timedProcess("process-" + rows + "-" + impl + "-" + (rep + 1), cmd);
+                Map<String, String> r = timedProcess("process-" + rows + "-" + impl + "-" + (rep + 1), cmd, env);
                 long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
                 if (left != 0 || receiver.requests() != (rows == 0 ? 0 : 1)) {
                     throw new IllegalStateException(impl + " did not deliver and stamp every row: rows still needing a push "
@@ -225,17 +238,99 @@ public final class Bench {
         report.wholeProcess(label, rows, runs);
     }
 
+    /**
+     * Extra JVM options for every process of (7), the hand-written program's included
+     * ({@code -Dbench.process.jvmArgs="-XX:+UseSerialGC"}), so that a flag is measured on both.
+     */
+    private static List<String> cmd(List<String> first) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(processJvmArgs());
+        return all;
+    }
+
+    private static List<String> processJvmArgs() {
+        String extra = System.getProperty("bench.process.jvmArgs", "").trim();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+    }
+
+    /**
+     * (7) {@code run} from its start to its "ViewPush running: ... API on http://..." line (the API
+     * serves from then on; the line is written after the server is bound and the engine started), with
+     * one view over the orders of nothing to send, the API on a free port, {@code -Xmx}(bench.heap);
+     * then stopped with SIGTERM. Plain and with the archive, rotating. Target: ≤ 1.5 s.
+     */
+    private void runToServing() throws Exception {
+        String label = "(7) run: start to serving (one view, API on)";
+        db.orders(BenchChild.TABLE, settings.processIdleRows(), true);
+        Path config = new BenchConfig(db).views()
+                .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), "1s", 0, -1)
+                .api()
+                .write(settings.work().resolve("process-run.yaml"));
+        Path archive = settings.jar().resolveSibling("push-app.jsa");
+        List<String> impls = new ArrayList<>(List.of("viewpush"));
+        if (Files.exists(archive)) {
+            impls.add("viewpush-cds");
+        }
+        Map<String, List<Map<String, String>>> runs = new LinkedHashMap<>();
+        impls.forEach(i -> runs.put(i, new ArrayList<>()));
+        for (int rep = 0; rep < settings.repeat(); rep++) {
+            List<String> order = new ArrayList<>(impls);
+            java.util.Collections.rotate(order, rep);
+            for (String impl : order) {
+                List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + settings.heap()));
+                cmd.addAll(processJvmArgs());
+                if (impl.equals("viewpush-cds")) {
+                    cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
+                }
+                cmd.addAll(List.of("-jar", settings.jar().toAbsolutePath().toString(), "run", "-c", config.toString()));
+                Path logFile = settings.work().resolve("process-run-" + impl + "-" + (rep + 1) + ".log");
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true).start();
+                long serving = -1;
+                try (java.io.BufferedReader out = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                     java.io.Writer log = Files.newBufferedWriter(logFile)) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (serving < 0 && API_PORT.matcher(line).find()) {
+                            serving = System.nanoTime() - t0;
+                            p.toHandle().destroy();
+                        }
+                        log.write(line);
+                        log.write('\n');
+                    }
+                } finally {
+                    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                }
+                if (serving < 0) {
+                    throw new IllegalStateException("run never said it serves, see " + logFile + "\n" + tail(logFile));
+                }
+                Map<String, String> r = new LinkedHashMap<>();
+                r.put("wallMs", Double.toString(serving / 1e6));
+                log(label + ": " + impl + ", run " + (rep + 1) + ": " + r);
+                runs.get(impl).add(r);
+            }
+        }
+        report.runToServing(label, runs);
+    }
+
     /** Runs a command to its end: its wall time from start to exit, and its peak RSS (VmHWM, polled). */
-    private Map<String, String> timedProcess(String name, List<String> cmd) throws Exception {
+    private Map<String, String> timedProcess(String name, List<String> cmd, Map<String, String> env) throws Exception {
         Path logFile = settings.work().resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        pb.environment().putAll(env);
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(settings.work().toFile()).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile()).start();
+        Process p = pb.start();
         String pid = Long.toString(p.pid());
         long peak = 0;
+        long cpu = 0;
         while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
             try {
                 peak = Math.max(peak, Proc.peakRss(pid));
+                cpu = Math.max(cpu, Proc.cpuMillis(p.pid())); // at most 20 ms short of the end
             } catch (RuntimeException gone) {
                 // exited between the check and the read
             }
@@ -247,6 +342,7 @@ public final class Bench {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("wallMs", Double.toString(nanos / 1e6));
         r.put("peakRss", Long.toString(peak));
+        r.put("cpuMs", Long.toString(cpu));
         return r;
     }
 

@@ -57,6 +57,21 @@ class CommandLineTest {
     }
 
     @Test
+    void theUsageListsEveryCommandWhileACommandRunsWithOnlyItsOwn() {
+        Run usage = run("--help");
+        assertThat(usage.exit()).isZero();
+        assertThat(usage.out()).containsSubsequence("Commands:", "run", "push", "preview", "check", "trigger", "demo",
+                "journal", "pause", "resume", "replay", "completion");
+        assertThat(ViewPushCommand.commandLine("push", "-c", "x.yaml", "orders").getSubcommands()).containsOnlyKeys("push");
+        assertThat(ViewPushCommand.commandLine("journal", "--help").getSubcommands()).containsOnlyKeys("journal");
+        // the usage, an unknown command's suggestions and the completion script need them all
+        for (String[] args : new String[][]{{}, {"--help"}, {"pussh"}, {"completion"}}) {
+            assertThat(ViewPushCommand.commandLine(args).getSubcommands()).as(String.join(" ", args))
+                    .hasSize(ViewPushCommand.COMMANDS.size()).containsKeys("run", "push", "completion");
+        }
+    }
+
+    @Test
     void missingConfigFileExitsTwoAndSaysWhichFile() {
         Run r = run("check", "-c", dir.resolve("nope.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
