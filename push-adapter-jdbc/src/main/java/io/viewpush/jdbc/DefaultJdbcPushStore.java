@@ -282,7 +282,13 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     public Map<String, ValueType> fieldTypes(ViewDefinition definition) {
         Objects.requireNonNull(definition, "definition");
         try (Connection c = dataSource.getConnection()) {
-            return schema.fieldTypes(c, definition);
+            Schema.Resolution r = schema.resolve(c, definition);
+            if (!r.problems().isEmpty()) {
+                throw new io.viewpush.view.InvalidViewException(r.problems());
+            }
+            // the view's first read maps it from what was just read, instead of reading the catalog again
+            r.mapping().ifPresent(m -> mappings.putIfAbsent(definition, m));
+            return r.types();
         } catch (SQLException e) {
             throw Errors.storage("reading the table of view '" + definition.name() + "'", e);
         }

@@ -253,6 +253,21 @@ abstract class RoundTripCases extends StoreCases {
         assertThat(counter.trips()).as("read apart, each view reads the catalog again").hasSizeGreaterThanOrEqualTo(2 * one);
     }
 
+    /** A view's first read maps it from what binding it read: a one-shot push read its table's catalog twice. */
+    @Test
+    void theFirstReadOfABoundViewReadsNoCatalog() {
+        JdbcPushStore store = JdbcPushStore.builder(counted).build();
+        io.viewpush.view.View view = store.readingTogether(() -> definition.bind(store.fieldTypes(definition),
+                store.enumLabels(definition)));
+        counter.reset();
+        try (var rows = store.open(view, SNAPSHOT, io.viewpush.port.Page.first(1))) {
+            assertThat(rows.hasNext()).isTrue();
+        }
+        List<String> trips = counter.trips();
+        assertThat(trips).as("the first read:\n%s", String.join("\n", trips)).hasSize(1);
+        assertThat(trips.get(0)).containsIgnoringCase(table);
+    }
+
     @Test
     void viewsWhoseCheckTogetherFailsAreLeftToTheirOwnChecks() {
         db.execute("UPDATE " + table + " SET last_pushed = last_modified");

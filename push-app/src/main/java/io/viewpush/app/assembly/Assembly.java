@@ -211,22 +211,11 @@ public final class Assembly implements AutoCloseable {
             runInit(config, ds);
             JdbcPushStore store = store(ds, false, config);
             List<ConfigWarning> sentAsText = new ArrayList<>();
-            for (ViewDefinition d : config.views()) {
-                try {
-                    Map<String, ValueType> types = store.fieldTypes(d);
-                    d.bind(types, store.enumLabels(d));
-                    for (io.viewpush.view.Field f : d.fields()) {
-                        if (types.get(f.name()) == ValueType.OTHER) {
-                            sentAsText.add(new ConfigWarning(ConfigWarning.Code.SENT_AS_TEXT, config.locate(d.name(),
-                                    "fields." + f.name(), "column '" + f.column() + "' has a type with no JSON form of"
-                                            + " its own: field '" + f.name() + "' is sent as its text form, a string"
-                                            + " (as the database writes it), and compared with = and != as that text")));
-                        }
-                    }
-                } catch (InvalidViewException e) {
-                    e.problems().forEach(p -> problems.add(config.locate(p)));
-                }
-            }
+            // each table's catalog read once for all its views (thousands of views per table are usual)
+            store.readingTogether(() -> {
+                checkViews(config, store, problems, sentAsText);
+                return null;
+            });
             try (HttpPushTransport transport = HttpPushTransport.builder().targets(config.httpTargets()).build()) {
                 try {
                     checkPolicies(config, transport);
@@ -551,6 +540,26 @@ public final class Assembly implements AutoCloseable {
                     .build();
         } catch (StorageException e) {
             throw new StartupException("the database failed while ViewPush prepared its tables: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkViews(AppConfig config, JdbcPushStore store, List<ConfigProblem> problems,
+                                   List<ConfigWarning> sentAsText) {
+        for (ViewDefinition d : config.views()) {
+            try {
+                Map<String, ValueType> types = store.fieldTypes(d);
+                d.bind(types, store.enumLabels(d));
+                for (io.viewpush.view.Field f : d.fields()) {
+                    if (types.get(f.name()) == ValueType.OTHER) {
+                        sentAsText.add(new ConfigWarning(ConfigWarning.Code.SENT_AS_TEXT, config.locate(d.name(),
+                                "fields." + f.name(), "column '" + f.column() + "' has a type with no JSON form of"
+                                        + " its own: field '" + f.name() + "' is sent as its text form, a string"
+                                        + " (as the database writes it), and compared with = and != as that text")));
+                    }
+                }
+            } catch (InvalidViewException e) {
+                e.problems().forEach(p -> problems.add(config.locate(p)));
+            }
         }
     }
 
