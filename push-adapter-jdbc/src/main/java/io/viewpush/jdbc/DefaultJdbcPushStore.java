@@ -387,9 +387,18 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
                 }
             }
         } catch (SQLException e) {
-            return found; // the database is not there: each view's own check reports it
+            if (found.isEmpty()) {
+                throw Errors.storage("checking " + views.size() + " views for rows to send", e);
+            }
+            return found; // left out: each view's own check reports it
         }
-        found.putAll(JdbcPushStore.super.hasRows(alone, snapshot));
+        try {
+            found.putAll(JdbcPushStore.super.hasRows(alone, snapshot));
+        } catch (RuntimeException e) {
+            if (found.isEmpty()) {
+                throw e;
+            }
+        }
         return found;
     }
 

@@ -174,16 +174,20 @@ final class Pusher {
         }
     }
 
-    /** What the check of many views found: the pushes of those with nothing to send, and those with rows. */
-    record Checked(Map<String, PushAttempt> nothingToSend, Set<String> withRows) {
+    /**
+     * What the check of many views found: the pushes it ended (nothing to send, or the database
+     * failed), and the views with rows.
+     */
+    record Checked(Map<String, PushAttempt> ended, Set<String> withRows) {
     }
 
     /**
      * The "anything to send?" check of due pushes of many views at once ({@link
      * io.viewpush.port.RowSource#hasRows}): each view found with nothing to send ends as a push that
-     * found nothing (its events, as {@link #push} reports it). The others are for the caller to push:
-     * those found with rows without checking again, those the store could not check each checking on
-     * its own (so that it reports why).
+     * found nothing (its events, as {@link #push} reports it); when the store could check none of
+     * them, each ends as a push that failed before sending, as its own check's failure did. The
+     * others are for the caller to push: those found with rows without checking again, those the
+     * store could not check each checking on its own (so that it reports why).
      *
      * @param views due views, none of them pushed by hand
      * @return what the check found
@@ -193,6 +197,13 @@ final class Pusher {
         Map<String, Boolean> found;
         try {
             found = store.hasRows(views, new Snapshot(started, zone));
+        } catch (StorageException e) {
+            Map<String, PushAttempt> failed = new HashMap<>();
+            for (View view : views) {
+                events.pushStarted(view.name(), Trigger.SCHEDULE);
+                failed.put(view.name(), finish(failedBeforeSending(view, Trigger.SCHEDULE, started, e)));
+            }
+            return new Checked(failed, Set.of());
         } catch (RuntimeException e) {
             return new Checked(Map.of(), Set.of()); // each view's own check reports it
         }

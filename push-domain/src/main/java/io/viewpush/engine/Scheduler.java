@@ -357,8 +357,8 @@ final class Scheduler {
     /**
      * The "anything to send?" check of every view that became due since the last one, in one call to
      * the store ({@link Pusher#pushIdle}), not one statement per view: what lets an engine watch
-     * thousands of idle views. A view with nothing to send is rescheduled as after any push that
-     * found nothing; a view with rows (or one the store could not check) is pushed at once, and its
+     * thousands of idle views. A view with nothing to send, or whose check failed with the
+     * database, is rescheduled as after any push that ended so; a view with rows (or one the store could not check) is pushed at once, and its
      * push checks again on its own. A view another push holds (by hand, or woken) is left to it.
      */
     private void probe() {
@@ -390,7 +390,7 @@ final class Scheduler {
             events.unexpectedError(views.get(0).name(), Activity.PUSHING, e);
         } finally {
             for (Slot s : held) {
-                PushAttempt a = checked.nothingToSend().get(s.view.name());
+                PushAttempt a = checked.ended().get(s.view.name());
                 if (a != null) {
                     s.history = updated(s, a);
                 } else {
@@ -403,7 +403,7 @@ final class Scheduler {
             }
         }
         for (Slot s : held) {
-            PushAttempt a = checked.nothingToSend().get(s.view.name());
+            PushAttempt a = checked.ended().get(s.view.name());
             if (a != null) {
                 scheduleNext(s, a);
             } else {

@@ -35,24 +35,29 @@ public interface RowSource {
      * for every view of one table whose filters differ only in their values), which is what lets an
      * engine watch thousands of idle views.
      *
-     * <p>A view the store could not check (its SQL failed, the database is down) is left out of the
-     * answer: the caller checks it on its own and so learns why. This method does not throw for one
-     * view's failure.
+     * <p>A view the store could not check (its SQL failed) is left out of the answer: the caller
+     * checks it on its own and so learns why. When it could check none of them (the database is
+     * down), it throws, and the caller reports each view's check as failed.
      *
      * <p>The default checks each view in turn through {@link #open}.
      *
      * @param views    the views to check
      * @param snapshot the check's snapshot ({@code now()} is its time)
      * @return by view name, whether the view has a row to send; the views that could be checked
+     * @throws StorageException when no view could be checked
      */
     default Map<String, Boolean> hasRows(Collection<View> views, Snapshot snapshot) {
         Map<String, Boolean> found = new HashMap<>();
+        RuntimeException first = null;
         for (View view : views) {
             try (RowCursor probe = open(view, snapshot, Page.first(1))) {
                 found.put(view.name(), probe.hasNext());
             } catch (RuntimeException e) {
-                // left out: its own check reports it
+                first = first == null ? e : first; // left out: its own check reports it
             }
+        }
+        if (found.isEmpty() && first != null) {
+            throw first;
         }
         return found;
     }

@@ -823,7 +823,7 @@ public final class Bench {
                     Integer.getInteger("bench.latency.rate", 5),
                     Long.getLong("bench.seed", 20240501L),
                     Boolean.parseBoolean(System.getProperty("bench.synchronousCommit", "false")),
-                    System.getProperty("bench.scenarios", "1,2,3,4,5,6,8"),
+                    System.getProperty("bench.scenarios", "1,2,3,4,5,6,7"),
                     Boolean.parseBoolean(System.getProperty("bench.split", "true")),
                     Path.of(System.getProperty("bench.jar", target.resolve("push-app.jar").toString())),
                     target.resolve("bench"),
