@@ -183,6 +183,20 @@ abstract class RoundTripCases extends StoreCases {
         }
     }
 
+    /** One view per customer over the trips table: the idle views an engine checks and binds together. */
+    private ViewDefinition customerView(int n, boolean modifiedSincePushed) {
+        ViewDefinition.Builder b = ViewDefinition.builder("customer " + n, table).key("id")
+                .field("id", "id").field("customer", "customer")
+                .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed");
+        if (modifiedSincePushed) {
+            return b.calculation("needs pushing", "{last modified [auto]} > {last pushed}")
+                    .filter("{needs pushing} = true").filter("{customer} = 'c" + n + "'")
+                    .push(definition.push().orElseThrow()).build();
+        }
+        return b.filter("{customer} = 'c" + n + "'").filter("{last pushed} is empty")
+                .push(PushPolicy.builder("last pushed").minInterval(Duration.ZERO).build()).build();
+    }
+
     /**
      * The scheduler's check of many idle views at once ({@code hasRows}): on PostgreSQL the views
      * of one table whose filters differ only in their values are one statement, however many they
@@ -194,12 +208,7 @@ abstract class RoundTripCases extends StoreCases {
         JdbcPushStore counting = JdbcPushStore.builder(counted).build();
         List<io.viewpush.view.View> views = new java.util.ArrayList<>();
         for (int n = 1; n <= 40; n++) {
-            ViewDefinition d = ViewDefinition.builder("customer " + n, table).key("id")
-                    .field("id", "id").field("customer", "customer")
-                    .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
-                    .calculation("needs pushing", "{last modified [auto]} > {last pushed}")
-                    .filter("{needs pushing} = true").filter("{customer} = 'c" + n + "'")
-                    .push(definition.push().orElseThrow()).build();
+            ViewDefinition d = customerView(n, true);
             views.add(d.bind(counting.fieldTypes(d), counting.enumLabels(d)));
         }
         java.util.Map<String, Boolean> found = new java.util.HashMap<>();
@@ -228,11 +237,7 @@ abstract class RoundTripCases extends StoreCases {
         JdbcPushStore store = JdbcPushStore.builder(counted).build();
         List<ViewDefinition> defs = new java.util.ArrayList<>();
         for (int n = 1; n <= 40; n++) {
-            defs.add(ViewDefinition.builder("customer " + n, table).key("id")
-                    .field("id", "id").field("customer", "customer")
-                    .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
-                    .filter("{customer} = 'c" + n + "'").filter("{last pushed} is empty")
-                    .push(PushPolicy.builder("last pushed").minInterval(Duration.ZERO).build()).build());
+            defs.add(customerView(n, false));
         }
         store.readingTogether(() -> store.fieldTypes(defs.get(0))); // the store's own first reads
         counter.reset();
@@ -274,11 +279,7 @@ abstract class RoundTripCases extends StoreCases {
         JdbcPushStore store = JdbcPushStore.builder(counted).build();
         List<io.viewpush.view.View> views = new java.util.ArrayList<>();
         for (int n = 1; n <= 3; n++) {
-            ViewDefinition d = ViewDefinition.builder("customer " + n, table).key("id")
-                    .field("id", "id").field("customer", "customer")
-                    .field("last modified [auto]", "last_modified").field("last pushed", "last_pushed")
-                    .filter("{customer} = 'c" + n + "'").filter("{last pushed} is empty")
-                    .push(PushPolicy.builder("last pushed").minInterval(Duration.ZERO).build()).build();
+            ViewDefinition d = customerView(n, false);
             views.add(d.bind(store.fieldTypes(d), store.enumLabels(d)));
         }
         String other = newTable("trips_other");

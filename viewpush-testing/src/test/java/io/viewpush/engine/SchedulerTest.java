@@ -114,6 +114,16 @@ class SchedulerTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> transport.deliveredKeys().contains(key(1)));
     }
 
+    /** @return a listener that adds every finished push to {@code heard} */
+    private static io.viewpush.port.PushListener hearing(List<PushAttempt> heard) {
+        return new io.viewpush.port.PushListener() {
+            @Override
+            public void pushFinished(PushAttempt attempt) {
+                heard.add(attempt);
+            }
+        };
+    }
+
     /** Views of one customer each, as an operator with one view per partner has them. */
     private static ViewDefinition customerView(int n) {
         return ContractViews.base("customer " + n)
@@ -169,12 +179,7 @@ class SchedulerTest {
             b.view(customerView(n));
         }
         List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        engine = b.listener(new io.viewpush.port.PushListener() {
-            @Override
-            public void pushFinished(PushAttempt attempt) {
-                heard.add(attempt);
-            }
-        }).build();
+        engine = b.listener(hearing(heard)).build();
         engine.start();
         // 40 views due at about the same moment: checked in one or two calls of the store at first,
         // then, rescheduled on one grid, all of them in one call each round; none alone
@@ -209,12 +214,7 @@ class SchedulerTest {
                     .backoffMax(Duration.ofMillis(100)).build()));
         }
         List<PushAttempt> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        engine = b.listener(new io.viewpush.port.PushListener() {
-            @Override
-            public void pushFinished(PushAttempt attempt) {
-                heard.add(attempt);
-            }
-        }).build();
+        engine = b.listener(hearing(heard)).build();
         table.insert(order(1, "c3", "1", T0));
         engine.start();
         // as when each view's own check failed: a failed push naming the database, for every view
