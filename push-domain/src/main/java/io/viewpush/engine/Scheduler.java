@@ -358,8 +358,9 @@ final class Scheduler {
      * The "anything to send?" check of every view that became due since the last one, in one call to
      * the store ({@link Pusher#pushIdle}), not one statement per view: what lets an engine watch
      * thousands of idle views. A view with nothing to send, or whose check failed with the
-     * database, is rescheduled as after any push that ended so; a view with rows (or one the store could not check) is pushed at once, and its
-     * push checks again on its own. A view another push holds (by hand, or woken) is left to it.
+     * database, is rescheduled as after any push that ended so. A view with rows is pushed at once
+     * without checking again; one the store could not check is pushed at once and checks on its
+     * own. A view another push holds (by hand, or woken) is left to it.
      */
     private void probe() {
         List<Slot> batch;
