@@ -34,6 +34,8 @@ final class DefaultApiServer implements ApiServer {
     private ApiHandler mountable;
     private Server server;
     private HeadWatch headWatch;
+    private GracefulHandler graceful;
+    private ServerConnector connector;
     private InetSocketAddress address;
     private boolean closed;
 
@@ -87,7 +89,8 @@ final class DefaultApiServer implements ApiServer {
         s.addConnector(connector);
         s.addBean(new ConnectionLimit(settings.maxConnections(), connector));
         ApiHandler handler = new ApiHandler(settings.engine(), keys, settings, () -> draining, watch);
-        s.setHandler(new GracefulHandler(handler));
+        GracefulHandler graceful = new GracefulHandler(handler);
+        s.setHandler(graceful);
         s.setErrorHandler(new JsonErrors());
         try {
             s.start();
@@ -99,6 +102,8 @@ final class DefaultApiServer implements ApiServer {
         }
         watch.start();
         this.server = s;
+        this.graceful = graceful;
+        this.connector = connector;
         this.headWatch = watch;
         this.address = new InetSocketAddress(bindAddress, connector.getLocalPort());
         LOG.info("ViewPush API listening on http://{}:{} ({} keys, {} worker threads)",
@@ -148,7 +153,21 @@ final class DefaultApiServer implements ApiServer {
             return;
         }
         draining = true;
-        long start = System.nanoTime();
+        boolean drained = true;
+        try {
+            // The requests in flight finish (new ones are answered 503), up to the shutdown timeout.
+            // Only they are waited for: Jetty's own graceful stop also waited for every idle keep-alive
+            // connection to close, which a client holding one open made last the whole timeout.
+            connector.shutdown(); // closes the listening socket: new connections are refused
+            graceful.shutdown().get(shutdownTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            drained = false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.debug("waiting for the API's requests failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        s.setStopTimeout(0);
         try {
             s.stop();
         } catch (Exception e) {
@@ -156,8 +175,7 @@ final class DefaultApiServer implements ApiServer {
         } finally {
             headWatch.stop();
         }
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        if (ms < shutdownTimeout.toMillis()) {
+        if (drained) {
             LOG.info("ViewPush API on port {} stopped", address.getPort());
         } else {
             LOG.warn("ViewPush API on port {} stopped; requests still busy after {} were cut", address.getPort(),
