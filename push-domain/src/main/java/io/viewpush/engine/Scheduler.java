@@ -289,6 +289,7 @@ final class Scheduler {
             return; // a manual push holds the view; it reschedules when done
         }
         PushAttempt attempt = null;
+        boolean toProbe = false;
         try {
             boolean atOnce;
             synchronized (s) {
@@ -309,9 +310,10 @@ final class Scheduler {
             synchronized (s) {
                 trigger = s.wake || atOnce ? Trigger.WAKE : Trigger.SCHEDULE;
                 if (trigger == Trigger.SCHEDULE && !s.probed) {
-                    // checked together with the other views due about now (see probe): the probe
-                    // pushes it when it has rows and reschedules it when it has none
-                    probeSoon(s);
+                    // checked together with the other views due about now (see probe), once this
+                    // run has let go of the view: the probe pushes it when it has rows and
+                    // reschedules it when it has none
+                    toProbe = true;
                     return;
                 }
                 checked = s.withRows;
@@ -334,6 +336,9 @@ final class Scheduler {
                 s.running = false;
             }
             s.lock.unlock();
+            if (toProbe) {
+                probeSoon(s);
+            }
         }
         scheduleNext(s, attempt);
     }
@@ -374,10 +379,14 @@ final class Scheduler {
         }
         List<Slot> held = new ArrayList<>(batch.size());
         List<View> views = new ArrayList<>(batch.size());
-        for (Slot s : batch) {
+        for (Slot s : new java.util.LinkedHashSet<>(batch)) { // a view queued twice is checked once
             if (s.lock.tryLock()) {
                 held.add(s);
                 views.add(s.view);
+            } else {
+                // a push holds it (by hand, woken, a replay) and reschedules it when it ends; in
+                // case it ended just before, look again soon (a run that finds it held does nothing)
+                scheduleAt(s, clock.instant().plus(probeGather), false);
             }
         }
         if (held.isEmpty()) {
