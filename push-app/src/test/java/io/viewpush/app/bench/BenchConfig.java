@@ -42,21 +42,7 @@ final class BenchConfig {
      * @param shop only the orders of this shop, or -1 for all
      */
     BenchConfig view(String name, String table, String url, String minInterval, int maxRows, int shop) {
-        yaml.append("  - name: ").append(name).append('\n')
-                .append("    table: ").append(table).append('\n')
-                .append("    key: id\n")
-                .append("    fields:\n")
-                .append("      id: id\n")
-                .append("      shop: shop\n")
-                .append("      customer: customer\n")
-                .append("      amount: amount\n")
-                .append("      created: created_at\n")
-                .append("      last modified [auto]: last_modified\n")
-                .append("      last pushed: last_pushed\n")
-                .append("    calculations:\n")
-                .append("      needs pushing: \"{last modified [auto]} > {last pushed}\"\n")
-                .append("    filters:\n")
-                .append("      - \"{needs pushing} = true\"\n");
+        orders(name, table);
         if (shop >= 0) {
             yaml.append("      - \"{shop} = ").append(shop).append("\"\n");
         }
@@ -75,6 +61,12 @@ final class BenchConfig {
      * order that changed since it was last pushed), no push policy, so {@code run} only serves it.
      */
     BenchConfig pullView(String name, String table) {
+        orders(name, table);
+        return this;
+    }
+
+    /** The orders view's name, table, fields, calculation and its "needs pushing" filter: what {@link #view} and {@link #pullView} share. */
+    private void orders(String name, String table) {
         yaml.append("  - name: ").append(name).append('\n')
                 .append("    table: ").append(table).append('\n')
                 .append("    key: id\n")
@@ -90,7 +82,6 @@ final class BenchConfig {
                 .append("      needs pushing: \"{last modified [auto]} > {last pushed}\"\n")
                 .append("    filters:\n")
                 .append("      - \"{needs pushing} = true\"\n");
-        return this;
     }
 
     /** The view of scenario (6) over {@link BenchDatabase#documents}: uuid key, the jsonb document as a field. */
