@@ -79,6 +79,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
     private final int fetchSize;
     private final int stampBatchSize;
     private final java.nio.file.Path spillDirectory;
+    private final boolean stampAhead;
     private final Duration journalRetention;
     private final int journalMaxAttemptsPerView;
     private final Duration journalPruneInterval;
@@ -117,6 +118,7 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
         this.fetchSize = b.fetchSize;
         this.stampBatchSize = b.stampBatchSize;
         this.spillDirectory = b.spillDirectory;
+        this.stampAhead = b.stampAhead;
         this.journalRetention = b.journalRetention;
         this.journalMaxAttemptsPerView = b.journalMaxAttemptsPerView;
         this.journalPruneInterval = b.journalPruneInterval;
@@ -153,6 +155,11 @@ final class DefaultJdbcPushStore implements JdbcPushStore {
 
     java.nio.file.Path spillDirectory() {
         return spillDirectory;
+    }
+
+    /** @return whether a PostgreSQL batch beyond one chunk stamps ahead ({@link JdbcPushStore.Builder#stampAhead}) */
+    boolean stampAhead() {
+        return stampAhead;
     }
 
     DSLContext ctx() {

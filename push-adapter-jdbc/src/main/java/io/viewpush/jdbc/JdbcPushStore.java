@@ -130,6 +130,7 @@ public interface JdbcPushStore extends PushStore, AutoCloseable {
         int fetchSize = DEFAULT_FETCH_SIZE;
         int stampBatchSize = DEFAULT_STAMP_BATCH_SIZE;
         java.nio.file.Path spillDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        boolean stampAhead;
         Duration journalRetention = DEFAULT_JOURNAL_RETENTION;
         int journalMaxAttemptsPerView = DEFAULT_JOURNAL_MAX_ATTEMPTS_PER_VIEW;
         Duration journalPruneInterval = DEFAULT_JOURNAL_PRUNE_INTERVAL;
@@ -168,6 +169,24 @@ public interface JdbcPushStore extends PushStore, AutoCloseable {
          */
         public Builder spillDirectory(java.nio.file.Path value) {
             this.spillDirectory = value;
+            return this;
+        }
+
+        /**
+         * @param value on PostgreSQL, whether a batch larger than {@link #stampBatchSize(int)} stamps its
+         *              rows while it is still read and sent, {@code stampBatchSize} rows per statement,
+         *              in a transaction of its own that commits only once the request succeeded (and
+         *              the lease is still held) and rolls back otherwise, so nothing is stamped before
+         *              it was delivered. The stamping then mostly overlaps the read and the request
+         *              instead of following them. The cost: the rows stamped ahead stay locked until
+         *              the request ends, so a write to one of them waits for the delivery; a take-over
+         *              of the view's lease waits too; the push uses one more connection. Should the
+         *              stamping ahead fail (a deadlock with a writer, a lost connection), it is rolled
+         *              back and the batch is stamped after the request as without this setting, from
+         *              its spill file. H2 ignores it. Default false
+         */
+        public Builder stampAhead(boolean value) {
+            this.stampAhead = value;
             return this;
         }
 

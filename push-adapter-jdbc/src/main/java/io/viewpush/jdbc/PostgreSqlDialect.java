@@ -498,7 +498,7 @@ final class PostgreSqlDialect extends Dialect {
     JdbcStampBatch newBatch(DefaultJdbcPushStore store, View view, Mapping mapping, LeaseToken lease, long batchId,
                             Object stampValue, int chunk) {
         return new PostgreSqlStampBatch(store.ctx(), store.spillDirectory(), store.leases(), view, mapping, lease,
-                batchId, stampValue, chunk);
+                batchId, stampValue, chunk, store.stampAhead() ? store.scratchWriter() : null);
     }
 
     @Override

@@ -38,11 +38,21 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
     private final java.nio.file.Path spillDirectory;
     /** The chunks kept out of memory on PostgreSQL, if the batch outgrew it. */
     private KeySpill fileSpill;
+    /** Where the chunks are stamped ahead ({@link JdbcPushStore.Builder#stampAhead}); null: they are not. */
+    private final java.util.concurrent.Executor aheadExecutor;
+    /** The chunks stamped ahead so far, once the batch outgrew memory; null: none (or given up). */
+    private Ahead ahead;
 
+    /**
+     * @param aheadExecutor where the full chunks are stamped while the batch is still read and sent
+     *                      ({@link JdbcPushStore.Builder#stampAhead}); null: they are stamped by {@link #commit()}
+     */
     PostgreSqlStampBatch(DSLContext ctx, java.nio.file.Path spillDirectory, Leases leases, View view, Mapping mapping,
-                         LeaseToken lease, long batchId, Object stampValue, int chunk) {
+                         LeaseToken lease, long batchId, Object stampValue, int chunk,
+                         java.util.concurrent.Executor aheadExecutor) {
         super(ctx, leases, view, mapping, lease, batchId, stampValue, chunk);
         this.spillDirectory = spillDirectory;
+        this.aheadExecutor = aheadExecutor;
     }
 
     /** Appends the kept chunk to the spill file (created on the first one) as its stamping statement's literals. */
@@ -56,8 +66,16 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
                 fileSpill = KeySpill.create(spillDirectory);
             }
             String micros = modifiedMicros();
-            fileSpill.append(keys.size(), keyLiterals(), micros != null ? micros
-                    : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null, micros != null);
+            List<String> keyLiterals = keyLiterals();
+            String modifiedLiteral = micros != null ? micros
+                    : modifiedField.isPresent() ? SqlText.pgArrayLiteral(modified) : null;
+            fileSpill.append(keys.size(), keyLiterals, modifiedLiteral, micros != null);
+            if (aheadExecutor != null) {
+                if (ahead == null) {
+                    ahead = new Ahead();
+                }
+                ahead.submit(keyLiterals, modifiedLiteral, micros != null);
+            }
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw Errors.storage("recording the rows sent by view '" + view.name() + "' in a file in " + spillDirectory, e);
         }
@@ -76,6 +94,14 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
     @Override
     public StampResult commit() {
         requireOpen();
+        if (ahead != null) {
+            Optional<Long> stampedAhead = commitAhead();
+            if (stampedAhead.isPresent()) {
+                committed = true;
+                closeSpill();
+                return new StampResult(stampedAhead.get(), added - stampedAhead.get());
+            }
+        }
         // a small batch in memory: the lease check and the stamp in one statement; a larger one in the
         // transaction below, which plans generically (see stampFromLiterals): in one statement the
         // custom plan sees thousands of keys and scans the whole table instead of probing its key
@@ -358,6 +384,128 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
                 .from(also == null ? List.of(sent) : List.of(sent, also)).where(matchesSent());
     }
 
+    /**
+     * Ends the stamping ahead: waits for its chunks, checks again that the lease is held unexpired,
+     * stamps the chunk still in memory and commits, all in the transaction the chunks were stamped in.
+     *
+     * @return the rows stamped; empty when stamping ahead failed (it is rolled back: the batch is then
+     *         stamped from its spill file as without stamping ahead; stamping a row again that an
+     *         uncertain commit did stamp gives it the same value)
+     * @throws LeaseLostException when the lease is no longer held: nothing was stamped
+     */
+    private Optional<Long> commitAhead() {
+        Ahead a = ahead;
+        ahead = null;
+        try {
+            long n = a.stamped.join();
+            PostgreSqlDialect.checkHeldPlanningGenerically(a.tx, lease);
+            if (!keys.isEmpty()) {
+                String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
+                n += stampChunk(a.tx, java.util.Arrays.asList(literals).subList(2, literals.length), literals[0],
+                        literals[1] != null);
+            }
+            a.connection.commit();
+            a.end(false);
+            return Optional.of(n);
+        } catch (LeaseLostException e) {
+            a.end(true);
+            throw e;
+        } catch (RuntimeException | SQLException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            org.slf4j.LoggerFactory.getLogger(JdbcPushStore.class).warn(
+                    "view '{}': stamping ahead failed ({}); the batch is stamped now instead", view.name(), cause.toString());
+            a.end(true);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The chunks stamped ahead ({@link JdbcPushStore.Builder#stampAhead}): one connection of the
+     * store's and one transaction, begun with the lease check (the lease row locked {@code FOR KEY
+     * SHARE} until it ends, so no other engine takes the lease over meanwhile), in which each full
+     * chunk is stamped as soon as it is spilled, one statement after the other on the store's
+     * background threads. Nothing of it is visible to anyone else before {@link #commitAhead()}
+     * commits it; {@link #close()} without a commit rolls it back.
+     */
+    private final class Ahead {
+        /** The most chunks waiting for their statement; the reading thread waits beyond that. */
+        private static final int BACKLOG = 4;
+        private final java.util.concurrent.Semaphore backlog = new java.util.concurrent.Semaphore(BACKLOG);
+        /** The rows stamped so far, when the chunks submitted so far are stamped; chained one after the other. */
+        private volatile java.util.concurrent.CompletableFuture<Long> stamped =
+                java.util.concurrent.CompletableFuture.completedFuture(0L);
+        /** Opened by the first chunk's task; used by one task at a time, then by commitAhead after join. */
+        private Connection connection;
+        private DSLContext tx;
+
+        /** Queues a chunk's statement after the ones before it; waits while {@link #BACKLOG} are queued. */
+        void submit(List<String> keyLiterals, String modifiedLiteral, boolean micros) {
+            if (stamped.isCompletedExceptionally()) {
+                return;
+            }
+            try {
+                backlog.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stamped = stamped.thenCompose(n -> java.util.concurrent.CompletableFuture.failedFuture(e));
+                return;
+            }
+            try {
+                stamped = stamped.handleAsync((n, failure) -> {
+                    try {
+                        if (failure != null) {
+                            throw failure instanceof java.util.concurrent.CompletionException c
+                                    ? c : new java.util.concurrent.CompletionException(failure);
+                        }
+                        if (tx == null) {
+                            begin();
+                        }
+                        return n + stampChunk(tx, keyLiterals, modifiedLiteral, micros);
+                    } finally {
+                        backlog.release();
+                    }
+                }, aheadExecutor);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                backlog.release();
+                stamped = stamped.thenCompose(n -> java.util.concurrent.CompletableFuture.failedFuture(e));
+            }
+        }
+
+        private void begin() {
+            connection = ctx.configuration().connectionProvider().acquire();
+            try {
+                connection.setAutoCommit(false);
+            } catch (SQLException e) {
+                throw Errors.storage("beginning to stamp the rows sent by view '" + view.name() + "'", e);
+            }
+            tx = DSL.using(connection, ctx.dialect(), ctx.settings());
+            PostgreSqlDialect.checkHeldPlanningGenerically(tx, lease);
+        }
+
+        /**
+         * Ends it once its queued statements are done (at once when nothing is queued), rolling back
+         * when asked, and gives the connection back; does not wait.
+         */
+        void end(boolean rollback) {
+            stamped.handleAsync((n, failure) -> {
+                if (connection != null) {
+                    try {
+                        if (rollback) {
+                            connection.rollback();
+                        }
+                    } catch (SQLException e) {
+                        // the transaction ends with the connection: nothing of it was committed
+                    } finally {
+                        ctx.configuration().connectionProvider().release(connection);
+                        connection = null;
+                        tx = null;
+                    }
+                }
+                return null;
+            }, Runnable::run);
+        }
+    }
+
     /** Deletes the spill file, if any. */
     private void closeSpill() {
         KeySpill f = fileSpill;
@@ -383,6 +531,10 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
             return;
         }
         closed = true;
+        if (ahead != null) {
+            ahead.end(true);
+            ahead = null;
+        }
         preparedLiterals = null;
         clearKept();
         closeSpill();

@@ -9,6 +9,7 @@ import io.viewpush.push.StampResult;
 import io.viewpush.view.Row;
 import io.viewpush.view.View;
 import io.viewpush.view.ViewDefinition;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -585,6 +586,148 @@ abstract class StampingCases extends StoreCases {
             assertThat(spillFiles(spill)).isEmpty();
             assertThat(stampedIds(t)).isEmpty();
             assertThat(scratchRows()).isZero();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    /** A store whose batches beyond {@code chunk} rows stamp ahead (PostgreSQL; H2 ignores it). */
+    private DefaultJdbcPushStore stampingAhead(int chunk, java.nio.file.Path spill) {
+        return (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).spillDirectory(spill)
+                .stampAhead(true).migrateOnBuild(false).build();
+    }
+
+    /**
+     * @return the ids of {@code table}'s rows that another transaction cannot lock {@code FOR UPDATE}
+     *         (the rows an open stamping transaction has updated), waiting up to 10 s for {@code expected}
+     */
+    private java.util.Set<Integer> lockedIds(String table, java.util.Set<Integer> expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            java.util.Set<Integer> all = new java.util.TreeSet<>();
+            java.util.Set<Integer> free = new java.util.TreeSet<>();
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    try (var rs = s.executeQuery("SELECT id FROM " + table)) {
+                        while (rs.next()) {
+                            all.add(rs.getInt(1));
+                        }
+                    }
+                    try (var rs = s.executeQuery("SELECT id FROM " + table + " FOR UPDATE SKIP LOCKED")) {
+                        while (rs.next()) {
+                            free.add(rs.getInt(1));
+                        }
+                    }
+                }
+                c.rollback();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            all.removeAll(free);
+            if (all.equals(expected) || System.nanoTime() > deadline) {
+                return all;
+            }
+            sleep(10);
+        }
+    }
+
+    @Test
+    void stampingAheadStampsChunksWhileTheBatchIsSentButShowsNothingBeforeItsCommit() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            DefaultJdbcPushStore stamper = stampingAhead(3, spill);
+            String t = ordersWithRows(20);
+            View view = pushView("stamped ahead", t, true);
+            List<Row> rows = readAll(view);
+            // changed after the read, before the batch stamps them: the optimistic check leaves them
+            db.execute("UPDATE " + t + " SET last_modified = last_modified + INTERVAL '1' SECOND WHERE id IN (5, 17)");
+            StampBatch batch = stamper.batch(view, lease(view.name()), null);
+            rows.forEach(batch::add);
+            java.util.Set<Integer> aheadIds = new java.util.TreeSet<>();
+            for (int id = 1; id <= 18; id++) {
+                if (id != 5 && id != 17) {
+                    aheadIds.add(id); // six full chunks of three; rows 19 and 20 are still in memory
+                }
+            }
+            if (isPostgres()) {
+                assertThat(lockedIds(t, aheadIds)).as("stamped ahead, in the batch's open transaction")
+                        .isEqualTo(aheadIds);
+            } else {
+                assertThat(lockedIds(t, java.util.Set.of())).as("H2 does not stamp ahead").isEmpty();
+            }
+            assertThat(stampedIds(t)).as("nothing is visible before the commit").isEmpty();
+            try (batch) {
+                batch.seal();
+                assertThat(batch.commit()).isEqualTo(new StampResult(18, 2));
+            }
+            java.util.Set<Integer> expected = new java.util.TreeSet<>(aheadIds);
+            expected.addAll(List.of(19, 20));
+            assertThat(stampedIds(t)).containsExactlyElementsOf(expected);
+            assertThat(lockedIds(t, java.util.Set.of())).as("the transaction ended").isEmpty();
+            assertThat(spillFiles(spill)).isEmpty();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    @Test
+    void aBatchStampedAheadThatIsClosedUnsentOrLosesItsLeaseStampsNothing() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            DefaultJdbcPushStore stamper = stampingAhead(2, spill);
+            String t = ordersWithRows(7);
+            View view = pushView("stamped ahead, then not", t, true);
+            LeaseToken lease = lease(view.name());
+            java.util.Set<Integer> ahead = isPostgres() ? java.util.Set.of(1, 2, 3, 4, 5, 6) : java.util.Set.of();
+
+            StampBatch unsent = stamper.batch(view, lease, null);
+            readAll(view).forEach(unsent::add);
+            assertThat(lockedIds(t, ahead)).isEqualTo(ahead);
+            unsent.close();
+            assertThat(lockedIds(t, java.util.Set.of())).as("rolled back").isEmpty();
+            assertThat(stampedIds(t)).isEmpty();
+            assertThat(spillFiles(spill)).isEmpty();
+
+            StampBatch expired = stamper.batch(view, lease, null);
+            readAll(view).forEach(expired::add);
+            assertThat(lockedIds(t, ahead)).isEqualTo(ahead);
+            // the lease runs out while the request is on its way (an update of the lease row, as a
+            // renewal is, does not wait for the stamping transaction's lock)
+            db.execute("UPDATE \"viewpush_lease\" SET \"expires_at\" = \"expires_at\" - INTERVAL '1' DAY"
+                    + " WHERE \"view_name\" = '" + view.name().replace("'", "''") + "'");
+            try (expired) {
+                assertThatThrownBy(expired::commit).isInstanceOf(LeaseLostException.class);
+            }
+            assertThat(lockedIds(t, java.util.Set.of())).as("rolled back").isEmpty();
+            assertThat(stampedIds(t)).isEmpty();
+            assertThat(spillFiles(spill)).isEmpty();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    @Test
+    void whenStampingAheadFailsTheBatchIsStampedAfterItsRequestAsWithoutIt() throws Exception {
+        Assumptions.assumeTrue(isPostgres(), "only PostgreSQL stamps ahead");
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            DefaultJdbcPushStore stamper = stampingAhead(2, spill);
+            String t = ordersWithRows(7);
+            View view = pushView("stamped ahead, connection lost", t, true);
+            StampBatch batch = stamper.batch(view, lease(view.name()), null);
+            readAll(view).forEach(batch::add);
+            assertThat(lockedIds(t, java.util.Set.of(1, 2, 3, 4, 5, 6))).isEqualTo(java.util.Set.of(1, 2, 3, 4, 5, 6));
+            // the stamping transaction's server process ends (an administrator, a deadlock victim, a restart)
+            assertThat(db.queryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE state = 'idle in transaction' AND query ILIKE '%update%" + t + "%'"))
+                    .isEqualTo(1L);
+            assertThat(lockedIds(t, java.util.Set.of())).isEmpty();
+            try (batch) {
+                assertThat(batch.commit()).isEqualTo(new StampResult(7, 0));
+            }
+            assertThat(stampedIds(t)).containsExactly(1, 2, 3, 4, 5, 6, 7);
+            assertThat(spillFiles(spill)).isEmpty();
         } finally {
             deleteDirectory(spill);
         }

@@ -455,7 +455,7 @@ public final class Assembly implements AutoCloseable {
     /** The config with the running embedded server's address in place of its directory. */
     private static DatabaseConfig resolve(DatabaseConfig db, EmbeddedPostgresServer server) {
         return new DatabaseConfig(server.jdbcUrl(), Optional.of(server.user()), Optional.of(server.password()), db.init(),
-                db.poolSize(), true, db.timeZone());
+                db.poolSize(), true, db.timeZone(), db.stampAhead());
     }
 
     /** The embedded server (if the config has no {@code database.url}) for as long as a one-shot check needs it. */
@@ -533,7 +533,7 @@ public final class Assembly implements AutoCloseable {
 
     private static JdbcPushStore store(HikariDataSource ds, boolean migrate, AppConfig config) {
         try {
-            return JdbcPushStore.builder(ds).migrateOnBuild(migrate)
+            return JdbcPushStore.builder(ds).migrateOnBuild(migrate).stampAhead(config.database().stampAhead())
                     .journalRetention(config.engine().journalRetention())
                     .journalMaxAttemptsPerView(config.engine().journalMaxAttemptsPerView())
                     .journalPruneInterval(config.engine().journalPruneInterval())

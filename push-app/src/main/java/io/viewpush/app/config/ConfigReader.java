@@ -152,13 +152,13 @@ final class ConfigReader {
             }
             DatabaseConfig e = DatabaseConfig.embedded(Optional.ofNullable(d.init));
             return new DatabaseConfig(e.url(), e.user(), e.password(), e.init(), d.poolSize, true,
-                    Optional.ofNullable(d.timeZone));
+                    Optional.ofNullable(d.timeZone), d.stampAhead);
         }
         if (d.url == null) {
             return null;
         }
         return new DatabaseConfig(d.url, Optional.ofNullable(d.user), Optional.ofNullable(d.password),
-                Optional.ofNullable(d.init), d.poolSize, false, Optional.ofNullable(d.timeZone));
+                Optional.ofNullable(d.init), d.poolSize, false, Optional.ofNullable(d.timeZone), d.stampAhead);
     }
 
     /** @return the file {@code database.init} names, or null after reporting why it cannot be used */

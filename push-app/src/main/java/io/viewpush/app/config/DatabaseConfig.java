@@ -21,9 +21,12 @@ import java.util.Optional;
  *                 the database's own zone (PostgreSQL: its {@code ALTER DATABASE}/{@code ALTER ROLE
  *                 ... SET timezone}, else the server's {@code timezone} when readable, else UTC; H2:
  *                 the JVM's), never merely the JVM's
+ * @param stampAhead on PostgreSQL, whether a push of more rows than one stamping statement holds
+ *                   stamps them while they are still read and sent, in a transaction that commits only
+ *                   once the request succeeded; default false (see the README's {@code database.stampAhead})
  */
 public record DatabaseConfig(String url, Optional<String> user, Optional<String> password, Optional<Path> init,
-                             int poolSize, boolean embedded, Optional<ZoneId> timeZone) {
+                             int poolSize, boolean embedded, Optional<ZoneId> timeZone, boolean stampAhead) {
     /** Default {@link #poolSize()}: 10 connections. */
     public static final int DEFAULT_POOL_SIZE = 10;
     /** The directory of the default embedded database, relative to the working directory. */
@@ -59,6 +62,12 @@ public record DatabaseConfig(String url, Optional<String> user, Optional<String>
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be at least 1");
         }
+    }
+
+    /** A database section without {@code stampAhead}: a batch is stamped after its request. */
+    public DatabaseConfig(String url, Optional<String> user, Optional<String> password, Optional<Path> init,
+                          int poolSize, boolean embedded, Optional<ZoneId> timeZone) {
+        this(url, user, password, init, poolSize, embedded, timeZone, false);
     }
 
     /** A database section without {@code timeZone}: the sessions use the database's own zone. */

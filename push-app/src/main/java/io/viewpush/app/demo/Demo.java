@@ -178,7 +178,7 @@ public final class Demo {
             DatabaseConfig own = loaded.database();
             AppConfig config = loaded.withDatabase(new DatabaseConfig(
                     DatabaseConfig.embeddedIn(dir.resolve(DatabaseConfig.EMBEDDED_DIRECTORY)).url(), own.user(),
-                    own.password(), own.init(), own.poolSize(), true, own.timeZone()));
+                    own.password(), own.init(), own.poolSize(), true, own.timeZone(), own.stampAhead()));
 
             heading("The database");
             say("The embedded PostgreSQL, the default database of a config without database.url: a real PostgreSQL "

@@ -153,7 +153,13 @@ public final class Bench {
                 List<String> args = impl.equals("hand")
                         ? hand
                         : List.of("viewpush", "config=" + config, "maxRows=" + maxRows);
+                db.sql("SELECT pg_stat_statements_reset()");
                 Map<String, String> r = child("push-" + scenario + "-" + impl + "-" + (rep + 1), settings.heap(), args).get(0);
+                for (List<Object> st : db.query("SELECT calls, total_exec_time, query FROM pg_stat_statements"
+                        + " ORDER BY total_exec_time DESC LIMIT 3")) {
+                    log(label + ": " + impl + ": PostgreSQL " + st.get(1) + " ms in " + st.get(0) + " calls of "
+                            + ((String) st.get(2)).replaceAll("\\s+", " "));
+                }
                 long left = db.scalar("SELECT count(*) FROM " + BenchChild.TABLE + " WHERE " + BenchDatabase.NEEDS_PUSHING);
                 if (left != 0 || Long.parseLong(r.get("rows")) != settings.rows()
                         || receiver.bytes() != Long.parseLong(r.get("bytes"))
@@ -846,7 +852,8 @@ public final class Bench {
             return "rows=" + rows + " maxRows=" + maxRows + " repeat=" + repeat + " heap=" + heap
                     + " small.pushes=" + smallPushes + " small.rows=" + smallRows + " idle.views=" + idleViews
                     + " idle.seconds=" + idleSeconds + " latency.seconds=" + latencySeconds + " latency.rate="
-                    + latencyRate + "/s synchronousCommit=" + synchronousCommit + " scenarios=" + scenarios;
+                    + latencyRate + "/s synchronousCommit=" + synchronousCommit
+                    + " stampAhead=" + BenchConfig.stampAhead() + " scenarios=" + scenarios;
         }
     }
 }

@@ -14,6 +14,14 @@ final class BenchConfig {
 
     BenchConfig(BenchDatabase db) {
         yaml.append(db.databaseYaml());
+        if (stampAhead()) {
+            yaml.append("  stampAhead: true\n");
+        }
+    }
+
+    /** @return whether the configs turn {@code database.stampAhead} on ({@code -Dbench.stampAhead}, default true) */
+    static boolean stampAhead() {
+        return Boolean.parseBoolean(System.getProperty("bench.stampAhead", "true"));
     }
 
     BenchConfig engine(String pollInterval, int poolSize) {

@@ -228,6 +228,21 @@ class ConfigLoaderTest {
                 + dir.resolve("sql/missing.sql") + " is not a file");
     }
 
+    @Test
+    void stampingAheadIsOffUnlessTheDatabaseSectionTurnsItOnAndAnythingButABooleanIsAProblemAtItsLine(@TempDir Path dir) {
+        String views = "views:\n  - {name: v, table: t, key: id, fields: {id: id}}\n";
+        assertThat(ConfigLoader.parse("database:\n  url: jdbc:postgresql://127.0.0.1/db\n" + views, "push.yaml", dir, ENV)
+                .database().stampAhead()).isFalse();
+        AppConfig on = ConfigLoader.parse("database:\n  url: jdbc:postgresql://127.0.0.1/db\n  stampAhead: true\n" + views,
+                "push.yaml", dir, ENV);
+        assertThat(on.database().stampAhead()).isTrue();
+        assertThat(ConfigLoader.parse("database:\n  stampAhead: true\n" + views, "push.yaml", dir, ENV)
+                .database()).as("the embedded database keeps it").extracting(DatabaseConfig::embedded, DatabaseConfig::stampAhead)
+                .containsExactly(true, true);
+        assertThat(problemsIn(dir, "database:\n  url: jdbc:postgresql://127.0.0.1/db\n  stampAhead: sometimes\n" + views))
+                .singleElement().asString().startsWith("push.yaml:3:").contains("database.stampAhead");
+    }
+
     private static List<ConfigProblem> problemsIn(Path dir, String yaml) {
         try {
             ConfigLoader.parse(yaml, "push.yaml", dir, ENV);
