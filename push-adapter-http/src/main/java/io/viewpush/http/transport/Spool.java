@@ -98,7 +98,18 @@ final class Spool implements AutoCloseable {
         }
     }
 
+    /** Cloned for each body: looking the algorithm up through the providers cost more than hashing a small body. */
+    private static final MessageDigest SHA256 = newSha256();
+
     static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
