@@ -154,7 +154,12 @@ public final class Bench {
                         ? hand
                         : List.of("viewpush", "config=" + config, "maxRows=" + maxRows);
                 db.sql("SELECT pg_stat_statements_reset()");
+                long server0 = db.serverCpuMillis();
+                long self0 = Proc.cpuMillis(ProcessHandle.current().pid());
                 Map<String, String> r = child("push-" + scenario + "-" + impl + "-" + (rep + 1), settings.heap(), args).get(0);
+                log(label + ": " + impl + ": CPU during the run: PostgreSQL " + (db.serverCpuMillis() - server0)
+                        + " ms, the pushing JVM " + r.get("cpuMs") + " ms, this JVM (the receiver) "
+                        + (Proc.cpuMillis(ProcessHandle.current().pid()) - self0) + " ms, wall " + r.get("wallMs") + " ms");
                 for (List<Object> st : db.query("SELECT calls, total_exec_time, query FROM pg_stat_statements"
                         + " ORDER BY total_exec_time DESC LIMIT 3")) {
                     log(label + ": " + impl + ": PostgreSQL " + st.get(1) + " ms in " + st.get(0) + " calls of "

@@ -49,6 +49,22 @@ final class BenchDatabase implements AutoCloseable {
         sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     }
 
+    /** @return the CPU time (ms) the whole server has used so far (every backend, ended ones too) */
+    long serverCpuMillis() {
+        if (postmaster == 0) {
+            try (Connection c = connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                postmaster = Proc.parent(rs.getLong(1)); // while the backend still runs
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return Proc.treeCpuMillis(postmaster);
+    }
+
+    private long postmaster;
+
     int port() {
         return pg.getPort();
     }

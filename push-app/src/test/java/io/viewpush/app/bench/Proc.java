@@ -27,6 +27,45 @@ final class Proc {
     }
 
     /**
+     * @return user + system CPU time so far (ms) of the process, of its children still running and of
+     *         those that ended and it waited for (PostgreSQL's postmaster: the whole server, backends
+     *         that have disconnected included)
+     */
+    static long treeCpuMillis(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // utime, stime, cutime, cstime (fields 14 to 17)
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        long ms = ticks * 1000 / TICKS_PER_SECOND;
+        try (Stream<Path> all = Files.list(Path.of("/proc"))) {
+            for (Path p : all.collect(Collectors.toList())) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String s = Files.readString(p.resolve("stat"));
+                    String[] g = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+                    if (Long.parseLong(g[1]) == pid) { // ppid (field 4)
+                        ms += (Long.parseLong(g[11]) + Long.parseLong(g[12])) * 1000 / TICKS_PER_SECOND;
+                    }
+                } catch (IOException e) {
+                    // ended meanwhile: its time is now the parent's cutime
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ms;
+    }
+
+    /** @return the parent's pid of the process */
+    static long parent(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[1]);
+    }
+
+    /**
      * @return CPU time so far (ms) of each thread of the process, by thread name (Linux keeps 15
      *         characters of it; digits are replaced by {@code #} so that pools add up)
      */
