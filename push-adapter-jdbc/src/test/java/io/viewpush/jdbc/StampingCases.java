@@ -708,6 +708,46 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
+    void anEngineStampingAheadStampsNothingOfAFailedRequestAndEveryRowOfTheNextOnlyAfterItsAnswer() throws Exception {
+        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
+        try {
+            DefaultJdbcPushStore stamper = stampingAhead(3, spill);
+            String t = ordersWithRows(20);
+            ViewDefinition def = ordersView("engine stamps ahead", t).push(policy("last pushed", "last modified [auto]")).build();
+            java.util.Set<Integer> firstChunks = new java.util.TreeSet<>();
+            for (int id = 1; id <= 18; id++) {
+                firstChunks.add(id);
+            }
+            List<java.util.Set<Integer>> lockedDuringRequests = new java.util.ArrayList<>();
+            List<List<Integer>> stampedDuringRequests = new java.util.ArrayList<>();
+            io.viewpush.testing.RecordingTransport transport = new io.viewpush.testing.RecordingTransport().failNext(1, 503)
+                    .onSend(rows -> {
+                        lockedDuringRequests.add(lockedIds(t, isPostgres() ? firstChunks : java.util.Set.of()));
+                        stampedDuringRequests.add(stampedIds(t));
+                    });
+            try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(stamper)
+                    .transport(transport).view(def).build()) {
+                io.viewpush.push.PushAttempt failed = engine.pushNow(def.name());
+                assertThat(failed.status()).isEqualTo(io.viewpush.push.PushAttempt.Status.FAILED);
+                assertThat(stampedIds(t)).as("nothing of the failed request").isEmpty();
+                assertThat(lockedIds(t, java.util.Set.of())).as("its stamping ahead rolled back").isEmpty();
+
+                io.viewpush.push.PushAttempt ok = engine.pushNow(def.name());
+                assertThat(ok.status()).isEqualTo(io.viewpush.push.PushAttempt.Status.SUCCESS);
+                assertThat(ok.rowsStamped()).isEqualTo(20);
+            }
+            assertThat(lockedDuringRequests).as("while each request was on its way, its first six chunks were stamped"
+                    + " ahead (PostgreSQL) but not committed").containsOnly(isPostgres() ? firstChunks : java.util.Set.of());
+            assertThat(stampedDuringRequests).containsOnly(List.of());
+            assertThat(stampedIds(t)).hasSize(20);
+            assertThat(lockedIds(t, java.util.Set.of())).isEmpty();
+            assertThat(spillFiles(spill)).isEmpty();
+        } finally {
+            deleteDirectory(spill);
+        }
+    }
+
+    @Test
     void whenStampingAheadFailsTheBatchIsStampedAfterItsRequestAsWithoutIt() throws Exception {
         Assumptions.assumeTrue(isPostgres(), "only PostgreSQL stamps ahead");
         java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
