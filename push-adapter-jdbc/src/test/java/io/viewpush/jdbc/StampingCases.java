@@ -411,8 +411,10 @@ abstract class StampingCases extends StoreCases {
 
     @Test
     void awkwardTextKeysAreStampedExactlyFromMemoryAndFromTheScratchTable() {
-        for (int chunk : new int[]{JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE, 3}) {
-            DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).migrateOnBuild(false).build();
+        // -3: chunks of 3 stamped ahead
+        for (int chunk : new int[]{JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE, 3, -3}) {
+            DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource())
+                    .stampBatchSize(Math.abs(chunk)).stampAhead(chunk < 0).migrateOnBuild(false).build();
             String t = newTable("awkward");
             db.execute("CREATE TABLE " + t + " (code VARCHAR(20) PRIMARY KEY, sent TIMESTAMP(3))",
                     "INSERT INTO " + t + " (code) VALUES ('not sent')");
@@ -520,8 +522,10 @@ abstract class StampingCases extends StoreCases {
     void modifiedDateTimesWithMicrosecondsFarDatesAndEmptiesAreMatchedExactlyInEveryChunk() throws Exception {
         java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
         try {
-            for (int chunk : new int[]{2, JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE}) {
-                DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource()).stampBatchSize(chunk).spillDirectory(spill)
+            // -2: chunks of 2 stamped ahead
+            for (int chunk : new int[]{2, JdbcPushStore.DEFAULT_STAMP_BATCH_SIZE, -2}) {
+                DefaultJdbcPushStore stamper = (DefaultJdbcPushStore) JdbcPushStore.builder(db.dataSource())
+                        .stampBatchSize(Math.abs(chunk)).stampAhead(chunk < 0).spillDirectory(spill)
                         .migrateOnBuild(false).build();
                 String t = newTable("precise");
                 db.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, changed TIMESTAMP(6) WITH TIME ZONE,"
