@@ -385,18 +385,20 @@ public final class Bench {
                 .view(BenchChild.WARM_VIEW, BenchChild.WARM_TABLE, warmReceiver.url(), "1s", 0, -1)
                 .view(BenchChild.VIEW, BenchChild.TABLE, receiver.url(), "1s", 0, -1)
                 .write(settings.work().resolve("small.yaml"));
+        db.guardTables(BenchChild.VIEW);
         db.sql("SELECT pg_stat_statements_reset()");
         List<Map<String, String>> r = child("small", "256m", List.of("small", "config=" + config, "jdbc=" + db.url(),
                 "receiver=" + receiver.url(), "pushes=" + settings.smallPushes(), "warmup=" + settings.smallWarmup(),
                 "rows=" + settings.smallRows(), "tableRows=" + settings.rows(), "seed=" + settings.seed()));
         Map<String, String> hand = r.stream().filter(m -> m.get("impl").equals("hand")).findFirst().orElseThrow();
         Map<String, String> vp = r.stream().filter(m -> m.get("impl").equals("viewpush")).findFirst().orElseThrow();
-        log(label + ": hand " + hand + ", ViewPush " + vp);
+        Map<String, String> guarded = r.stream().filter(m -> m.get("impl").equals("guarded")).findFirst().orElseThrow();
+        log(label + ": hand " + hand + ", hand with a lease and a journal " + guarded + ", ViewPush " + vp);
         for (List<Object> st : db.query("SELECT calls, total_exec_time, query FROM pg_stat_statements"
                 + " ORDER BY total_exec_time DESC LIMIT 12")) {
             log(label + ": PostgreSQL " + st.get(1) + " ms in " + st.get(0) + " calls of " + shorten((String) st.get(2)));
         }
-        report.small(label, hand, vp);
+        report.small(label, hand, guarded, vp);
     }
 
     // ---- (4) idle views under run ----

@@ -188,18 +188,23 @@ public final class BenchChild {
         long seed = Long.parseLong(a.get("seed"));
         SplittableRandom random = new SplittableRandom(seed);
         List<Double> hand = new ArrayList<>();
+        List<Double> guardedTimes = new ArrayList<>();
         List<Double> vp = new ArrayList<>();
         try (Assembly assembly = Assembly.open(ConfigLoader.load(Path.of(a.get("config"))), PushListener.NONE);
              Connection read = connect(a.get("jdbc")); Connection stamp = connect(a.get("jdbc"));
              Connection writer = connect(a.get("jdbc"));
+             Connection guardRead = connect(a.get("jdbc")); Connection guardStamp = connect(a.get("jdbc"));
+             Connection guard = connect(a.get("jdbc"));
              PreparedStatement change = writer.prepareStatement(
                      "UPDATE " + TABLE + " SET last_modified = clock_timestamp() WHERE id = ANY(?)")) {
             ViewPush engine = assembly.engine();
             HandWrittenPipeline pipeline = new HandWrittenPipeline(read, stamp, a.get("receiver"), TABLE);
+            HandWrittenPipeline guarded = new HandWrittenPipeline(guardRead, guardStamp, a.get("receiver"), TABLE)
+                    .guarded(guard, VIEW, "bench-hand");
             for (int i = 0; i < warmup + pushes; i++) {
-                boolean handFirst = i % 2 == 0;
-                for (int turn = 0; turn < 2; turn++) {
-                    boolean isHand = handFirst == (turn == 0);
+                for (int turn = 0; turn < 3; turn++) {
+                    int which = (i + turn) % 3; // 0 hand-written, 1 the same with a lease and a journal, 2 ViewPush
+                    boolean isHand = which != 2;
                     Long[] ids = new Long[rows];
                     for (int r = 0; r < rows; r++) {
                         ids[r] = 1 + random.nextLong(tableRows);
@@ -209,7 +214,7 @@ public final class BenchChild {
                     long t0 = System.nanoTime();
                     long sent;
                     if (isHand) {
-                        sent = pipeline.push(0).rows();
+                        sent = (which == 0 ? pipeline : guarded).push(0).rows();
                     } else {
                         PushAttempt attempt = check(engine.pushNow(VIEW), PushAttempt.Status.SUCCESS);
                         sent = attempt.rowsSent();
@@ -220,13 +225,13 @@ public final class BenchChild {
                                 + " rows, expected up to " + rows);
                     }
                     if (i >= warmup) {
-                        (isHand ? hand : vp).add(ms);
+                        (which == 0 ? hand : which == 1 ? guardedTimes : vp).add(ms);
                     }
                 }
             }
         }
-        for (String impl : List.of("hand", "viewpush")) {
-            Stats s = Stats.of(impl.equals("hand") ? hand : vp);
+        for (String impl : List.of("hand", "guarded", "viewpush")) {
+            Stats s = Stats.of(impl.equals("hand") ? hand : impl.equals("guarded") ? guardedTimes : vp);
             result("impl", impl, "count", s.count(), "meanMs", s.mean(), "p50Ms", s.p50(), "p95Ms", s.p95(),
                     "p99Ms", s.p99(), "maxMs", s.max());
         }

@@ -49,6 +49,23 @@ final class BenchDatabase implements AutoCloseable {
         sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     }
 
+    /** The lease, attempts and history tables of the hand-written pipeline with guarantees ({@link HandWrittenPipeline#guarded}). */
+    static final String GUARD_LEASE = "bench_lease";
+    static final String GUARD_ATTEMPT = "bench_attempt";
+    static final String GUARD_HISTORY = "bench_history";
+
+    /** (Re)creates the tables of {@link HandWrittenPipeline#guarded}, with a free lease row for {@code view}. */
+    void guardTables(String view) {
+        sql("DROP TABLE IF EXISTS " + GUARD_LEASE + ", " + GUARD_ATTEMPT + ", " + GUARD_HISTORY,
+                "CREATE TABLE " + GUARD_LEASE + " (view_name text PRIMARY KEY, owner text, fence bigint NOT NULL,"
+                        + " expires_at timestamptz NOT NULL)",
+                "CREATE TABLE " + GUARD_ATTEMPT + " (id bigserial PRIMARY KEY, view_name text NOT NULL, fence bigint NOT NULL,"
+                        + " finished timestamptz NOT NULL, status text NOT NULL)",
+                "CREATE INDEX ON " + GUARD_ATTEMPT + " (view_name, finished)",
+                "CREATE TABLE " + GUARD_HISTORY + " (view_name text PRIMARY KEY, last_success timestamptz, attempts bigint)",
+                "INSERT INTO " + GUARD_LEASE + " VALUES ('" + view.replace("'", "''") + "', NULL, 0, clock_timestamp())");
+    }
+
     /** @return the CPU time (ms) the whole server has used so far (every backend, ended ones too) */
     long serverCpuMillis() {
         if (postmaster == 0) {

@@ -50,6 +50,11 @@ final class HandWrittenPipeline {
     private final URL url;
     private final String select;
     private final String update;
+    /** With {@link #guarded}: the lease's and the journal's connection (autocommit), else null. */
+    private Connection guard;
+    private String guardView;
+    private String guardOwner;
+    private long fence;
     /** The table of scenario (6): a uuid key and a jsonb document instead of the order's columns. */
     private final boolean uuidKeys;
     /** The orders of scenario (8): the customer's and shop's names and the sum of the order's lines. */
@@ -133,15 +138,83 @@ final class HandWrittenPipeline {
      * rows of each request after its success.
      */
     Outcome push(int maxRows) throws SQLException, IOException {
+        Timestamp stampValue;
+        if (guard != null) {
+            stampValue = acquireLease();
+        } else {
+            try (PreparedStatement now = read.prepareStatement("SELECT now()"); ResultSet r = now.executeQuery()) {
+                r.next();
+                stampValue = r.getTimestamp(1);
+            }
+        }
+        try {
+            return pushRows(maxRows, stampValue);
+        } finally {
+            if (guard != null) {
+                releaseLeaseAndRecord();
+            }
+        }
+    }
+
+    /**
+     * Scenario (3)'s third pipeline: this one with a lease and a journal as ViewPush keeps them, each
+     * the statement ViewPush's takes its shape from (tables of the bench's own, {@link
+     * BenchDatabase#guardTables}): before the push, the lease taken in one autocommitted statement that
+     * also reads the stamp's time; the stamping update joined with the lease row locked {@code FOR KEY
+     * SHARE} and found held and unexpired; after it, the lease released and the attempt and the view's
+     * history written in one statement.
+     *
+     * @param guard a third connection (autocommit)
+     */
+    HandWrittenPipeline guarded(Connection guard, String view, String owner) {
+        this.guard = guard;
+        this.guardView = view;
+        this.guardOwner = owner;
+        return this;
+    }
+
+    private Timestamp acquireLease() throws SQLException {
+        try (PreparedStatement ps = guard.prepareStatement("WITH acquired AS (UPDATE " + BenchDatabase.GUARD_LEASE
+                + " SET owner = ?, fence = fence + 1, expires_at = clock_timestamp() + interval '1 minute'"
+                + " WHERE view_name = ? AND (owner IS NULL OR owner = ? OR expires_at < clock_timestamp())"
+                + " RETURNING fence) SELECT now(), (SELECT fence FROM acquired)")) {
+            ps.setString(1, guardOwner);
+            ps.setString(2, guardView);
+            ps.setString(3, guardOwner);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                fence = r.getLong(2);
+                if (r.wasNull()) {
+                    throw new IllegalStateException("the bench's lease of '" + guardView + "' is held by another");
+                }
+                return r.getTimestamp(1);
+            }
+        }
+    }
+
+    private void releaseLeaseAndRecord() throws SQLException {
+        try (PreparedStatement ps = guard.prepareStatement("WITH released AS (UPDATE " + BenchDatabase.GUARD_LEASE
+                + " SET owner = NULL, expires_at = clock_timestamp() WHERE view_name = ? AND owner = ? AND fence = ?),"
+                + " history AS (INSERT INTO " + BenchDatabase.GUARD_HISTORY + " (view_name, last_success, attempts)"
+                + " VALUES (?, clock_timestamp(), 1) ON CONFLICT (view_name) DO UPDATE SET last_success ="
+                + " excluded.last_success, attempts = " + BenchDatabase.GUARD_HISTORY + ".attempts + 1)"
+                + " INSERT INTO " + BenchDatabase.GUARD_ATTEMPT + " (view_name, fence, finished, status)"
+                + " VALUES (?, ?, clock_timestamp(), 'success')")) {
+            ps.setString(1, guardView);
+            ps.setString(2, guardOwner);
+            ps.setLong(3, fence);
+            ps.setString(4, guardView);
+            ps.setString(5, guardView);
+            ps.setLong(6, fence);
+            ps.executeUpdate();
+        }
+    }
+
+    private Outcome pushRows(int maxRows, Timestamp stampValue) throws SQLException, IOException {
         long rows = 0;
         long bytes = 0;
         int requests = 0;
         long stampNanos = 0;
-        Timestamp stampValue;
-        try (PreparedStatement now = read.prepareStatement("SELECT now()"); ResultSet r = now.executeQuery()) {
-            r.next();
-            stampValue = r.getTimestamp(1);
-        }
         try (PreparedStatement ps = read.prepareStatement(select)) {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -284,13 +357,23 @@ final class HandWrittenPipeline {
     /** Stamps the rows of one delivered request: chunked UPDATEs, one commit. */
     private void stamp(Keys keys, Timestamp value) throws SQLException {
         PGConnection pg = stamp.unwrap(PGConnection.class);
-        try (PreparedStatement ps = stamp.prepareStatement(update)) {
+        // guarded: the lease row locked FOR KEY SHARE and found held and unexpired, joined to the update
+        String sql = guard == null ? update : "WITH held AS MATERIALIZED (SELECT 1 FROM " + BenchDatabase.GUARD_LEASE
+                + " WHERE view_name = ? AND owner = ? AND fence = ? AND expires_at > clock_timestamp() FOR KEY SHARE) "
+                + update.replace(" AS s(id, m) WHERE", " AS s(id, m), held WHERE");
+        int p = guard == null ? 0 : 3;
+        try (PreparedStatement ps = stamp.prepareStatement(sql)) {
             for (int from = 0; from < keys.size; from += STAMP_CHUNK) {
                 int to = Math.min(keys.size, from + STAMP_CHUNK);
-                ps.setTimestamp(1, value);
-                ps.setArray(2, uuidKeys ? pg.createArrayOf("uuid", keys.uuids(from, to))
+                if (guard != null) {
+                    ps.setString(1, guardView);
+                    ps.setString(2, guardOwner);
+                    ps.setLong(3, fence);
+                }
+                ps.setTimestamp(p + 1, value);
+                ps.setArray(p + 2, uuidKeys ? pg.createArrayOf("uuid", keys.uuids(from, to))
                         : pg.createArrayOf("int8", Arrays.copyOfRange(keys.ids, from, to)));
-                ps.setArray(3, pg.createArrayOf("int8", Arrays.copyOfRange(keys.modified, from, to)));
+                ps.setArray(p + 3, pg.createArrayOf("int8", Arrays.copyOfRange(keys.modified, from, to)));
                 ps.executeUpdate();
             }
             stamp.commit();
