@@ -637,144 +637,124 @@ abstract class StampingCases extends StoreCases {
     }
 
     @Test
-    void stampingAheadStampsChunksWhileTheBatchIsSentButShowsNothingBeforeItsCommit() throws Exception {
-        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
-        try {
-            DefaultJdbcPushStore stamper = stampingAhead(3, spill);
-            String t = ordersWithRows(20);
-            View view = pushView("stamped ahead", t, true);
-            List<Row> rows = readAll(view);
-            // changed after the read, before the batch stamps them: the optimistic check leaves them
-            db.execute("UPDATE " + t + " SET last_modified = last_modified + INTERVAL '1' SECOND WHERE id IN (5, 17)");
-            StampBatch batch = stamper.batch(view, lease(view.name()), null);
-            rows.forEach(batch::add);
-            java.util.Set<Integer> aheadIds = new java.util.TreeSet<>();
-            for (int id = 1; id <= 18; id++) {
-                if (id != 5 && id != 17) {
-                    aheadIds.add(id); // six full chunks of three; rows 19 and 20 are still in memory
-                }
+    void stampingAheadStampsChunksWhileTheBatchIsSentButShowsNothingBeforeItsCommit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spill) throws Exception {
+        DefaultJdbcPushStore stamper = stampingAhead(3, spill);
+        String t = ordersWithRows(20);
+        View view = pushView("stamped ahead", t, true);
+        List<Row> rows = readAll(view);
+        // changed after the read, before the batch stamps them: the optimistic check leaves them
+        db.execute("UPDATE " + t + " SET last_modified = last_modified + INTERVAL '1' SECOND WHERE id IN (5, 17)");
+        StampBatch batch = stamper.batch(view, lease(view.name()), null);
+        rows.forEach(batch::add);
+        java.util.Set<Integer> aheadIds = new java.util.TreeSet<>();
+        for (int id = 1; id <= 18; id++) {
+            if (id != 5 && id != 17) {
+                aheadIds.add(id); // six full chunks of three; rows 19 and 20 are still in memory
             }
-            if (isPostgres()) {
-                assertThat(lockedIds(t, aheadIds)).as("stamped ahead, in the batch's open transaction")
-                        .isEqualTo(aheadIds);
-            } else {
-                assertThat(lockedIds(t, java.util.Set.of())).as("H2 does not stamp ahead").isEmpty();
-            }
-            assertThat(stampedIds(t)).as("nothing is visible before the commit").isEmpty();
-            try (batch) {
-                batch.seal();
-                assertThat(batch.commit()).isEqualTo(new StampResult(18, 2));
-            }
-            java.util.Set<Integer> expected = new java.util.TreeSet<>(aheadIds);
-            expected.addAll(List.of(19, 20));
-            assertThat(stampedIds(t)).containsExactlyElementsOf(expected);
-            assertThat(lockedIds(t, java.util.Set.of())).as("the transaction ended").isEmpty();
-            assertThat(spillFiles(spill)).isEmpty();
-        } finally {
-            deleteDirectory(spill);
         }
+        if (isPostgres()) {
+            assertThat(lockedIds(t, aheadIds)).as("stamped ahead, in the batch's open transaction")
+                    .isEqualTo(aheadIds);
+        } else {
+            assertThat(lockedIds(t, java.util.Set.of())).as("H2 does not stamp ahead").isEmpty();
+        }
+        assertThat(stampedIds(t)).as("nothing is visible before the commit").isEmpty();
+        try (batch) {
+            batch.seal();
+            assertThat(batch.commit()).isEqualTo(new StampResult(18, 2));
+        }
+        java.util.Set<Integer> expected = new java.util.TreeSet<>(aheadIds);
+        expected.addAll(List.of(19, 20));
+        assertThat(stampedIds(t)).containsExactlyElementsOf(expected);
+        assertThat(lockedIds(t, java.util.Set.of())).as("the transaction ended").isEmpty();
+        assertThat(spillFiles(spill)).isEmpty();
     }
 
     @Test
-    void aBatchStampedAheadThatIsClosedUnsentOrLosesItsLeaseStampsNothing() throws Exception {
-        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
-        try {
-            DefaultJdbcPushStore stamper = stampingAhead(2, spill);
-            String t = ordersWithRows(7);
-            View view = pushView("stamped ahead, then not", t, true);
-            LeaseToken lease = lease(view.name());
-            java.util.Set<Integer> ahead = isPostgres() ? java.util.Set.of(1, 2, 3, 4, 5, 6) : java.util.Set.of();
+    void aBatchStampedAheadThatIsClosedUnsentOrLosesItsLeaseStampsNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spill) throws Exception {
+        DefaultJdbcPushStore stamper = stampingAhead(2, spill);
+        String t = ordersWithRows(7);
+        View view = pushView("stamped ahead, then not", t, true);
+        LeaseToken lease = lease(view.name());
+        java.util.Set<Integer> ahead = isPostgres() ? java.util.Set.of(1, 2, 3, 4, 5, 6) : java.util.Set.of();
 
-            StampBatch unsent = stamper.batch(view, lease, null);
-            readAll(view).forEach(unsent::add);
-            assertThat(lockedIds(t, ahead)).isEqualTo(ahead);
-            unsent.close();
-            assertThat(lockedIds(t, java.util.Set.of())).as("rolled back").isEmpty();
-            assertThat(stampedIds(t)).isEmpty();
-            assertThat(spillFiles(spill)).isEmpty();
+        StampBatch unsent = stamper.batch(view, lease, null);
+        readAll(view).forEach(unsent::add);
+        assertThat(lockedIds(t, ahead)).isEqualTo(ahead);
+        unsent.close();
+        assertThat(lockedIds(t, java.util.Set.of())).as("rolled back").isEmpty();
+        assertThat(stampedIds(t)).isEmpty();
+        assertThat(spillFiles(spill)).isEmpty();
 
-            StampBatch expired = stamper.batch(view, lease, null);
-            readAll(view).forEach(expired::add);
-            assertThat(lockedIds(t, ahead)).isEqualTo(ahead);
-            // the lease runs out while the request is on its way (an update of the lease row, as a
-            // renewal is, does not wait for the stamping transaction's lock)
-            db.execute("UPDATE \"viewpush_lease\" SET \"expires_at\" = \"expires_at\" - INTERVAL '1' DAY"
-                    + " WHERE \"view_name\" = '" + view.name().replace("'", "''") + "'");
-            try (expired) {
-                assertThatThrownBy(expired::commit).isInstanceOf(LeaseLostException.class);
-            }
-            assertThat(lockedIds(t, java.util.Set.of())).as("rolled back").isEmpty();
-            assertThat(stampedIds(t)).isEmpty();
-            assertThat(spillFiles(spill)).isEmpty();
-        } finally {
-            deleteDirectory(spill);
+        StampBatch expired = stamper.batch(view, lease, null);
+        readAll(view).forEach(expired::add);
+        assertThat(lockedIds(t, ahead)).isEqualTo(ahead);
+        // the lease runs out while the request is on its way (an update of the lease row, as a
+        // renewal is, does not wait for the stamping transaction's lock)
+        db.execute("UPDATE \"viewpush_lease\" SET \"expires_at\" = \"expires_at\" - INTERVAL '1' DAY"
+                + " WHERE \"view_name\" = '" + view.name().replace("'", "''") + "'");
+        try (expired) {
+            assertThatThrownBy(expired::commit).isInstanceOf(LeaseLostException.class);
         }
+        assertThat(lockedIds(t, java.util.Set.of())).as("rolled back").isEmpty();
+        assertThat(stampedIds(t)).isEmpty();
+        assertThat(spillFiles(spill)).isEmpty();
     }
 
     @Test
-    void anEngineStampingAheadStampsNothingOfAFailedRequestAndEveryRowOfTheNextOnlyAfterItsAnswer() throws Exception {
-        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
-        try {
-            DefaultJdbcPushStore stamper = stampingAhead(3, spill);
-            String t = ordersWithRows(20);
-            ViewDefinition def = ordersView("engine stamps ahead", t).push(policy("last pushed", "last modified [auto]")).build();
-            java.util.Set<Integer> firstChunks = new java.util.TreeSet<>();
-            for (int id = 1; id <= 18; id++) {
-                firstChunks.add(id);
-            }
-            List<java.util.Set<Integer>> lockedDuringRequests = new java.util.ArrayList<>();
-            List<List<Integer>> stampedDuringRequests = new java.util.ArrayList<>();
-            io.viewpush.testing.RecordingTransport transport = new io.viewpush.testing.RecordingTransport().failNext(1, 503)
-                    .onSend(rows -> {
-                        lockedDuringRequests.add(lockedIds(t, isPostgres() ? firstChunks : java.util.Set.of()));
-                        stampedDuringRequests.add(stampedIds(t));
-                    });
-            try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(stamper)
-                    .transport(transport).view(def).build()) {
-                io.viewpush.push.PushAttempt failed = engine.pushNow(def.name());
-                assertThat(failed.status()).isEqualTo(io.viewpush.push.PushAttempt.Status.FAILED);
-                assertThat(stampedIds(t)).as("nothing of the failed request").isEmpty();
-                assertThat(lockedIds(t, java.util.Set.of())).as("its stamping ahead rolled back").isEmpty();
-
-                io.viewpush.push.PushAttempt ok = engine.pushNow(def.name());
-                assertThat(ok.status()).isEqualTo(io.viewpush.push.PushAttempt.Status.SUCCESS);
-                assertThat(ok.rowsStamped()).isEqualTo(20);
-            }
-            assertThat(lockedDuringRequests).as("while each request was on its way, its first six chunks were stamped"
-                    + " ahead (PostgreSQL) but not committed").containsOnly(isPostgres() ? firstChunks : java.util.Set.of());
-            assertThat(stampedDuringRequests).containsOnly(List.of());
-            assertThat(stampedIds(t)).hasSize(20);
-            assertThat(lockedIds(t, java.util.Set.of())).isEmpty();
-            assertThat(spillFiles(spill)).isEmpty();
-        } finally {
-            deleteDirectory(spill);
+    void anEngineStampingAheadStampsNothingOfAFailedRequestAndEveryRowOfTheNextOnlyAfterItsAnswer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spill) throws Exception {
+        DefaultJdbcPushStore stamper = stampingAhead(3, spill);
+        String t = ordersWithRows(20);
+        ViewDefinition def = ordersView("engine stamps ahead", t).push(policy("last pushed", "last modified [auto]")).build();
+        java.util.Set<Integer> firstChunks = new java.util.TreeSet<>();
+        for (int id = 1; id <= 18; id++) {
+            firstChunks.add(id);
         }
+        List<java.util.Set<Integer>> lockedDuringRequests = new java.util.ArrayList<>();
+        List<List<Integer>> stampedDuringRequests = new java.util.ArrayList<>();
+        io.viewpush.testing.RecordingTransport transport = new io.viewpush.testing.RecordingTransport().failNext(1, 503)
+                .onSend(rows -> {
+                    lockedDuringRequests.add(lockedIds(t, isPostgres() ? firstChunks : java.util.Set.of()));
+                    stampedDuringRequests.add(stampedIds(t));
+                });
+        try (io.viewpush.engine.ViewPush engine = io.viewpush.engine.ViewPush.builder().store(stamper)
+                .transport(transport).view(def).build()) {
+            io.viewpush.push.PushAttempt failed = engine.pushNow(def.name());
+            assertThat(failed.status()).isEqualTo(io.viewpush.push.PushAttempt.Status.FAILED);
+            assertThat(stampedIds(t)).as("nothing of the failed request").isEmpty();
+            assertThat(lockedIds(t, java.util.Set.of())).as("its stamping ahead rolled back").isEmpty();
+
+            io.viewpush.push.PushAttempt ok = engine.pushNow(def.name());
+            assertThat(ok.status()).isEqualTo(io.viewpush.push.PushAttempt.Status.SUCCESS);
+            assertThat(ok.rowsStamped()).isEqualTo(20);
+        }
+        assertThat(lockedDuringRequests).as("while each request was on its way, its first six chunks were stamped"
+                + " ahead (PostgreSQL) but not committed").containsOnly(isPostgres() ? firstChunks : java.util.Set.of());
+        assertThat(stampedDuringRequests).containsOnly(List.of());
+        assertThat(stampedIds(t)).hasSize(20);
+        assertThat(lockedIds(t, java.util.Set.of())).isEmpty();
+        assertThat(spillFiles(spill)).isEmpty();
     }
 
     @Test
-    void whenStampingAheadFailsTheBatchIsStampedAfterItsRequestAsWithoutIt() throws Exception {
+    void whenStampingAheadFailsTheBatchIsStampedAfterItsRequestAsWithoutIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spill) throws Exception {
         Assumptions.assumeTrue(isPostgres(), "only PostgreSQL stamps ahead");
-        java.nio.file.Path spill = java.nio.file.Files.createTempDirectory("viewpush-spill-test");
-        try {
-            DefaultJdbcPushStore stamper = stampingAhead(2, spill);
-            String t = ordersWithRows(7);
-            View view = pushView("stamped ahead, connection lost", t, true);
-            StampBatch batch = stamper.batch(view, lease(view.name()), null);
-            readAll(view).forEach(batch::add);
-            assertThat(lockedIds(t, java.util.Set.of(1, 2, 3, 4, 5, 6))).isEqualTo(java.util.Set.of(1, 2, 3, 4, 5, 6));
-            // the stamping transaction's server process ends (an administrator, a deadlock victim, a restart)
-            assertThat(db.queryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE state = 'idle in transaction' AND query ILIKE '%update%" + t + "%'"))
-                    .isEqualTo(1L);
-            assertThat(lockedIds(t, java.util.Set.of())).isEmpty();
-            try (batch) {
-                assertThat(batch.commit()).isEqualTo(new StampResult(7, 0));
-            }
-            assertThat(stampedIds(t)).containsExactly(1, 2, 3, 4, 5, 6, 7);
-            assertThat(spillFiles(spill)).isEmpty();
-        } finally {
-            deleteDirectory(spill);
+        DefaultJdbcPushStore stamper = stampingAhead(2, spill);
+        String t = ordersWithRows(7);
+        View view = pushView("stamped ahead, connection lost", t, true);
+        StampBatch batch = stamper.batch(view, lease(view.name()), null);
+        readAll(view).forEach(batch::add);
+        assertThat(lockedIds(t, java.util.Set.of(1, 2, 3, 4, 5, 6))).isEqualTo(java.util.Set.of(1, 2, 3, 4, 5, 6));
+        // the stamping transaction's server process ends (an administrator, a deadlock victim, a restart)
+        assertThat(db.queryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE state = 'idle in transaction' AND query ILIKE '%update%" + t + "%'"))
+                .isEqualTo(1L);
+        assertThat(lockedIds(t, java.util.Set.of())).isEmpty();
+        try (batch) {
+            assertThat(batch.commit()).isEqualTo(new StampResult(7, 0));
         }
+        assertThat(stampedIds(t)).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(spillFiles(spill)).isEmpty();
     }
 
     @Test
