@@ -179,8 +179,10 @@ public interface JdbcPushStore extends PushStore, AutoCloseable {
          *              the lease is still held) and rolls back otherwise, so nothing is stamped before
          *              it was delivered. The stamping then mostly overlaps the read and the request
          *              instead of following them. The cost: the rows stamped ahead stay locked until
-         *              the request ends, so a write to one of them waits for the delivery; a take-over
-         *              of the view's lease waits too; the push uses one more connection. Should the
+         *              the request ends, so a write to one of them waits for the delivery (as does a
+         *              write to a related row a calculated modified field locks {@code FOR SHARE}); a
+         *              take-over of the view's lease waits too; the push uses one more connection; a
+         *              modified column set to the transaction's time loses more changes. Should the
          *              stamping ahead fail (a deadlock with a writer, a lost connection), it is rolled
          *              back and the batch is stamped after the request as without this setting, from
          *              its spill file. H2 ignores it. Default false
