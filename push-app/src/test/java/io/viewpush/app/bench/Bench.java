@@ -3,7 +3,6 @@ package io.viewpush.app.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -421,7 +419,7 @@ public final class Bench {
             Thread.sleep(settings.idleSettleSeconds() * 1000L);
             db.sql("SELECT pg_stat_statements_reset()");
             long xact0 = db.scalar("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'");
-            Map<Long, Long> backends0 = backendCpu();
+            Map<Long, Long> backends0 = db.backendCpu();
             Map<String, Long> threads0 = Proc.threadCpuMillis(app.pid());
             long cpu0 = Proc.cpuMillis(app.pid());
             long t0 = System.nanoTime();
@@ -429,7 +427,7 @@ public final class Bench {
             long cpu1 = Proc.cpuMillis(app.pid());
             Map<String, Long> threads1 = Proc.threadCpuMillis(app.pid());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<Long, Long> backends1 = backendCpu();
+            Map<Long, Long> backends1 = db.backendCpu();
             long xact1 = db.scalar("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'");
             List<List<Object>> statements = db.query("SELECT calls, mean_exec_time, query FROM pg_stat_statements "
                     + "WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC");
@@ -456,21 +454,6 @@ public final class Bench {
             log(label + ": app CPU " + (cpu1 - cpu0) + " ms, PostgreSQL backends " + pgCpu + " ms, " + calls
                     + " statements in " + seconds + " s");
         }
-    }
-
-    /** CPU time so far of every client backend (the app's pooled connections), by pid. */
-    private Map<Long, Long> backendCpu() {
-        Map<Long, Long> cpu = new HashMap<>();
-        for (List<Object> row : db.query("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                + "AND pid <> pg_backend_pid()")) {
-            long pid = ((Number) row.get(0)).longValue();
-            try {
-                cpu.put(pid, Proc.cpuMillis(pid));
-            } catch (UncheckedIOException e) {
-                // the backend ended meanwhile
-            }
-        }
-        return cpu;
     }
 
     /**

@@ -49,6 +49,24 @@ final class BenchDatabase implements AutoCloseable {
         sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     }
 
+    /**
+     * @return CPU time (ms) so far of every client backend, by pid (a backend that ended since is
+     *         counted up to its end); {@link #serverCpuMillis()} counts ended ones too
+     */
+    java.util.Map<Long, Long> backendCpu() {
+        java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (List<Object> row : query("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                + "AND pid <> pg_backend_pid()")) {
+            long pid = ((Number) row.get(0)).longValue();
+            try {
+                cpu.put(pid, Proc.cpuMillis(pid));
+            } catch (UncheckedIOException e) {
+                // the backend ended meanwhile
+            }
+        }
+        return cpu;
+    }
+
     /** The lease, attempts and history tables of the hand-written pipeline with guarantees ({@link HandWrittenPipeline#guarded}). */
     static final String GUARD_LEASE = "bench_lease";
     static final String GUARD_ATTEMPT = "bench_attempt";

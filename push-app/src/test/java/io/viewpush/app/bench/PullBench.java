@@ -8,7 +8,6 @@ import org.postgresql.copy.CopyManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -20,7 +19,6 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +116,7 @@ final class PullBench {
 
     private Map<String, String> viewpushWhole(String base, long pid) throws Exception {
         long cpu0 = Proc.cpuMillis(pid);
-        Map<Long, Long> pg0 = backendCpu();
+        Map<Long, Long> pg0 = db.backendCpu();
         long t0 = System.nanoTime();
         Body body = get(base + "/api/views/" + VIEW);
         long nanos = System.nanoTime() - t0;
@@ -128,7 +126,7 @@ final class PullBench {
     /** Follows the API's {@code Link: <…>; rel="next"} from the first page to the last, or {@code maxPages}. */
     private Map<String, String> viewpushPaged(String base, long pid, long maxPages) throws Exception {
         long cpu0 = Proc.cpuMillis(pid);
-        Map<Long, Long> pg0 = backendCpu();
+        Map<Long, Long> pg0 = db.backendCpu();
         long t0 = System.nanoTime();
         String url = base + "/api/views/" + VIEW + "?limit=" + pageRows;
         long rows = 0;
@@ -186,7 +184,7 @@ final class PullBench {
     // ---- PostgreSQL: the same JSON from COPY ... TO STDOUT ----
 
     private Map<String, String> postgresWhole(CopyManager copy) throws Exception {
-        Map<Long, Long> pg0 = backendCpu();
+        Map<Long, Long> pg0 = db.backendCpu();
         CountingSink sink = new CountingSink(false);
         long t0 = System.nanoTime();
         copy.copyOut("COPY (SELECT json_agg(" + ROW_OBJECT + " ORDER BY id) FROM " + BenchChild.TABLE + " WHERE "
@@ -201,7 +199,7 @@ final class PullBench {
      * rows than asked for is the last.
      */
     private Map<String, String> postgresPaged(CopyManager copy, long maxPages) throws Exception {
-        Map<Long, Long> pg0 = backendCpu();
+        Map<Long, Long> pg0 = db.backendCpu();
         long t0 = System.nanoTime();
         long rows = 0;
         long bytes = 0;
@@ -228,7 +226,7 @@ final class PullBench {
 
     /** The issue's own yardstick: {@code psql -c "COPY (...) TO STDOUT"} with its output to /dev/null. */
     private Map<String, String> psqlWhole() throws Exception {
-        Map<Long, Long> pg0 = backendCpu();
+        Map<Long, Long> pg0 = db.backendCpu();
         long t0 = System.nanoTime();
         Process p = psqlProcess("COPY (SELECT json_agg(" + ROW_OBJECT + " ORDER BY id) FROM " + BenchChild.TABLE
                 + " WHERE " + BenchDatabase.NEEDS_PUSHING + ") TO STDOUT").start();
@@ -338,7 +336,7 @@ final class PullBench {
 
     private Map<String, String> result(long nanos, long rows, long bytes, long requests, long appCpuMs,
                                        Map<Long, Long> pg0) {
-        Map<Long, Long> pg1 = backendCpu();
+        Map<Long, Long> pg1 = db.backendCpu();
         long pgCpu = 0;
         for (Map.Entry<Long, Long> e : pg1.entrySet()) {
             pgCpu += e.getValue() - pg0.getOrDefault(e.getKey(), 0L);
@@ -351,21 +349,6 @@ final class PullBench {
         r.put("appCpuMs", Long.toString(appCpuMs));
         r.put("pgCpuMs", Long.toString(pgCpu));
         return r;
-    }
-
-    /** CPU time so far of every client backend, by pid (a backend that ended since is counted up to its end). */
-    private Map<Long, Long> backendCpu() {
-        Map<Long, Long> cpu = new HashMap<>();
-        for (List<Object> row : db.query("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                + "AND pid <> pg_backend_pid()")) {
-            long pid = ((Number) row.get(0)).longValue();
-            try {
-                cpu.put(pid, Proc.cpuMillis(pid));
-            } catch (UncheckedIOException e) {
-                // the backend ended meanwhile
-            }
-        }
-        return cpu;
     }
 
     /**
