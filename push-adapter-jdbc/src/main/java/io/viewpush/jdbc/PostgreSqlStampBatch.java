@@ -315,11 +315,17 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
                 throw Errors.storage("reading back the rows sent by view '" + view.name() + "' from " + fileSpill.file(), e);
             }
         }
-        if (!keys.isEmpty()) {
-            String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
-            n[0] += stampChunk(tx, java.util.Arrays.asList(literals).subList(2, literals.length), literals[0], literals[1] != null);
-        }
+        n[0] += stampKeptChunk(tx);
         return n[0];
+    }
+
+    /** Stamps the chunk still in memory (its literals built by {@link #seal()} when they were), if any. */
+    private int stampKeptChunk(DSLContext tx) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
+        return stampChunk(tx, java.util.Arrays.asList(literals).subList(2, literals.length), literals[0], literals[1] != null);
     }
 
     /**
@@ -399,11 +405,7 @@ final class PostgreSqlStampBatch extends JdbcStampBatch {
         try {
             long n = a.stamped.join();
             PostgreSqlDialect.checkHeldPlanningGenerically(a.tx, lease);
-            if (!keys.isEmpty()) {
-                String[] literals = preparedLiterals != null ? preparedLiterals : chunkLiterals();
-                n += stampChunk(a.tx, java.util.Arrays.asList(literals).subList(2, literals.length), literals[0],
-                        literals[1] != null);
-            }
+            n += stampKeptChunk(a.tx);
             a.connection.commit();
             a.end(false);
             return Optional.of(n);
